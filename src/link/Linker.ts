@@ -1,0 +1,47 @@
+//! The interface `Compilation` drives, whatever the output format: update a function,
+//! update data, update exports, delete a symbol, flush. The ELF and wasm linkers
+//! implement it; each calls its own target's code generator on the AIR it is given.
+
+import type { AirFunction, DataAtom } from '../sema/air.js';
+
+/** An exported symbol: `symbolName` in the output names the function decl `declName`. */
+export interface ExportEntry {
+  symbolName: string;
+  declName: string;
+}
+
+export type OptimizeMode = 'Debug' | 'ReleaseSafe' | 'ReleaseFast';
+
+export interface FlushReport {
+  /** Bytes written to the output file by this flush. */
+  bytesWritten: number;
+  /** True when the whole file was (re)written rather than patched. */
+  fullWrite: boolean;
+  /** Functions whose machine code was generated since the previous flush. */
+  functionsGenerated: number;
+}
+
+/** A write to the output failed (full disk, permission, ...). The output is left not looking valid. */
+export class OutputWriteError extends Error {
+  constructor(
+    readonly path: string,
+    override readonly cause: unknown,
+  ) {
+    super(`unable to write '${path}': ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+export interface Linker {
+  /** Generate and place the code of a function (replacing an earlier version of it). */
+  updateFunc(func: AirFunction): void;
+  /** Place or replace a data atom. */
+  updateData(atom: DataAtom): void;
+  /** Remove a function or data symbol; its space is reused. */
+  deleteSymbol(name: string): void;
+  /** The complete set of exports after this update (replaces the previous set). */
+  updateExports(exports: readonly ExportEntry[]): void;
+  /** Write what changed to the output file, then close it. Throws `OutputWriteError`. */
+  flush(): FlushReport;
+  /** Release everything; the output file stays as the last flush left it. */
+  close(): void;
+}

@@ -1,0 +1,64 @@
+//! The contract between `Compilation` (src/compile) and sema: what sema is asked to
+//! analyze, how it reaches other decls (through a resolver that records dependencies),
+//! and what it returns. Sema never touches files or the linker.
+
+import type { Decl } from '../zir/ast.js';
+import type { AirFunction, DataAtom } from './air.js';
+import type { TargetInfo, Type } from './types.js';
+import type { Value } from './value.js';
+
+export interface TypedValue {
+  type: Type;
+  value: Value;
+}
+
+export interface SemaOptions {
+  target: TargetInfo;
+  /** Emit the safety checks of spec §8 (Debug, ReleaseSafe). */
+  safety: boolean;
+}
+
+/** The answer to "what is the value of decl `name`?" */
+export type ResolvedDecl =
+  | { status: 'ok'; typedValue: TypedValue }
+  /** No decl of that name exists: sema reports `decl 'x' not found` at the operand. */
+  | { status: 'not_found' }
+  /** The decl has errors of its own (already reported): the asker fails silently. */
+  | { status: 'failed' }
+  /** The decl's value depends on itself: sema reports `unable to resolve comptime value`. */
+  | { status: 'cycle' };
+
+/**
+ * Provided by `Compilation`. Every call records the edge "the decl being analyzed reads
+ * `name`" (for invalidation) and marks `name` as referenced (for reachability). The
+ * resolver analyzes `name` first if it is not up to date.
+ */
+export interface DeclResolver {
+  resolveDecl(name: string): ResolvedDecl;
+}
+
+/** An error inside a decl. `offset` is relative to the decl's first byte (like AST offsets). */
+export interface SemaError {
+  offset: number;
+  message: string;
+}
+
+/** The result of analyzing a decl's value (for a `fn` decl: its type and identity, not its body). */
+export interface DeclAnalysis {
+  /** Null when analysis failed (errors say why, or a dependency failed). */
+  typedValue: TypedValue | null;
+  errors: SemaError[];
+  /** Anonymous constants the value refers to (e.g. the bytes of `str`), named `<decl>__anon_<n>`. */
+  data: DataAtom[];
+  /** Set for `export(...)` decls that analyzed successfully. `offset` is the export instruction's. */
+  export: { symbolName: string; declName: string; offset: number } | null;
+}
+
+/** The result of analyzing a function decl's body. */
+export interface FunctionAnalysis {
+  /** Null when the body has errors. */
+  air: AirFunction | null;
+  errors: SemaError[];
+  /** Anonymous constants created in the body, named `<decl>__anon_<n>`. */
+  data: DataAtom[];
+}
