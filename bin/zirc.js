@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The `zirc` command: the compiled CLI lives in dist/ (run `npm run build` first).
+import('../dist/cli/main.js').then((m) => m.main(process.argv));

@@ -1,0 +1,104 @@
+//! The `zirc` command line: subcommands build, run, ir, watch and test, with `--help`,
+//! `--version`, and exit statuses 0 (success), 1 (compile errors or failing cases),
+//! 2 (usage). A thin client of the library API; all compiler logic lives elsewhere.
+
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import type { OptimizeMode } from '../link/Linker.js';
+import type { TargetName } from '../compile/target.js';
+import { DEFAULT_TARGET, TARGET_NAMES } from '../compile/target.js';
+import { buildCommand } from './build.js';
+import { irCommand } from './ir.js';
+import { EXIT_OK, EXIT_USAGE, OPTIMIZE_MODES, parseOptimize, parseTarget } from './options.js';
+import { runCommand } from './run.js';
+import { testCommand } from './test.js';
+import { watchCommand } from './watch.js';
+
+interface CommonFlags {
+  target: TargetName;
+  optimize: OptimizeMode;
+  output?: string;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+const targetOption = () =>
+  new Option('-t, --target <target>', `target: ${TARGET_NAMES.join(' or ')}`).argParser(parseTarget).default(DEFAULT_TARGET);
+const optimizeOption = () =>
+  new Option('-O, --optimize <mode>', `optimize mode: ${OPTIMIZE_MODES.join(', ')}`).argParser(parseOptimize).default('Debug');
+
+export function makeProgram(setExit: (code: number) => void): Command {
+  const program = new Command('zirc')
+    .description('Incremental compiler and in-place linker for ZIR: x86-64 Linux ELF and wasm32 WASI')
+    .version(version(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  program
+    .command('build')
+    .description('compile a .zir file to an executable (x86_64-linux) or a .wasm module (wasm32-wasi)')
+    .argument('<file>', 'the .zir source file')
+    .option('-o, --output <path>', 'output file (default: the source name without .zir, or with .wasm)')
+    .addOption(targetOption())
+    .addOption(optimizeOption())
+    .action((file: string, flags: CommonFlags) => setExit(buildCommand(file, flags)));
+
+  program
+    .command('run')
+    .description("build, then run the program; zirc exits with the program's exit status")
+    .argument('<file>', 'the .zir source file')
+    .argument('[args...]', 'arguments for the program (after --)')
+    .option('-o, --output <path>', 'keep the output at this path (default: a temporary file)')
+    .addOption(targetOption())
+    .addOption(optimizeOption())
+    .action(async (file: string, args: string[], flags: CommonFlags) => setExit(await runCommand(file, args, flags)));
+
+  program
+    .command('ir')
+    .description('print the analyzed program as canonical ZIR')
+    .argument('<file>', 'the .zir source file')
+    .addOption(targetOption())
+    .action((file: string, flags: CommonFlags) => setExit(irCommand(file, flags.target)));
+
+  program
+    .command('watch')
+    .description('build, then rebuild in place on every change of the source file')
+    .argument('<file>', 'the .zir source file')
+    .option('-o, --output <path>', 'output file')
+    .addOption(targetOption())
+    .addOption(optimizeOption())
+    .option('--run', 'run the program after each good update')
+    .option('--json', 'print one JSON object per update')
+    .action(async (file: string, flags: CommonFlags & { run?: boolean; json?: boolean }) =>
+      setExit(await watchCommand(file, flags)),
+    );
+
+  program
+    .command('test')
+    .description('run case files (spec §13): every update on every target, incrementally and fresh')
+    .argument('<cases...>', '.case files')
+    .addOption(optimizeOption())
+    .action(async (cases: string[], flags: CommonFlags) => setExit(await testCommand(cases, flags.optimize)));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let code = EXIT_OK;
+  const program = makeProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // `--help` and `--version` succeed; anything else commander rejects (including no subcommand) is usage.
+      code = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
+    } else {
+      process.stderr.write(`zirc: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      code = 3;
+    }
+  }
+  process.exitCode = code;
+}

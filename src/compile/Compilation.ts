@@ -1,0 +1,515 @@
+//! `Compilation`: the long-running compilation unit of DESIGN.md ("The incremental model").
+//!
+//! Each `update()` reads the source, finds the edited byte range, re-splits and re-parses
+//! only the decls it touched, marks their analysis units outdated, and then analyzes just
+//! the outdated units that are reachable from the exports (a unit whose value changes
+//! makes its dependants outdated in turn). When no error stands, the units whose output
+//! changed are handed to the linker and the output file is patched; otherwise the output
+//! is left alone and the link work stays queued for the first good update.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Decl } from '../zir/ast.js';
+import { nameForDisplay } from '../zir/ast.js';
+import { parseDeclAt, parseFile } from '../zir/parse.js';
+import { splitDecls } from '../zir/split.js';
+import type { DeclResolver, ResolvedDecl, SemaOptions } from '../sema/api.js';
+import type { FnType } from '../sema/types.js';
+import { analyzeDecl, analyzeFunctionBody, emitZir, functionOwner, typedValueEql } from '../sema/index.js';
+import type { ExportEntry, Linker, OptimizeMode } from '../link/Linker.js';
+import { OutputWriteError } from '../link/Linker.js';
+import { openLinker } from './open_linker.js';
+import type { CompileError } from './errors.js';
+import { errorAt, errorWithoutPosition } from './errors.js';
+import { changedRange } from './source_diff.js';
+import { resplitChanged } from './resplit.js';
+import type { TargetName } from './target.js';
+import { targetInfo } from './target.js';
+import type { DeclState, Unit } from './units.js';
+import { DependencyGraph, newDeclState } from './units.js';
+import { Reachability } from './reachability.js';
+
+export type { CompileError } from './errors.js';
+export type { TargetName } from './target.js';
+
+export interface CompilationOptions {
+  sourcePath: string;
+  outputPath: string;
+  target: TargetName;
+  optimize: OptimizeMode;
+  /** How errors name the source file (default: `sourcePath` as given). */
+  displayPath?: string;
+  /** Supplies the linker (default: the target's in-place linker on `outputPath`). */
+  linkerFactory?: (outputPath: string, target: TargetName) => Linker;
+}
+
+export interface UpdateStats {
+  declsParsed: number;
+  declsAnalyzed: number;
+  functionsGenerated: number;
+  declsDeleted: number;
+  bytesWritten: number;
+  timings: { splitMs: number; parseMs: number; analyzeMs: number; linkMs: number; totalMs: number };
+}
+
+export interface UpdateResult {
+  ok: boolean;
+  errors: CompileError[];
+  stats: UpdateStats;
+}
+
+interface Timer {
+  start: number;
+}
+
+export class Compilation {
+  private readonly opts: Required<Omit<CompilationOptions, 'linkerFactory'>> & Pick<CompilationOptions, 'linkerFactory'>;
+  private readonly semaOptions: SemaOptions;
+  /** The source as of the last update that parsed. */
+  private source: Buffer = Buffer.alloc(0);
+  private readonly decls = new Map<string, DeclState>();
+  /** Decls in source order. */
+  private order: DeclState[] = [];
+  private readonly roots = new Set<DeclState>();
+  private readonly graph = new DependencyGraph();
+  private readonly reach: Reachability;
+  /** Units whose output must be reconciled with the linker at the next good flush. */
+  private readonly linkDirty = new Set<Unit>();
+  /** Units whose last analysis produced errors. */
+  private readonly errorUnits = new Set<Unit>();
+  /** Symbol names each unit currently has in the linker. */
+  private readonly linkedSymbols = new Map<Unit, string[]>();
+  private linkedExports: ExportEntry[] = [];
+  private linker: Linker | null = null;
+  private needFlush = false;
+  private inProgress = new Set<Unit>();
+  private analyzedDecls = new Set<DeclState>();
+  private analyzeQueue: Unit[] = [];
+
+  private constructor(opts: CompilationOptions) {
+    this.opts = { ...opts, displayPath: opts.displayPath ?? opts.sourcePath };
+    this.semaOptions = { target: targetInfo(opts.target), safety: opts.optimize !== 'ReleaseFast' };
+    this.reach = new Reachability((u) => this.successors(u));
+  }
+
+  static create(opts: CompilationOptions): Compilation {
+    return new Compilation(opts);
+  }
+
+  get target(): TargetName {
+    return this.opts.target;
+  }
+
+  get outputPath(): string {
+    return this.opts.outputPath;
+  }
+
+  /** One update. Reads `sourcePath` unless `source` is given. Never throws for bad input. */
+  update(source?: Uint8Array): UpdateResult {
+    const stats: UpdateStats = {
+      declsParsed: 0,
+      declsAnalyzed: 0,
+      functionsGenerated: 0,
+      declsDeleted: 0,
+      bytesWritten: 0,
+      timings: { splitMs: 0, parseMs: 0, analyzeMs: 0, linkMs: 0, totalMs: 0 },
+    };
+    const total = startTimer();
+    const finish = (errors: CompileError[]): UpdateResult => {
+      stats.timings.totalMs = elapsed(total);
+      return { ok: errors.length === 0, errors, stats };
+    };
+
+    let buf: Buffer;
+    try {
+      buf = source ? Buffer.from(source.buffer, source.byteOffset, source.byteLength) : fs.readFileSync(this.opts.sourcePath);
+    } catch (err) {
+      return finish([errorWithoutPosition(this.opts.displayPath, `unable to read source: ${describe(err)}`)]);
+    }
+
+    const parseError = this.applySource(buf, stats);
+    if (parseError) return finish([parseError]);
+
+    const analyzeTimer = startTimer();
+    this.analyzedDecls = new Set();
+    this.analyzeReachable();
+    stats.declsAnalyzed = this.analyzedDecls.size;
+    const errors = this.collectErrors();
+    stats.timings.analyzeMs = elapsed(analyzeTimer);
+    if (errors.length > 0) return finish(errors);
+
+    const linkTimer = startTimer();
+    const linkError = this.link(stats);
+    stats.timings.linkMs = elapsed(linkTimer);
+    return finish(linkError ? [linkError] : []);
+  }
+
+  /** The analyzed program as canonical ZIR (spec §12). Call after a successful update. */
+  emitIr(): string {
+    const decls = this.order
+      .filter((d) => this.reach.has(d.value))
+      .map((d) => ({
+        decl: d.ast,
+        value: d.value,
+        body: this.reach.has(d.body) ? d.body : null,
+      }));
+    return emitZir(
+      decls.map((d) => ({
+        decl: d.decl,
+        analysis: {
+          typedValue: d.value.typedValue,
+          errors: d.value.errors,
+          data: d.value.data,
+          export: d.value.exportEntry,
+        },
+        body: d.body ? { air: d.body.air, errors: d.body.errors, data: d.body.data } : null,
+      })),
+      this.semaOptions,
+    );
+  }
+
+  close(): void {
+    this.linker?.close();
+    this.linker = null;
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Source → decls
+
+  /** Brings the decl table up to date with `buf`; returns the parse error, if any. */
+  private applySource(buf: Buffer, stats: UpdateStats): CompileError | null {
+    const splitTimer = startTimer();
+    const range = changedRange(this.source, buf);
+    if (!range) {
+      stats.timings.splitMs = elapsed(splitTimer);
+      return null;
+    }
+    const resplit = resplitChanged(this.order, buf, range, splitDecls);
+    stats.timings.splitMs = elapsed(splitTimer);
+
+    const parseTimer = startTimer();
+    const replaced = this.order.slice(resplit.first, resplit.first + resplit.oldCount);
+    const replacedSet = new Set(replaced);
+    const seen = new Set<string>();
+    let suspect = resplit.suspect;
+    const parsed: Array<{ name: string; start: number; end: number; ast: Decl | null; old: DeclState | undefined }> = [];
+    for (const span of resplit.spans) {
+      const old = this.decls.get(span.name);
+      if (seen.has(span.name) || (old && !replacedSet.has(old))) {
+        suspect = true; // a duplicate name: the full parse reports the redefinition
+        break;
+      }
+      seen.add(span.name);
+      const unchanged = old && sameText(this.source, old.start, old.end, buf, span.start, span.end);
+      if (unchanged) {
+        parsed.push({ ...span, ast: null, old });
+        continue;
+      }
+      const r = parseDeclAt(buf, span.start, span.end);
+      stats.declsParsed++;
+      if (!r.ok) {
+        suspect = true;
+        break;
+      }
+      parsed.push({ ...span, ast: r.decl, old });
+    }
+    if (suspect) {
+      stats.timings.parseMs = elapsed(parseTimer);
+      return this.fullParseError(buf);
+    }
+
+    // Commit: the new text is good. Decls after the slice only moved.
+    for (let i = resplit.first + resplit.oldCount; i < this.order.length; i++) {
+      this.order[i].start += resplit.delta;
+      this.order[i].end += resplit.delta;
+    }
+    const middle: DeclState[] = [];
+    for (const p of parsed) {
+      if (p.old && p.ast === null) {
+        p.old.start = p.start;
+        p.old.end = p.end;
+        middle.push(p.old);
+      } else if (p.old && p.ast) {
+        p.old.start = p.start;
+        p.old.end = p.end;
+        this.replaceAst(p.old, p.ast);
+        middle.push(p.old);
+      } else if (p.ast) {
+        middle.push(this.addDecl(p.name, p.start, p.end, p.ast));
+      }
+    }
+    for (const old of replaced) {
+      if (!seen.has(old.name)) {
+        this.removeDecl(old);
+        stats.declsDeleted++;
+      }
+    }
+    this.order.splice(resplit.first, resplit.oldCount, ...middle);
+    this.source = buf;
+    stats.timings.parseMs = elapsed(parseTimer);
+    return null;
+  }
+
+  private fullParseError(buf: Buffer): CompileError {
+    const r = parseFile(buf);
+    if (!r.ok) return errorAt(this.opts.displayPath, buf, r.error.offset, r.error.message);
+    // The splitter was more cautious than the parser: nothing is wrong after all. Start over from a clean table.
+    return errorAt(this.opts.displayPath, buf, 0, 'internal error: decl splitter and parser disagree');
+  }
+
+  private addDecl(name: string, start: number, end: number, ast: Decl): DeclState {
+    const d = newDeclState(name, start, end, ast);
+    this.decls.set(name, d);
+    if (ast.inst.tag === 'export') this.roots.add(d);
+    // Units that found no decl of this name must look again.
+    for (const u of [...this.graph.dependantsOf(name)]) this.markOutdated(u);
+    return d;
+  }
+
+  private replaceAst(d: DeclState, ast: Decl): void {
+    d.ast = ast;
+    if (ast.inst.tag === 'export') this.roots.add(d);
+    else this.roots.delete(d);
+    this.markOutdated(d.value);
+    this.markOutdated(d.body);
+  }
+
+  private removeDecl(d: DeclState): void {
+    d.deleted = true;
+    this.decls.delete(d.name);
+    this.roots.delete(d);
+    for (const u of [d.value, d.body]) {
+      this.graph.forget(u);
+      this.errorUnits.delete(u);
+      this.reach.remove(u);
+      this.linkDirty.add(u);
+    }
+    for (const u of [...this.graph.dependantsOf(d.name)]) this.markOutdated(u);
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Analysis
+
+  private markOutdated(u: Unit): void {
+    if (u.decl.deleted) return;
+    u.outdated = true;
+    if (this.reach.has(u)) this.analyzeQueue.push(u);
+  }
+
+  /** Analyzes every outdated unit reachable from the exports, keeping reachability current. */
+  private analyzeReachable(): void {
+    this.reach.setRoots([...this.roots].map((d) => d.value));
+    for (;;) {
+      for (const u of this.reach.takeNewlyReachable()) {
+        this.linkDirty.add(u);
+        if (u.outdated) this.analyzeQueue.push(u);
+      }
+      const u = this.analyzeQueue.pop();
+      if (u) {
+        if (!u.decl.deleted && u.outdated && this.reach.has(u)) this.analyzeUnit(u);
+        continue;
+      }
+      if (!this.reach.hasPendingWork()) break;
+      for (const gone of this.reach.settle()) this.linkDirty.add(gone);
+    }
+  }
+
+  private analyzeUnit(u: Unit): void {
+    const before = this.successors(u);
+    this.inProgress.add(u);
+    this.analyzedDecls.add(u.decl);
+    const reads: string[] = [];
+    const readSet = new Set<string>();
+    const resolver: DeclResolver = {
+      resolveDecl: (name: string): ResolvedDecl => {
+        if (!readSet.has(name)) {
+          readSet.add(name);
+          reads.push(name);
+        }
+        return this.resolve(name);
+      },
+    };
+    try {
+      if (u.kind === 'value') this.analyzeValue(u, resolver);
+      else this.analyzeBody(u, resolver);
+    } finally {
+      this.inProgress.delete(u);
+    }
+    this.graph.setDeps(u, reads);
+    u.outdated = false;
+    u.analyzed = true;
+    if (u.errors.length > 0) this.errorUnits.add(u);
+    else this.errorUnits.delete(u);
+    this.linkDirty.add(u);
+    this.reach.successorsChanged(u, before);
+  }
+
+  private analyzeValue(u: Unit, resolver: DeclResolver): void {
+    const old = u.typedValue;
+    const wasAnalyzed = u.analyzed;
+    const r = analyzeDecl(u.decl.ast, resolver, this.semaOptions);
+    u.typedValue = r.typedValue;
+    u.errors = r.errors;
+    u.data = r.data;
+    u.exportEntry = r.export;
+    const changed =
+      !wasAnalyzed ||
+      (old === null) !== (r.typedValue === null) ||
+      (old !== null && r.typedValue !== null && !typedValueEql(old, r.typedValue));
+    if (changed) {
+      for (const dep of [...this.graph.dependantsOf(u.decl.name)]) {
+        if (dep !== u) this.markOutdated(dep);
+      }
+      this.markOutdated(u.decl.body);
+    }
+  }
+
+  private analyzeBody(u: Unit, resolver: DeclResolver): void {
+    const tv = u.decl.value.typedValue;
+    if (!tv || functionOwner(tv) !== u.decl.name) {
+      u.air = null;
+      u.errors = [];
+      u.data = [];
+      return;
+    }
+    const r = analyzeFunctionBody(u.decl.ast, tv.type as FnType, resolver, this.semaOptions);
+    u.air = r.air;
+    u.errors = r.errors;
+    u.data = r.data;
+  }
+
+  private resolve(name: string): ResolvedDecl {
+    const d = this.decls.get(name);
+    if (!d || d.deleted) return { status: 'not_found' };
+    const u = d.value;
+    if (this.inProgress.has(u)) return { status: 'cycle' };
+    if (u.outdated) this.analyzeUnit(u);
+    return u.typedValue ? { status: 'ok', typedValue: u.typedValue } : { status: 'failed' };
+  }
+
+  /** The units a unit keeps in the build: the values it read and, for a function's value, its body. */
+  private successors(u: Unit): Unit[] {
+    const out: Unit[] = [];
+    for (const name of u.deps) {
+      const d = this.decls.get(name);
+      if (d && !d.deleted) out.push(d.value);
+    }
+    if (u.kind === 'value' && u.typedValue && functionOwner(u.typedValue) === u.decl.name) out.push(u.decl.body);
+    return out;
+  }
+
+  private collectErrors(): CompileError[] {
+    const found: Array<{ offset: number; message: string }> = [];
+    for (const u of this.errorUnits) {
+      if (!this.reach.has(u) || u.decl.deleted) continue;
+      for (const e of u.errors) found.push({ offset: u.decl.start + e.offset, message: e.message });
+    }
+    const { exports, collisions } = this.computeExports();
+    found.push(...collisions);
+    if (found.length === 0 && this.opts.target === 'x86_64-linux' && !exports.some((e) => e.symbolName === '_start')) {
+      found.push({ offset: 0, message: 'no entry point found' });
+    }
+    found.sort((a, b) => a.offset - b.offset);
+    return found.map((e) => errorAt(this.opts.displayPath, this.source, e.offset, nameForDisplay(e.message)));
+  }
+
+  /** The exports of reachable export decls in source order; a repeated symbol name is an error at the later one. */
+  private computeExports(): { exports: ExportEntry[]; collisions: Array<{ offset: number; message: string }> } {
+    const entries = [...this.roots]
+      .filter((d) => d.value.exportEntry !== null && !d.deleted)
+      .sort((a, b) => a.start - b.start);
+    const exports: ExportEntry[] = [];
+    const collisions: Array<{ offset: number; message: string }> = [];
+    const seen = new Set<string>();
+    for (const d of entries) {
+      const e = d.value.exportEntry!;
+      if (seen.has(e.symbolName)) {
+        collisions.push({ offset: d.start + e.offset, message: `exported symbol collision: ${e.symbolName}` });
+        continue;
+      }
+      seen.add(e.symbolName);
+      exports.push({ symbolName: e.symbolName, declName: e.declName });
+    }
+    return { exports, collisions };
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Linking
+
+  /** Reconciles the linker with every dirty unit, updates exports and flushes. */
+  private link(stats: UpdateStats): CompileError | null {
+    const { exports } = this.computeExports();
+    const exportsChanged = !sameExports(exports, this.linkedExports);
+    if (this.linkDirty.size === 0 && !exportsChanged && !this.needFlush) return null;
+    try {
+      const linker = this.linker ?? (this.linker = this.openLinker());
+      for (const u of this.linkDirty) {
+        const wanted = this.reach.has(u) && !u.decl.deleted ? this.unitSymbols(u) : [];
+        const had = this.linkedSymbols.get(u) ?? [];
+        const wantedNames = new Set(wanted.map((s) => s.name));
+        for (const name of had) if (!wantedNames.has(name)) linker.deleteSymbol(name);
+        for (const s of wanted) s.put(linker);
+        if (wanted.length) this.linkedSymbols.set(u, [...wantedNames]);
+        else this.linkedSymbols.delete(u);
+        if (had.length && !wanted.length) stats.declsDeleted++;
+      }
+      this.linkDirty.clear();
+      if (exportsChanged) {
+        linker.updateExports(exports);
+        this.linkedExports = exports;
+      }
+      this.needFlush = true;
+      const report = linker.flush();
+      this.needFlush = false;
+      stats.bytesWritten = report.bytesWritten;
+      stats.functionsGenerated = report.functionsGenerated;
+      return null;
+    } catch (err) {
+      if (err instanceof OutputWriteError) return errorWithoutPosition(this.opts.outputPath, err.message);
+      throw err;
+    }
+  }
+
+  private openLinker(): Linker {
+    const dir = path.dirname(this.opts.outputPath);
+    fs.mkdirSync(dir, { recursive: true });
+    return (this.opts.linkerFactory ?? openLinker)(this.opts.outputPath, this.opts.target);
+  }
+
+  /** The symbols a unit contributes to the output, each with how to put it into the linker. */
+  private unitSymbols(u: Unit): Array<{ name: string; put: (l: Linker) => void }> {
+    const out: Array<{ name: string; put: (l: Linker) => void }> = [];
+    if (u.errors.length > 0) return out;
+    if (u.kind === 'body' && u.air) {
+      const air = u.air;
+      out.push({ name: air.name, put: (l) => l.updateFunc(air) });
+    }
+    if (u.kind === 'value' && !u.typedValue) return out;
+    if (u.kind === 'body' && !u.air) return out;
+    for (const atom of u.data) out.push({ name: atom.name, put: (l) => l.updateData(atom) });
+    return out;
+  }
+}
+
+function sameText(a: Buffer, aStart: number, aEnd: number, b: Buffer, bStart: number, bEnd: number): boolean {
+  return aEnd - aStart === bEnd - bStart && a.compare(b, bStart, bEnd, aStart, aEnd) === 0;
+}
+
+function sameExports(a: readonly ExportEntry[], b: readonly ExportEntry[]): boolean {
+  return a.length === b.length && a.every((e, i) => e.symbolName === b[i].symbolName && e.declName === b[i].declName);
+}
+
+function startTimer(): Timer {
+  return { start: performance.now() };
+}
+
+function elapsed(t: Timer): number {
+  return performance.now() - t.start;
+}
+
+function describe(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
+    return (err as { code: string }).code;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

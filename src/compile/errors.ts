@@ -1,0 +1,31 @@
+//! Compile errors as the user sees them: a file position computed from a byte offset,
+//! and the spec §10 rendering `path:line:col: error: msg` with the source line and a caret.
+
+import { lineCol, renderDiagnostic } from '../zir/diagnostic.js';
+
+export interface CompileError {
+  path: string;
+  /** 1-based; 0 when the error has no position in the source (e.g. an unreadable file). */
+  line: number;
+  col: number;
+  /** Absolute byte offset in the source, or -1. */
+  offset: number;
+  message: string;
+  /** The full text to print: first line, then the source line and a caret when there is a position. */
+  rendered: string;
+}
+
+export function errorAt(path: string, source: Uint8Array, offset: number, message: string): CompileError {
+  const { line, col } = lineCol(source, offset);
+  return { path, line, col, offset, message, rendered: renderDiagnostic(path, source, offset, message) };
+}
+
+/** An error about the file as a whole (unreadable source, unwritable output). */
+export function errorWithoutPosition(path: string, message: string): CompileError {
+  return { path, line: 0, col: 0, offset: -1, message, rendered: `${path}: error: ${message}` };
+}
+
+/** The first line of an error, as `#expect_error` lines state it. */
+export function errorHeadline(e: CompileError): string {
+  return e.line > 0 ? `${e.path}:${e.line}:${e.col}: error: ${e.message}` : `${e.path}: error: ${e.message}`;
+}
