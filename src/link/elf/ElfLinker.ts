@@ -1,0 +1,403 @@
+//! The in-place ELF linker: the driver that `Compilation` talks to through `Linker`.
+//!
+//! It owns the state of one static x86-64 executable — the file image, the regions in the
+//! file, the blocks in each section, the offset table, the symbol and string tables, the
+//! relocation index — and keeps the image consistent after each call:
+//!   updateFunc/updateData → place the atom (in place, or moved), write its bytes,
+//!     resolve its relocations, and if its address changed rewrite its offset-table slot,
+//!     its symbol, its exports and the relocations that point at it;
+//!   deleteSymbol → free its block, symbol slot, name and slot;
+//!   updateExports → add/remove/rewrite global symbols; `_start` becomes e_entry;
+//!   flush → re-encode the header page, write the dirty ranges (or everything), close.
+//! Code generation happens here (x86-64 backend, injectable for tests).
+
+import { generateFunction } from '../../codegen/x86_64/codegen.js';
+import type { X86Function } from '../../codegen/x86_64/output.js';
+import { generateRuntimeRoutine, generateWasiBuiltin } from '../../codegen/x86_64/runtime.js';
+import { symbolKey, type AirFunction, type DataAtom, type RuntimeSymbol, type SymbolTarget } from '../../sema/air.js';
+import type { ExportEntry, FlushReport, Linker } from '../Linker.js';
+import { STB_GLOBAL, STB_LOCAL, STT_FUNC, STT_NOTYPE, STT_OBJECT, SHN_UNDEF } from './elf_format.js';
+import { FileImage } from './file_image.js';
+import { FileRegions, type FileRegion } from './file_regions.js';
+import { GOT_ENTRY_SIZE, OffsetTable } from './got.js';
+import { writeHeaders } from './headers.js';
+import { SectionLayout } from './layout.js';
+import { OutputFile, type OutputIo } from './output_file.js';
+import { applyRelocation, RelocationIndex, type AddressResolver, type LinkReloc } from './relocations.js';
+import { HEADER_PAGE, SECTION_INDEX, segmentSpec, type AllocSectionName } from './segments.js';
+import { StringTable, SymbolTable } from './symtab.js';
+
+export interface ElfLinkerOptions {
+  /** AIR function → machine code (default: the x86-64 code generator). */
+  generate?: (func: AirFunction) => X86Function;
+  /** Code of a backend runtime routine such as a safety panic. */
+  runtime?: (sym: RuntimeSymbol) => X86Function;
+  /** Code of a WASI built-in (`fd_write`, `proc_exit`), or null if there is none by that name. */
+  wasiBuiltin?: (name: string) => X86Function | null;
+  /** File operations (tests inject failures). */
+  io?: OutputIo;
+}
+
+/** The extern library whose functions zirc defines itself on x86-64 (spec §7). */
+export const WASI_LIB = 'wasi_snapshot_preview1';
+const FUNCTION_ALIGN = 16;
+const INT3 = 0xcc;
+
+type AtomSection = 'text' | 'rodata' | 'data' | 'bss';
+type FileSection = 'text' | 'rodata' | 'data' | 'got';
+
+interface Atom {
+  key: string;
+  symbolName: string;
+  kind: 'func' | 'data';
+  section: AtomSection;
+  block: number;
+  symIndex: number;
+  nameOffset: number;
+}
+
+export class ElfLinker implements Linker, AddressResolver {
+  private readonly image = new FileImage();
+  private readonly regions = new FileRegions(this.image);
+  private readonly fileRegions: Record<FileSection, FileRegion>;
+  private readonly layouts: Record<AtomSection, SectionLayout>;
+  private readonly maxAlign: Record<AtomSection, number> = { text: FUNCTION_ALIGN, rodata: 1, data: 1, bss: 1 };
+  private readonly got = new OffsetTable();
+  private readonly symtab: SymbolTable;
+  private readonly strtab: StringTable;
+  private readonly relocs = new RelocationIndex();
+  private readonly atoms = new Map<string, Atom>();
+  /** Externs with no built-in definition (their references resolve to 0). */
+  private readonly undefinedExterns = new Set<string>();
+  private readonly exports = new Map<string, { declName: string; nameOffset: number }>();
+  private readonly exportsByDecl = new Map<string, Set<string>>();
+  private readonly output: OutputFile;
+  private readonly generate: (func: AirFunction) => X86Function;
+  private readonly runtime: (sym: RuntimeSymbol) => X86Function;
+  private readonly wasiBuiltin: (name: string) => X86Function | null;
+  private functionsGenerated = 0;
+  private closed = false;
+
+  private constructor(path: string, opts: ElfLinkerOptions) {
+    this.generate = opts.generate ?? generateFunction;
+    this.runtime = opts.runtime ?? generateRuntimeRoutine;
+    this.wasiBuiltin = opts.wasiBuiltin ?? generateWasiBuiltin;
+    this.output = new OutputFile(path, opts.io);
+    this.regions.add('header', HEADER_PAGE.size, HEADER_PAGE.size, 0);
+    const fileRegion = (name: FileSection) => {
+      const spec = segmentSpec(name);
+      return this.regions.add(spec.sectionName, spec.initialCapacity, 0x1000);
+    };
+    this.fileRegions = { text: fileRegion('text'), rodata: fileRegion('rodata'), data: fileRegion('data'), got: fileRegion('got') };
+    this.symtab = new SymbolTable(this.image, this.regions, this.regions.add('.symtab', 16 * 1024, 8));
+    this.strtab = new StringTable(this.image, this.regions, this.regions.add('.strtab', 16 * 1024, 8));
+    const layout = (name: AtomSection) => new SectionLayout(name, segmentSpec(name).range);
+    this.layouts = { text: layout('text'), rodata: layout('rodata'), data: layout('data'), bss: layout('bss') };
+  }
+
+  /**
+   * A linker for the executable at `path`. Whatever is there now is never read or
+   * trusted: the first flush writes the whole file.
+   */
+  static open(path: string, opts: ElfLinkerOptions = {}): ElfLinker {
+    return new ElfLinker(path, opts);
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Linker interface
+
+  updateFunc(func: AirFunction): void {
+    this.checkOpen();
+    const code = this.generate(func);
+    this.functionsGenerated++;
+    this.placeFunction(symbolKey({ kind: 'decl', name: func.name }), func.name, code);
+  }
+
+  updateData(atom: DataAtom): void {
+    this.checkOpen();
+    const relocs: LinkReloc[] = atom.relocs.map((r) => {
+      this.provide(r.target);
+      return { offset: r.offset, kind: 'abs64', target: symbolKey(r.target), addend: r.addend };
+    });
+    this.placeAtom(symbolKey({ kind: 'decl', name: atom.name }), atom.name, 'data', atom.section, atom.bytes, Math.max(1, atom.align), relocs);
+  }
+
+  deleteSymbol(name: string): void {
+    this.checkOpen();
+    const atom = this.atoms.get(symbolKey({ kind: 'decl', name }));
+    if (atom) this.removeAtom(atom);
+  }
+
+  updateExports(exports: readonly ExportEntry[]): void {
+    this.checkOpen();
+    const wanted = new Map(exports.map((e) => [e.symbolName, e.declName]));
+    for (const [symbolName, e] of [...this.exports]) {
+      if (wanted.get(symbolName) !== e.declName) this.removeExport(symbolName);
+    }
+    for (const [symbolName, declName] of wanted) {
+      if (this.exports.has(symbolName)) continue;
+      const nameOffset = this.strtab.intern(symbolName);
+      this.exports.set(symbolName, { declName, nameOffset });
+      const declKey = symbolKey({ kind: 'decl', name: declName });
+      let set = this.exportsByDecl.get(declKey);
+      if (!set) this.exportsByDecl.set(declKey, (set = new Set()));
+      set.add(symbolName);
+      this.writeExportSymbol(symbolName);
+    }
+  }
+
+  flush(): FlushReport {
+    this.checkOpen();
+    writeHeaders(this.image, this.layoutSnapshot());
+    const report = this.output.flush(this.image);
+    const functionsGenerated = this.functionsGenerated;
+    this.functionsGenerated = 0;
+    return { ...report, functionsGenerated };
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Queries (tests, diagnostics)
+
+  /** Virtual address of a symbol by key (`d:name`, `r:panic_...`, `e:lib:name`), or null. */
+  addressOf(key: string): number | null {
+    const atom = this.atoms.get(key);
+    if (!atom) return null;
+    return segmentSpec(atom.section).vaddr + this.layouts[atom.section].offset(atom.block);
+  }
+
+  gotAddressOf(key: string): number | null {
+    const slot = this.got.slotOf(key);
+    return slot === undefined ? null : segmentSpec('got').vaddr + slot * GOT_ENTRY_SIZE;
+  }
+
+  /** Names of externs referenced that have no definition (not WASI built-ins). */
+  undefinedSymbols(): string[] {
+    return [...this.undefinedExterns].filter((k) => !this.atoms.has(k));
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Placing atoms
+
+  private placeFunction(key: string, symbolName: string, code: X86Function): void {
+    const relocs: LinkReloc[] = code.relocs.map((r) => {
+      this.provide(r.target);
+      return { offset: r.offset, kind: r.kind, target: symbolKey(r.target), addend: r.addend };
+    });
+    this.placeAtom(key, symbolName, 'func', 'text', code.code, FUNCTION_ALIGN, relocs);
+  }
+
+  /** Defines runtime routines and WASI built-ins the first time something refers to them. */
+  private provide(target: SymbolTarget): void {
+    const key = symbolKey(target);
+    if (this.atoms.has(key)) return;
+    if (target.kind === 'runtime') {
+      this.placeFunction(key, `__zirc_${target.name}`, this.runtime(target.name));
+    } else if (target.kind === 'extern' && !this.undefinedExterns.has(key)) {
+      const code = target.lib === WASI_LIB ? this.wasiBuiltin(target.name) : null;
+      if (code) this.placeFunction(key, target.name, code);
+      else this.undefinedExterns.add(key);
+    }
+  }
+
+  private placeAtom(
+    key: string,
+    symbolName: string,
+    kind: Atom['kind'],
+    section: AllocSectionName & AtomSection,
+    bytes: Uint8Array,
+    align: number,
+    relocs: LinkReloc[],
+  ): void {
+    let atom = this.atoms.get(key);
+    if (atom && (atom.kind !== kind || atom.section !== section || atom.symbolName !== symbolName)) {
+      this.removeAtom(atom);
+      atom = undefined;
+    }
+    const layout = this.layouts[section];
+    this.maxAlign[section] = Math.max(this.maxAlign[section], align);
+    let moved: boolean;
+    let oldSize = 0;
+    if (!atom) {
+      atom = {
+        key,
+        symbolName,
+        kind,
+        section,
+        block: layout.allocate(bytes.length, align),
+        symIndex: this.symtab.allocLocal(),
+        nameOffset: this.strtab.intern(symbolName),
+      };
+      this.atoms.set(key, atom);
+      moved = true;
+    } else {
+      oldSize = layout.size(atom.block);
+      moved = layout.resize(atom.block, bytes.length, align).moved;
+    }
+    this.fitSection(section);
+    if (section !== 'bss') {
+      const at = this.fileOffsetOf(atom);
+      this.image.write(at, bytes);
+      // Shrunk in place: the old tail becomes padding.
+      if (!moved && oldSize > bytes.length) this.image.fill(at + bytes.length, oldSize - bytes.length, kind === 'func' ? INT3 : 0);
+    }
+    this.setRelocations(atom, relocs);
+    // A function keeps its slot for life; an existing atom that did not move has its slot right.
+    if (kind === 'func') this.got.pin(key);
+    if (moved) {
+      this.writeGotSlotIfAny(key);
+      this.reapplyRelocationsTo(key);
+    }
+    this.writeLocalSymbol(atom);
+    this.refreshExports(key);
+  }
+
+  private removeAtom(atom: Atom): void {
+    const key = atom.key;
+    this.atoms.delete(key);
+    this.layouts[atom.section].free(atom.block);
+    this.fitSection(atom.section);
+    this.symtab.freeLocal(atom.symIndex);
+    this.strtab.release(atom.symbolName);
+    this.setRelocations(atom, []);
+    if (atom.kind === 'func') this.got.unpin(key);
+    // A slot still referenced by stale code points nowhere now.
+    this.writeGotSlotIfAny(key);
+    this.reapplyRelocationsTo(key);
+    this.refreshExports(key);
+  }
+
+  /** Replaces the relocations in `atom`, keeps offset-table references counted, applies them. */
+  private setRelocations(atom: Atom, relocs: LinkReloc[]): void {
+    for (const r of relocs) {
+      if (r.kind === 'got_rel32' && this.got.addRef(r.target).isNew) this.writeGotSlot(r.target);
+    }
+    const old = this.relocs.replace(atom.key, relocs);
+    for (const r of old) if (r.kind === 'got_rel32') this.got.dropRef(r.target);
+    if (this.atoms.has(atom.key)) this.applyRelocationsIn(atom);
+  }
+
+  private applyRelocationsIn(atom: Atom): void {
+    if (atom.section === 'bss') return;
+    const list = this.relocs.relocsIn(atom.key);
+    if (list.length === 0) return;
+    const fileBase = this.fileOffsetOf(atom);
+    const addrBase = this.addressOf(atom.key)!;
+    for (const r of list) applyRelocation(this.image, fileBase, addrBase, r, this);
+  }
+
+  /** `key` moved (or appeared, or vanished): patch every relocation that points at it. */
+  private reapplyRelocationsTo(key: string): void {
+    const sources = this.relocs.sourcesOf(key);
+    if (!sources) return;
+    for (const src of sources) {
+      const atom = this.atoms.get(src);
+      if (!atom || atom.section === 'bss') continue;
+      const fileBase = this.fileOffsetOf(atom);
+      const addrBase = this.addressOf(src)!;
+      for (const r of this.relocs.relocsIn(src)) {
+        if (r.target === key && r.kind !== 'got_rel32') applyRelocation(this.image, fileBase, addrBase, r, this);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Offset table, symbols, exports
+
+  private writeGotSlotIfAny(key: string): void {
+    if (this.got.slotOf(key) !== undefined) this.writeGotSlot(key);
+  }
+
+  private writeGotSlot(key: string): void {
+    const slot = this.got.slotOf(key)!;
+    this.fitSection('got');
+    const region = this.fileRegions.got;
+    this.image.writeU64(region.offset + slot * GOT_ENTRY_SIZE, BigInt(this.addressOf(key) ?? 0));
+  }
+
+  private writeLocalSymbol(atom: Atom): void {
+    this.symtab.writeLocal(atom.symIndex, {
+      name: atom.nameOffset,
+      bind: STB_LOCAL,
+      type: atom.kind === 'func' ? STT_FUNC : STT_OBJECT,
+      shndx: SECTION_INDEX[atom.section],
+      value: this.addressOf(atom.key)!,
+      size: this.layouts[atom.section].size(atom.block),
+    });
+  }
+
+  private refreshExports(declKey: string): void {
+    const names = this.exportsByDecl.get(declKey);
+    if (names) for (const n of names) this.writeExportSymbol(n);
+  }
+
+  private writeExportSymbol(symbolName: string): void {
+    const e = this.exports.get(symbolName)!;
+    const atom = this.atoms.get(symbolKey({ kind: 'decl', name: e.declName }));
+    this.symtab.setGlobal(symbolName, {
+      name: e.nameOffset,
+      bind: STB_GLOBAL,
+      type: !atom ? STT_NOTYPE : atom.kind === 'func' ? STT_FUNC : STT_OBJECT,
+      shndx: atom ? SECTION_INDEX[atom.section] : SHN_UNDEF,
+      value: atom ? this.addressOf(atom.key)! : 0,
+      size: atom ? this.layouts[atom.section].size(atom.block) : 0,
+    });
+  }
+
+  private removeExport(symbolName: string): void {
+    const e = this.exports.get(symbolName)!;
+    this.symtab.removeGlobal(symbolName);
+    this.strtab.release(symbolName);
+    this.exports.delete(symbolName);
+    const declKey = symbolKey({ kind: 'decl', name: e.declName });
+    const set = this.exportsByDecl.get(declKey);
+    set?.delete(symbolName);
+    if (set && set.size === 0) this.exportsByDecl.delete(declKey);
+  }
+
+  // ---------------------------------------------------------------------------------
+  // File layout
+
+  private fileOffsetOf(atom: Atom): number {
+    return this.fileRegions[atom.section as FileSection].offset + this.layouts[atom.section].offset(atom.block);
+  }
+
+  /** Grows (or moves) a section's file region so it holds the section's content. */
+  private fitSection(section: AllocSectionName): void {
+    if (section === 'bss') return;
+    const size = section === 'got' ? this.got.count * GOT_ENTRY_SIZE : this.layouts[section].end;
+    const region = this.fileRegions[section];
+    region.used = Math.max(region.used, size);
+    this.regions.ensureCapacity(region, size);
+    region.used = size;
+  }
+
+  private layoutSnapshot() {
+    const start = this.exports.get('_start');
+    const entry = start ? this.addressOf(symbolKey({ kind: 'decl', name: start.declName })) ?? 0 : 0;
+    const fileSection = (name: FileSection, size: number) => ({
+      offset: this.fileRegions[name].offset,
+      size,
+      align: name === 'got' ? GOT_ENTRY_SIZE : this.maxAlign[name as AtomSection],
+    });
+    return {
+      entry,
+      alloc: {
+        text: fileSection('text', this.layouts.text.end),
+        rodata: fileSection('rodata', this.layouts.rodata.end),
+        data: fileSection('data', this.layouts.data.end),
+        got: fileSection('got', this.got.count * GOT_ENTRY_SIZE),
+        bss: { offset: 0, size: this.layouts.bss.end, align: this.maxAlign.bss },
+      },
+      symtab: { offset: this.symtab.region.offset, count: this.symtab.count, firstGlobal: this.symtab.firstGlobal },
+      strtab: { offset: this.strtab.region.offset, size: this.strtab.size },
+    };
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new Error('ElfLinker used after close()');
+  }
+}

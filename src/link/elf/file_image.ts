@@ -1,0 +1,154 @@
+//! The in-memory mirror of the output file plus the list of byte ranges changed since the
+//! last flush. Every edit of the output goes through here; `takeDirtyRanges` hands the
+//! writer a sorted, coalesced list so a flush writes only what changed. While a full
+//! rewrite is pending, ranges are not recorded at all (the whole image will be written).
+
+/** Two dirty ranges closer than this are written as one (saves syscalls, costs few bytes). */
+const COALESCE_GAP = 32;
+
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export class FileImage {
+  private buf: Uint8Array;
+  private dv: DataView;
+  /** Logical size of the file. */
+  size = 0;
+  /** When true the next flush writes everything; dirty ranges are not tracked. */
+  fullWritePending = true;
+  private dirtyStarts: number[] = [];
+  private dirtyEnds: number[] = [];
+
+  constructor(initialCapacity = 1 << 16) {
+    this.buf = new Uint8Array(initialCapacity);
+    this.dv = new DataView(this.buf.buffer);
+  }
+
+  get bytes(): Uint8Array {
+    return this.buf.subarray(0, this.size);
+  }
+
+  get view(): DataView {
+    return this.dv;
+  }
+
+  /** Grows the logical size (new bytes are zero). Never shrinks. */
+  ensureSize(size: number): void {
+    if (size <= this.size) return;
+    if (size > this.buf.length) {
+      let cap = this.buf.length;
+      while (cap < size) cap = Math.ceil(cap * 1.5) + 4096;
+      const next = new Uint8Array(cap);
+      next.set(this.buf.subarray(0, this.size));
+      this.buf = next;
+      this.dv = new DataView(next.buffer);
+    }
+    this.size = size;
+  }
+
+  markDirty(start: number, len: number): void {
+    if (this.fullWritePending || len <= 0) return;
+    const n = this.dirtyStarts.length;
+    // Cheap merge with the previous range: edits often come in adjacent runs.
+    if (n > 0) {
+      const ps = this.dirtyStarts[n - 1]!;
+      const pe = this.dirtyEnds[n - 1]!;
+      if (start <= pe + COALESCE_GAP && start + len >= ps - COALESCE_GAP) {
+        this.dirtyStarts[n - 1] = Math.min(ps, start);
+        this.dirtyEnds[n - 1] = Math.max(pe, start + len);
+        return;
+      }
+    }
+    this.dirtyStarts.push(start);
+    this.dirtyEnds.push(start + len);
+  }
+
+  write(at: number, src: Uint8Array): void {
+    this.ensureSize(at + src.length);
+    this.buf.set(src, at);
+    this.markDirty(at, src.length);
+  }
+
+  /** Writes `src` only if the bytes differ (used to resync headers cheaply each flush). */
+  writeIfChanged(at: number, src: Uint8Array): void {
+    this.ensureSize(at + src.length);
+    let lo = -1;
+    let hi = -1;
+    for (let i = 0; i < src.length; i++) {
+      if (this.buf[at + i] !== src[i]) {
+        if (lo < 0) lo = i;
+        hi = i;
+      }
+    }
+    if (lo < 0) return;
+    this.buf.set(src.subarray(lo, hi + 1), at + lo);
+    this.markDirty(at + lo, hi - lo + 1);
+  }
+
+  fill(at: number, len: number, value: number): void {
+    if (len <= 0) return;
+    this.ensureSize(at + len);
+    this.buf.fill(value, at, at + len);
+    this.markDirty(at, len);
+  }
+
+  writeU32(at: number, v: number): void {
+    this.ensureSize(at + 4);
+    this.dv.setUint32(at, v >>> 0, true);
+    this.markDirty(at, 4);
+  }
+
+  writeI32(at: number, v: number): void {
+    this.ensureSize(at + 4);
+    this.dv.setInt32(at, v, true);
+    this.markDirty(at, 4);
+  }
+
+  writeU64(at: number, v: bigint): void {
+    this.ensureSize(at + 8);
+    this.dv.setBigUint64(at, BigInt.asUintN(64, v), true);
+    this.markDirty(at, 8);
+  }
+
+  /** Copies `len` bytes from `from` to `to` inside the image (a region move). */
+  move(to: number, from: number, len: number): void {
+    if (len <= 0) return;
+    this.ensureSize(to + len);
+    this.buf.copyWithin(to, from, from + len);
+    this.markDirty(to, len);
+  }
+
+  /** Encodes into a scratch area through `encode`, then stores it with `writeIfChanged`. */
+  encodeIfChanged(at: number, len: number, encode: (view: DataView, at: number) => void): void {
+    const scratch = new Uint8Array(len);
+    encode(new DataView(scratch.buffer), 0);
+    this.writeIfChanged(at, scratch);
+  }
+
+  /** The sorted, coalesced dirty ranges; clears the list. */
+  takeDirtyRanges(): ByteRange[] {
+    const n = this.dirtyStarts.length;
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => this.dirtyStarts[a]! - this.dirtyStarts[b]!);
+    const out: ByteRange[] = [];
+    for (const i of order) {
+      const s = this.dirtyStarts[i]!;
+      const e = Math.min(this.dirtyEnds[i]!, this.size);
+      if (e <= s) continue;
+      const last = out[out.length - 1];
+      if (last && s <= last.end + COALESCE_GAP) last.end = Math.max(last.end, e);
+      else out.push({ start: s, end: e });
+    }
+    this.dirtyStarts = [];
+    this.dirtyEnds = [];
+    return out;
+  }
+
+  /** Forget pending ranges and require the next flush to write the whole image. */
+  requireFullWrite(): void {
+    this.fullWritePending = true;
+    this.dirtyStarts = [];
+    this.dirtyEnds = [];
+  }
+}

@@ -1,0 +1,83 @@
+//! Placement of the file-backed regions (the header page, .text, .rodata, .data, .got,
+//! .symtab, .strtab) inside the output file. Each region has a file offset, a capacity
+//! and a count of bytes in use. A region that needs more room grows in place when the
+//! file space after it is free; otherwise it moves to the first hole that fits (the space
+//! regions left behind) or to the end of the file, with 1.5× the capacity it needs.
+//! Moving only changes file offsets: virtual addresses belong to segments, not regions.
+
+import type { FileImage } from './file_image.js';
+
+export interface FileRegion {
+  readonly name: string;
+  offset: number;
+  capacity: number;
+  /** Bytes of live content at the start of the region (what a move copies). */
+  used: number;
+  readonly align: number;
+}
+
+function alignUp(v: number, a: number): number {
+  return Math.ceil(v / a) * a;
+}
+
+export class FileRegions {
+  readonly regions: FileRegion[] = [];
+  /** Incremented on every region move so callers can tell offsets changed. */
+  moves = 0;
+
+  constructor(private readonly image: FileImage) {}
+
+  /** Adds a region at the end of the file (or at `offset` if given). */
+  add(name: string, capacity: number, align: number, offset?: number): FileRegion {
+    const at = offset ?? alignUp(this.fileEnd(), align);
+    const r: FileRegion = { name, offset: at, capacity: alignUp(capacity, align), used: 0, align };
+    this.regions.push(r);
+    this.image.ensureSize(r.offset + r.capacity);
+    return r;
+  }
+
+  /** End of the last region's capacity: the size the file needs. */
+  fileEnd(): number {
+    let end = 0;
+    for (const r of this.regions) end = Math.max(end, r.offset + r.capacity);
+    return end;
+  }
+
+  /** Makes sure `region` can hold `needed` bytes; returns true if it moved. */
+  ensureCapacity(region: FileRegion, needed: number): boolean {
+    if (needed <= region.capacity) return false;
+    const newCap = alignUp(Math.max(needed, Math.ceil(region.capacity * 1.5)), region.align);
+    if (this.isFree(region.offset + region.capacity, region.offset + newCap, region)) {
+      region.capacity = newCap;
+      this.image.ensureSize(region.offset + newCap);
+      return false;
+    }
+    const at = this.findHole(newCap, region.align, region);
+    this.image.ensureSize(at + newCap);
+    this.image.move(at, region.offset, region.used);
+    region.offset = at;
+    region.capacity = newCap;
+    this.moves++;
+    return true;
+  }
+
+  private isFree(start: number, end: number, except: FileRegion): boolean {
+    for (const r of this.regions) {
+      if (r === except) continue;
+      if (r.offset < end && start < r.offset + r.capacity) return false;
+    }
+    return true;
+  }
+
+  /** First gap between regions that holds `size` bytes at `align`, else the end of the file. */
+  private findHole(size: number, align: number, except: FileRegion): number {
+    const sorted = this.regions.filter((r) => r !== except).sort((a, b) => a.offset - b.offset);
+    let cursor = 0;
+    for (const r of sorted) {
+      const start = alignUp(cursor, align);
+      if (start + size <= r.offset) return start;
+      cursor = Math.max(cursor, r.offset + r.capacity);
+    }
+    return alignUp(cursor, align);
+  }
+}

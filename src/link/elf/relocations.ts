@@ -1,0 +1,99 @@
+//! Relocations, remembered per symbol twice: the relocations *in* each symbol (its own
+//! fields to patch) and, per target, the symbols that have relocations *to* it. Moving a
+//! symbol re-applies its own relocations (their place moved) and those of every symbol
+//! that refers to it (their target moved) — exactly the ones that involve it.
+//!
+//! `applyRelocation` computes and stores one field (x86-64 semantics, see
+//! codegen/x86_64/output.ts). A target that is not defined (yet) resolves to a zero field;
+//! it is patched when the target is placed.
+
+import type { X86RelocKind } from '../../codegen/x86_64/output.js';
+import type { FileImage } from './file_image.js';
+
+export interface LinkReloc {
+  /** Offset of the field inside the source symbol. */
+  offset: number;
+  kind: X86RelocKind;
+  /** Target symbol key (`symbolKey` of air.ts). */
+  target: string;
+  addend: number;
+}
+
+/** Where symbols and offset-table slots are, at the moment of applying. */
+export interface AddressResolver {
+  addressOf(key: string): number | null;
+  gotAddressOf(key: string): number | null;
+}
+
+export class RelocationIndex {
+  private readonly inSymbol = new Map<string, LinkReloc[]>();
+  private readonly toSymbol = new Map<string, Set<string>>();
+
+  relocsIn(source: string): readonly LinkReloc[] {
+    return this.inSymbol.get(source) ?? [];
+  }
+
+  /** Sources that have at least one relocation to `target`. */
+  sourcesOf(target: string): ReadonlySet<string> | undefined {
+    return this.toSymbol.get(target);
+  }
+
+  /** Replaces the relocations in `source`; returns the ones it had before. */
+  replace(source: string, relocs: LinkReloc[]): readonly LinkReloc[] {
+    const old = this.inSymbol.get(source) ?? [];
+    for (const r of old) {
+      const set = this.toSymbol.get(r.target);
+      if (!set) continue;
+      set.delete(source);
+      if (set.size === 0) this.toSymbol.delete(r.target);
+    }
+    if (relocs.length === 0) this.inSymbol.delete(source);
+    else this.inSymbol.set(source, relocs);
+    for (const r of relocs) {
+      let set = this.toSymbol.get(r.target);
+      if (!set) this.toSymbol.set(r.target, (set = new Set()));
+      set.add(source);
+    }
+    return old;
+  }
+}
+
+/**
+ * Stores relocation `r` of a symbol whose bytes start at file offset `fileBase` and virtual
+ * address `addrBase`. Throws if a PC-relative value does not fit 32 bits (cannot happen
+ * with the fixed segment map, which spans less than 2 GiB).
+ */
+export function applyRelocation(
+  image: FileImage,
+  fileBase: number,
+  addrBase: number,
+  r: LinkReloc,
+  resolver: AddressResolver,
+): void {
+  const field = fileBase + r.offset;
+  const place = addrBase + r.offset;
+  switch (r.kind) {
+    case 'rel32': {
+      const s = resolver.addressOf(r.target);
+      image.writeI32(field, s === null ? 0 : checkedRel32(s + r.addend - place, r));
+      return;
+    }
+    case 'got_rel32': {
+      const g = resolver.gotAddressOf(r.target);
+      image.writeI32(field, g === null ? 0 : checkedRel32(g + r.addend - place, r));
+      return;
+    }
+    case 'abs64': {
+      const s = resolver.addressOf(r.target);
+      image.writeU64(field, s === null ? 0n : BigInt(s) + BigInt(r.addend));
+      return;
+    }
+  }
+}
+
+function checkedRel32(v: number, r: LinkReloc): number {
+  if (v < -0x80000000 || v > 0x7fffffff) {
+    throw new Error(`relocation to ${r.target} at +${r.offset} does not fit 32 bits (${v})`);
+  }
+  return v;
+}
