@@ -21,6 +21,7 @@
 //!   optimize mode (false in ReleaseFast).
 
 import type { FnType, Type } from './types.js';
+import type { TypedValue } from './value.js';
 
 export type AirRef = number;
 
@@ -153,6 +154,8 @@ export interface DataAtom {
   relocs: DataReloc[];
   /** `rodata` for constants; `data` and `bss` (bytes all zero) for mutable memory. */
   section: 'rodata' | 'data' | 'bss';
+  /** The comptime value the bytes encode (set by sema; `zirc ir` prints it back). Optional, additive. */
+  value?: TypedValue;
 }
 
 export function symbolKey(t: SymbolTarget): string {

@@ -1,0 +1,150 @@
+//! The two entry points Compilation calls (api.ts): `analyzeDecl` (a decl's comptime
+//! value; a `fn`'s type and identity, not its body) and `analyzeFunctionBody` (a body to
+//! AIR). Each stops at its first error. The finished AIR is compacted so that it holds
+//! only instructions reachable from the body, numbered in order of first use.
+
+import type { Decl } from '../zir/ast.js';
+import type { AirFunction, AirInst, AirRef } from './air.js';
+import type { DeclAnalysis, DeclResolver, FunctionAnalysis, SemaOptions } from './api.js';
+import { analyzeBody, analyzeInst } from './dispatch.js';
+import { analyzeExport } from './inst_decl.js';
+import { Sema, SemaFailure } from './Sema.js';
+import { NORETURN, typeName, type FnType } from './types.js';
+
+export function analyzeDecl(decl: Decl, resolver: DeclResolver, opts: SemaOptions): DeclAnalysis {
+  const sema = new Sema(decl, resolver, opts);
+  try {
+    if (decl.inst.tag === 'export') {
+      const { value, info } = analyzeExport(sema, decl.inst);
+      return { typedValue: value.rt ? null : value.tv, errors: [], data: sema.data, export: info };
+    }
+    const v = analyzeInst(sema, decl.inst, null, decl.name);
+    if (v.rt) throw new Error('sema: runtime value at decl level');
+    return { typedValue: v.tv, errors: [], data: sema.data, export: null };
+  } catch (e) {
+    if (!(e instanceof SemaFailure)) throw e;
+    return { typedValue: null, errors: e.error ? [e.error] : [], data: [], export: null };
+  }
+}
+
+export function analyzeFunctionBody(
+  decl: Decl,
+  fnType: FnType,
+  resolver: DeclResolver,
+  opts: SemaOptions,
+): FunctionAnalysis {
+  const sema = new Sema(decl, resolver, opts);
+  const bodyArg = decl.inst.args[1];
+  if (decl.inst.tag !== 'fn' || bodyArg?.kind !== 'body') {
+    return { air: null, errors: [{ offset: decl.inst.offset, message: 'expected a function' }], data: [] };
+  }
+  sema.fn = { fnType, insts: [], locals: new Map(), labels: [], argCount: 0, sawNonArg: false };
+  try {
+    const body: AirRef[] = [];
+    const ended = analyzeBody(sema, bodyArg.locals, body);
+    if (!ended.noreturn) {
+      if (fnType.ret.kind !== 'void') {
+        sema.fail(decl.inst.offset, `function with non-void return type '${typeName(fnType.ret)}' implicitly returns`);
+      }
+      sema.emit({ op: 'retvoid', type: NORETURN }, body);
+    }
+    const air = compactAir({ name: decl.name, type: fnType, insts: sema.fn.insts, body });
+    return { air, errors: [], data: sema.data };
+  } catch (e) {
+    if (!(e instanceof SemaFailure)) throw e;
+    return { air: null, errors: e.error ? [e.error] : [], data: [] };
+  }
+}
+
+/** Renumbers the instructions reachable from the body, in order of first use (operands before users). */
+export function compactAir(func: AirFunction): AirFunction {
+  const newIndex = new Map<AirRef, AirRef>();
+  const out: AirInst[] = [];
+  const visit = (ref: AirRef): AirRef => {
+    const known = newIndex.get(ref);
+    if (known !== undefined) return known;
+    const inst = func.insts[ref]!;
+    // Blocks are numbered before their bodies so that `br`s inside can name them.
+    if (inst.op === 'block' || inst.op === 'loop') {
+      const at = out.length;
+      newIndex.set(ref, at);
+      out.push(inst);
+      out[at] = { ...inst, body: inst.body.map(visit) };
+      return at;
+    }
+    const copy = remapOperands(inst, visit);
+    const at = out.length;
+    out.push(copy);
+    newIndex.set(ref, at);
+    return at;
+  };
+  const body = func.body.map(visit);
+  return { name: func.name, type: func.type, insts: out, body };
+}
+
+function remapOperands(inst: AirInst, f: (r: AirRef) => AirRef): AirInst {
+  switch (inst.op) {
+    case 'const':
+    case 'arg':
+    case 'alloc':
+    case 'retvoid':
+    case 'unreachable':
+    case 'breakpoint':
+      return inst;
+    case 'load':
+      return { ...inst, ptr: f(inst.ptr) };
+    case 'store': {
+      const ptr = f(inst.ptr);
+      return { ...inst, ptr, value: f(inst.value) };
+    }
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'rem':
+    case 'addwrap':
+    case 'subwrap':
+    case 'mulwrap':
+    case 'bitand':
+    case 'bitor':
+    case 'xor':
+    case 'shl':
+    case 'shr':
+    case 'booland':
+    case 'boolor':
+    case 'cmp': {
+      const lhs = f(inst.lhs);
+      return { ...inst, lhs, rhs: f(inst.rhs) } as AirInst;
+    }
+    case 'bitnot':
+    case 'boolnot':
+    case 'intcast':
+    case 'bitcast':
+    case 'ptrtoint':
+      return { ...inst, operand: f(inst.operand) } as AirInst;
+    case 'elemptr': {
+      const ptr = f(inst.ptr);
+      return { ...inst, ptr, index: f(inst.index) };
+    }
+    case 'offsetptr':
+      return { ...inst, ptr: f(inst.ptr) };
+    case 'call': {
+      const callee = f(inst.callee);
+      return { ...inst, callee, args: inst.args.map(f) };
+    }
+    case 'ret':
+      return { ...inst, operand: f(inst.operand) };
+    case 'br':
+      return { ...inst, block: f(inst.block), operand: inst.operand === null ? null : f(inst.operand) };
+    case 'condbr': {
+      const cond = f(inst.cond);
+      const then = inst.then.map(f);
+      return { ...inst, cond, then, else: inst.else.map(f) };
+    }
+    case 'asm':
+      return { ...inst, args: inst.args.map(f) };
+    case 'block':
+    case 'loop':
+      return { ...inst, body: inst.body.map(f) };
+  }
+}

@@ -1,0 +1,73 @@
+//! The `asm` instruction (spec §6): x86-64 only. Source, output constraint, inputs and
+//! clobbers are comptime strings; the source is checked with the x86-64 assembler's parser
+//! so that an instruction zirc cannot encode is an analysis error. Arguments keep their
+//! types; comptime ones become constants.
+
+import type { Inst } from '../zir/ast.js';
+import type { AirRef } from './air.js';
+import { comptime, type Sema, type SVal, typeOfSVal } from './Sema.js';
+import { hasRuntimeBits, typeName, VOID } from './types.js';
+
+type ParseAsm = (source: string) => { ok: true } | { ok: false; message: string };
+
+/** The x86-64 assembler's parser, loaded lazily so that sema does not need the backend on wasm32. */
+let parseAsmImpl: ParseAsm | null | undefined;
+
+async function loadParseAsm(): Promise<ParseAsm | null> {
+  const path = '../codegen/x86_64/asm.js';
+  try {
+    const mod = (await import(path)) as { parseAsm?: ParseAsm };
+    return mod.parseAsm ?? null;
+  } catch {
+    return null;
+  }
+}
+
+parseAsmImpl = await loadParseAsm();
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('latin1');
+}
+
+export function analyzeAsm(sema: Sema, inst: Inst, body: AirRef[]): SVal {
+  if (sema.opts.target.arch === 'wasm32') return sema.fail(inst.offset, 'inline assembly is not supported on wasm32');
+  const source = latin1(sema.stringArg(inst.args[0], inst.offset));
+  const resultType = sema.typeArg(inst.args[1], inst.offset);
+  const volatileArg = inst.kwargs.get('volatile');
+  const isVolatile = volatileArg === undefined ? false : sema.boolArg(volatileArg, inst.offset);
+  const outputArg = inst.kwargs.get('output');
+  const output = outputArg === undefined ? null : latin1(sema.stringArg(outputArg, inst.offset));
+  const stringList = (kw: string): string[] => {
+    const arg = inst.kwargs.get(kw);
+    if (arg === undefined) return [];
+    if (arg.kind !== 'list') return sema.fail(inst.offset, `expected a list for '${kw}'`);
+    return arg.items.map((item) => latin1(sema.stringArg(item, inst.offset)));
+  };
+  const inputs = stringList('inputs');
+  const clobbers = stringList('clobbers');
+  const argsArg = inst.kwargs.get('args');
+  const argValues = argsArg === undefined ? [] : argsArg.kind === 'list' ? argsArg.items : sema.fail(inst.offset, "expected a list for 'args'");
+  if (argValues.length !== inputs.length) {
+    return sema.fail(inst.offset, `expected ${inputs.length} asm argument(s), found ${argValues.length}`);
+  }
+  if (output === null && hasRuntimeBits(resultType)) {
+    return sema.fail(inst.offset, `asm with result type '${typeName(resultType)}' needs an output constraint`);
+  }
+  if (parseAsmImpl) {
+    const parsed = parseAsmImpl(source);
+    if (!parsed.ok) return sema.fail(inst.offset, parsed.message);
+  }
+  const args = argValues.map((item) => {
+    const v = sema.resolveArg(item, inst.offset);
+    const t = typeOfSVal(v);
+    if (!hasRuntimeBits(t)) return sema.fail(inst.offset, `asm argument of type '${typeName(t)}' has no runtime value`);
+    return sema.toRef(v, inst.offset);
+  });
+  const type = hasRuntimeBits(resultType) || resultType.kind === 'noreturn' ? resultType : VOID;
+  const result = sema.emit(
+    { op: 'asm', type, source, isVolatile, output, inputs, clobbers, args },
+    body,
+  );
+  if (!hasRuntimeBits(type) && type.kind !== 'noreturn') return comptime({ type: VOID, value: { kind: 'void' } });
+  return result;
+}
