@@ -34,6 +34,13 @@ export class ByteWriter {
     this.length += data.length;
   }
 
+  /** Append `n` zero bytes. */
+  zeros(n: number): void {
+    this.reserve(n);
+    this.bytes.fill(0, this.length, this.length + n);
+    this.length += n;
+  }
+
   u32(value: number): void {
     this.reserve(5);
     this.length = writeUleb(this.bytes, this.length, value);

@@ -1,0 +1,119 @@
+//! The wasm32-wasi linker (`Linker` for wasm): keeps the compilation's code and data in
+//! an in-memory object (object.ts), generates each function's body once when sema hands
+//! over its AIR, and at flush lays out the module, copies the cached bodies while
+//! applying relocations, and writes the file atomically (temp file + rename).
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AirFunction, DataAtom } from '../../sema/air.js';
+import { generateFunction } from '../../codegen/wasm/codegen.js';
+import { ByteWriter } from '../../codegen/wasm/leb.js';
+import { OutputWriteError, type ExportEntry, type FlushReport, type Linker } from '../Linker.js';
+import { computeLayout, sortData, sortFunctions, type ModuleLayout } from './layout.js';
+import { writeModule } from './module_writer.js';
+import { WasmObject, type LinkSymbol } from './object.js';
+
+export { LinkError } from './object.js';
+
+export interface WasmLinkerOptions {
+  /** Bytes of shadow stack at the bottom of memory (default 1 MiB; rounded up to 16). */
+  stackSize?: number;
+}
+
+export const DEFAULT_STACK_SIZE = 1 << 20;
+
+export class WasmLinker implements Linker {
+  private readonly obj = new WasmObject();
+  private exports: ExportEntry[] = [];
+  private sortedFuncs: LinkSymbol[] = [];
+  private sortedData: LinkSymbol[] = [];
+  private readonly out = new ByteWriter(1 << 16);
+  private generatedSinceFlush = 0;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly stackSize: number,
+  ) {}
+
+  /** A linker writing `path`. Whatever is there now is replaced at the first flush. */
+  static open(outputPath: string, opts: WasmLinkerOptions = {}): WasmLinker {
+    return new WasmLinker(outputPath, opts.stackSize ?? DEFAULT_STACK_SIZE);
+  }
+
+  updateFunc(func: AirFunction): void {
+    this.assertOpen();
+    const fn = generateFunction(func);
+    this.generatedSinceFlush++;
+    this.obj.setFunction(func.name, fn);
+  }
+
+  updateData(atom: DataAtom): void {
+    this.assertOpen();
+    this.obj.setData(atom);
+  }
+
+  deleteSymbol(name: string): void {
+    this.assertOpen();
+    this.obj.deleteDecl(name);
+  }
+
+  updateExports(exports: readonly ExportEntry[]): void {
+    this.assertOpen();
+    this.exports = exports.map((e) => ({ ...e }));
+  }
+
+  /** The module as the next flush would write it (for tests and tools). */
+  buildModule(): Uint8Array {
+    this.assertOpen();
+    this.link();
+    return this.out.bytes.slice(0, this.out.length);
+  }
+
+  flush(): FlushReport {
+    this.assertOpen();
+    this.link();
+    const bytes = this.out.bytes.subarray(0, this.out.length);
+    writeFileAtomically(this.path, bytes);
+    const report: FlushReport = { bytesWritten: bytes.length, fullWrite: true, functionsGenerated: this.generatedSinceFlush };
+    this.generatedSinceFlush = 0;
+    return report;
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private link(): ModuleLayout {
+    if (this.obj.funcSetChanged) {
+      this.sortedFuncs = sortFunctions(this.obj.funcSyms);
+      this.obj.funcSetChanged = false;
+    }
+    if (this.obj.dataSetChanged) {
+      this.sortedData = sortData(this.obj.dataSyms);
+      this.obj.dataSetChanged = false;
+    }
+    const layout = computeLayout(this.obj, this.sortedFuncs, this.sortedData, this.exports, this.stackSize);
+    writeModule(this.out, this.obj, layout);
+    return layout;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('WasmLinker used after close()');
+  }
+}
+
+function writeFileAtomically(target: string, bytes: Uint8Array): void {
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(tmp, bytes);
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // nothing more to clean up
+    }
+    throw new OutputWriteError(target, err);
+  }
+}
