@@ -1,0 +1,116 @@
+//! A small, non-incremental driver for sema tests: parses a source, analyzes decls on
+//! demand starting from the exports (with cycle detection), then the bodies of every
+//! reachable function, and collects values, AIR, data and errors. The real incremental
+//! driver is src/compile/Compilation.ts; this one exists so sema can be tested alone.
+
+import { parseFile } from '../../src/zir/parse.js';
+import { formatDiagnosticLine } from '../../src/zir/diagnostic.js';
+import type { Decl } from '../../src/zir/ast.js';
+import { analyzeDecl, analyzeFunctionBody, functionOwner } from '../../src/sema/index.js';
+import type { DeclAnalysis, FunctionAnalysis, ResolvedDecl, SemaOptions } from '../../src/sema/api.js';
+import type { AirFunction, AirInst } from '../../src/sema/air.js';
+import { WASM32_TARGET, X86_64_TARGET, type FnType } from '../../src/sema/types.js';
+
+export const X86: SemaOptions = { target: X86_64_TARGET, safety: true };
+export const WASM: SemaOptions = { target: WASM32_TARGET, safety: true };
+
+export interface ProgramError {
+  offset: number;
+  message: string;
+  /** `main.zir:line:col: error: message` */
+  line: string;
+}
+
+export interface Program {
+  source: Uint8Array;
+  decls: Map<string, Decl>;
+  values: Map<string, DeclAnalysis>;
+  bodies: Map<string, FunctionAnalysis>;
+  /** Reachable decls, in source order. */
+  reachable: Decl[];
+  errors: ProgramError[];
+}
+
+export function analyzeProgram(text: string | Uint8Array, opts: SemaOptions = X86, path = 'main.zir'): Program {
+  const source = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+  const errors: ProgramError[] = [];
+  const report = (offset: number, message: string) =>
+    errors.push({ offset, message, line: formatDiagnosticLine(path, source, offset, message) });
+  const parsed = parseFile(source);
+  const program: Program = { source, decls: new Map(), values: new Map(), bodies: new Map(), reachable: [], errors };
+  if (!parsed.ok) {
+    report(parsed.error.offset, parsed.error.message);
+    return program;
+  }
+  for (const d of parsed.module.decls) program.decls.set(d.name, d);
+  const inProgress = new Set<string>();
+  const reached = new Set<string>();
+
+  const resolve = (name: string): ResolvedDecl => {
+    const decl = program.decls.get(name);
+    if (decl === undefined) return { status: 'not_found' };
+    reached.add(name);
+    const done = program.values.get(name);
+    if (done !== undefined) return done.typedValue ? { status: 'ok', typedValue: done.typedValue } : { status: 'failed' };
+    if (inProgress.has(name)) return { status: 'cycle' };
+    inProgress.add(name);
+    const r = analyzeDecl(decl, { resolveDecl: resolve }, opts);
+    inProgress.delete(name);
+    program.values.set(name, r);
+    for (const e of r.errors) report(decl.start + e.offset, e.message);
+    return r.typedValue ? { status: 'ok', typedValue: r.typedValue } : { status: 'failed' };
+  };
+
+  const exportSymbols = new Map<string, string>();
+  for (const d of parsed.module.decls) {
+    if (d.inst.tag !== 'export') continue;
+    resolve(d.name);
+    const info = program.values.get(d.name)?.export;
+    if (info) {
+      if (exportSymbols.has(info.symbolName)) report(d.start + info.offset, `exported symbol collision: ${info.symbolName}`);
+      else exportSymbols.set(info.symbolName, d.name);
+    }
+  }
+  // Bodies of reachable functions, until no new function is reached.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const name of [...reached]) {
+      if (program.bodies.has(name)) continue;
+      const tv = program.values.get(name)?.typedValue;
+      if (!tv || functionOwner(tv) !== name) continue;
+      const decl = program.decls.get(name)!;
+      const r = analyzeFunctionBody(decl, tv.type as FnType, { resolveDecl: resolve }, opts);
+      program.bodies.set(name, r);
+      for (const e of r.errors) report(decl.start + e.offset, e.message);
+      changed = true;
+    }
+  }
+  program.reachable = parsed.module.decls.filter((d) => reached.has(d.name));
+  errors.sort((a, b) => a.offset - b.offset);
+  return program;
+}
+
+/** The AIR of function `name` (throws if it has none). */
+export function airOf(p: Program, name: string): AirFunction {
+  const air = p.bodies.get(name)?.air;
+  if (!air) throw new Error(`no AIR for ${name}: ${p.errors.map((e) => e.line).join('; ')}`);
+  return air;
+}
+
+/** All instructions of a function reachable from its body, in execution-nesting order. */
+export function walkAir(f: AirFunction): AirInst[] {
+  const out: AirInst[] = [];
+  const visit = (refs: number[]) => {
+    for (const r of refs) {
+      const inst = f.insts[r]!;
+      out.push(inst);
+      if (inst.op === 'block' || inst.op === 'loop') visit(inst.body);
+      if (inst.op === 'condbr') {
+        visit(inst.then);
+        visit(inst.else);
+      }
+    }
+  };
+  visit(f.body);
+  return out;
+}
