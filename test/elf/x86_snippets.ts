@@ -69,9 +69,16 @@ export function startCallingAndExit(callee: string): X86Function {
   return c.emit(0xb8).imm32(231).emit(0x0f, 0x05).finish();
 }
 
-/** Entry: exits with `status`. */
-export function startExit(status: number): X86Function {
-  return exitWith(new Code(), status).finish();
+/** Entry: exits with `status` (padded with leading `nop`s to at least `minSize` bytes). */
+export function startExit(status: number, minSize = 0): X86Function {
+  const c = new Code();
+  for (let i = 12; i < minSize; i++) c.emit(0x90);
+  return exitWith(c, status).finish();
+}
+
+/** `jmp rel32` to a function decl (a direct, non-GOT reference). */
+export function jumpToDecl(name: string): X86Function {
+  return new Code().emit(0xe9).reloc('rel32', decl(name), 4, -4).finish();
 }
 
 export type AddressMode = 'lea' | 'movabs';
