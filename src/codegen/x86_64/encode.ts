@@ -15,7 +15,7 @@ export interface Mem {
   index?: Reg;
   scale?: 1 | 2 | 4 | 8;
   disp: number;
-  /** For `rip`: resolve the displacement as a relocation against a symbol (disp is ignored)... */
+  /** For `rip`: resolve the displacement as a relocation against a symbol (disp is added to the addend)... */
   reloc?: { kind: X86RelocKind; target: SymbolTarget };
   /** ...or against a label of this assembler (a local fixup; disp is added). */
   label?: Label;
@@ -193,7 +193,7 @@ export class Assembler {
       this.le(BigInt(disp), 4);
       this.pendingRip = {
         field,
-        addend: rm.label !== undefined ? disp : 0,
+        addend: disp,
         ...(rm.reloc ? { reloc: { field, kind: rm.reloc.kind, target: rm.reloc.target } } : {}),
         ...(rm.label !== undefined ? { label: rm.label } : {}),
       };
@@ -222,7 +222,7 @@ export class Assembler {
     if (!p) return;
     this.pendingRip = null;
     const end = this.len;
-    if (p.reloc) this.relocs.push({ offset: p.field, kind: p.reloc.kind, target: p.reloc.target, addend: p.field - end });
+    if (p.reloc) this.relocs.push({ offset: p.field, kind: p.reloc.kind, target: p.reloc.target, addend: p.addend + p.field - end });
     if (p.label !== undefined) this.fixups.push({ field: p.field, end, label: p.label, addend: p.addend });
   }
 
