@@ -1,8 +1,21 @@
-//! `zirc watch`: not built yet (issue "zirc watch"); says so plainly instead of pretending.
+//! `zirc watch <file.zir> [-o out] [--target t] [-O mode] [--run] [--json]`: the first
+//! build, then one in-place update per save of the source, until SIGINT or SIGTERM.
+//! This file wires the parts together (src/cli/watch/): the chokidar watcher feeds the
+//! session (debounce, updates, a vanished source), the compiler runs in a worker thread,
+//! `--run` runs each good output, and the reporter prints text or `--json` lines.
+//! What the output looks like is documented in docs/watch.md.
 
+import * as path from 'node:path';
 import type { OptimizeMode } from '../link/Linker.js';
 import type { TargetName } from '../compile/target.js';
-import { EXIT_USAGE } from './options.js';
+import { EXIT_OK, outputPathFor } from './options.js';
+import { WorkerBuilder } from './watch/builder.js';
+import type { Builder } from './watch/builder.js';
+import { ProgramRunner } from './watch/program_runner.js';
+import type { OutputStreams } from './watch/reporter.js';
+import { streamReporter } from './watch/reporter.js';
+import { watchSourceFile } from './watch/source_watcher.js';
+import { WatchSession } from './watch/watch_session.js';
 
 export interface WatchFlags {
   target: TargetName;
@@ -12,7 +25,69 @@ export interface WatchFlags {
   json?: boolean;
 }
 
-export async function watchCommand(_file: string, _flags: WatchFlags): Promise<number> {
-  process.stderr.write('zirc watch: not implemented yet\n');
-  return EXIT_USAGE;
+/** Test and embedding hooks; the command line uses the defaults. */
+export interface WatchEnvironment {
+  streams?: OutputStreams;
+  /** Resolves when the session should end; default: the first SIGINT or SIGTERM. */
+  stopSignal?: Promise<string>;
+  builder?: Builder;
+  debounceMs?: number;
+}
+
+export async function watchCommand(file: string, flags: WatchFlags, env: WatchEnvironment = {}): Promise<number> {
+  const streams = env.streams ?? { stdout: process.stdout, stderr: process.stderr };
+  const outputPath = outputPathFor(file, flags.target, flags.output);
+  const reporter = streamReporter(streams, flags.json ?? false);
+  const builder =
+    env.builder ??
+    new WorkerBuilder({ sourcePath: file, outputPath, target: flags.target, optimize: flags.optimize, displayPath: file });
+  const runner = flags.run
+    ? new ProgramRunner(path.resolve(outputPath), flags.target, flags.json ?? false, (e) => reporter.report(e))
+    : null;
+  const session = new WatchSession({
+    sourcePath: file,
+    displayPath: file,
+    builder,
+    reporter,
+    runner,
+    debounceMs: env.debounceMs,
+  });
+
+  const signals = env.stopSignal ? null : stopOnSignals();
+  const watcher = watchSourceFile(file, () => session.notice(), (message) =>
+    streams.stderr.write(`[zirc] file watcher error: ${message}\n`),
+  );
+  reporter.report({ kind: 'start', source: file, output: outputPath, target: flags.target, run: flags.run ?? false });
+  // Watch first, then build: a save made during the first build is then seen.
+  await watcher.ready;
+  session.start();
+
+  const signal = await (env.stopSignal ?? signals!.received);
+  reporter.report({ kind: 'stopping', signal });
+  await session.stop();
+  await watcher.close();
+  signals?.dispose();
+  reporter.report({ kind: 'stopped' });
+  return EXIT_OK;
+}
+
+/** The first SIGINT or SIGTERM; later ones are ignored while the session winds down. */
+function stopOnSignals(): { received: Promise<string>; dispose(): void } {
+  let resolve: (signal: string) => void = () => {};
+  const received = new Promise<string>((r) => (resolve = r));
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((sig) => {
+    const h = () => resolve(sig);
+    process.on(sig, h);
+    return [sig, h] as const;
+  });
+  return {
+    received,
+    // Keep ignoring signals until the process exits: a second Ctrl-C must not cut the final write short.
+    dispose: () => {
+      for (const [sig, h] of handlers) {
+        process.off(sig, h);
+        process.on(sig, () => {});
+      }
+    },
+  };
 }

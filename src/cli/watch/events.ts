@@ -1,0 +1,44 @@
+//! What a watch session tells its user, as data: one `WatchEvent` per thing that happened
+//! (the session started, an update finished, the source went away or came back, the
+//! program started or ended, the session is stopping). The session produces them; the
+//! text and JSON formatters (format.ts) and the reporter (reporter.ts) turn them into output.
+
+import type { UpdateResult } from '../../compile/Compilation.js';
+import type { TargetName } from '../../compile/target.js';
+
+export type WatchEvent =
+  | { kind: 'start'; source: string; output: string; target: TargetName; run: boolean }
+  | { kind: 'update'; update: number; result: UpdateResult; /** wall time from reading the source to the result */ wallMs: number }
+  | { kind: 'source_missing'; source: string; reason: 'absent' | 'removed' }
+  | { kind: 'source_back'; source: string }
+  | { kind: 'run_start'; update: number; output: string }
+  | {
+      kind: 'run_exit';
+      update: number;
+      /** The exit status; 128 + signal number for a program ended by a signal; -1 if it could not start. */
+      exitCode: number;
+      signal: string | null;
+      /** True when zirc stopped it (a newer update, or the end of the session). */
+      killed: boolean;
+      /** Set when the program could not be started at all. */
+      error: string | null;
+      /** The program's output, captured only with --json (otherwise it passes straight through). */
+      stdout: Buffer | null;
+      stderr: Buffer | null;
+    }
+  | { kind: 'internal_error'; update: number; message: string }
+  | { kind: 'stopping'; signal: string }
+  | { kind: 'stopped' };
+
+/** The facts of an update's statistics that both output formats show. */
+export function updateFacts(e: Extract<WatchEvent, { kind: 'update' }>) {
+  const s = e.result.stats;
+  return {
+    declsParsed: s.declsParsed,
+    declsAnalyzed: s.declsAnalyzed,
+    functionsGenerated: s.functionsGenerated,
+    declsDeleted: s.declsDeleted,
+    bytesWritten: s.bytesWritten,
+    ms: s.timings.totalMs,
+  };
+}

@@ -1,0 +1,126 @@
+//! The two faces of a `WatchEvent`: the text lines a person reads (`formatText`) and the
+//! one-line JSON objects a tool reads (`formatJson`). Pure functions; docs/watch.md
+//! documents every line and field they produce, so change both together.
+
+import type { CompileError } from '../../compile/errors.js';
+import type { WatchEvent } from './events.js';
+import { updateFacts } from './events.js';
+
+const PREFIX = '[zirc]';
+
+/** The text for an event, one or more lines each ending in '\n' (empty: nothing to say). */
+export function formatText(e: WatchEvent): string {
+  switch (e.kind) {
+    case 'start':
+      return `${PREFIX} watching ${e.source} -> ${e.output} (${e.target})${e.run ? ', running it after each good update' : ''}; Ctrl-C stops\n`;
+    case 'update': {
+      const f = updateFacts(e);
+      const work =
+        `parsed ${f.declsParsed}, analyzed ${f.declsAnalyzed}, generated ${f.functionsGenerated}, deleted ${f.declsDeleted}; ` +
+        `wrote ${f.bytesWritten} ${plural(f.bytesWritten, 'byte')} in ${formatMs(f.ms)}`;
+      if (e.result.ok) return `${PREFIX} update ${e.update}: ok; ${work}\n`;
+      const n = e.result.errors.length;
+      const rendered = e.result.errors.map((err) => err.rendered + '\n').join('');
+      return `${rendered}${PREFIX} update ${e.update}: ${n} ${plural(n, 'error')}; ${work}; output unchanged\n`;
+    }
+    case 'source_missing':
+      return e.reason === 'absent'
+        ? `${PREFIX} ${e.source} does not exist; waiting for it to appear\n`
+        : `${PREFIX} ${e.source} was deleted or renamed; waiting for it to come back\n`;
+    case 'source_back':
+      return `${PREFIX} ${e.source} is back\n`;
+    case 'run_start':
+      return `${PREFIX} running ${e.output} (update ${e.update})\n`;
+    case 'run_exit':
+      return `${PREFIX} ${describeExit(e)}\n`;
+    case 'internal_error':
+      return `${PREFIX} update ${e.update}: internal compiler error: ${e.message}\n${PREFIX} the output is unchanged; the next update starts from a fresh compilation\n`;
+    case 'stopping':
+      return `${PREFIX} ${e.signal}: stopping\n`;
+    case 'stopped':
+      return `${PREFIX} stopped\n`;
+  }
+}
+
+function describeExit(e: Extract<WatchEvent, { kind: 'run_exit' }>): string {
+  const who = `program of update ${e.update}`;
+  if (e.error !== null) return `${who} could not start: ${e.error}`;
+  if (e.killed) return `${who} stopped by zirc`;
+  if (e.signal) return `${who} ended by signal ${e.signal} (status ${e.exitCode})`;
+  return `${who} exited with status ${e.exitCode}`;
+}
+
+/** The JSON object for an event, as one line ending in '\n'. */
+export function formatJson(e: WatchEvent): string {
+  return JSON.stringify(jsonObject(e)) + '\n';
+}
+
+export function jsonObject(e: WatchEvent): Record<string, unknown> {
+  switch (e.kind) {
+    case 'start':
+      return { event: 'start', source: e.source, output: e.output, target: e.target, run: e.run };
+    case 'update': {
+      const t = e.result.stats.timings;
+      return {
+        event: 'update',
+        update: e.update,
+        ok: e.result.ok,
+        ...updateFacts(e),
+        ms: round(e.result.stats.timings.totalMs),
+        wallMs: round(e.wallMs),
+        timings: { splitMs: round(t.splitMs), parseMs: round(t.parseMs), analyzeMs: round(t.analyzeMs), linkMs: round(t.linkMs) },
+        errors: e.result.errors.map(jsonError),
+      };
+    }
+    case 'source_missing':
+      return { event: 'source_missing', source: e.source, reason: e.reason };
+    case 'source_back':
+      return { event: 'source_back', source: e.source };
+    case 'run_start':
+      return { event: 'run', update: e.update, output: e.output };
+    case 'run_exit':
+      return {
+        event: 'exit',
+        update: e.update,
+        exitCode: e.exitCode,
+        signal: e.signal,
+        killed: e.killed,
+        error: e.error,
+        stdout: e.stdout?.toString('utf8') ?? null,
+        stderr: e.stderr?.toString('utf8') ?? null,
+        stdoutBase64: e.stdout?.toString('base64') ?? null,
+        stderrBase64: e.stderr?.toString('base64') ?? null,
+      };
+    case 'internal_error':
+      return { event: 'internal_error', update: e.update, message: e.message };
+    case 'stopping':
+      return { event: 'stopping', signal: e.signal };
+    case 'stopped':
+      return { event: 'stopped' };
+  }
+}
+
+function jsonError(err: CompileError): Record<string, unknown> {
+  return {
+    path: err.path,
+    line: err.line,
+    column: err.col,
+    offset: err.offset,
+    message: err.message,
+    rendered: err.rendered,
+  };
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 10) return `${ms.toFixed(2)} ms`;
+  if (ms < 1000) return `${ms.toFixed(1)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+function plural(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`;
+}
