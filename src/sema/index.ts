@@ -6,3 +6,4 @@ export * from './api.js';
 export * from './types.js';
 export type { Value } from './value.js';
 export * from './air.js';
+export { emitZir, emitModule, type AnalyzedDecl } from './emit_zir.js';
