@@ -192,6 +192,7 @@ export class ElfLinker implements Linker, AddressResolver {
 
   /** Defines runtime routines and WASI built-ins the first time something refers to them. */
   private provide(target: SymbolTarget): void {
+    if (target.kind === 'decl') return;
     const key = symbolKey(target);
     if (this.atoms.has(key)) return;
     if (target.kind === 'runtime') {

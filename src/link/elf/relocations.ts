@@ -1,7 +1,9 @@
 //! Relocations, remembered per symbol twice: the relocations *in* each symbol (its own
 //! fields to patch) and, per target, the symbols that have relocations *to* it. Moving a
 //! symbol re-applies its own relocations (their place moved) and those of every symbol
-//! that refers to it (their target moved) — exactly the ones that involve it.
+//! that refers to it (their target moved) — exactly the ones that involve it. Calls
+//! through the offset table (`got_rel32`) point at a slot that never moves, so only the
+//! relocations in the caller are kept for them.
 //!
 //! `applyRelocation` computes and stores one field (x86-64 semantics, see
 //! codegen/x86_64/output.ts). A target that is not defined (yet) resolves to a zero field;
@@ -33,7 +35,8 @@ export class RelocationIndex {
     return this.inSymbol.get(source) ?? [];
   }
 
-  /** Sources that have at least one relocation to `target`. */
+  /** Sources that have at least one relocation to `target` whose value depends on where
+   * `target` is (`got_rel32` relocations are not listed: the slot never moves). */
   sourcesOf(target: string): ReadonlySet<string> | undefined {
     return this.toSymbol.get(target);
   }
@@ -42,6 +45,7 @@ export class RelocationIndex {
   replace(source: string, relocs: LinkReloc[]): readonly LinkReloc[] {
     const old = this.inSymbol.get(source) ?? [];
     for (const r of old) {
+      if (r.kind === 'got_rel32') continue;
       const set = this.toSymbol.get(r.target);
       if (!set) continue;
       set.delete(source);
@@ -50,6 +54,7 @@ export class RelocationIndex {
     if (relocs.length === 0) this.inSymbol.delete(source);
     else this.inSymbol.set(source, relocs);
     for (const r of relocs) {
+      if (r.kind === 'got_rel32') continue;
       let set = this.toSymbol.get(r.target);
       if (!set) this.toSymbol.set(r.target, (set = new Set()));
       set.add(source);
