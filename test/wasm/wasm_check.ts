@@ -10,7 +10,8 @@ const wabt = await wabtInit();
 /** Asserts the module is valid for the engine and for wabt's validator. */
 export function expectValidModule(bytes: Uint8Array): void {
   expect(WebAssembly.validate(bytes)).toBe(true);
-  const m = wabt.readWasm(bytes, { readDebugNames: true });
+  // A copy: wabt reads the whole underlying ArrayBuffer, ignoring a Buffer's byteOffset.
+  const m = wabt.readWasm(new Uint8Array(bytes), { readDebugNames: true });
   try {
     m.validate();
   } finally {
@@ -19,7 +20,7 @@ export function expectValidModule(bytes: Uint8Array): void {
 }
 
 export function wasmToWat(bytes: Uint8Array): string {
-  const m = wabt.readWasm(bytes, { readDebugNames: true });
+  const m = wabt.readWasm(new Uint8Array(bytes), { readDebugNames: true });
   try {
     m.generateNames();
     m.applyNames();
