@@ -8,6 +8,7 @@ import { ElfLinker } from '../../src/link/elf/ElfLinker.js';
 import type { X86Function } from '../../src/codegen/x86_64/output.js';
 import {
   airFunction,
+  callExtern,
   callFdWrite,
   expectEveryFunctionDisassembled,
   jumpToRuntime,
@@ -122,6 +123,22 @@ describe('a fresh build', () => {
     expect(r.stdout).toBe('via wasi\n');
     expect(r.status).toBe(5);
     expect(readSymbols(file).find((s) => s.name === 'fd_write')).toMatchObject({ bind: 'LOCAL', type: 'FUNC' });
+  });
+
+  it('makes an extern with no definition a global undefined symbol while code refers to it', () => {
+    const table = new Map([
+      ['main.start', startExit(0)],
+      ['main.uses_puts', callExtern('puts', 'c')],
+    ]);
+    const { file, linker } = build(table);
+    expect(readSymbols(file).find((s) => s.name === 'puts')).toMatchObject({ bind: 'GLOBAL', ndx: 'UND', value: 0 });
+    expect(linker.undefinedSymbols()).toEqual(['puts']);
+    expect(readelfAll(file).problems).toEqual([]);
+    linker.deleteSymbol('main.uses_puts');
+    linker.flush();
+    expect(readSymbols(file).find((s) => s.name === 'puts')).toBeUndefined();
+    expect(linker.undefinedSymbols()).toEqual([]);
+    expect(runExecutable(file).status).toBe(0);
   });
 
   it('has one local symbol per decl with its size, one global per export, and _start as the entry', () => {

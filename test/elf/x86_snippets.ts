@@ -129,6 +129,11 @@ export function callFdWrite(atom: string, len: number, status: number): X86Funct
   return exitWith(c, status).finish();
 }
 
+/** `call [rip+got(extern)]; ret` */
+export function callExtern(name: string, lib: string): X86Function {
+  return new Code().emit(0xff, 0x15).reloc('got_rel32', { kind: 'extern', name, lib }, 4, -4).emit(0xc3).finish();
+}
+
 /** A stand-in runtime routine: writes `panic: <sym>\n` to stderr and exits 134 (message follows the code). */
 export function fakeRuntime(sym: RuntimeSymbol): X86Function {
   const msg = enc.encode(`panic: ${sym}\n`);

@@ -67,8 +67,9 @@ export class ElfLinker implements Linker, AddressResolver {
   private readonly strtab: StringTable;
   private readonly relocs = new RelocationIndex();
   private readonly atoms = new Map<string, Atom>();
-  /** Externs with no built-in definition (their references resolve to 0). */
-  private readonly undefinedExterns = new Set<string>();
+  /** Externs with no built-in definition (their references resolve to 0), by key, with
+   * the global undefined symbol each has while something refers to it. */
+  private readonly undefinedExterns = new Map<string, { name: string; nameOffset: number | null }>();
   private readonly exports = new Map<string, { declName: string; nameOffset: number }>();
   private readonly exportsByDecl = new Map<string, Set<string>>();
   private readonly output: OutputFile;
@@ -148,6 +149,7 @@ export class ElfLinker implements Linker, AddressResolver {
 
   flush(): FlushReport {
     this.checkOpen();
+    this.syncUndefinedSymbols();
     writeHeaders(this.image, this.layoutSnapshot());
     const report = this.output.flush(this.image);
     const functionsGenerated = this.functionsGenerated;
@@ -176,7 +178,7 @@ export class ElfLinker implements Linker, AddressResolver {
 
   /** Names of externs referenced that have no definition (not WASI built-ins). */
   undefinedSymbols(): string[] {
-    return [...this.undefinedExterns].filter((k) => !this.atoms.has(k));
+    return [...this.undefinedExterns.values()].filter((u) => u.nameOffset !== null).map((u) => u.name);
   }
 
   // ---------------------------------------------------------------------------------
@@ -200,7 +202,7 @@ export class ElfLinker implements Linker, AddressResolver {
     } else if (target.kind === 'extern' && !this.undefinedExterns.has(key)) {
       const code = target.lib === WASI_LIB ? this.wasiBuiltin(target.name) : null;
       if (code) this.placeFunction(key, target.name, code);
-      else this.undefinedExterns.add(key);
+      else this.undefinedExterns.set(key, { name: target.name, nameOffset: null });
     }
   }
 
@@ -236,7 +238,10 @@ export class ElfLinker implements Linker, AddressResolver {
       moved = true;
     } else {
       oldSize = layout.size(atom.block);
+      const oldFileOffset = section === 'bss' ? 0 : this.fileOffsetOf(atom);
       moved = layout.resize(atom.block, bytes.length, align).moved;
+      // Code left behind must not look like (or run as) a live function.
+      if (moved && kind === 'func') this.image.fill(oldFileOffset, oldSize, INT3);
     }
     this.fitSection(section);
     if (section !== 'bss') {
@@ -258,6 +263,7 @@ export class ElfLinker implements Linker, AddressResolver {
 
   private removeAtom(atom: Atom): void {
     const key = atom.key;
+    if (atom.kind === 'func') this.image.fill(this.fileOffsetOf(atom), this.layouts.text.size(atom.block), INT3);
     this.atoms.delete(key);
     this.layouts[atom.section].free(atom.block);
     this.fitSection(atom.section);
@@ -346,6 +352,27 @@ export class ElfLinker implements Linker, AddressResolver {
       value: atom ? this.addressOf(atom.key)! : 0,
       size: atom ? this.layouts[atom.section].size(atom.block) : 0,
     });
+  }
+
+  /**
+   * An extern with no definition is a global undefined symbol while code refers to it
+   * (spec §7). Externs are few, so this walks them all at each flush.
+   */
+  private syncUndefinedSymbols(): void {
+    for (const [key, u] of this.undefinedExterns) {
+      const used = !!this.relocs.sourcesOf(key)?.size || this.got.isReferenced(key);
+      const id = `\0${key}`; // cannot collide with an export's name
+      if (used && u.nameOffset === null) {
+        u.nameOffset = this.strtab.intern(u.name);
+        this.symtab.setGlobal(id, { name: u.nameOffset, bind: STB_GLOBAL, type: STT_NOTYPE, shndx: SHN_UNDEF, value: 0, size: 0 });
+      } else if (!used) {
+        if (u.nameOffset !== null) {
+          this.symtab.removeGlobal(id);
+          this.strtab.release(u.name);
+        }
+        this.undefinedExterns.delete(key);
+      }
+    }
   }
 
   private removeExport(symbolName: string): void {

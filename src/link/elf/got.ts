@@ -52,6 +52,11 @@ export class OffsetTable {
     return this.releaseIfUnused(key);
   }
 
+  /** Whether any got_rel32 relocation refers to `key`. */
+  isReferenced(key: string): boolean {
+    return this.refs.has(key);
+  }
+
   private releaseIfUnused(key: string): number | undefined {
     if (this.pinned.has(key) || this.refs.has(key)) return undefined;
     const slot = this.slots.get(key);
