@@ -173,6 +173,29 @@ export class Compilation {
     this.linker = null;
   }
 
+  /**
+   * Everything analysis concluded, as deterministic text: for each decl in the build, in
+   * source order, its value, its AIR, its data and its errors; then the exports. Two
+   * compilations of the same source must give the same snapshot, however they got there.
+   */
+  analysisSnapshot(): string {
+    const lines: string[] = [];
+    for (const d of this.order) {
+      if (!this.reach.has(d.value)) continue;
+      lines.push(`decl ${d.name} @${d.start}-${d.end}`);
+      for (const u of [d.value, d.body]) {
+        if (!this.reach.has(u)) continue;
+        if (u.outdated) lines.push(`  ${u.kind}: OUTDATED`);
+        if (u.kind === 'value') lines.push(`  value: ${stableJson(u.typedValue)} export: ${stableJson(u.exportEntry)}`);
+        else lines.push(`  air: ${stableJson(u.air)}`);
+        for (const atom of u.data) lines.push(`  data: ${stableJson(atom)}`);
+        for (const e of u.errors) lines.push(`  error @${e.offset}: ${e.message}`);
+      }
+    }
+    lines.push(`exports: ${stableJson(this.computeExports())}`);
+    return lines.join('\n');
+  }
+
   // ---------------------------------------------------------------------------------
   // Source → decls
 
@@ -512,4 +535,10 @@ function describe(err: unknown): string {
     return (err as { code: string }).code;
   }
   return err instanceof Error ? err.message : String(err);
+}
+
+function stableJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x) =>
+    typeof x === 'bigint' ? `${x}n` : x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x,
+  );
 }
