@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { PANIC_MESSAGES, type DataAtom, type RuntimeSymbol } from '../../src/sema/air.js';
+import { generateRuntimeRoutine, generateWasiBuiltin } from '../../src/codegen/x86_64/runtime.js';
+import { arrayOf, FD_WRITE_TYPE, FnBuilder, fnType, manyPtr, NORETURN, onePtr, u32, u8, usize } from './air_builder.js';
+import { runProgram } from './harness.js';
+import { disassemble } from './objdump.js';
+
+const START = fnType([], NORETURN, 'C');
+const WASI = 'wasi_snapshot_preview1';
+
+describe('runtime routines', () => {
+  it.each(Object.keys(PANIC_MESSAGES) as RuntimeSymbol[])('%s writes its message to stderr and exits 134', (sym) => {
+    const b = new FnBuilder('entry', START);
+    b.call(b.addr(fnType([], NORETURN), { kind: 'runtime', name: sym }), fnType([], NORETURN), []);
+    const r = runProgram({ functions: [b.build()], entry: 'entry' });
+    expect(r.stderr).toBe(`panic: ${PANIC_MESSAGES[sym]}\n`);
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(134);
+  });
+
+  it('are self-contained: no relocations, message bytes after the code', () => {
+    const f = generateRuntimeRoutine('panic_division_by_zero');
+    expect(f.relocs).toEqual([]);
+    expect(new TextDecoder().decode(f.code).endsWith('panic: division by zero\n')).toBe(true);
+    expect(disassemble(f.code).map((d) => d.text).slice(0, 9)).toEqual([
+      'mov eax,0x1', 'mov edi,0x2', 'lea rsi,[rip+0x15]', 'mov edx,0x18', 'syscall', 'mov eax,0xe7', 'mov edi,0x86', 'syscall', 'ud2',
+    ]);
+  });
+});
+
+describe('WASI built-ins on x86-64', () => {
+  it('knows fd_write and proc_exit only', () => {
+    expect(generateWasiBuiltin('fd_write')).not.toBeNull();
+    expect(generateWasiBuiltin('proc_exit')).not.toBeNull();
+    expect(generateWasiBuiltin('fd_read')).toBeNull();
+  });
+
+  it('fd_write gathers several iovecs, stores the count as a usize and returns 0', () => {
+    const atom: DataAtom = { name: 'text', bytes: new TextEncoder().encode('abcdefgh'), align: 1, relocs: [], section: 'rodata' };
+    const b = new FnBuilder('entry', START);
+    const base = b.ptrtoint(b.addr(manyPtr(u8, false), { kind: 'decl', name: 'text' }));
+    const iov = b.alloc(arrayOf(4, usize));
+    const put = (i: number, v: number) => b.store(b.elemptr(onePtr(usize), iov, b.int(usize, i), 8), b.int(usize, v));
+    b.store(b.elemptr(onePtr(usize), iov, b.int(usize, 0), 8), b.bin('add', usize, base, b.int(usize, 4)));
+    put(1, 4);
+    b.store(b.elemptr(onePtr(usize), iov, b.int(usize, 2), 8), base);
+    put(3, 3);
+    const written = b.alloc(usize);
+    b.store(written, b.int(usize, 0xdeadbeef));
+    const f = b.addr(FD_WRITE_TYPE, { kind: 'extern', name: 'fd_write', lib: WASI });
+    const errno = b.call(f, FD_WRITE_TYPE, [b.int(u32, 1), b.ptrtoint(iov), b.int(usize, 2), b.ptrtoint(written)]);
+    // exit status = errno * 100 + written
+    b.exit(b.bin('add', u32, b.bin('mul', u32, errno, b.int(u32, 100)), b.intcast(u32, b.load(usize, written))));
+    const r = runProgram({ functions: [b.build()], data: [atom], entry: 'entry' });
+    expect(r.stdout).toBe('efghabc');
+    expect(r.status).toBe(7);
+  });
+
+  it.each([
+    ['a closed descriptor', 99, 0x1000, 8], // EBADF
+    ['an unmapped buffer', 1, 0x10, 21], // EFAULT
+  ])('fd_write to %s returns the WASI errno', (_what, fd, addr, wasiErrno) => {
+    const b = new FnBuilder('entry', START);
+    const errno = b.write(fd, b.int(usize, addr), b.int(usize, 4));
+    b.exit(errno);
+    expect(runProgram({ functions: [b.build()], entry: 'entry' }).status).toBe(wasiErrno);
+  });
+
+  it('proc_exit uses only the low 32 bits of its argument as the status', () => {
+    const b = new FnBuilder('entry', START);
+    b.exitWith(300);
+    expect(runProgram({ functions: [b.build()], entry: 'entry' }).status).toBe(300 & 0xff);
+  });
+});
