@@ -6,6 +6,7 @@
 //! `@<owner>__anon_<n>`). The result is a zir AST printed by the front end's printer.
 
 import type { ArgValue, Decl, Inst, Local, Module, RefValue } from '../zir/ast.js';
+import { printModule } from '../zir/print.js';
 import type { AirConst, AirFunction, AirInst, AirRef, DataAtom } from './air.js';
 import { symbolKey } from './air.js';
 import type { DeclAnalysis, FunctionAnalysis, SemaOptions } from './api.js';
@@ -20,22 +21,11 @@ export interface AnalyzedDecl {
   body: FunctionAnalysis | null;
 }
 
-type PrintModule = (m: Module) => string;
-
-let printModuleImpl: PrintModule | null = null;
-try {
-  const path = '../zir/print.js';
-  printModuleImpl = ((await import(path)) as { printModule: PrintModule }).printModule;
-} catch {
-  printModuleImpl = null;
-}
-
 export class EmitError extends Error {}
 
 /** The analyzed program as canonical ZIR text. `decls`: the reachable decls in source order. */
 export function emitZir(decls: AnalyzedDecl[], opts: SemaOptions): string {
-  if (printModuleImpl === null) throw new EmitError('the ZIR printer (src/zir/print.ts) is not available');
-  return printModuleImpl(emitModule(decls, opts));
+  return printModule(emitModule(decls, opts));
 }
 
 /** The analyzed program as a zir AST (what `emitZir` prints). */

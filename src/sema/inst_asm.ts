@@ -4,26 +4,10 @@
 //! types; comptime ones become constants.
 
 import type { Inst } from '../zir/ast.js';
+import { parseAsm } from '../codegen/x86_64/asm.js';
 import type { AirRef } from './air.js';
 import { comptime, type Sema, type SVal, typeOfSVal } from './Sema.js';
 import { hasRuntimeBits, typeName, VOID } from './types.js';
-
-type ParseAsm = (source: string) => { ok: true } | { ok: false; message: string };
-
-/** The x86-64 assembler's parser, loaded lazily so that sema does not need the backend on wasm32. */
-let parseAsmImpl: ParseAsm | null | undefined;
-
-async function loadParseAsm(): Promise<ParseAsm | null> {
-  const path = '../codegen/x86_64/asm.js';
-  try {
-    const mod = (await import(path)) as { parseAsm?: ParseAsm };
-    return mod.parseAsm ?? null;
-  } catch {
-    return null;
-  }
-}
-
-parseAsmImpl = await loadParseAsm();
 
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('latin1');
@@ -53,10 +37,8 @@ export function analyzeAsm(sema: Sema, inst: Inst, body: AirRef[]): SVal {
   if (output === null && hasRuntimeBits(resultType)) {
     return sema.fail(inst.offset, `asm with result type '${typeName(resultType)}' needs an output constraint`);
   }
-  if (parseAsmImpl) {
-    const parsed = parseAsmImpl(source);
-    if (!parsed.ok) return sema.fail(inst.offset, parsed.message);
-  }
+  const parsed = parseAsm(source);
+  if (!parsed.ok) return sema.fail(inst.offset, parsed.message);
   const args = argValues.map((item) => {
     const v = sema.resolveArg(item, inst.offset);
     const t = typeOfSVal(v);

@@ -6,10 +6,10 @@
 import { parseFile } from '../../src/zir/parse.js';
 import { formatDiagnosticLine } from '../../src/zir/diagnostic.js';
 import type { Decl } from '../../src/zir/ast.js';
-import { analyzeDecl, analyzeFunctionBody, functionOwner } from '../../src/sema/index.js';
+import { analyzeDecl, analyzeFunctionBody, emitZir, functionOwner } from '../../src/sema/index.js';
 import type { DeclAnalysis, FunctionAnalysis, ResolvedDecl, SemaOptions } from '../../src/sema/api.js';
 import type { AirFunction, AirInst } from '../../src/sema/air.js';
-import { WASM32_TARGET, X86_64_TARGET, type FnType } from '../../src/sema/types.js';
+import { WASM32_TARGET, X86_64_TARGET, typeName, type FnType } from '../../src/sema/types.js';
 
 export const X86: SemaOptions = { target: X86_64_TARGET, safety: true };
 export const WASM: SemaOptions = { target: WASM32_TARGET, safety: true };
@@ -113,4 +113,40 @@ export function walkAir(f: AirFunction): AirInst[] {
   };
   visit(f.body);
   return out;
+}
+
+/** `zirc ir` of an analyzed program (reachable decls in source order). */
+export function emitProgram(p: Program, opts: SemaOptions): string {
+  return emitZir(
+    p.reachable.map((decl) => ({ decl, analysis: p.values.get(decl.name)!, body: p.bodies.get(decl.name) ?? null })),
+    opts,
+  );
+}
+
+/**
+ * A program's functions, exports and the contents of the data they reach, as text with
+ * anonymous constant names replaced by their bytes: two programs that behave alike give
+ * the same text whatever their anonymous constants are called.
+ */
+export function normalizedProgram(p: Program): string {
+  const atoms = new Map<string, string>();
+  for (const a of p.values.values()) for (const d of a.data) atoms.set(d.name, Buffer.from(d.bytes).toString('hex'));
+  for (const b of p.bodies.values()) for (const d of b.data) atoms.set(d.name, Buffer.from(d.bytes).toString('hex'));
+  const lines: string[] = [];
+  const show = (x: unknown): string =>
+    JSON.stringify(x, (_k, v) => {
+      if (typeof v === 'bigint') return `${v}n`;
+      if (v && typeof v === 'object' && 'kind' in v && typeof v.kind === 'string' && ['int', 'pointer', 'array', 'fn', 'bool', 'void', 'noreturn', 'comptime_int'].includes(v.kind) && !('value' in v) && !('target' in v)) {
+        return typeName(v);
+      }
+      if (v && typeof v === 'object' && v.kind === 'decl' && typeof v.name === 'string' && atoms.has(v.name)) {
+        return `atom:${atoms.get(v.name)}`;
+      }
+      return v;
+    });
+  for (const [name, body] of [...p.bodies.entries()].sort()) {
+    lines.push(`fn ${name}: ${show(body.air)}`);
+  }
+  for (const a of p.values.values()) if (a.export) lines.push(`export ${a.export.symbolName} = ${a.export.declName}`);
+  return lines.sort().join('\n');
 }
