@@ -1,0 +1,325 @@
+//! One bench configuration (shape × size × target), run inside its own child process so
+//! that the peak RSS read right after the full build is the full build's own. It builds
+//! the program once, then edits it: one-function body edits at random places, then edits
+//! of a constant many functions use. Each edit is "write the file, call update()" (update
+//! flushes, so the output is on disk when it returns). When the C tools are installed the
+//! C twin of the program gets the same edit right after zirc's (zirc, C, zirc, C, ...):
+//! recompile the units the edit touched with `clang -O0 -c`, relink with each linker.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Compilation } from '../compile/Compilation.js';
+import type { UpdateResult } from '../compile/Compilation.js';
+import type { TargetName } from '../compile/target.js';
+import { runOutput } from '../compile/run_output.js';
+import type { RunResult } from '../compile/run_output.js';
+import { CProject } from './c_project.js';
+import type { CArch } from './c_translate.js';
+import { UnsupportedForC } from './c_types.js';
+import type { CLinker, CToolchain } from './c_toolchain.js';
+import { compileUnits, detectToolchain, linkObjects, linkersFor, missingTools } from './c_toolchain.js';
+import type { ProgramGenerator, Shape } from './programs.js';
+import { loadGenerator } from './programs.js';
+import type { CComparison, CEditSeries, ConfigResult, EditSeries } from './results.js';
+import { msSince, seededRandom, summarize } from './stats.js';
+import { TimedLinker } from './timed_linker.js';
+
+export interface ConfigSpec {
+  shape: Shape;
+  functions: number;
+  target: TargetName;
+  seed: number;
+  /** The generated program, already written by the driver. */
+  programPath: string;
+  workDir: string;
+  bodyEdits: number;
+  constEdits: number;
+  /** Edits made before the measured ones, not counted (JIT warm-up). */
+  warmupEdits: number;
+  compareC: boolean;
+  /** Constant edits for the C twin (they may recompile many units); ≤ constEdits. */
+  cConstEdits: number;
+  functionsPerUnit: number;
+  /** Build the final source from scratch too and compare the two outputs' runs. */
+  verifyFresh: boolean;
+}
+
+interface ZircSample {
+  r: UpdateResult;
+  totalMs: number;
+  placeMs: number;
+  flushMs: number;
+}
+
+interface CSample {
+  units: number;
+  compileMs: number;
+  linkMs: Record<string, number>;
+}
+
+/** The zirc side of the measurements: one long-running compilation of one program. */
+class ZircSession {
+  private linker: TimedLinker | null = null;
+  readonly comp: Compilation;
+
+  constructor(
+    readonly sourcePath: string,
+    readonly outputPath: string,
+    target: TargetName,
+  ) {
+    this.comp = Compilation.create({
+      sourcePath,
+      outputPath,
+      target,
+      optimize: 'Debug',
+      linkerFactory: TimedLinker.factory((l) => (this.linker = l)),
+    });
+  }
+
+  /** Writes `source` (when given) and updates; the clock covers both. */
+  edit(source: Buffer | null): ZircSample {
+    const start = process.hrtime.bigint();
+    if (source) fs.writeFileSync(this.sourcePath, source);
+    const r = this.comp.update();
+    const totalMs = msSince(start);
+    const clock = this.linker?.take() ?? { placeMs: 0, flushMs: 0 };
+    return { r, totalMs, placeMs: clock.placeMs, flushMs: clock.flushMs };
+  }
+}
+
+/** The C side: the twin project and its tools. */
+class CSession {
+  readonly project: CProject;
+  readonly linkers: CLinker[];
+
+  constructor(
+    readonly tc: CToolchain,
+    readonly arch: CArch,
+    dir: string,
+    functionsPerUnit: number,
+  ) {
+    this.project = new CProject(dir, arch, true, functionsPerUnit);
+    this.linkers = linkersFor(tc, arch);
+  }
+
+  outputFor(linker: CLinker): string {
+    return path.join(this.project.dir, this.arch === 'x86_64' ? `prog.${linker}` : 'prog.wasm');
+  }
+
+  private objects(): string[] {
+    return this.project.sources.map((s) => this.project.objectFor(s));
+  }
+
+  async fullBuild(source: Buffer): Promise<CComparison['fullBuild']> {
+    this.project.generate(source);
+    const jobs = (await import('node:os')).cpus().length;
+    const start = process.hrtime.bigint();
+    await compileUnits(this.tc, this.arch, this.project.sources, this.project.dir, jobs);
+    const compileMs = msSince(start);
+    const linkMs: Record<string, number> = {};
+    for (const l of this.linkers) {
+      const t = process.hrtime.bigint();
+      await linkObjects(this.tc, l, this.objects(), this.outputFor(l), this.project.dir);
+      linkMs[l] = msSince(t);
+    }
+    return { compileMs, linkMs, jobs };
+  }
+
+  /** Applies the edit to the C files (not timed: the analogue of saving the file), then recompiles and relinks (timed). */
+  async edit(source: Buffer): Promise<CSample> {
+    const { dirty } = this.project.applyEdit(source);
+    const start = process.hrtime.bigint();
+    await compileUnits(this.tc, this.arch, dirty, this.project.dir);
+    const compileMs = msSince(start);
+    const linkMs: Record<string, number> = {};
+    for (const l of this.linkers) {
+      const t = process.hrtime.bigint();
+      await linkObjects(this.tc, l, this.objects(), this.outputFor(l), this.project.dir);
+      linkMs[l] = msSince(t);
+    }
+    return { units: dirty.length, compileMs, linkMs };
+  }
+}
+
+function seriesOf(samples: ZircSample[]): EditSeries {
+  const pick = (f: (s: ZircSample) => number): ReturnType<typeof summarize> => summarize(samples.map(f));
+  const failed = samples.filter((s) => !s.r.ok);
+  return {
+    count: samples.length,
+    failures: failed.length,
+    totalMs: pick((s) => s.totalMs),
+    splitMs: pick((s) => s.r.stats.timings.splitMs),
+    parseMs: pick((s) => s.r.stats.timings.parseMs),
+    analyzeMs: pick((s) => s.r.stats.timings.analyzeMs),
+    linkMs: pick((s) => s.r.stats.timings.linkMs),
+    placeMs: pick((s) => s.placeMs),
+    flushMs: pick((s) => s.flushMs),
+    bytesWritten: pick((s) => s.r.stats.bytesWritten),
+    functionsGenerated: pick((s) => s.r.stats.functionsGenerated),
+    declsAnalyzed: pick((s) => s.r.stats.declsAnalyzed),
+    ...(failed.length > 0 ? { firstError: failed[0].r.errors[0]?.rendered ?? 'update failed' } : {}),
+  };
+}
+
+function cSeriesOf(samples: CSample[], linkers: CLinker[]): CEditSeries {
+  const totalMs: Record<string, ReturnType<typeof summarize>> = {};
+  const linkMs: Record<string, ReturnType<typeof summarize>> = {};
+  for (const l of linkers) {
+    totalMs[l] = summarize(samples.map((s) => s.compileMs + s.linkMs[l]));
+    linkMs[l] = summarize(samples.map((s) => s.linkMs[l]));
+  }
+  return {
+    count: samples.length,
+    unitsCompiled: summarize(samples.map((s) => s.units)),
+    compileMs: summarize(samples.map((s) => s.compileMs)),
+    totalMs,
+    linkMs,
+  };
+}
+
+function describeError(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function sameRun(a: RunResult, b: RunResult): boolean {
+  return a.exitCode === b.exitCode && a.stdout.equals(b.stdout);
+}
+
+export async function runConfig(spec: ConfigSpec): Promise<ConfigResult> {
+  const wallStart = process.hrtime.bigint();
+  fs.mkdirSync(spec.workDir, { recursive: true });
+  const sourcePath = path.join(spec.workDir, 'prog.zir');
+  const outputPath = path.join(spec.workDir, spec.target === 'wasm32-wasi' ? 'prog.wasm' : 'prog');
+  fs.copyFileSync(spec.programPath, sourcePath);
+  fs.rmSync(outputPath, { force: true });
+  const result: ConfigResult = {
+    shape: spec.shape,
+    functions: spec.functions,
+    target: spec.target,
+    sourceBytes: fs.statSync(sourcePath).size,
+    wallMs: 0,
+  };
+  const finish = (): ConfigResult => {
+    result.wallMs = msSince(wallStart);
+    return result;
+  };
+
+  // 1. The full build, first thing in this process: the peak RSS so far is its own.
+  const zirc = new ZircSession(sourcePath, outputPath, spec.target);
+  const full = zirc.edit(null);
+  const rss = process.resourceUsage().maxRSS / 1024;
+  result.fullBuild = {
+    ok: full.r.ok,
+    ms: full.totalMs,
+    maxRssMiB: Math.round(rss * 10) / 10,
+    outputBytes: fs.existsSync(outputPath) ? fs.statSync(outputPath).size : 0,
+    declsAnalyzed: full.r.stats.declsAnalyzed,
+    functionsGenerated: full.r.stats.functionsGenerated,
+    timings: { ...full.r.stats.timings, placeMs: full.placeMs, flushMs: full.flushMs },
+    ...(full.r.ok ? {} : { firstError: full.r.errors[0]?.rendered ?? 'failed' }),
+  };
+  if (!full.r.ok) {
+    result.error = 'the full build failed; no edits measured';
+    return finish();
+  }
+
+  let gen: ProgramGenerator;
+  try {
+    gen = await loadGenerator();
+  } catch (e) {
+    result.error = describeError(e);
+    return finish();
+  }
+
+  // 2. The C twin's full build.
+  const arch: CArch = spec.target === 'x86_64-linux' ? 'x86_64' : 'wasm32';
+  let c: CSession | null = null;
+  if (spec.compareC) {
+    const tc = detectToolchain();
+    const missing = missingTools(tc, arch);
+    if (missing) result.c = { skipped: missing };
+    else {
+      c = new CSession(tc, arch, path.join(spec.workDir, 'c'), spec.functionsPerUnit);
+      try {
+        result.c = { units: 0, fullBuild: await c.fullBuild(fs.readFileSync(sourcePath)) };
+        result.c.units = c.project.unitCount;
+      } catch (e) {
+        result.c = e instanceof UnsupportedForC ? { skipped: `the program is outside the C translation: ${e.message}` } : { error: describeError(e) };
+        c = null;
+      }
+    }
+  }
+
+  let current: Buffer = fs.readFileSync(sourcePath);
+  const cFailed = (e: unknown): void => {
+    result.c = { ...result.c, error: describeError(e) };
+    c = null;
+  };
+
+  // 3. One-function body edits at random places, zirc and C alternately.
+  const rng = seededRandom(spec.seed ^ 0x5eed);
+  const bodySamples: ZircSample[] = [];
+  const cBody: CSample[] = [];
+  let variant = 1;
+  for (let i = 0; i < spec.warmupEdits + spec.bodyEdits; i++) {
+    const index = Math.floor(rng() * spec.functions);
+    current = gen.editFunctionBody(current, index, variant++);
+    const s = zirc.edit(current);
+    if (i >= spec.warmupEdits) bodySamples.push(s);
+    if (c) {
+      try {
+        const cs = await c.edit(current);
+        if (i >= spec.warmupEdits) cBody.push(cs);
+      } catch (e) {
+        cFailed(e);
+      }
+    }
+  }
+  result.bodyEdit = seriesOf(bodySamples);
+
+  // 4. Edits of a constant used by many functions.
+  const constSamples: ZircSample[] = [];
+  const cConst: CSample[] = [];
+  for (let i = 0; i < spec.constEdits; i++) {
+    current = gen.editConstant(current, variant++);
+    constSamples.push(zirc.edit(current));
+    if (c && i < spec.cConstEdits) {
+      try {
+        cConst.push(await c.edit(current));
+      } catch (e) {
+        cFailed(e);
+      }
+    }
+  }
+  if (spec.constEdits > 0) result.constEdit = seriesOf(constSamples);
+  const cs = c as CSession | null;
+  if (cs && result.c) {
+    result.c.bodyEdit = cSeriesOf(cBody, cs.linkers);
+    if (cConst.length > 0) result.c.constEdit = cSeriesOf(cConst, cs.linkers);
+    // The C twin's final state must rebuild the last source too: apply any constant edits it skipped.
+    if (cConst.length < spec.constEdits) await cs.edit(current).catch(cFailed);
+  }
+  zirc.comp.close();
+
+  // 5. Does the edited output still behave? Run it, and compare with a fresh build and the C twin.
+  try {
+    const run = await runOutput(outputPath, spec.target, { timeoutMs: 60_000 });
+    result.run = { exitCode: run.exitCode, stdoutBytes: run.stdout.length, matchesFreshBuild: null };
+    if (spec.verifyFresh) {
+      const freshOut = path.join(spec.workDir, spec.target === 'wasm32-wasi' ? 'fresh.wasm' : 'fresh');
+      fs.rmSync(freshOut, { force: true });
+      const fresh = Compilation.create({ sourcePath, outputPath: freshOut, target: spec.target, optimize: 'Debug' });
+      const fr = fresh.update();
+      fresh.close();
+      result.run.matchesFreshBuild = fr.ok ? sameRun(run, await runOutput(freshOut, spec.target, { timeoutMs: 60_000 })) : false;
+    }
+    const cNow = c as CSession | null;
+    if (cNow && result.c) {
+      const cRun = await runOutput(cNow.outputFor(cNow.linkers[0]), spec.target, { timeoutMs: 60_000 });
+      result.c.outputsAgree = sameRun(run, cRun);
+    }
+  } catch (e) {
+    result.error = `running the output failed: ${describeError(e)}`;
+  }
+  return finish();
+}

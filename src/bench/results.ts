@@ -1,0 +1,104 @@
+//! The shape of the bench's machine-readable results (`bench/results/<date>.json`):
+//! one `ConfigResult` per (shape, size, target), plus the machine, the tools, the
+//! front-end throughput and the watch latency. `report.ts` renders the same data.
+
+import type { MachineInfo } from './machine.js';
+import type { Summary } from './stats.js';
+import type { TargetName } from '../compile/target.js';
+
+/** One series of edits of one kind on one program. */
+export interface EditSeries {
+  count: number;
+  /** Updates that reported errors (must be 0). */
+  failures: number;
+  /** File write → update() returned (the output is on disk: update flushes). */
+  totalMs: Summary;
+  splitMs: Summary;
+  parseMs: Summary;
+  /** stats.timings.analyzeMs: analysis alone. */
+  analyzeMs: Summary;
+  /** stats.timings.linkMs: code generation, placement and flush. */
+  linkMs: Summary;
+  /** Time inside Linker.updateFunc/updateData/deleteSymbol/updateExports (codegen + placement). */
+  placeMs: Summary;
+  /** Time inside Linker.flush (writing the file). */
+  flushMs: Summary;
+  bytesWritten: Summary;
+  functionsGenerated: Summary;
+  declsAnalyzed: Summary;
+  /** The first error message seen, if any update failed. */
+  firstError?: string;
+}
+
+export interface CEditSeries {
+  count: number;
+  /** Units recompiled per edit. */
+  unitsCompiled: Summary;
+  compileMs: Summary;
+  /** Per linker: compile + link of that linker, the edit's whole cost. */
+  totalMs: Record<string, Summary>;
+  linkMs: Record<string, Summary>;
+}
+
+export interface CComparison {
+  skipped?: string;
+  units?: number;
+  fullBuild?: { compileMs: number; linkMs: Record<string, number>; jobs: number };
+  bodyEdit?: CEditSeries;
+  constEdit?: CEditSeries;
+  /** The C twin's output (first linker) against zirc's: the same stdout and exit status. */
+  outputsAgree?: boolean | null;
+  error?: string;
+}
+
+export interface ConfigResult {
+  shape: string;
+  functions: number;
+  target: TargetName;
+  sourceBytes: number;
+  fullBuild?: {
+    ok: boolean;
+    ms: number;
+    maxRssMiB: number;
+    outputBytes: number;
+    declsAnalyzed: number;
+    functionsGenerated: number;
+    timings: Record<string, number>;
+    firstError?: string;
+  };
+  bodyEdit?: EditSeries;
+  constEdit?: EditSeries;
+  /** zirc's output after all edits runs and exits like a fresh build would (exit status, stdout bytes). */
+  run?: { exitCode: number; stdoutBytes: number; matchesFreshBuild: boolean | null };
+  c?: CComparison;
+  error?: string;
+  wallMs: number;
+}
+
+export interface FrontEndFigures {
+  skipped?: string;
+  /** Whatever parse_bench.ts returns (MB/s figures), kept as given. */
+  figures?: Record<string, unknown>;
+  parseMBps?: number | null;
+  splitMBps?: number | null;
+}
+
+export interface WatchFigures {
+  skipped?: string;
+  figures?: Record<string, unknown>;
+  p50Ms?: number | null;
+  p95Ms?: number | null;
+}
+
+export interface BenchResults {
+  date: string;
+  commit: string | null;
+  machine: MachineInfo;
+  tools: Record<string, string | null>;
+  plan: { sizes: number[]; shapes: string[]; targets: TargetName[]; bodyEdits: number; constEdits: number; functionsPerUnit: number };
+  commands: Record<string, string | string[]>;
+  configs: ConfigResult[];
+  frontEnd: FrontEndFigures;
+  watch: WatchFigures;
+  wallSeconds: number;
+}
