@@ -90,8 +90,8 @@ export class ElfLinker implements Linker, AddressResolver {
       return this.regions.add(spec.sectionName, spec.initialCapacity, 0x1000);
     };
     this.fileRegions = { text: fileRegion('text'), rodata: fileRegion('rodata'), data: fileRegion('data'), got: fileRegion('got') };
-    this.symtab = new SymbolTable(this.image, this.regions, this.regions.add('.symtab', 16 * 1024, 8));
-    this.strtab = new StringTable(this.image, this.regions, this.regions.add('.strtab', 16 * 1024, 8));
+    this.symtab = new SymbolTable(this.image, this.regions, this.regions.add('.symtab', 2048, 8));
+    this.strtab = new StringTable(this.image, this.regions, this.regions.add('.strtab', 1024, 8));
     const layout = (name: AtomSection) => new SectionLayout(name, segmentSpec(name).range);
     this.layouts = { text: layout('text'), rodata: layout('rodata'), data: layout('data'), bss: layout('bss') };
   }

@@ -31,10 +31,10 @@ export const PAGE_SIZE = 0x1000;
 
 /** In ascending address order (the order of the PT_LOAD program headers). */
 export const SEGMENTS: readonly SegmentSpec[] = [
-  { name: 'text', sectionName: '.text', vaddr: 0x400000, range: GiB, flags: PF_R | PF_X, shFlags: SHF_ALLOC | SHF_EXECINSTR, nobits: false, initialCapacity: 64 * 1024 },
-  { name: 'rodata', sectionName: '.rodata', vaddr: 0x400000 + GiB, range: 256 * MiB, flags: PF_R, shFlags: SHF_ALLOC, nobits: false, initialCapacity: 16 * 1024 },
+  { name: 'text', sectionName: '.text', vaddr: 0x400000, range: GiB, flags: PF_R | PF_X, shFlags: SHF_ALLOC | SHF_EXECINSTR, nobits: false, initialCapacity: 8 * 1024 },
+  { name: 'rodata', sectionName: '.rodata', vaddr: 0x400000 + GiB, range: 256 * MiB, flags: PF_R, shFlags: SHF_ALLOC, nobits: false, initialCapacity: 4 * 1024 },
   { name: 'data', sectionName: '.data', vaddr: 0x400000 + GiB + 256 * MiB, range: 256 * MiB, flags: PF_R | PF_W, shFlags: SHF_ALLOC | SHF_WRITE, nobits: false, initialCapacity: 4 * 1024 },
-  { name: 'got', sectionName: '.got', vaddr: 0x400000 + GiB + 512 * MiB, range: 64 * MiB, flags: PF_R, shFlags: SHF_ALLOC, nobits: false, initialCapacity: 8 * 1024 },
+  { name: 'got', sectionName: '.got', vaddr: 0x400000 + GiB + 512 * MiB, range: 64 * MiB, flags: PF_R, shFlags: SHF_ALLOC, nobits: false, initialCapacity: 4 * 1024 },
   { name: 'bss', sectionName: '.bss', vaddr: 0x400000 + GiB + 576 * MiB, range: 256 * MiB, flags: PF_R | PF_W, shFlags: SHF_ALLOC | SHF_WRITE, nobits: true, initialCapacity: 0 },
 ];
 
