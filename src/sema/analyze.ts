@@ -5,7 +5,7 @@
 
 import type { Decl } from '../zir/ast.js';
 import type { AirFunction, AirInst, AirRef } from './air.js';
-import type { DeclAnalysis, DeclResolver, FunctionAnalysis, SemaOptions } from './api.js';
+import type { DeclAnalysis, DeclResolver, FunctionAnalysis, SemaError, SemaOptions } from './api.js';
 import { analyzeBody, analyzeInst } from './dispatch.js';
 import { analyzeExport } from './inst_decl.js';
 import { Sema, SemaFailure } from './Sema.js';
@@ -22,8 +22,7 @@ export function analyzeDecl(decl: Decl, resolver: DeclResolver, opts: SemaOption
     if (v.rt) throw new Error('sema: runtime value at decl level');
     return { typedValue: v.tv, errors: [], data: sema.data, export: null };
   } catch (e) {
-    if (!(e instanceof SemaFailure)) throw e;
-    return { typedValue: null, errors: e.error ? [e.error] : [], data: [], export: null };
+    return { typedValue: null, errors: failureErrors(e, decl), data: [], export: null };
   }
 }
 
@@ -51,9 +50,19 @@ export function analyzeFunctionBody(
     const air = compactAir({ name: decl.name, type: fnType, insts: sema.fn.insts, body });
     return { air, errors: [], data: sema.data };
   } catch (e) {
-    if (!(e instanceof SemaFailure)) throw e;
-    return { air: null, errors: e.error ? [e.error] : [], data: [] };
+    return { air: null, errors: failureErrors(e, decl), data: [] };
   }
+}
+
+/**
+ * The errors of a failed analysis. Analysis never throws for bad input: a nesting too deep
+ * for the JS stack, or a bug, becomes an error at the decl rather than a crash.
+ */
+function failureErrors(e: unknown, decl: Decl): SemaError[] {
+  if (e instanceof SemaFailure) return e.error ? [e.error] : [];
+  if (e instanceof RangeError) return [{ offset: decl.inst.offset, message: 'nesting too deep to analyze' }];
+  const detail = e instanceof Error ? e.message : String(e);
+  return [{ offset: decl.inst.offset, message: `internal error in analysis: ${detail}` }];
 }
 
 /** Renumbers the instructions reachable from the body, in order of first use (operands before users). */

@@ -56,7 +56,10 @@ export function analyzeExport(sema: Sema, inst: Inst): { value: SVal; info: Expo
   else if (target?.kind === 'ref' && target.scope === 'decl') declName = target.name;
   else return sema.fail(inst.offset, 'expected the name of the exported decl');
   const tv = sema.resolveDeclByName(declName, inst.offset, target.kind === 'string');
-  if (tv.value.kind !== 'function' && tv.value.kind !== 'extern_fn') {
+  if (tv.value.kind === 'extern_fn') {
+    return sema.fail(inst.offset, `unable to export extern function '${tv.value.name}'`);
+  }
+  if (tv.value.kind !== 'function') {
     return sema.fail(inst.offset, `unable to export type '${typeName(tv.type)}'`);
   }
   return {
