@@ -18,8 +18,8 @@ import type { CArch } from './c_translate.js';
 import { UnsupportedForC } from './c_types.js';
 import type { CLinker, CToolchain } from './c_toolchain.js';
 import { compileUnits, detectToolchain, linkObjects, linkersFor, missingTools } from './c_toolchain.js';
-import type { ProgramGenerator, Shape } from './programs.js';
-import { loadGenerator } from './programs.js';
+import type { BenchProgram, Shape } from './programs.js';
+import { editBody, editSharedConstant, generateBenchProgram, hasConstants, mostUsedConstant } from './programs.js';
 import type { CComparison, CEditSeries, ConfigResult, EditSeries } from './results.js';
 import { msSince, seededRandom, summarize } from './stats.js';
 import { TimedLinker } from './timed_linker.js';
@@ -223,11 +223,10 @@ export async function runConfig(spec: ConfigSpec): Promise<ConfigResult> {
     return finish();
   }
 
-  let gen: ProgramGenerator;
-  try {
-    gen = await loadGenerator();
-  } catch (e) {
-    result.error = describeError(e);
+  // The generator's model of the program (after the build, so its memory is not counted above).
+  let prog: BenchProgram = generateBenchProgram(spec.shape, spec.functions, spec.seed);
+  if (!prog.source.equals(fs.readFileSync(sourcePath))) {
+    result.error = 'the generator gave a different program in the child process';
     return finish();
   }
 
@@ -250,7 +249,6 @@ export async function runConfig(spec: ConfigSpec): Promise<ConfigResult> {
     }
   }
 
-  let current: Buffer = fs.readFileSync(sourcePath);
   const cFailed = (e: unknown): void => {
     result.c = { ...result.c, error: describeError(e) };
     c = null;
@@ -263,12 +261,12 @@ export async function runConfig(spec: ConfigSpec): Promise<ConfigResult> {
   let variant = 1;
   for (let i = 0; i < spec.warmupEdits + spec.bodyEdits; i++) {
     const index = Math.floor(rng() * spec.functions);
-    current = gen.editFunctionBody(current, index, variant++);
-    const s = zirc.edit(current);
+    prog = editBody(prog.program, index, variant++);
+    const s = zirc.edit(prog.source);
     if (i >= spec.warmupEdits) bodySamples.push(s);
     if (c) {
       try {
-        const cs = await c.edit(current);
+        const cs = await c.edit(prog.source);
         if (i >= spec.warmupEdits) cBody.push(cs);
       } catch (e) {
         cFailed(e);
@@ -280,31 +278,38 @@ export async function runConfig(spec: ConfigSpec): Promise<ConfigResult> {
   // 4. Edits of a constant used by many functions.
   const constSamples: ZircSample[] = [];
   const cConst: CSample[] = [];
-  for (let i = 0; i < spec.constEdits; i++) {
-    current = gen.editConstant(current, variant++);
-    constSamples.push(zirc.edit(current));
+  const constEdits = hasConstants(prog.program) ? spec.constEdits : 0;
+  const shared = constEdits > 0 ? mostUsedConstant(prog.program) : null;
+  for (let i = 0; i < constEdits && shared; i++) {
+    prog = editSharedConstant(prog.program, shared.index, variant++);
+    constSamples.push(zirc.edit(prog.source));
     if (c && i < spec.cConstEdits) {
       try {
-        cConst.push(await c.edit(current));
+        cConst.push(await c.edit(prog.source));
       } catch (e) {
         cFailed(e);
       }
     }
   }
-  if (spec.constEdits > 0) result.constEdit = seriesOf(constSamples);
+  if (shared && constEdits > 0) result.constEdit = { ...seriesOf(constSamples), constantUsers: shared.users };
   const cs = c as CSession | null;
   if (cs && result.c) {
     result.c.bodyEdit = cSeriesOf(cBody, cs.linkers);
     if (cConst.length > 0) result.c.constEdit = cSeriesOf(cConst, cs.linkers);
     // The C twin's final state must rebuild the last source too: apply any constant edits it skipped.
-    if (cConst.length < spec.constEdits) await cs.edit(current).catch(cFailed);
+    if (cConst.length < constEdits) await cs.edit(prog.source).catch(cFailed);
   }
   zirc.comp.close();
 
   // 5. Does the edited output still behave? Run it, and compare with a fresh build and the C twin.
   try {
     const run = await runOutput(outputPath, spec.target, { timeoutMs: 60_000 });
-    result.run = { exitCode: run.exitCode, stdoutBytes: run.stdout.length, matchesFreshBuild: null };
+    result.run = {
+      exitCode: run.exitCode,
+      stdoutBytes: run.stdout.length,
+      matchesExpected: run.exitCode === prog.program.expectedExitCode && run.stdout.toString('latin1') === prog.program.expectedStdout,
+      matchesFreshBuild: null,
+    };
     if (spec.verifyFresh) {
       const freshOut = path.join(spec.workDir, spec.target === 'wasm32-wasi' ? 'fresh.wasm' : 'fresh');
       fs.rmSync(freshOut, { force: true });

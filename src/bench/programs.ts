@@ -1,55 +1,52 @@
 //! The bench's view of the program generator (`generate.ts`, the front end's): make a
-//! program of a shape and size, edit one function body, edit a shared constant. Loaded
-//! at run time so that the bench builds even while the generator is being written; the
-//! adapter names the generator's exports in one place.
+//! program of a shape and size, edit one function body, and edit the shared constant
+//! that the most functions use (shape `constants`; the other shapes have none).
 
-export type Shape = 'chain' | 'loops' | 'constants';
+import type { GeneratedProgram, ProgramShape } from './generate.js';
+import { editConstant, editFunctionBody, generateProgram } from './generate.js';
+
+export type Shape = ProgramShape;
 export const SHAPES: readonly Shape[] = ['chain', 'loops', 'constants'];
 
 export interface BenchProgram {
-  shape: Shape;
-  functions: number;
+  program: GeneratedProgram;
   source: Buffer;
 }
 
-export interface ProgramGenerator {
-  generate(shape: Shape, functions: number, seed: number): BenchProgram;
-  /** One function body changed (its type kept), function `index` of `functions`, text variant `variant`. */
-  editFunctionBody(source: Buffer, index: number, variant: number): Buffer;
-  /** A constant that many functions use changed to a new value (`variant` picks it). */
-  editConstant(source: Buffer, variant: number): Buffer;
+export function generateBenchProgram(shape: Shape, functions: number, seed: number): BenchProgram {
+  const program = generateProgram({ shape, functions, seed });
+  return { program, source: Buffer.from(program.source, 'latin1') };
 }
 
-export class GeneratorMissing extends Error {}
+/** Function `index`'s body becomes body variant `variant`; its type is kept. */
+export function editBody(p: GeneratedProgram, index: number, variant: number): BenchProgram {
+  const program = editFunctionBody(p, index, variant);
+  return { program, source: Buffer.from(program.source, 'latin1') };
+}
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export async function loadGenerator(): Promise<ProgramGenerator> {
-  const modulePath = './generate.js';
-  let m: any;
-  try {
-    m = await import(modulePath);
-  } catch (e) {
-    throw new GeneratorMissing(`src/bench/generate.ts is not available: ${(e as Error).message}`);
+/** Whether the shape has shared constants to edit. */
+export function hasConstants(p: GeneratedProgram): boolean {
+  return p.model.constants.length > 0;
+}
+
+/** The constant `@k<j>` referenced by the most functions, and how many reference it. */
+export function mostUsedConstant(p: GeneratedProgram): { index: number; users: number } {
+  const counts = new Array<number>(p.model.constants.length).fill(0);
+  const re = /@k(\d+)\b/g;
+  // Count per function: split at decl starts of functions.
+  for (const fnText of p.source.split('\n@f').slice(1)) {
+    const seen = new Set<number>();
+    for (const m of fnText.matchAll(re)) seen.add(Number(m[1]));
+    for (const j of seen) if (j < counts.length) counts[j]++;
   }
-  const gen = m.generateProgram;
-  const editBody = m.editFunctionBody;
-  const editConst = m.editConstant;
-  if (typeof gen !== 'function' || typeof editBody !== 'function' || typeof editConst !== 'function') {
-    throw new GeneratorMissing('generate.ts does not export generateProgram, editFunctionBody and editConstant');
-  }
-  const toBuf = (x: unknown): Buffer => (typeof x === 'string' ? Buffer.from(x, 'latin1') : Buffer.from(x as Uint8Array));
-  const fromBuf = (b: Buffer): string => b.toString('latin1');
-  return {
-    generate(shape, functions, seed) {
-      const r = gen({ shape, functions, seed });
-      const source = typeof r === 'string' || r instanceof Uint8Array ? r : (r.source ?? r.text);
-      return { shape, functions, source: toBuf(source) };
-    },
-    editFunctionBody(source, index, variant) {
-      return toBuf(editBody(fromBuf(source), index, variant));
-    },
-    editConstant(source, variant) {
-      return toBuf(editConst(fromBuf(source), variant));
-    },
-  };
+  let best = 0;
+  for (let j = 1; j < counts.length; j++) if (counts[j] > counts[best]) best = j;
+  return { index: best, users: counts[best] ?? 0 };
+}
+
+/** `@k<index>` set to a new value (`variant` picks it; never the original). */
+export function editSharedConstant(p: GeneratedProgram, index: number, variant: number): BenchProgram {
+  const value = 1 + ((p.model.constants[index] + variant * 7919) % 65535);
+  const program = editConstant(p, index, value);
+  return { program, source: Buffer.from(program.source, 'latin1') };
 }

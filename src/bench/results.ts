@@ -26,6 +26,8 @@ export interface EditSeries {
   bytesWritten: Summary;
   functionsGenerated: Summary;
   declsAnalyzed: Summary;
+  /** Constant edits: how many functions use the edited constant. */
+  constantUsers?: number;
   /** The first error message seen, if any update failed. */
   firstError?: string;
 }
@@ -69,7 +71,7 @@ export interface ConfigResult {
   bodyEdit?: EditSeries;
   constEdit?: EditSeries;
   /** zirc's output after all edits runs and exits like a fresh build would (exit status, stdout bytes). */
-  run?: { exitCode: number; stdoutBytes: number; matchesFreshBuild: boolean | null };
+  run?: { exitCode: number; stdoutBytes: number; matchesExpected: boolean; matchesFreshBuild: boolean | null };
   c?: CComparison;
   error?: string;
   wallMs: number;
