@@ -5,6 +5,7 @@
 
 /** Two dirty ranges closer than this are written as one (saves syscalls, costs few bytes). */
 const COALESCE_GAP = 32;
+const utf8 = new TextEncoder();
 
 export interface ByteRange {
   start: number;
@@ -118,6 +119,22 @@ export class FileImage {
     this.ensureSize(to + len);
     this.buf.copyWithin(to, from, from + len);
     this.markDirty(to, len);
+  }
+
+  /** Encodes a fixed-size record straight into the image at `at` (marks it dirty). */
+  encodeAt(at: number, len: number, encode: (view: DataView, at: number) => void): void {
+    this.ensureSize(at + len);
+    encode(this.dv, at);
+    this.markDirty(at, len);
+  }
+
+  /** Writes `text` as UTF-8 followed by a NUL at `at`; returns the bytes written (with the NUL). */
+  writeCString(at: number, text: string, maxLen: number): number {
+    this.ensureSize(at + maxLen);
+    const { written } = utf8.encodeInto(text, this.buf.subarray(at, at + maxLen - 1));
+    this.buf[at + written] = 0;
+    this.markDirty(at, written + 1);
+    return written + 1;
   }
 
   /** Encodes into a scratch area through `encode`, then stores it with `writeIfChanged`. */

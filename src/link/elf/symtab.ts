@@ -12,7 +12,21 @@ import type { FileImage } from './file_image.js';
 import type { FileRegion, FileRegions } from './file_regions.js';
 
 const INITIAL_LOCAL_CAPACITY = 64;
-const textEncoder = new TextEncoder();
+
+/** Bytes of `s` in UTF-8 (without allocating). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
 
 export class StringTable {
   private readonly entries = new Map<string, { offset: number; refs: number }>();
@@ -37,14 +51,14 @@ export class StringTable {
       e.refs++;
       return e.offset;
     }
-    const bytes = textEncoder.encode(name + '\0');
-    let offset = this.freeByLength.get(bytes.length)?.pop();
+    const len = utf8Length(name) + 1;
+    let offset = this.freeByLength.get(len)?.pop();
     if (offset === undefined) {
       offset = this.region.used;
-      this.regions.ensureCapacity(this.region, offset + bytes.length);
-      this.region.used = offset + bytes.length;
+      this.regions.ensureCapacity(this.region, offset + len);
+      this.region.used = offset + len;
     }
-    this.image.write(this.region.offset + offset, bytes);
+    this.image.writeCString(this.region.offset + offset, name, len);
     this.entries.set(name, { offset, refs: 1 });
     return offset;
   }
@@ -54,7 +68,7 @@ export class StringTable {
     if (!e) return;
     if (--e.refs > 0) return;
     this.entries.delete(name);
-    const len = textEncoder.encode(name).length + 1;
+    const len = utf8Length(name) + 1;
     let list = this.freeByLength.get(len);
     if (!list) this.freeByLength.set(len, (list = []));
     list.push(e.offset);
@@ -68,7 +82,6 @@ export class SymbolTable {
   /** Export symbol names in global-slot order. */
   private readonly globalNames: string[] = [];
   private readonly globalPos = new Map<string, number>();
-  private readonly scratch = new DataView(new ArrayBuffer(SYM_SIZE));
 
   constructor(
     private readonly image: FileImage,
@@ -140,8 +153,7 @@ export class SymbolTable {
   }
 
   private writeEntry(index: number, sym: SymbolEntry): void {
-    encodeSymbol(this.scratch, 0, sym);
-    this.image.write(this.region.offset + index * SYM_SIZE, new Uint8Array(this.scratch.buffer));
+    this.image.encodeAt(this.region.offset + index * SYM_SIZE, SYM_SIZE, (view, at) => encodeSymbol(view, at, sym));
   }
 
   /** The local block is full: make it 1.5× larger, moving the globals after it. */
