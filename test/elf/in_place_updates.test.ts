@@ -52,6 +52,16 @@ describe('in-place updates', () => {
     checkWellFormed(p.file);
   });
 
+  it('does not touch the file when a flush has nothing to write', () => {
+    const p = new IncrementalProgram();
+    const s = initialState(5);
+    p.apply(s);
+    const before = fs.statSync(p.file, { bigint: true }).mtimeNs;
+    const r = p.linker.flush();
+    expect(r).toEqual({ bytesWritten: 0, fullWrite: false, functionsGenerated: 0 });
+    expect(fs.statSync(p.file, { bigint: true }).mtimeNs).toBe(before);
+  });
+
   it('moves a function that outgrows its capacity and rewrites its offset-table slot', () => {
     const p = new IncrementalProgram();
     const s = initialState(10);

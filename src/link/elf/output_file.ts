@@ -66,6 +66,8 @@ export class OutputFile {
   flush(image: FileImage): WriteReport {
     const full = image.fullWritePending || !this.diskIsOurs();
     const ranges = full ? [] : image.takeDirtyRanges();
+    // Nothing changed: leave the file (and its modification time) alone.
+    if (!full && ranges.length === 0 && BigInt(image.size) === this.lastIdentity!.size) return { bytesWritten: 0, fullWrite: false };
     // From here on, until success, the disk copy is not trusted.
     this.lastIdentity = null;
     image.requireFullWrite();
