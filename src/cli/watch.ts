@@ -42,7 +42,7 @@ export async function watchCommand(file: string, flags: WatchFlags, env: WatchEn
     env.builder ??
     new WorkerBuilder({ sourcePath: file, outputPath, target: flags.target, optimize: flags.optimize, displayPath: file });
   const runner = flags.run
-    ? new ProgramRunner(path.resolve(outputPath), flags.target, flags.json ?? false, (e) => reporter.report(e))
+    ? new ProgramRunner(path.resolve(outputPath), flags.target, flags.json ?? false, (e) => reporter.report(e), undefined, outputPath)
     : null;
   const session = new WatchSession({
     sourcePath: file,

@@ -87,6 +87,20 @@ describe('watch session', () => {
     expect(builder.sources).toEqual(['v1', 'v2', 'v3']);
   });
 
+  it('does not build a save half written right after an update (truncated, then filled)', async () => {
+    fs.writeFileSync(file, 'v1');
+    await startSession({ debounceMs: 30 });
+    for (let round = 2; round <= 6; round++) {
+      await reporter.waitFor((e) => e.kind === 'update' && e.update === round - 1);
+      fs.writeFileSync(file, '');
+      await sleep(5);
+      fs.writeFileSync(file, `v${round}`);
+    }
+    await reporter.waitFor((e) => e.kind === 'update' && e.update === 6);
+    await settle();
+    expect(builder.sources).toEqual(['v1', 'v2', 'v3', 'v4', 'v5', 'v6']);
+  });
+
   it('never loses the last save, even when several land within the watcher throttle window', async () => {
     fs.writeFileSync(file, 'a');
     await startSession({ debounceMs: 1 });

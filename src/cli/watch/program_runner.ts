@@ -29,6 +29,8 @@ export class ProgramRunner {
     private readonly capture: boolean,
     private readonly report: (e: WatchEvent) => void,
     private readonly start: StartProgram = startProgram,
+    /** How reports name the output (default: `outputPath`). */
+    private readonly displayOutput: string = outputPath,
   ) {}
 
   get running(): boolean {
@@ -38,7 +40,7 @@ export class ProgramRunner {
   /** Starts the output of `update` (stop the previous program first). */
   run(update: number): void {
     if (this.current) throw new Error('ProgramRunner.run: a program is still running');
-    this.report({ kind: 'run_start', update, output: this.outputPath });
+    this.report({ kind: 'run_start', update, output: this.displayOutput });
     let program: RunningProgram;
     try {
       program = this.start(this.outputPath, this.target, this.capture);

@@ -108,13 +108,15 @@ export class WatchSession {
   }
 
   private async drive(): Promise<void> {
+    let afterUpdate = false;
     while (!this.stopping) {
       this.kickedWhileDriving = false;
-      const outcome = await this.check();
-      if (outcome === 'built') {
-        // Look again: the file may have changed during the update. If a notice is still
-        // within its quiet time, its timer will do it (the writer may not be done yet).
-        if (this.timer) return;
+      // Right after an update, only look: a change found then may be a save still being
+      // written, so it is built after the quiet time like any other.
+      const outcome = await this.check(afterUpdate ? 'look' : 'build');
+      afterUpdate = outcome === 'built';
+      if (afterUpdate) {
+        if (this.timer) return; // a notice is still within its quiet time; its timer looks again
         continue;
       }
       if (outcome === 'retry_soon') this.arm(this.debounceMs);
@@ -124,7 +126,7 @@ export class WatchSession {
     }
   }
 
-  private async check(): Promise<CheckOutcome> {
+  private async check(mode: 'build' | 'look'): Promise<CheckOutcome> {
     const read = await readSnapshot(this.opts.sourcePath);
     if (this.stopping) return 'settled';
     switch (read.kind) {
@@ -133,6 +135,7 @@ export class WatchSession {
       case 'missing':
         return this.sourceMissing();
       case 'unreadable':
+        if (mode === 'look') return 'retry_soon';
         this.goneSince = 0;
         this.built = null;
         this.reportUpdate(++this.updates, unreadableResult(this.opts.displayPath, read.code), 0);
@@ -147,6 +150,7 @@ export class WatchSession {
       this.opts.reporter.report({ kind: 'source_back', source: this.opts.displayPath });
     }
     if (this.built && sameSave(this.built, read.snapshot)) return 'settled';
+    if (mode === 'look') return 'retry_soon';
     await this.update(read.snapshot);
     return 'built';
   }

@@ -1,0 +1,43 @@
+// The watch process tests run the built command (bin/zirc.js → dist/). `npm test` builds
+// first; when run alone (`npx vitest run test/watch`) this builds dist/ if it is missing
+// or older than the sources, once, under a lock shared by the test files.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const root = path.join(__dirname, '..', '..');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function isFresh(): boolean {
+  const marker = path.join(root, 'dist', 'cli', 'watch', 'json_client.js');
+  return fs.existsSync(marker) && fs.statSync(path.join(root, 'dist', 'cli', 'main.js')).mtimeMs >= newestMtime(path.join(root, 'src'));
+}
+
+export async function ensureBuilt(): Promise<void> {
+  if (isFresh()) return;
+  const lock = path.join(root, 'dist.watch-test-lock');
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() - fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs! > 180_000) fs.rmSync(lock, { recursive: true, force: true }); // left by a killed run
+      await new Promise((r) => setTimeout(r, 200)); // another test file is building
+      if (isFresh()) return;
+    }
+  }
+  try {
+    // Type errors in files still being written elsewhere do not stop tsc from emitting.
+    if (!isFresh()) spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: root });
+  } finally {
+    fs.rmdirSync(lock);
+  }
+}
