@@ -164,6 +164,15 @@ export class Sema {
     return { rt: true, type: inst.type, ref };
   }
 
+  /** Like `emit`, returning the new instruction's ref. */
+  emitRef(inst: AirInst, body: AirRef[]): AirRef {
+    const fn = this.requireFn();
+    fn.insts.push(inst);
+    const ref = fn.insts.length - 1;
+    body.push(ref);
+    return ref;
+  }
+
   /** Adds an instruction that is not listed in a body (a `const`). */
   addUnlisted(inst: AirInst): AirRef {
     const fn = this.requireFn();

@@ -7,7 +7,7 @@
 
 import type { ArgValue, Decl, Inst, Local, Module, RefValue } from '../zir/ast.js';
 import { printModule } from '../zir/print.js';
-import type { AirConst, AirFunction, AirInst, AirRef, DataAtom } from './air.js';
+import type { AirConst, AirFunction, AirInst, AirRef, DataAtom, SymbolTarget } from './air.js';
 import { symbolKey } from './air.js';
 import type { DeclAnalysis, FunctionAnalysis, SemaOptions } from './api.js';
 import { intWidens } from './coerce.js';
@@ -65,6 +65,8 @@ class ZirEmitter {
   private readonly newDecls: Decl[] = [];
   private unnamedCount = 0;
   private readonly usedNames = new Set<string>();
+  /** Extern symbol key → the decl that declares it. */
+  private readonly externs = new Map<string, string>();
 
   constructor(
     private readonly decls: AnalyzedDecl[],
@@ -82,6 +84,11 @@ class ZirEmitter {
       if (tv === null || d.decl.inst.tag === 'export') continue;
       const key = this.key(tv);
       if (key !== null && !this.byValue.has(key)) this.byValue.set(key, d.decl.name);
+      const v = tv.value;
+      if (v.kind === 'extern_fn' && v.decl === d.decl.name) {
+        const k = symbolKey({ kind: 'extern', name: v.name, lib: v.lib });
+        if (!this.externs.has(k)) this.externs.set(k, d.decl.name);
+      }
     }
     const out: Decl[] = [];
     for (const d of this.decls) out.push({ name: d.decl.name, start: 0, end: 0, inst: this.declInst(d) });
@@ -316,14 +323,11 @@ class ZirEmitter {
     }
   }
 
-  private addrRef(t: Type, target: AirConst & { kind: 'addr' } extends { target: infer S } ? S : never, offset: number): RefValue {
+  private addrRef(t: Type, target: SymbolTarget, offset: number): RefValue {
     if (target.kind === 'extern') {
-      const owner = this.decls.find((d) => {
-        const v = d.analysis.typedValue?.value;
-        return v?.kind === 'extern_fn' && v.name === target.name && v.lib === target.lib;
-      });
-      if (!owner) throw new EmitError(`no decl declares extern '${target.name}'`);
-      return declRef(owner.decl.name);
+      const owner = this.externs.get(symbolKey(target));
+      if (owner === undefined) throw new EmitError(`no decl declares extern '${target.name}'`);
+      return declRef(owner);
     }
     if (target.kind === 'runtime') throw new EmitError('a runtime routine cannot be named in ZIR');
     const atom = this.atoms.get(target.name);

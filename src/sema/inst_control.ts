@@ -141,9 +141,9 @@ export function analyzeBreak(sema: Sema, inst: Inst, body: AirRef[], hasOperand:
   if (label.kind === 'loop') return sema.fail(inst.offset, `cannot break from loop '${name}'; break to an enclosing block`);
   const value = hasOperand ? sema.resolveArg(inst.args[1], inst.offset) : null;
   const operand = value !== null && value.rt ? value.ref : null;
-  const result = sema.emit({ op: 'br', type: NORETURN, block: label.ref, operand }, body);
-  label.breaks.push({ br: (result as { ref: AirRef }).ref, value, offset: inst.offset });
-  return result;
+  const br = sema.emitRef({ op: 'br', type: NORETURN, block: label.ref, operand }, body);
+  label.breaks.push({ br, value, offset: inst.offset });
+  return { rt: true, type: NORETURN, ref: br };
 }
 
 export function analyzeReturn(sema: Sema, inst: Inst, body: AirRef[]): SVal {

@@ -145,13 +145,13 @@ export function analyzeStore(sema: Sema, inst: Inst, body: AirRef[]): SVal {
     const slice = value.tv.value;
     const many: Type = { kind: 'pointer', size: 'many', mutable: elem.mutable, elem: elem.elem };
     const usize = usizeType(sema.opts.target);
-    const ptrField = sema.emit(
+    const ptrField = sema.emitRef(
       { op: 'offsetptr', type: { kind: 'pointer', size: 'one', mutable: true, elem: many }, ptr: ptrRef, offset: 0 },
       body,
     );
     const ptrVal = sema.toRef(comptime({ type: many, value: slice.ptr }), inst.offset);
-    sema.emit({ op: 'store', type: { kind: 'void' }, ptr: (ptrField as { ref: AirRef }).ref, value: ptrVal }, body);
-    const lenField = sema.emit(
+    sema.emit({ op: 'store', type: { kind: 'void' }, ptr: ptrField, value: ptrVal }, body);
+    const lenField = sema.emitRef(
       {
         op: 'offsetptr',
         type: { kind: 'pointer', size: 'one', mutable: true, elem: usize },
@@ -161,7 +161,7 @@ export function analyzeStore(sema: Sema, inst: Inst, body: AirRef[]): SVal {
       body,
     );
     const lenVal = sema.toRef(comptime({ type: usize, value: { kind: 'int', value: BigInt(slice.len) } }), inst.offset);
-    return sema.emit({ op: 'store', type: { kind: 'void' }, ptr: (lenField as { ref: AirRef }).ref, value: lenVal }, body);
+    return sema.emit({ op: 'store', type: { kind: 'void' }, ptr: lenField, value: lenVal }, body);
   }
   if (!isScalar(elem)) {
     return sema.fail(inst.offset, `storing a value of type '${typeName(elem)}' at runtime is not supported yet`);
@@ -176,10 +176,9 @@ export function analyzeRef(sema: Sema, inst: Inst, body: AirRef[] | null): SVal 
   if (!v.rt) return comptime(sema.pointerToNewConstant(v.tv, ptrType, inst.offset));
   const b = runtimeBody(sema, body, inst);
   if (!isScalar(t)) return sema.fail(inst.offset, `taking the address of a runtime '${typeName(t)}' is not supported yet`);
-  const slot = sema.emit({ op: 'alloc', type: ptrType, elemType: t }, b);
-  const slotRef = (slot as { ref: AirRef }).ref;
-  sema.emit({ op: 'store', type: { kind: 'void' }, ptr: slotRef, value: v.ref }, b);
-  return slot;
+  const slot = sema.emitRef({ op: 'alloc', type: ptrType, elemType: t }, b);
+  sema.emit({ op: 'store', type: { kind: 'void' }, ptr: slot, value: v.ref }, b);
+  return { rt: true, type: ptrType, ref: slot };
 }
 
 /** The element type and result pointer type of indexing through `t`, or null if `t` is not indexable. */
@@ -218,11 +217,11 @@ export function analyzeElemPtr(sema: Sema, inst: Inst, body: AirRef[] | null): S
       p = comptime({ type: many, value: pv });
     } else {
       const b = runtimeBody(sema, body, inst);
-      const field = sema.emit(
+      const field = sema.emitRef(
         { op: 'offsetptr', type: { kind: 'pointer', size: 'one', mutable: t.mutable, elem: many }, ptr: p.ref, offset: 0 },
         b,
       );
-      p = sema.emit({ op: 'load', type: many, ptr: (field as { ref: AirRef }).ref }, b);
+      p = sema.emit({ op: 'load', type: many, ptr: field }, b);
     }
   } else if (t.size === 'slice') {
     if (p.rt) return sema.fail(inst.offset, `runtime values of type '${typeName(t)}' are not supported yet`);
