@@ -71,6 +71,8 @@ describe('module structure', () => {
       { module: 'wasi_snapshot_preview1', name: 'proc_exit', kind: 'function' },
     ]);
     const wat = wasmToWat(bytes);
+    // Types are deduplicated: () -> (), (i32) -> i32, (i32 i32 i32 i32) -> i32, (i32) -> ().
+    expect(wat.match(/\(type \$t\d+ \(func/g)).toHaveLength(4);
     for (const name of ['$entry', '$inc', '$user', '$__zirc_panic_integer_overflow', '$fd_write', '$proc_exit', '$__stack_pointer'])
       expect(wat).toContain(name);
     // The stack comes first: __stack_pointer starts at 1 MiB and data lies above it.

@@ -11,6 +11,7 @@ import { runWasi } from '../../src/link/wasm/run_wasi.js';
 import {
   arrayOf, buildFn, emitWrite, fnType, NORETURN, PROC_EXIT_TY, procExit, ptrTo, stringAtom, u32, u8, usize, VOID, WASI,
 } from './air_builder.js';
+import { expectValidModule } from './wasm_check.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-run-wasi-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -24,6 +25,7 @@ function build(funcs: AirFunction[], data: DataAtom[] = [], entry = 'entry'): st
   l.updateExports([{ symbolName: '_start', declName: entry }]);
   l.flush();
   l.close();
+  expectValidModule(fs.readFileSync(out));
   return out;
 }
 const msg = (name: string) => ({ kind: 'decl' as const, name });

@@ -109,7 +109,8 @@ export class WasmObject {
       case 'extern': {
         if (sig === null) throw new LinkError(`cannot refer to extern function '${target.name}' from data on wasm32`);
         const sigId = this.internSig(sig);
-        const sym = this.symbol(`e:${target.lib}:${target.name}#${this.sigKeys[sigId]}`, 'extern', target.name, target.lib, target.name);
+        const lib = target.lib === '' ? 'env' : target.lib;
+        const sym = this.symbol(`e:${lib}:${target.name}#${this.sigKeys[sigId]}`, 'extern', target.name, lib, target.name);
         if (sym.importSigId === -1) {
           sym.importSigId = sigId;
           this.externSyms.push(sym);
