@@ -83,6 +83,7 @@ export class Compilation {
   private linker: Linker | null = null;
   private needFlush = false;
   private inProgress = new Set<Unit>();
+  private readonly analysisStack: Unit[] = [];
   private analyzedDecls = new Set<DeclState>();
   private analyzeQueue: Unit[] = [];
 
@@ -340,6 +341,7 @@ export class Compilation {
   private analyzeUnit(u: Unit): void {
     const before = this.successors(u);
     this.inProgress.add(u);
+    this.analysisStack.push(u);
     this.analyzedDecls.add(u.decl);
     const reads: string[] = [];
     const readSet = new Set<string>();
@@ -357,6 +359,7 @@ export class Compilation {
       else this.analyzeBody(u, resolver);
     } finally {
       this.inProgress.delete(u);
+      this.analysisStack.pop();
     }
     this.graph.setDeps(u, reads);
     u.outdated = false;
@@ -407,7 +410,28 @@ export class Compilation {
     const u = d.value;
     if (this.inProgress.has(u)) return { status: 'cycle' };
     if (u.outdated) this.analyzeUnit(u);
-    return u.typedValue ? { status: 'ok', typedValue: u.typedValue } : { status: 'failed' };
+    if (u.typedValue) return { status: 'ok', typedValue: u.typedValue };
+    // A failed value that itself depends on the reader is the same cycle seen from the other
+    // side: every decl of a cycle reports it, whatever order the cycle was entered in.
+    const reader = this.analysisStack[this.analysisStack.length - 1];
+    return { status: reader && this.valueDependsOn(u, reader) ? 'cycle' : 'failed' };
+  }
+
+  /** True when value unit `u` reads `target`'s value, directly or through other values. */
+  private valueDependsOn(u: Unit, target: Unit): boolean {
+    if (target.kind !== 'value') return false;
+    const seen = new Set<Unit>([u]);
+    const stack = [u];
+    while (stack.length > 0) {
+      for (const name of stack.pop()!.deps) {
+        const d = this.decls.get(name);
+        if (!d || seen.has(d.value)) continue;
+        if (d.value === target) return true;
+        seen.add(d.value);
+        stack.push(d.value);
+      }
+    }
+    return false;
   }
 
   /** The units a unit keeps in the build: the values it read and, for a function's value, its body. */

@@ -3,8 +3,6 @@
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TargetName } from './target.js';
 
 export interface RunResult {
@@ -29,7 +27,31 @@ export interface RunningProgram {
   kill(): void;
 }
 
-const WASI_RUNNER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'wasi_main.js');
+/**
+ * The child-process side of running a wasm module: Node's `node:wasi` (preview1), the
+ * module path and args from argv. `proc_exit(n)` (or returning from `_start`, meaning 0)
+ * becomes the exit status; a trap prints `wasm trap: ...` and exits 134, as a native
+ * crash in a safety check would.
+ */
+const WASI_RUNNER = `
+import { readFileSync } from 'node:fs';
+import { WASI } from 'node:wasi';
+const [modulePath, ...args] = process.argv.slice(1);
+const wasi = new WASI({ version: 'preview1', args: [modulePath, ...args], env: {}, returnOnExit: true });
+let instance;
+try {
+  instance = await WebAssembly.instantiate(await WebAssembly.compile(readFileSync(modulePath)), wasi.getImportObject());
+} catch (e) {
+  process.stderr.write('unable to instantiate ' + modulePath + ': ' + (e && e.message ? e.message : String(e)) + '\\n');
+  process.exit(1);
+}
+try {
+  process.exitCode = wasi.start(instance);
+} catch (e) {
+  process.stderr.write('wasm trap: ' + (e && e.message ? e.message : String(e)) + '\\n');
+  process.exitCode = 134;
+}
+`;
 
 export function startOutput(outputPath: string, target: TargetName, opts: RunOptions = {}): RunningProgram {
   const args = opts.args ?? [];
@@ -37,7 +59,9 @@ export function startOutput(outputPath: string, target: TargetName, opts: RunOpt
   const child =
     target === 'x86_64-linux'
       ? spawn(outputPath, args, { stdio: ['ignore', stdio, stdio] })
-      : spawn(process.execPath, ['--no-warnings', WASI_RUNNER, outputPath, ...args], { stdio: ['ignore', stdio, stdio] });
+      : spawn(process.execPath, ['--no-warnings', '--input-type=module', '-e', WASI_RUNNER, outputPath, ...args], {
+          stdio: ['ignore', stdio, stdio],
+        });
   return { result: collect(child, opts.timeoutMs), kill: () => child.kill('SIGKILL') };
 }
 
