@@ -107,7 +107,13 @@ export class Assembler {
     for (let i = 0; i < bs.length; i++) this.byte(bs[i]!);
   }
 
+  /** Little-endian `n` bytes of a number that fits 32 bits (the common, fast case). */
+  private leNum(value: number, n: number): void {
+    for (let i = 0; i < n; i++) this.byte((value >> (8 * i)) & 0xff);
+  }
+
   private le(value: bigint, n: number): void {
+    if (n <= 4 && value >= -0x80000000n && value <= 0xffffffffn) return this.leNum(Number(BigInt.asIntN(32, value)), n);
     let v = BigInt.asUintN(n * 8, value);
     for (let i = 0; i < n; i++) {
       this.byte(Number(v & 0xffn));
@@ -190,7 +196,7 @@ export class Assembler {
       if (index !== undefined) throw new EncodeError('rip-relative addressing takes no index');
       this.byte((reg << 3) | 5);
       const field = this.len;
-      this.le(BigInt(disp), 4);
+      this.leNum(disp, 4);
       this.pendingRip = {
         field,
         addend: disp,
@@ -203,7 +209,7 @@ export class Assembler {
       // [index*scale + disp32] or absolute [disp32]: SIB with base=101, mod=00.
       this.byte((reg << 3) | 4);
       this.byte((scaleBits << 6) | ((index ?? 4) & 7) << 3 | 5);
-      this.le(BigInt(disp), 4);
+      this.leNum(disp, 4);
       return;
     }
     const needsSib = index !== undefined || (base & 7) === 4;
@@ -213,8 +219,8 @@ export class Assembler {
     else mod = 2;
     this.byte((mod << 6) | (reg << 3) | (needsSib ? 4 : base & 7));
     if (needsSib) this.byte((scaleBits << 6) | (((index ?? 4) & 7) << 3) | (base & 7));
-    if (mod === 1) this.le(BigInt(disp), 1);
-    else if (mod === 2) this.le(BigInt(disp), 4);
+    if (mod === 1) this.leNum(disp, 1);
+    else if (mod === 2) this.leNum(disp, 4);
   }
 
   private finishRip(): void {
@@ -421,7 +427,7 @@ export class Assembler {
 
   private rel32ToLabel(label: Label): void {
     const field = this.len;
-    this.le(0n, 4);
+    this.leNum(0, 4);
     this.fixups.push({ field, end: this.len, label, addend: 0 });
   }
 

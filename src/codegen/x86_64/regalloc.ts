@@ -68,7 +68,8 @@ interface Interval {
   value: AirRef;
   start: number;
   end: number;
-  forbidden: Set<Reg>;
+  /** Bit r set: register r is destroyed somewhere strictly inside the interval. */
+  forbidden: number;
 }
 
 /** Positions and live intervals of the function's values. */
@@ -81,7 +82,9 @@ export function computeIntervals(func: AirFunction, clobbers: ClobberFn): Interv
   const loopEnd: number[] = [];
   const loopParent: number[] = [];
   const uses: { value: AirRef; pos: number; loop: number }[] = [];
-  const clobberPoints: { pos: number; regs: readonly Reg[] }[] = [];
+  // Clobber points in increasing position order (the walk visits positions in order).
+  const clobberPos: number[] = [];
+  const clobberMask: number[] = [];
   let next = 0;
 
   const walk = (body: readonly AirRef[], loop: number): void => {
@@ -93,7 +96,10 @@ export function computeIntervals(func: AirFunction, clobbers: ClobberFn): Interv
         if (func.insts[operand]!.op !== 'const') uses.push({ value: operand, pos, loop });
       }
       const regs = clobbers(inst);
-      if (regs && regs.length) clobberPoints.push({ pos, regs });
+      if (regs && regs.length) {
+        clobberPos.push(pos);
+        clobberMask.push(regs.reduce((m, r) => m | (1 << r), 0));
+      }
       if (inst.op === 'block') {
         walk(inst.body, loop);
         blockEnd[ref] = next++;
@@ -126,24 +132,42 @@ export function computeIntervals(func: AirFunction, clobbers: ClobberFn): Interv
     if (inst.op === 'const' || inst.op === 'alloc' || !hasRuntimeBits(inst.type)) continue;
     const start = def[ref]!;
     const end = inst.op === 'block' ? Math.max(lastUse[ref]!, blockEnd[ref]!) : lastUse[ref]!;
-    const forbidden = new Set<Reg>();
-    for (const c of clobberPoints) if (c.pos > start && c.pos < end) for (const r of c.regs) forbidden.add(r);
+    let forbidden = 0;
+    // First clobber point after `start` (binary search), then every one before `end`.
+    let lo = 0;
+    let hi = clobberPos.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (clobberPos[mid]! <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < clobberPos.length && clobberPos[i]! < end; i++) forbidden |= clobberMask[i]!;
     intervals.push({ value: ref, start, end, forbidden });
   }
   intervals.sort((a, b) => a.start - b.start || a.value - b.value);
   return intervals;
 }
 
-/** Assigns every live value a register or a spill slot. `naked` functions may use callee-saved registers freely. */
+const CALLER_SAVED_MASK = ALLOCATABLE_CALLER_SAVED.reduce((m, r) => m | (1 << r), 0);
+const CALLEE_SAVED_MASK = CALLEE_SAVED.reduce((m, r) => m | (1 << r), 0);
+/** Allocation order for intervals that span no call: caller-saved first (no save/restore needed). */
+const ORDER_NO_CALL: readonly Reg[] = [...ALLOCATABLE_CALLER_SAVED, ...CALLEE_SAVED];
+/** Allocation order for intervals that span a call: callee-saved first. */
+const ORDER_ACROSS_CALL: readonly Reg[] = [...CALLEE_SAVED, ...ALLOCATABLE_CALLER_SAVED];
+
+/** Assigns every live value a register or a spill slot. */
 export function allocateRegisters(func: AirFunction, clobbers: ClobberFn): Allocation {
   const intervals = computeIntervals(func, clobbers);
-  const homes: ValueHome[] = func.insts.map(() => ({ kind: 'none' }));
+  const homes: ValueHome[] = new Array(func.insts.length);
+  const none: ValueHome = { kind: 'none' };
+  homes.fill(none);
   const active: Interval[] = []; // intervals holding a register, sorted by end
+  const regOf = new Int8Array(func.insts.length);
+  let busy = 0;
   const activeSlots: { end: number; slot: number }[] = [];
   const freeSlots: { slot: number; end: number }[] = [];
   let spillSlots = 0;
-  const usedCalleeSaved = new Set<Reg>();
-  const regOf = new Map<AirRef, Reg>();
+  let usedCalleeSaved = 0;
 
   const takeSlot = (iv: Interval): void => {
     // A slot is reusable only if its previous owner ended before this interval began
@@ -155,41 +179,45 @@ export function allocateRegisters(func: AirFunction, clobbers: ClobberFn): Alloc
   };
 
   for (const iv of intervals) {
-    while (active.length && active[0]!.end <= iv.start) regOf.delete(active.shift()!.value);
+    while (active.length && active[0]!.end <= iv.start) busy &= ~(1 << regOf[active.shift()!.value]!);
     for (let i = activeSlots.length - 1; i >= 0; i--) {
       if (activeSlots[i]!.end <= iv.start) freeSlots.push(activeSlots.splice(i, 1)[0]!);
     }
-    const busy = new Set(active.map((a) => regOf.get(a.value)!));
-    const crossesCall = ALLOCATABLE_CALLER_SAVED.some((r) => iv.forbidden.has(r));
-    const order = crossesCall ? [...CALLEE_SAVED, ...ALLOCATABLE_CALLER_SAVED] : [...ALLOCATABLE_CALLER_SAVED, ...CALLEE_SAVED];
-    let reg = order.find((r) => !busy.has(r) && !iv.forbidden.has(r));
-    if (reg === undefined) {
+    const blocked = busy | iv.forbidden;
+    const order = iv.forbidden & CALLER_SAVED_MASK ? ORDER_ACROSS_CALL : ORDER_NO_CALL;
+    let reg = -1;
+    for (const r of order) {
+      if (!(blocked & (1 << r))) {
+        reg = r;
+        break;
+      }
+    }
+    if (reg < 0) {
       // Spill whichever of the current and the active intervals ends last (and whose register suits the current one).
       let victim: Interval | null = null;
       for (const a of active) {
-        const r = regOf.get(a.value)!;
-        if (!iv.forbidden.has(r) && a.end > iv.end && (victim === null || a.end > victim.end)) victim = a;
+        if (!(iv.forbidden & (1 << regOf[a.value]!)) && a.end > iv.end && (victim === null || a.end > victim.end)) victim = a;
       }
       if (victim === null) {
         takeSlot(iv);
         continue;
       }
-      reg = regOf.get(victim.value)!;
+      reg = regOf[victim.value]!;
       active.splice(active.indexOf(victim), 1);
-      regOf.delete(victim.value);
       takeSlot(victim);
     }
-    regOf.set(iv.value, reg);
+    regOf[iv.value] = reg;
+    busy |= 1 << reg;
     homes[iv.value] = { kind: 'reg', reg };
-    if (CALLEE_SAVED.includes(reg)) usedCalleeSaved.add(reg);
+    if (CALLEE_SAVED_MASK & (1 << reg)) usedCalleeSaved |= 1 << reg;
     let at = active.findIndex((a) => a.end > iv.end);
     if (at < 0) at = active.length;
     active.splice(at, 0, iv);
   }
-  return { homes, spillSlots, usedCalleeSaved: [...usedCalleeSaved].sort((a, b) => a - b) };
+  return { homes, spillSlots, usedCalleeSaved: CALLEE_SAVED.filter((r) => usedCalleeSaved & (1 << r)).sort((a, b) => a - b) };
 }
 
-/** Registers named by an interval-free check: exported for tests of the allocator's invariants. */
+/** The live intervals (positions in emission order), for tests of the allocator. */
 export function liveIntervals(func: AirFunction, clobbers: ClobberFn): { value: AirRef; start: number; end: number }[] {
   return computeIntervals(func, clobbers).map(({ value, start, end }) => ({ value, start, end }));
 }
