@@ -72,9 +72,9 @@ export function analyzeProgram(text: string | Uint8Array, opts: SemaOptions = X8
     }
   }
   // Bodies of reachable functions, until no new function is reached.
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const name of [...reached]) {
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const name of reached) {
       if (program.bodies.has(name)) continue;
       const tv = program.values.get(name)?.typedValue;
       if (!tv || functionOwner(tv) !== name) continue;
@@ -82,7 +82,7 @@ export function analyzeProgram(text: string | Uint8Array, opts: SemaOptions = X8
       const r = analyzeFunctionBody(decl, tv.type as FnType, { resolveDecl: resolve }, opts);
       program.bodies.set(name, r);
       for (const e of r.errors) report(decl.start + e.offset, e.message);
-      changed = true;
+      progress = true;
     }
   }
   program.reachable = parsed.module.decls.filter((d) => reached.has(d.name));
