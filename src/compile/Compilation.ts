@@ -357,6 +357,13 @@ export class Compilation {
     try {
       if (u.kind === 'value') this.analyzeValue(u, resolver);
       else this.analyzeBody(u, resolver);
+    } catch (err) {
+      // A bug in analysis must not take the long-running compiler down: it becomes this decl's error.
+      u.typedValue = null;
+      u.air = null;
+      u.data = [];
+      u.exportEntry = null;
+      u.errors = [{ offset: u.decl.ast.inst.offset, message: `internal compiler error: ${describe(err)}` }];
     } finally {
       this.inProgress.delete(u);
       this.analysisStack.pop();
@@ -513,7 +520,25 @@ export class Compilation {
       return null;
     } catch (err) {
       if (err instanceof OutputWriteError) return errorWithoutPosition(this.opts.outputPath, err.message);
-      throw err;
+      // The linker's state can no longer be trusted: start a new one, which rebuilds the file from scratch.
+      this.resetLinker();
+      return errorWithoutPosition(this.opts.outputPath, `internal linker error: ${describe(err)}`);
+    }
+  }
+
+  /** Drops the linker; the next good update links every unit in the build into a new output. */
+  private resetLinker(): void {
+    try {
+      this.linker?.close();
+    } catch {
+      // Closing a broken linker may fail too; its file is rewritten whole anyway.
+    }
+    this.linker = null;
+    this.linkedSymbols.clear();
+    this.linkedExports = [];
+    for (const d of this.order) {
+      if (this.reach.has(d.value)) this.linkDirty.add(d.value);
+      if (this.reach.has(d.body)) this.linkDirty.add(d.body);
     }
   }
 
