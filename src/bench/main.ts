@@ -1,0 +1,265 @@
+//! `npm run bench`: the benchmark driver. Generates the programs, runs every
+//! configuration (shape × size × target) in a child process of its own (config_child.ts),
+//! adds the front end's parse/split throughput and the watcher's latency, and writes
+//! `bench/results/<date>.json` and `docs/performance.md`.
+//!
+//! Flags: `--quick` (1k and 10k, fewer edits: a few minutes), `--sizes=1000,10000`,
+//! `--shapes=chain,loops`, `--targets=x86_64-linux`, `--edits=N`, `--const-edits=N`,
+//! `--no-c` (skip the C comparison), `--no-docs` (results JSON only), `--out=DIR`.
+
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TargetName } from '../compile/target.js';
+import type { ConfigSpec } from './config_run.js';
+import { describeCommands, detectToolchain } from './c_toolchain.js';
+import { describeMachine } from './machine.js';
+import type { Shape } from './programs.js';
+import { SHAPES, generateBenchProgram } from './programs.js';
+import { renderReport } from './report.js';
+import type { BenchResults, ConfigResult, FrontEndFigures, WatchFigures } from './results.js';
+import { evaluateTargets } from './targets.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+
+export interface BenchPlan {
+  sizes: number[];
+  shapes: Shape[];
+  targets: TargetName[];
+  bodyEdits: number;
+  constEdits: number;
+  warmupEdits: number;
+  compareC: boolean;
+  /** Largest program the C twin is built for (its full build compiles every unit). */
+  cMaxFunctions: number;
+  /** Constant edits on the C twin (each may recompile many units). */
+  cConstEdits: number;
+  functionsPerUnit: number;
+  /** Largest program also built from scratch after the edits to compare outputs. */
+  verifyFreshMaxFunctions: number;
+  /** A configuration that runs longer is stopped and reported. */
+  configTimeoutMs: number;
+  outDir: string;
+  docs: boolean;
+  seed: number;
+}
+
+export function parsePlan(argv: readonly string[]): BenchPlan {
+  const flag = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const has = (name: string): boolean => argv.includes(`--${name}`);
+  const quick = has('quick');
+  const list = <T extends string>(v: string | undefined, all: readonly T[]): T[] => (v ? (v.split(',') as T[]).filter((x) => all.includes(x)) : [...all]);
+  const sizes = flag('sizes')?.split(',').map(Number).filter((n) => n > 0) ?? (quick ? [1000, 10_000] : [1000, 10_000, 100_000]);
+  const bodyEdits = Number(flag('edits') ?? (quick ? 30 : 30));
+  return {
+    sizes,
+    shapes: list(flag('shapes'), SHAPES),
+    targets: list<TargetName>(flag('targets'), ['x86_64-linux', 'wasm32-wasi']),
+    bodyEdits,
+    constEdits: Number(flag('const-edits') ?? (quick ? 10 : 20)),
+    warmupEdits: 2,
+    compareC: !has('no-c'),
+    cMaxFunctions: Number(flag('c-max') ?? 100_000),
+    cConstEdits: Number(flag('c-const-edits') ?? 5),
+    functionsPerUnit: 100,
+    verifyFreshMaxFunctions: 10_000,
+    configTimeoutMs: 8 * 60_000,
+    outDir: path.resolve(flag('out') ?? path.join(REPO, 'bench')),
+    docs: !has('no-docs'),
+    seed: 1,
+  };
+}
+
+function log(msg: string): void {
+  process.stdout.write(`${msg}\n`);
+}
+
+/** Runs one configuration in a child process; a crash or timeout becomes an error result. */
+function runConfigChild(spec: ConfigSpec, plan: BenchPlan): Promise<ConfigResult> {
+  const specPath = path.join(spec.workDir, 'spec.json');
+  const resultPath = path.join(spec.workDir, 'result.json');
+  fs.mkdirSync(spec.workDir, { recursive: true });
+  fs.writeFileSync(specPath, JSON.stringify(spec));
+  fs.rmSync(resultPath, { force: true });
+  const heapMiB = spec.functions >= 100_000 ? 8192 : 4096;
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [`--max-old-space-size=${heapMiB}`, path.join(HERE, 'config_child.js'), specPath, resultPath], {
+      stdio: ['ignore', 'inherit', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      if (stderr.length < 8000) stderr += d.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), plan.configTimeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (fs.existsSync(resultPath)) {
+        resolve(JSON.parse(fs.readFileSync(resultPath, 'utf8')) as ConfigResult);
+        return;
+      }
+      const why = signal === 'SIGKILL' ? `stopped after ${plan.configTimeoutMs / 1000} s` : `exited ${code ?? signal}`;
+      resolve({
+        shape: spec.shape,
+        functions: spec.functions,
+        target: spec.target,
+        sourceBytes: fs.statSync(spec.programPath).size,
+        error: `the configuration's process ${why}: ${stderr.trim().split('\n').slice(0, 8).join(' | ')}`,
+        wallMs: Date.now() - started,
+      });
+    });
+  });
+}
+
+async function measureFrontEnd(): Promise<FrontEndFigures> {
+  try {
+    const m = (await import('./parse_bench.js')) as { runParseBench?: (o?: { functions?: number }) => Record<string, unknown> };
+    if (typeof m.runParseBench !== 'function') return { skipped: 'parse_bench.ts exports no runParseBench' };
+    const figures = m.runParseBench({ functions: 10_000 });
+    const num = (k: string): number | null => (typeof figures[k] === 'number' ? (figures[k] as number) : null);
+    return { figures, parseMBps: num('parseMBps'), splitMBps: num('splitMBps') };
+  } catch (e) {
+    return { skipped: `parse bench failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/** Calls src/bench/watch_latency.ts (the watch engineer's) when it exists. */
+async function measureWatch(): Promise<WatchFigures> {
+  const file = path.join(HERE, 'watch_latency.js');
+  if (!fs.existsSync(file)) return { skipped: 'src/bench/watch_latency.ts does not exist yet' };
+  try {
+    const m = (await import(file)) as Record<string, unknown>;
+    const fn = Object.entries(m).find(([k, v]) => typeof v === 'function' && /latency|watch/i.test(k))?.[1] as
+      | ((o?: Record<string, unknown>) => unknown)
+      | undefined;
+    if (!fn) return { skipped: 'watch_latency.ts exports no latency function' };
+    const figures = (await fn({ functions: 10_000, edits: 30 })) as Record<string, unknown>;
+    const pick = (...keys: string[]): number | null => {
+      for (const k of keys) {
+        const v = figures?.[k];
+        if (typeof v === 'number') return v;
+        if (v && typeof v === 'object' && typeof (v as Record<string, unknown>).p50 === 'number' && k === 'latencyMs') return (v as { p50: number }).p50;
+      }
+      return null;
+    };
+    return { figures, p50Ms: pick('p50Ms', 'p50', 'medianMs'), p95Ms: pick('p95Ms', 'p95') };
+  } catch (e) {
+    return { skipped: `watch latency failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+function gitCommit(): string | null {
+  const r = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function shortLine(c: ConfigResult): string {
+  const f = c.fullBuild;
+  const b = c.bodyEdit;
+  const k = c.constEdit;
+  const parts = [
+    `${c.shape} ${c.functions / 1000}k ${c.target}:`,
+    f ? `build ${f.ms.toFixed(0)} ms, ${f.maxRssMiB} MiB` : '',
+    b ? `edit p50 ${b.totalMs.p50.toFixed(2)} p95 ${b.totalMs.p95.toFixed(2)} ms (analyze ${b.analyzeMs.p50.toFixed(2)}, flush ${b.flushMs.p50.toFixed(2)}), ${b.bytesWritten.p50} B` : '',
+    k ? `const edit p50 ${k.totalMs.p50.toFixed(2)} ms` : '',
+    c.c?.bodyEdit ? `C/zirc ${Object.entries(c.c.bodyEdit.totalMs).map(([l, s]) => `${l} ${(s.p50 / (b?.totalMs.p50 ?? NaN)).toFixed(1)}×`).join(' ')}` : c.c?.skipped ? `C skipped` : '',
+    c.error ? `ERROR ${c.error}` : '',
+    `(${(c.wallMs / 1000).toFixed(0)} s)`,
+  ];
+  return parts.filter((p) => p !== '').join(' ');
+}
+
+async function main(): Promise<void> {
+  const plan = parsePlan(process.argv.slice(2));
+  const started = Date.now();
+  const workRoot = path.join(plan.outDir, 'work');
+  fs.mkdirSync(workRoot, { recursive: true });
+  const tc = detectToolchain();
+  if (plan.compareC && !tc.clang) log('note: clang is not installed; the C comparison is skipped (apt-get install clang lld mold)');
+  const machine = describeMachine();
+  log(`zirc bench on ${machine.cpuModel}, ${machine.cores} cores, ${(machine.memTotalMiB / 1024).toFixed(1)} GiB; sizes ${plan.sizes.join(', ')}`);
+
+  const configs: ConfigResult[] = [];
+  for (const functions of [...plan.sizes].sort((a, b) => a - b)) {
+    for (const shape of plan.shapes) {
+      const programPath = path.join(workRoot, `${shape}_${functions}.zir`);
+      fs.writeFileSync(programPath, generateBenchProgram(shape, functions, plan.seed).source);
+      for (const target of plan.targets) {
+        const spec: ConfigSpec = {
+          shape,
+          functions,
+          target,
+          seed: plan.seed,
+          programPath,
+          workDir: path.join(workRoot, `${shape}_${functions}_${target}`),
+          bodyEdits: plan.bodyEdits,
+          constEdits: plan.constEdits,
+          warmupEdits: plan.warmupEdits,
+          compareC: plan.compareC && functions <= plan.cMaxFunctions,
+          cConstEdits: Math.min(plan.cConstEdits, plan.constEdits),
+          functionsPerUnit: plan.functionsPerUnit,
+          verifyFresh: functions <= plan.verifyFreshMaxFunctions,
+        };
+        const r = await runConfigChild(spec, plan);
+        configs.push(r);
+        log(shortLine(r));
+        fs.rmSync(path.join(spec.workDir, 'c'), { recursive: true, force: true });
+      }
+    }
+  }
+
+  log('front end: parse and split throughput (10k functions)...');
+  const frontEnd = await measureFrontEnd();
+  log(frontEnd.skipped ?? `parse ${frontEnd.parseMBps?.toFixed(1)} MB/s, split ${frontEnd.splitMBps?.toFixed(1)} MB/s`);
+  log('watch latency (10k functions)...');
+  const watch = await measureWatch();
+  log(watch.skipped ?? `watch p50 ${watch.p50Ms} ms, p95 ${watch.p95Ms} ms`);
+
+  const date = new Date().toISOString();
+  const x86 = describeCommands('x86_64');
+  const wasm = describeCommands('wasm32');
+  const results: BenchResults = {
+    date,
+    commit: gitCommit(),
+    machine,
+    tools: tc.versions,
+    plan: {
+      sizes: plan.sizes,
+      shapes: plan.shapes,
+      targets: plan.targets,
+      bodyEdits: plan.bodyEdits,
+      constEdits: plan.constEdits,
+      functionsPerUnit: plan.functionsPerUnit,
+    },
+    commands: { 'C compile (x86-64)': x86.compile, 'C link (x86-64)': x86.link, 'C compile (wasm32)': wasm.compile, 'C link (wasm32)': wasm.link },
+    configs,
+    frontEnd,
+    watch,
+    wallSeconds: (Date.now() - started) / 1000,
+  };
+  const resultsDir = path.join(plan.outDir, 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const jsonPath = path.join(resultsDir, `${date.slice(0, 10)}.json`);
+  fs.writeFileSync(jsonPath, `${JSON.stringify(results, null, 1)}\n`);
+  log(`results: ${path.relative(process.cwd(), jsonPath)}`);
+  for (const c of evaluateTargets(results)) log(`${c.verdict.padEnd(12)} ${c.figure}: ${c.measured} (target ${c.target})`);
+  if (plan.docs) {
+    const analysisPath = path.join(REPO, 'bench', 'analysis.md');
+    const analysis = fs.existsSync(analysisPath) ? fs.readFileSync(analysisPath, 'utf8') : null;
+    const docPath = path.join(REPO, 'docs', 'performance.md');
+    fs.mkdirSync(path.dirname(docPath), { recursive: true });
+    fs.writeFileSync(docPath, renderReport(results, `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, analysis));
+    log(`report: ${path.relative(process.cwd(), docPath)}`);
+  }
+  log(`done in ${((Date.now() - started) / 60_000).toFixed(1)} minutes`);
+}
+
+const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
+}
