@@ -103,8 +103,10 @@ export class WasmLinker implements Linker {
   }
 }
 
+let tempSequence = 0;
+
 function writeFileAtomically(target: string, bytes: Uint8Array): void {
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${tempSequence++}.tmp`);
   try {
     fs.writeFileSync(tmp, bytes);
     fs.renameSync(tmp, target);
