@@ -28,3 +28,50 @@ describe('zirc ir round trip: the emitted ZIR re-parses and re-analyzes to the s
     }
   }
 });
+
+describe('zirc ir text', () => {
+  const src = `@u32 = primitive(u32)
+@u8 = primitive(u8)
+@noreturn = primitive(noreturn)
+@seven = int(7)
+@unused = int(99)
+@exit_ty = fntype([@u32], @noreturn, cc=C)
+@exit = extern(@exit_ty, "proc_exit", lib="wasi_snapshot_preview1")
+@entry_ty = fntype([], @noreturn, cc=C)
+@entry = fn(@entry_ty, {
+  %msg = str("hi\\n\\x01")
+  %addr = ptrtoint(%msg)
+  %folded = add(@seven, @seven)
+  %code = as(@u32, %folded)
+  %slot = alloc_mut(@u32)
+  %put = store(%slot, %code)
+  %back = deref(%slot)
+  %bye = call(@exit, [%back])
+})
+@name = str("_start")
+@exp = export(@name, "entry")
+`;
+  it('prints folded constants as decls, renumbers locals, keeps required keywords, names body strings after their owner', () => {
+    const p = analyzeProgram(src, X86);
+    expect(p.errors).toEqual([]);
+    expect(emitProgram(p, X86)).toBe(`@u32 = primitive(u32)
+@noreturn = primitive(noreturn)
+@seven = int(7)
+@exit_ty = fntype([@u32], @noreturn, cc=C)
+@exit = extern(@exit_ty, "proc_exit", lib="wasi_snapshot_preview1")
+@entry_ty = fntype([], @noreturn, cc=C)
+@entry = fn(@entry_ty, {
+  %0 = ptrtoint(@entry__anon_0)
+  %1 = alloc_mut(@u32)
+  %2 = store(%1, @unnamed$1)
+  %3 = deref(%1)
+  %4 = call(@exit, [%3], modifier=auto)
+})
+@name = str("_start")
+@exp = export(@name, "entry")
+@entry__anon_0 = str("hi\\n\\x01")
+@unnamed$0 = int(14)
+@unnamed$1 = as(@u32, @unnamed$0)
+`);
+  });
+});
