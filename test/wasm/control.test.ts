@@ -302,3 +302,49 @@ describe('unreachable and breakpoint', () => {
     expect((h.call('bye', 42) as ExitSignal).code).toBe(42);
   });
 });
+
+describe('reinterpretation, comparisons of non-integers, constants', () => {
+  test('bitcast re-normalizes between signednesses and converts pointers and integers', async () => {
+    const i8t = { kind: 'int', signed: true, bits: 8, name: 'i8' } as const;
+    const toI8 = buildFn('to_i8', fnType([u8], i32, 'C'), (b) =>
+      b.ret(b.emit({ op: 'intcast', type: i32, operand: b.emit({ op: 'bitcast', type: i8t, operand: b.arg(0) }), safe: true })));
+    const roundTrip = buildFn('ptr_round_trip', fnType([usize], usize, 'C'), (b) => {
+      const p = b.emit({ op: 'bitcast', type: ptrTo(u32), operand: b.arg(0) });
+      const q = b.emit({ op: 'offsetptr', type: ptrTo(u32), ptr: p, offset: 8 });
+      b.ret(b.emit({ op: 'ptrtoint', type: usize, operand: q }));
+    });
+    const h = await link([toI8, roundTrip]);
+    expect(h.call('to_i8', 200)).toBe(-56);
+    expect(h.call('to_i8', 127)).toBe(127);
+    expect(h.call('ptr_round_trip', 4096)).toBe(4104);
+  });
+
+  test('pointers and bools compare; undef constants materialize', async () => {
+    const ptrs = buildFn('ptr_order', fnType([], u32, 'C'), (b) => {
+      const a = b.alloc(arrayOf(4, u32));
+      const p0 = b.emit({ op: 'elemptr', type: ptrTo(u32), ptr: a, index: b.const(usize, 0), elemSize: 4 });
+      const p2 = b.emit({ op: 'elemptr', type: ptrTo(u32), ptr: a, index: b.const(usize, 2), elemSize: 4 });
+      const lt = b.emit({ op: 'intcast', type: u32, operand: b.cmp('lt', p0, p2), safe: false });
+      const eq = b.emit({ op: 'intcast', type: u32, operand: b.cmp('eq', p0, p0), safe: false });
+      const neq = b.emit({ op: 'intcast', type: u32, operand: b.cmp('neq', b.cmp('eq', p0, p2), b.const(BOOL, false)), safe: false });
+      b.ret(b.wrap('bitor', u32, lt, b.wrap('bitor', u32, b.bin('shl', u32, eq, b.const(u32, 1)), b.bin('shl', u32, neq, b.const(u32, 2)))));
+    });
+    const undef = buildFn('undef_store', fnType([], u32, 'C'), (b) => {
+      const slot = b.alloc(u32);
+      b.store(slot, b.constOf(u32, { kind: 'undef' }));
+      b.store(slot, b.const(u32, 9));
+      b.ret(b.load(u32, slot));
+    });
+    const h = await link([ptrs, undef]);
+    expect(h.call('ptr_order')).toBe(0b011);
+    expect(h.call('undef_store')).toBe(9);
+  });
+
+  test('inline assembly is refused by the wasm32 code generator', () => {
+    const f = buildFn('asm', fnType([], VOID, 'C'), (b) => {
+      b.emit({ op: 'asm', type: VOID, source: 'nop', isVolatile: true, output: null, inputs: [], clobbers: [], args: [] });
+      b.retvoid();
+    });
+    expect(() => WasmLinker.open('/dev/null').updateFunc(f)).toThrow(/inline assembly is not supported on wasm32/);
+  });
+});
