@@ -15,11 +15,11 @@
 import type { AirFunction, AirInst, AirRef, RuntimeSymbol, SymbolTarget } from '../../sema/air.js';
 import { hasRuntimeBits, sizeOf, X86_64_TARGET, type Type } from '../../sema/types.js';
 import { encodeAsmInstruction, parseAsm, registersMentioned, type AsmInstruction } from './asm.js';
-import { Assembler, type Cond, type Label, type Mem } from './encode.js';
+import { Assembler, invertCond, type Cond, type Label, type Mem } from './encode.js';
 import { layoutFrame, type FrameLayout } from './frame.js';
 import { intInfo, minInt, normalize, normalizedImm, type IntInfo } from './integers.js';
 import type { X86Function } from './output.js';
-import { allocateRegisters, type Allocation } from './regalloc.js';
+import { allocateRegisters, operandsOf, type Allocation } from './regalloc.js';
 import {
   ARG_REGS, CALLEE_SAVED, CALLER_SAVED, parseRegName, R11, RAX, RBP, RCX, RDX, RSP,
   type OperandSize, type Reg,
@@ -52,10 +52,14 @@ class FunctionLowering {
   private baseFromRsp = 0;
   private readonly blockEnds = new Map<AirRef, Label>();
   private readonly panics = new Map<RuntimeSymbol, Label>();
+  /** How many instructions read each value. */
+  private readonly useCount: Uint32Array;
 
   constructor(private readonly func: AirFunction) {
     this.insts = func.insts;
     this.naked = func.type.cc === 'Naked';
+    this.useCount = new Uint32Array(func.insts.length);
+    for (const inst of func.insts) for (const r of operandsOf(inst)) this.useCount[r]!++;
   }
 
   run(): X86Function {
@@ -199,6 +203,17 @@ class FunctionLowering {
     } else this.a.movMR(8, place, reg);
   }
 
+  /** The register to compute a result in: its home register unless an operand still to be read lives there; else rax. */
+  private resultReg(ref: AirRef, ...laterOperands: AirRef[]): Reg {
+    const home = this.alloc.homes[ref]!;
+    if (home.kind !== 'reg') return RAX;
+    for (const op of laterOperands) {
+      const h = this.alloc.homes[op]!;
+      if (h.kind === 'reg' && h.reg === home.reg) return RAX;
+    }
+    return home.reg;
+  }
+
   /** A second operand for an instruction of `size` bytes: an immediate, the value's home, or `scratch` loaded. */
   private operand(ref: AirRef, size: OperandSize, scratch: Reg): Operand {
     const imm = this.immOf(ref);
@@ -212,13 +227,15 @@ class FunctionLowering {
     return scratch;
   }
 
-  /** A memory operand addressing what pointer `ref` points at (may load the pointer into rax). */
+  /** A memory operand addressing what pointer `ref` points at (may load the pointer into rax, never into rcx). */
   private pointee(ref: AirRef): Mem {
     const inst = this.insts[ref]!;
     if (inst.op === 'alloc') return this.slot(this.frame.allocs.get(ref)!);
     if (inst.op === 'const' && inst.value.kind === 'addr' && inst.type.kind === 'pointer') {
       return { base: 'rip', disp: inst.value.offset, reloc: { kind: 'rel32', target: inst.value.target } };
     }
+    const place = this.placeOf(ref);
+    if (typeof place === 'number') return { base: place, disp: 0 };
     this.loadInto(RAX, ref);
     return { base: RAX, disp: 0 };
   }
@@ -240,19 +257,31 @@ class FunctionLowering {
     }
   }
 
-  /** Panics with integer overflow unless rax already holds a normalized value of `info` (uses rdx). */
-  private checkNormalized(info: IntInfo, sym: RuntimeSymbol): void {
+  /** Panics with `sym` unless `reg` already holds a normalized value of `info` (uses rdx). */
+  private checkNormalized(info: IntInfo, sym: RuntimeSymbol, reg: Reg = RAX): void {
     if (info.bits >= 64) return;
-    this.a.movRR(8, RDX, RAX);
+    this.a.movRR(8, RDX, reg);
     normalize(this.a, RDX, info);
-    this.a.alu('cmp', 8, RDX, RAX);
+    this.a.alu('cmp', 8, RDX, reg);
     this.panicIf('ne', sym);
   }
 
   // ---- bodies ------------------------------------------------------------------------------
 
   private lowerBody(body: readonly AirRef[]): void {
-    for (const ref of body) this.lowerInst(ref);
+    for (let i = 0; i < body.length; i++) {
+      const ref = body[i]!;
+      const inst = this.insts[ref]!;
+      const next = body[i + 1] === undefined ? null : this.insts[body[i + 1]!]!;
+      if (inst.op === 'cmp' && next?.op === 'condbr' && next.cond === ref && this.useCount[ref] === 1) {
+        // Compare and branch on the flags: no bool is materialized.
+        const cc = this.emitCompare(inst);
+        this.lowerBranch(invertCond(cc), next.then, next.else);
+        i++;
+        continue;
+      }
+      this.lowerInst(ref);
+    }
   }
 
   private lowerInst(ref: AirRef): void {
@@ -269,11 +298,12 @@ class FunctionLowering {
         if (size === 0) return;
         const mem = this.pointee(inst.ptr);
         const info = intInfo(inst.type);
-        if (size === 8) a.movRM(8, RAX, mem);
-        else if (size === 4) info.signed ? a.movsx(8, RAX, 4, mem) : a.movRM(4, RAX, mem);
-        else if (size === 2 || size === 1) info.signed ? a.movsx(8, RAX, size, mem) : a.movzx(4, RAX, size, mem);
+        const dst = this.resultReg(ref);
+        if (size === 8) a.movRM(8, dst, mem);
+        else if (size === 4) info.signed ? a.movsx(8, dst, 4, mem) : a.movRM(4, dst, mem);
+        else if (size === 2 || size === 1) info.signed ? a.movsx(8, dst, size, mem) : a.movzx(4, dst, size, mem);
         else throw new CodegenError(`cannot load a value of ${size} bytes`);
-        return this.storeFrom(ref, RAX);
+        return this.storeFrom(ref, dst);
       }
       case 'store': {
         const valueType = this.insts[inst.value]!.type;
@@ -305,39 +335,47 @@ class FunctionLowering {
       case 'booland':
       case 'boolor': {
         const op = inst.op === 'bitand' || inst.op === 'booland' ? 'and' : inst.op === 'xor' ? 'xor' : 'or';
-        this.loadInto(RAX, inst.lhs);
-        a.alu(op, 8, RAX, this.operand(inst.rhs, 8, RCX));
-        return this.storeFrom(ref, RAX);
+        const [lhs, rhs] = this.commuted(ref, inst.lhs, inst.rhs);
+        const dst = this.resultReg(ref, rhs);
+        this.loadInto(dst, lhs);
+        a.alu(op, 8, dst, this.operand(rhs, 8, RCX));
+        return this.storeFrom(ref, dst);
       }
       case 'shl':
       case 'shr':
         return this.lowerShift(ref, inst.op, inst.lhs, inst.rhs, inst.safe);
-      case 'bitnot':
-        this.loadInto(RAX, inst.operand);
-        a.unary('not', 8, RAX);
-        normalize(a, RAX, intInfo(inst.type));
-        return this.storeFrom(ref, RAX);
-      case 'boolnot':
-        this.loadInto(RAX, inst.operand);
-        a.alu('xor', 4, RAX, { imm: 1 });
-        return this.storeFrom(ref, RAX);
+      case 'bitnot': {
+        const dst = this.resultReg(ref);
+        this.loadInto(dst, inst.operand);
+        a.unary('not', 8, dst);
+        normalize(a, dst, intInfo(inst.type));
+        return this.storeFrom(ref, dst);
+      }
+      case 'boolnot': {
+        const dst = this.resultReg(ref);
+        this.loadInto(dst, inst.operand);
+        a.alu('xor', 4, dst, { imm: 1 });
+        return this.storeFrom(ref, dst);
+      }
       case 'cmp':
         return this.lowerCmp(ref, inst);
       case 'intcast':
         return this.lowerIntCast(ref, inst.operand, inst.type, inst.safe);
       case 'bitcast':
-        this.loadInto(RAX, inst.operand);
-        if (inst.type.kind === 'int') normalize(a, RAX, intInfo(inst.type));
-        return this.storeFrom(ref, RAX);
-      case 'ptrtoint':
-        this.loadInto(RAX, inst.operand);
-        return this.storeFrom(ref, RAX);
+      case 'ptrtoint': {
+        const dst = this.resultReg(ref);
+        this.loadInto(dst, inst.operand);
+        if (inst.type.kind === 'int') normalize(a, dst, intInfo(inst.type));
+        return this.storeFrom(ref, dst);
+      }
       case 'elemptr':
         return this.lowerElemPtr(ref, inst.ptr, inst.index, inst.elemSize);
-      case 'offsetptr':
-        this.loadInto(RAX, inst.ptr);
-        if (inst.offset !== 0) a.lea(8, RAX, { base: RAX, disp: inst.offset });
-        return this.storeFrom(ref, RAX);
+      case 'offsetptr': {
+        const dst = this.resultReg(ref);
+        this.loadInto(dst, inst.ptr);
+        if (inst.offset !== 0) a.lea(8, dst, { base: dst, disp: inst.offset });
+        return this.storeFrom(ref, dst);
+      }
       case 'call':
         return this.lowerCall(ref, inst);
       case 'ret':
@@ -393,18 +431,20 @@ class FunctionLowering {
   private lowerAddSub(ref: AirRef, op: 'add' | 'sub', lhs: AirRef, rhs: AirRef, safe: boolean): void {
     const a = this.a;
     const info = intInfo(this.insts[ref]!.type);
-    this.loadInto(RAX, lhs);
+    if (op === 'add') [lhs, rhs] = this.commuted(ref, lhs, rhs);
+    const dst = this.resultReg(ref, rhs);
+    this.loadInto(dst, lhs);
     if (safe && (info.bits === 8 || info.bits === 16 || info.bits === 32 || info.bits === 64)) {
       const size = (info.bits / 8) as OperandSize;
-      a.alu(op, size, RAX, this.operand(rhs, size, RCX));
+      a.alu(op, size, dst, this.operand(rhs, size, RCX));
       this.panicIf(info.signed ? 'o' : 'b', 'panic_integer_overflow');
-      normalize(a, RAX, info);
+      normalize(a, dst, info);
     } else {
-      a.alu(op, 8, RAX, this.operand(rhs, 8, RCX));
-      if (safe) this.checkNormalized(info, 'panic_integer_overflow');
-      else normalize(a, RAX, info);
+      a.alu(op, 8, dst, this.operand(rhs, 8, RCX));
+      if (safe) this.checkNormalized(info, 'panic_integer_overflow', dst);
+      else normalize(a, dst, info);
     }
-    this.storeFrom(ref, RAX);
+    this.storeFrom(ref, dst);
   }
 
   private lowerMul(ref: AirRef, lhs: AirRef, rhs: AirRef, safe: boolean): void {
@@ -472,61 +512,81 @@ class FunctionLowering {
     this.storeFrom(ref, RAX);
   }
 
-  private lowerCmp(ref: AirRef, inst: Extract<AirInst, { op: 'cmp' }>): void {
-    const a = this.a;
+  /** Emits the comparison and returns the condition code that is true when the comparison holds. */
+  private emitCompare(inst: Extract<AirInst, { op: 'cmp' }>): Cond {
     const signed = intInfo(this.insts[inst.lhs]!.type).signed;
     const cc: Record<typeof inst.cmp, Cond> = signed
       ? { lt: 'l', lte: 'le', eq: 'e', gte: 'ge', gt: 'g', neq: 'ne' }
       : { lt: 'b', lte: 'be', eq: 'e', gte: 'ae', gt: 'a', neq: 'ne' };
-    this.loadInto(RAX, inst.lhs);
-    a.alu('cmp', 8, RAX, this.operand(inst.rhs, 8, RCX));
-    a.setcc(cc[inst.cmp], RAX);
-    a.movzx(4, RAX, 1, RAX);
-    this.storeFrom(ref, RAX);
+    const lhsPlace = this.placeOf(inst.lhs);
+    let lhs: Reg;
+    if (typeof lhsPlace === 'number') lhs = lhsPlace;
+    else {
+      this.loadInto(RAX, inst.lhs);
+      lhs = RAX;
+    }
+    this.a.alu('cmp', 8, lhs, this.operand(inst.rhs, 8, RCX));
+    return cc[inst.cmp];
+  }
+
+  private lowerCmp(ref: AirRef, inst: Extract<AirInst, { op: 'cmp' }>): void {
+    const cc = this.emitCompare(inst);
+    const dst = this.resultReg(ref);
+    this.a.setcc(cc, dst);
+    this.a.movzx(4, dst, 1, dst);
+    this.storeFrom(ref, dst);
+  }
+
+  /** For a commutative operation: operands ordered so the result's home register is not the second operand's. */
+  private commuted(ref: AirRef, lhs: AirRef, rhs: AirRef): [AirRef, AirRef] {
+    const home = this.alloc.homes[ref]!;
+    const rh = this.alloc.homes[rhs]!;
+    return home.kind === 'reg' && rh.kind === 'reg' && rh.reg === home.reg ? [rhs, lhs] : [lhs, rhs];
   }
 
   private lowerIntCast(ref: AirRef, operand: AirRef, type: Type, safe: boolean): void {
     const a = this.a;
     const src = intInfo(this.insts[operand]!.type);
     const dst = intInfo(type);
-    this.loadInto(RAX, operand);
+    const reg = this.resultReg(ref);
+    this.loadInto(reg, operand);
     const widening = (src.signed === dst.signed && dst.bits >= src.bits) || (!src.signed && dst.signed && dst.bits > src.bits);
     if (!widening) {
       if (safe) {
-        this.checkNormalized(dst, 'panic_cast_truncated');
+        this.checkNormalized(dst, 'panic_cast_truncated', reg);
         if (src.signed !== dst.signed) {
-          a.test(8, RAX, RAX);
+          a.test(8, reg, reg);
           this.panicIf('s', 'panic_cast_truncated');
         }
-      } else normalize(a, RAX, dst);
+      } else normalize(a, reg, dst);
     }
-    this.storeFrom(ref, RAX);
+    this.storeFrom(ref, reg);
   }
 
   private lowerElemPtr(ref: AirRef, ptr: AirRef, index: AirRef, elemSize: number): void {
     const a = this.a;
-    this.loadInto(RAX, ptr);
+    const dst = this.resultReg(ref, index);
+    this.loadInto(dst, ptr);
     const imm = this.immOf(index);
     const byteOffset = imm === null ? null : imm * BigInt(elemSize);
     if (byteOffset !== null && byteOffset >= -0x80000000n && byteOffset <= 0x7fffffffn) {
-      if (byteOffset !== 0n) a.lea(8, RAX, { base: RAX, disp: Number(byteOffset) });
+      if (byteOffset !== 0n) a.lea(8, dst, { base: dst, disp: Number(byteOffset) });
     } else {
       this.loadInto(RCX, index);
       if (elemSize === 1 || elemSize === 2 || elemSize === 4 || elemSize === 8) {
-        a.lea(8, RAX, { base: RAX, index: RCX, scale: elemSize, disp: 0 });
+        a.lea(8, dst, { base: dst, index: RCX, scale: elemSize, disp: 0 });
       } else {
         a.imulRRI(8, RCX, RCX, elemSize);
-        a.alu('add', 8, RAX, RCX);
+        a.alu('add', 8, dst, RCX);
       }
     }
-    this.storeFrom(ref, RAX);
+    this.storeFrom(ref, dst);
   }
 
   private lowerCondBr(cond: AirRef, then: readonly AirRef[], otherwise: readonly AirRef[]): void {
     const a = this.a;
     const imm = this.immOf(cond);
     if (imm !== null) return this.lowerBody(imm !== 0n ? then : otherwise);
-    const elseLabel = a.newLabel();
     const place = this.placeOf(cond);
     if (typeof place === 'number') a.test(4, place, place);
     else if (place !== null) a.alu('cmp', 1, place, { imm: 0 });
@@ -534,7 +594,14 @@ class FunctionLowering {
       this.loadInto(RAX, cond);
       a.test(4, RAX, RAX);
     }
-    a.jcc('e', elseLabel);
+    this.lowerBranch('e', then, otherwise);
+  }
+
+  /** Jumps to the else body when `toElse` holds, else runs the then body. */
+  private lowerBranch(toElse: Cond, then: readonly AirRef[], otherwise: readonly AirRef[]): void {
+    const a = this.a;
+    const elseLabel = a.newLabel();
+    a.jcc(toElse, elseLabel);
     this.lowerBody(then);
     const last = then[then.length - 1];
     const join = last === undefined || this.insts[last]!.type.kind !== 'noreturn' ? a.newLabel() : null;
