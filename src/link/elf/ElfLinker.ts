@@ -56,6 +56,16 @@ interface Atom {
   nameOffset: number;
 }
 
+/**
+ * Room to grow a region gets when the file is laid out again for a full write: half its
+ * content, at least a little. The room is a hole in the file, so it costs no disk and no
+ * write; it makes the region moves of later updates (which do write) rare.
+ */
+function regionSlack(r: FileRegion): number {
+  if (r.name === 'header') return 0;
+  return Math.max(r.used >> 1, r.name === '.text' ? 64 * 1024 : 16 * 1024);
+}
+
 export class ElfLinker implements Linker, AddressResolver {
   private readonly image = new FileImage();
   private readonly regions = new FileRegions(this.image);
@@ -84,7 +94,7 @@ export class ElfLinker implements Linker, AddressResolver {
     this.runtime = opts.runtime ?? generateRuntimeRoutine;
     this.wasiBuiltin = opts.wasiBuiltin ?? generateWasiBuiltin;
     this.output = new OutputFile(path, opts.io);
-    this.regions.add('header', HEADER_PAGE.size, HEADER_PAGE.size, 0);
+    this.regions.add('header', HEADER_PAGE.size, HEADER_PAGE.size, 0).used = HEADER_PAGE.size;
     const fileRegion = (name: FileSection) => {
       const spec = segmentSpec(name);
       return this.regions.add(spec.sectionName, spec.initialCapacity, 0x1000);
@@ -150,8 +160,13 @@ export class ElfLinker implements Linker, AddressResolver {
   flush(): FlushReport {
     this.checkOpen();
     this.syncUndefinedSymbols();
+    const full = this.output.needsFullWrite(this.image);
+    if (full) {
+      this.image.requireFullWrite();
+      this.regions.relayout(regionSlack);
+    }
     writeHeaders(this.image, this.layoutSnapshot());
-    const report = this.output.flush(this.image);
+    const report = this.output.flush(this.image, full, full ? this.regions.contentRanges() : []);
     const functionsGenerated = this.functionsGenerated;
     this.functionsGenerated = 0;
     return { ...report, functionsGenerated };

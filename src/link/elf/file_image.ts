@@ -49,6 +49,19 @@ export class FileImage {
     this.size = size;
   }
 
+  /**
+   * Replaces the contents with a zeroed buffer of `size` bytes that `fill` populates from
+   * the old bytes (a relayout). Only while a full write is pending: nothing is tracked.
+   */
+  rebuild(size: number, fill: (oldBytes: Uint8Array, newBytes: Uint8Array) => void): void {
+    if (!this.fullWritePending) throw new Error('FileImage.rebuild outside a full write');
+    const next = new Uint8Array(Math.max(size, 4096));
+    fill(this.buf.subarray(0, this.size), next);
+    this.buf = next;
+    this.dv = new DataView(next.buffer);
+    this.size = size;
+  }
+
   markDirty(start: number, len: number): void {
     if (this.fullWritePending || len <= 0) return;
     const n = this.dirtyStarts.length;

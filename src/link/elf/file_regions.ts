@@ -5,7 +5,7 @@
 //! regions left behind) or to the end of the file, with 1.5× the capacity it needs.
 //! Moving only changes file offsets: virtual addresses belong to segments, not regions.
 
-import type { FileImage } from './file_image.js';
+import type { ByteRange, FileImage } from './file_image.js';
 
 export interface FileRegion {
   readonly name: string;
@@ -59,6 +59,39 @@ export class FileRegions {
     region.capacity = newCap;
     this.moves++;
     return true;
+  }
+
+  /**
+   * Lays every region out again, in the order they were added, each with `used` bytes of
+   * content plus `slack(region)` bytes of room to grow; the image is rebuilt with only
+   * their content (everything else zero). Only file offsets change. Done before a full
+   * write, which rewrites the file anyway: the holes left by moves disappear and no region
+   * starts out nearly full.
+   */
+  relayout(slack: (r: FileRegion) => number): void {
+    const plan: Array<{ r: FileRegion; from: number; to: number; capacity: number }> = [];
+    let cursor = 0;
+    for (const r of this.regions) {
+      const to = alignUp(cursor, r.align);
+      const capacity = alignUp(Math.max(r.used + slack(r), 1), r.align);
+      plan.push({ r, from: r.offset, to, capacity });
+      cursor = to + capacity;
+    }
+    this.image.rebuild(cursor, (src, dst) => {
+      for (const p of plan) dst.set(src.subarray(p.from, p.from + p.r.used), p.to);
+    });
+    for (const p of plan) {
+      p.r.offset = p.to;
+      p.r.capacity = p.capacity;
+    }
+  }
+
+  /** The bytes of live content: what a full write must put on disk (the rest is zero). */
+  contentRanges(): ByteRange[] {
+    return this.regions
+      .filter((r) => r.used > 0)
+      .map((r) => ({ start: r.offset, end: r.offset + r.used }))
+      .sort((a, b) => a.start - b.start);
   }
 
   private isFree(start: number, end: number, except: FileRegion): boolean {

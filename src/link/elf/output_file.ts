@@ -5,7 +5,9 @@
 //!   ranges with positioned writes, extends the file if the image grew, then restores the
 //!   magic and closes the file (a file open for writing cannot be executed). A crash in
 //!   the middle leaves a file that does not look like ELF.
-//! - A full flush truncates the file and writes everything, the magic last.
+//! - A full flush truncates the file, writes the content ranges (the space between them is
+//!   left as holes, which read as zeros and cost no disk), sets the size, and writes the
+//!   magic last.
 //! - A full flush happens the first time (zirc never trusts a file it did not just
 //!   write), after any failed flush, and whenever the file on disk is not the one the
 //!   last flush left (device, inode, size or modification time differ).
@@ -62,10 +64,17 @@ export class OutputFile {
     private readonly io: OutputIo = nodeOutputIo,
   ) {}
 
-  /** Writes what changed in `image` (or all of it) and closes the file. */
-  flush(image: FileImage): WriteReport {
-    const full = image.fullWritePending || !this.diskIsOurs();
-    const ranges = full ? [] : image.takeDirtyRanges();
+  /** Whether the next flush must write the whole file (first flush, after a failure, or the disk copy changed). */
+  needsFullWrite(image: FileImage): boolean {
+    return image.fullWritePending || !this.diskIsOurs();
+  }
+
+  /**
+   * Writes the file and closes it: with `full`, the file is truncated and `contentRanges`
+   * written (all else reads as zero: holes); otherwise only the image's dirty ranges.
+   */
+  flush(image: FileImage, full: boolean, contentRanges: ByteRange[]): WriteReport {
+    const ranges = full ? contentRanges : image.takeDirtyRanges();
     // Nothing changed: leave the file (and its modification time) alone.
     if (!full && ranges.length === 0 && BigInt(image.size) === this.lastIdentity!.size) return { bytesWritten: 0, fullWrite: false };
     // From here on, until success, the disk copy is not trusted.
@@ -77,7 +86,8 @@ export class OutputFile {
       if (full) {
         fd = this.io.openSync(this.path, 'w', EXECUTABLE_MODE);
         this.io.fchmodSync(fd, EXECUTABLE_MODE);
-        written += this.writeAll(fd, image.bytes, 4, image.size - 4);
+        written += this.writeRanges(fd, image.bytes, ranges);
+        this.io.ftruncateSync(fd, image.size);
       } else {
         fd = this.io.openSync(this.path, 'r+');
         written += this.writeAll(fd, ZERO_MAGIC, 0, 4, 0);
