@@ -77,3 +77,24 @@ describe('acceptance cases on wasm32-wasi', () => {
     }
   }, 120_000);
 });
+
+test('ReleaseFast omits the safety checks: no panic routine, no panic at runtime', async () => {
+  const safety = parseCaseFile(fs.readFileSync(path.join(casesDir, 'safety.case'), 'utf8'));
+  const overflow = safety.updates.find((u) => u.expectStderr === 'panic: integer overflow\n')!;
+  const dir = fs.mkdtempSync(path.join(tmp, 'fast-'));
+  const sourcePath = path.join(dir, 'main.zir');
+  const outputPath = path.join(dir, 'main.wasm');
+  fs.writeFileSync(sourcePath, overflow.source);
+  const c = Compilation.create({ sourcePath, outputPath, target: 'wasm32-wasi', optimize: 'ReleaseFast' });
+  try {
+    expect(c.update().errors).toEqual([]);
+  } finally {
+    c.close();
+  }
+  const bytes = fs.readFileSync(outputPath);
+  expectValidModule(bytes);
+  expect(WebAssembly.Module.imports(new WebAssembly.Module(bytes)).map((i) => i.name)).toEqual(['proc_exit']);
+  const r = await runWasi(outputPath);
+  // inc(255) wraps silently; entry then exits with its @code, 255.
+  expect(r).toMatchObject({ stderr: '', exitCode: 255 });
+});
