@@ -104,12 +104,18 @@ describe('a fresh build', () => {
 
   it('defines runtime routines on first use as local symbols', () => {
     const table = new Map([['main.start', jumpToRuntime('panic_integer_overflow')]]);
-    const { file } = build(table);
+    const { file, linker } = build(table);
     const r = runExecutable(file);
     expect(r.status).toBe(134);
     expect(r.stderr).toBe('panic: panic_integer_overflow\n');
     const sym = readSymbols(file).find((s) => s.name === '__zirc_panic_integer_overflow');
     expect(sym).toMatchObject({ bind: 'LOCAL', type: 'FUNC' });
+    // Once nothing calls it, it leaves the output (as from a fresh build).
+    table.set('main.start', startExit(4));
+    linker.updateFunc(airFunction('main.start'));
+    linker.flush();
+    expect(runExecutable(file).status).toBe(4);
+    expect(readSymbols(file).find((s) => s.name === '__zirc_panic_integer_overflow')).toBeUndefined();
   });
 
   it('defines WASI built-ins (here the real fd_write of the x86-64 runtime) as local symbols', async () => {

@@ -80,6 +80,8 @@ export class ElfLinker implements Linker, AddressResolver {
   /** Externs with no built-in definition (their references resolve to 0), by key, with
    * the global undefined symbol each has while something refers to it. */
   private readonly undefinedExterns = new Map<string, { name: string; nameOffset: number | null }>();
+  /** Runtime routines and WASI built-ins the linker defined itself (removed when unused). */
+  private readonly provided = new Set<string>();
   private readonly exports = new Map<string, { declName: string; nameOffset: number }>();
   private readonly exportsByDecl = new Map<string, Set<string>>();
   private readonly output: OutputFile;
@@ -159,6 +161,7 @@ export class ElfLinker implements Linker, AddressResolver {
 
   flush(): FlushReport {
     this.checkOpen();
+    this.removeUnusedProvided();
     this.syncUndefinedSymbols();
     const full = this.output.needsFullWrite(this.image);
     if (full) {
@@ -213,10 +216,14 @@ export class ElfLinker implements Linker, AddressResolver {
     const key = symbolKey(target);
     if (this.atoms.has(key)) return;
     if (target.kind === 'runtime') {
+      this.provided.add(key);
       this.placeFunction(key, `__zirc_${target.name}`, this.runtime(target.name));
     } else if (target.kind === 'extern' && !this.undefinedExterns.has(key)) {
       const code = target.lib === WASI_LIB ? this.wasiBuiltin(target.name) : null;
-      if (code) this.placeFunction(key, target.name, code);
+      if (code) {
+        this.provided.add(key);
+        this.placeFunction(key, target.name, code);
+      }
       else this.undefinedExterns.set(key, { name: target.name, nameOffset: null });
     }
   }
@@ -367,6 +374,16 @@ export class ElfLinker implements Linker, AddressResolver {
       value: atom ? this.addressOf(atom.key)! : 0,
       size: atom ? this.layouts[atom.section].size(atom.block) : 0,
     });
+  }
+
+  /** Drops runtime routines and built-ins nothing refers to any more, as a fresh build would not have them. */
+  private removeUnusedProvided(): void {
+    for (const key of this.provided) {
+      if (this.relocs.sourcesOf(key)?.size || this.got.isReferenced(key)) continue;
+      const atom = this.atoms.get(key);
+      if (atom) this.removeAtom(atom);
+      this.provided.delete(key);
+    }
   }
 
   /**
