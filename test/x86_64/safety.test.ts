@@ -80,6 +80,22 @@ describe('safety checks (spec §8)', () => {
     },
   );
 
+  it('checks constant divisors at compile time shape: zero always panics, -1 checks for minInt', () => {
+    const run = (op: 'div' | 'rem', a: bigint, divisor: bigint) => {
+      const ty = fnType([i8], i8);
+      const f = new FnBuilder('check', ty);
+      f.ret(f.bin(op, i8, f.arg(0), f.int(i8, divisor)));
+      const e = new FnBuilder('entry', START);
+      e.callDecl('check', ty, [e.int(i8, a)]);
+      e.exitWith(0);
+      return outcome(runProgram({ functions: [e.build(), f.build()], entry: 'entry' }));
+    };
+    expect(run('div', 5n, 0n)).toEqual(panicked('division by zero'));
+    expect(run('div', -128n, -1n)).toEqual(panicked('integer overflow'));
+    expect(run('rem', -127n, -1n)).toEqual(passed);
+    expect(run('div', -128n, 2n)).toEqual(passed);
+  });
+
   it('unchecked operations do not panic', () => {
     expect(outcome(runOp('add', u8, 255n, 1n, false))).toEqual(passed);
     expect(outcome(runOp('shl', u8, 1n, 9n, false))).toEqual(passed);

@@ -52,6 +52,8 @@ class FunctionLowering {
   private baseFromRsp = 0;
   private readonly blockEnds = new Map<AirRef, Label>();
   private readonly panics = new Map<RuntimeSymbol, Label>();
+  /** Blocks whose end immediately follows the instruction being lowered (a `br` to them needs no jump). */
+  private tailFalls: readonly AirRef[] = [];
   /** How many instructions read each value. */
   private readonly useCount: Uint32Array;
 
@@ -80,7 +82,7 @@ class FunctionLowering {
       calleeSaved: saved,
     });
     this.prologue();
-    this.lowerBody(this.func.body);
+    this.lowerBody(this.func.body, []);
     this.emitPanicStubs();
     return this.a.finish();
   }
@@ -240,13 +242,15 @@ class FunctionLowering {
     return { base: RAX, disp: 0 };
   }
 
-  private panicIf(cc: Cond, sym: RuntimeSymbol): void {
+  /** Jumps to the panic stub of `sym` when `cc` holds (always when `cc` is null). */
+  private panicIf(cc: Cond | null, sym: RuntimeSymbol): void {
     let label = this.panics.get(sym);
     if (label === undefined) {
       label = this.a.newLabel();
       this.panics.set(sym, label);
     }
-    this.a.jcc(cc, label);
+    if (cc === null) this.a.jmp(label);
+    else this.a.jcc(cc, label);
   }
 
   private emitPanicStubs(): void {
@@ -268,10 +272,13 @@ class FunctionLowering {
 
   // ---- bodies ------------------------------------------------------------------------------
 
-  private lowerBody(body: readonly AirRef[]): void {
+  /** Lowers a body; `fallsTo` are the blocks whose end label directly follows the body's code. */
+  private lowerBody(body: readonly AirRef[], fallsTo: readonly AirRef[]): void {
     for (let i = 0; i < body.length; i++) {
       const ref = body[i]!;
       const inst = this.insts[ref]!;
+      const isLast = i === body.length - 1 || (i === body.length - 2 && inst.op === 'cmp' && this.insts[body[i + 1]!]!.op === 'condbr');
+      this.tailFalls = isLast ? fallsTo : [];
       const next = body[i + 1] === undefined ? null : this.insts[body[i + 1]!]!;
       if (inst.op === 'cmp' && next?.op === 'condbr' && next.cond === ref && this.useCount[ref] === 1) {
         // Compare and branch on the flags: no bool is materialized.
@@ -315,6 +322,8 @@ class FunctionLowering {
         if (imm !== null && (size < 8 || (imm >= -0x80000000n && imm <= 0x7fffffffn))) {
           return a.movMI(size, mem, size === 8 ? imm : BigInt.asUintN(size * 8, imm));
         }
+        const place = this.placeOf(inst.value);
+        if (typeof place === 'number') return a.movMR(size, mem, place);
         this.loadInto(RCX, inst.value);
         return a.movMR(size, mem, RCX);
       }
@@ -386,13 +395,13 @@ class FunctionLowering {
       case 'block': {
         const end = a.newLabel();
         this.blockEnds.set(ref, end);
-        this.lowerBody(inst.body);
+        this.lowerBody(inst.body, [ref, ...this.tailFalls]);
         return a.bind(end);
       }
       case 'loop': {
         const top = a.newLabel();
         a.bind(top);
-        this.lowerBody(inst.body);
+        this.lowerBody(inst.body, []);
         const last = inst.body[inst.body.length - 1];
         if (last === undefined || this.insts[last]!.type.kind !== 'noreturn') a.jmp(top);
         return;
@@ -404,6 +413,7 @@ class FunctionLowering {
         }
         const end = this.blockEnds.get(inst.block);
         if (end === undefined) throw new CodegenError(`br to a block that does not enclose it (%${inst.block})`);
+        if (this.tailFalls.includes(inst.block)) return; // the block's end comes next
         return a.jmp(end);
       }
       case 'condbr':
@@ -422,10 +432,11 @@ class FunctionLowering {
 
   private lowerArg(ref: AirRef, index: number): void {
     if (this.placeOf(ref) === null) return;
-    if (index < ARG_REGS.length) this.a.movRM(8, RAX, this.slot(this.frame.argSave + 8 * index));
-    else if (this.naked) this.a.movRM(8, RAX, this.slot(this.frame.size + 8 + 8 * (index - ARG_REGS.length)));
-    else this.a.movRM(8, RAX, { base: RBP, disp: 16 + 8 * (index - ARG_REGS.length) });
-    this.storeFrom(ref, RAX);
+    const dst = this.resultReg(ref);
+    if (index < ARG_REGS.length) this.a.movRM(8, dst, this.slot(this.frame.argSave + 8 * index));
+    else if (this.naked) this.a.movRM(8, dst, this.slot(this.frame.size + 8 + 8 * (index - ARG_REGS.length)));
+    else this.a.movRM(8, dst, { base: RBP, disp: 16 + 8 * (index - ARG_REGS.length) });
+    this.storeFrom(ref, dst);
   }
 
   private lowerAddSub(ref: AirRef, op: 'add' | 'sub', lhs: AirRef, rhs: AirRef, safe: boolean): void {
@@ -471,12 +482,15 @@ class FunctionLowering {
     const info = intInfo(this.insts[ref]!.type);
     this.loadInto(RAX, lhs);
     this.loadInto(RCX, rhs);
-    if (safe) {
+    const divisor = this.immOf(rhs);
+    if (safe && divisor === null) {
       a.test(8, RCX, RCX);
       this.panicIf('e', 'panic_division_by_zero');
+    } else if (safe && divisor === 0n) {
+      this.panicIf(null, 'panic_division_by_zero');
     }
     if (info.signed) {
-      if (safe) {
+      if (safe && (divisor === null || divisor === -1n)) {
         const ok = a.newLabel();
         a.alu('cmp', 8, RCX, { imm: -1 });
         a.jcc('ne', ok);
@@ -566,16 +580,29 @@ class FunctionLowering {
   private lowerElemPtr(ref: AirRef, ptr: AirRef, index: AirRef, elemSize: number): void {
     const a = this.a;
     const dst = this.resultReg(ref, index);
-    this.loadInto(dst, ptr);
     const imm = this.immOf(index);
     const byteOffset = imm === null ? null : imm * BigInt(elemSize);
+    const base = this.insts[ptr]!.op === 'alloc' ? this.slot(this.frame.allocs.get(ptr)!) : null;
     if (byteOffset !== null && byteOffset >= -0x80000000n && byteOffset <= 0x7fffffffn) {
-      if (byteOffset !== 0n) a.lea(8, dst, { base: dst, disp: Number(byteOffset) });
+      if (base !== null) a.lea(8, dst, { ...base, disp: base.disp + Number(byteOffset) });
+      else {
+        this.loadInto(dst, ptr);
+        if (byteOffset !== 0n) a.lea(8, dst, { base: dst, disp: Number(byteOffset) });
+      }
     } else {
-      this.loadInto(RCX, index);
+      const indexPlace = this.placeOf(index);
+      let indexReg: Reg = RCX;
+      if (typeof indexPlace === 'number' && indexPlace !== dst) indexReg = indexPlace;
+      else this.loadInto(RCX, index);
       if (elemSize === 1 || elemSize === 2 || elemSize === 4 || elemSize === 8) {
-        a.lea(8, dst, { base: dst, index: RCX, scale: elemSize, disp: 0 });
+        if (base !== null) a.lea(8, dst, { ...base, index: indexReg, scale: elemSize });
+        else {
+          this.loadInto(dst, ptr);
+          a.lea(8, dst, { base: dst, index: indexReg, scale: elemSize, disp: 0 });
+        }
       } else {
+        this.loadInto(dst, ptr);
+        if (indexReg !== RCX) a.movRR(8, RCX, indexReg);
         a.imulRRI(8, RCX, RCX, elemSize);
         a.alu('add', 8, dst, RCX);
       }
@@ -586,7 +613,7 @@ class FunctionLowering {
   private lowerCondBr(cond: AirRef, then: readonly AirRef[], otherwise: readonly AirRef[]): void {
     const a = this.a;
     const imm = this.immOf(cond);
-    if (imm !== null) return this.lowerBody(imm !== 0n ? then : otherwise);
+    if (imm !== null) return this.lowerBody(imm !== 0n ? then : otherwise, this.tailFalls);
     const place = this.placeOf(cond);
     if (typeof place === 'number') a.test(4, place, place);
     else if (place !== null) a.alu('cmp', 1, place, { imm: 0 });
@@ -600,14 +627,15 @@ class FunctionLowering {
   /** Jumps to the else body when `toElse` holds, else runs the then body. */
   private lowerBranch(toElse: Cond, then: readonly AirRef[], otherwise: readonly AirRef[]): void {
     const a = this.a;
+    const tail = this.tailFalls;
     const elseLabel = a.newLabel();
     a.jcc(toElse, elseLabel);
-    this.lowerBody(then);
+    this.lowerBody(then, []);
     const last = then[then.length - 1];
     const join = last === undefined || this.insts[last]!.type.kind !== 'noreturn' ? a.newLabel() : null;
     if (join !== null) a.jmp(join);
     a.bind(elseLabel);
-    this.lowerBody(otherwise);
+    this.lowerBody(otherwise, tail);
     if (join !== null) a.bind(join);
   }
 
