@@ -115,7 +115,7 @@ function runConfigChild(spec: ConfigSpec, plan: BenchPlan): Promise<ConfigResult
 
 async function measureFrontEnd(): Promise<FrontEndFigures> {
   try {
-    const m = (await import('./parse_bench.js')) as { runParseBench?: (o?: { functions?: number }) => Record<string, unknown> };
+    const m = (await import('./parse_bench.js')) as unknown as { runParseBench?: (o?: { functions?: number }) => Record<string, unknown> };
     if (typeof m.runParseBench !== 'function') return { skipped: 'parse_bench.ts exports no runParseBench' };
     const figures = m.runParseBench({ functions: 10_000 });
     const num = (k: string): number | null => (typeof figures[k] === 'number' ? (figures[k] as number) : null);

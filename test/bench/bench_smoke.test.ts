@@ -1,0 +1,194 @@
+// Smoke tests of the bench code on tiny programs: statistics, the C twin of a generated
+// program (same output as the generator predicts when clang is installed), the edit
+// bookkeeping of the C project, one whole configuration run through the real compiler,
+// and the report built from its results.
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { percentile, median, summarize, ratio, seededRandom } from '../../src/bench/stats.js';
+import { CProject } from '../../src/bench/c_project.js';
+import { cIntLiteral } from '../../src/bench/c_translate.js';
+import { compileUnits, detectToolchain, linkObjects, linkersFor, missingTools } from '../../src/bench/c_toolchain.js';
+import { editBody, editSharedConstant, generateBenchProgram, mostUsedConstant } from '../../src/bench/programs.js';
+import type { Shape } from '../../src/bench/programs.js';
+import { renderReport } from '../../src/bench/report.js';
+import { evaluateTargets } from '../../src/bench/targets.js';
+import type { BenchResults, ConfigResult } from '../../src/bench/results.js';
+import { describeMachine } from '../../src/bench/machine.js';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const tmp = (name: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `zirc-bench-${name}-`));
+
+describe('statistics', () => {
+  it('takes nearest-rank percentiles and medians', () => {
+    const xs = [5, 1, 4, 2, 3, 10, 9, 8, 7, 6];
+    expect(percentile(xs, 50)).toBe(5);
+    expect(percentile(xs, 95)).toBe(10);
+    expect(percentile(xs, 10)).toBe(1);
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    const s = summarize(xs);
+    expect([s.count, s.min, s.max, s.mean]).toEqual([10, 1, 10, 5.5]);
+  });
+
+  it('gives no ratio when a figure is missing or zero', () => {
+    expect(ratio(4, 2)).toBe(2);
+    expect(ratio(4, 0)).toBeNull();
+    expect(ratio(undefined, 2)).toBeNull();
+    expect(Number.isNaN(percentile([], 50))).toBe(true);
+  });
+
+  it('chooses the same edit sites for the same seed', () => {
+    const a = seededRandom(7);
+    const b = seededRandom(7);
+    const xs = Array.from({ length: 5 }, () => a());
+    expect(Array.from({ length: 5 }, () => b())).toEqual(xs);
+    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+  });
+});
+
+describe('the C twin of a generated program', () => {
+  it('spells every 64-bit integer as a C literal', () => {
+    expect(cIntLiteral(5n)).toBe('5LL');
+    expect(cIntLiteral(-(1n << 63n))).toBe('(-9223372036854775807LL-1)');
+    expect(cIntLiteral((1n << 64n) - 1n)).toBe('18446744073709551615ULL');
+  });
+
+  for (const shape of ['chain', 'loops', 'constants'] as Shape[]) {
+    it(`splits a ${shape} program into units that define every function once`, () => {
+      const p = generateBenchProgram(shape, 250, 3);
+      const dir = tmp(`c-${shape}`);
+      const proj = new CProject(dir, 'x86_64', true, 100);
+      proj.generate(p.source);
+      expect(proj.unitCount).toBe(3);
+      const text = proj.sources.filter((s) => !s.endsWith('rt.c')).map((s) => fs.readFileSync(s, 'utf8')).join('\n');
+      for (let i = 0; i < 250; i++) expect(text).toContain(`u32 z_f${i}(u32 a0) {`);
+      expect(fs.readFileSync(path.join(dir, 'rt.c'), 'utf8')).toContain('void _start(void)');
+    });
+  }
+
+  it('recompiles only the unit of an edited function, and the users of an edited constant', () => {
+    const p = generateBenchProgram('constants', 300, 1);
+    const dir = tmp('c-edit');
+    const proj = new CProject(dir, 'wasm32', true, 100);
+    proj.generate(p.source);
+    const edited = editBody(p.program, 150, 1);
+    expect(proj.applyEdit(edited.source).dirty.map((f) => path.basename(f))).toEqual(['tu_0001.c']);
+    const k = mostUsedConstant(edited.program);
+    expect(k.users).toBeGreaterThan(1);
+    const before = fs.readFileSync(path.join(dir, 'consts.h'), 'utf8');
+    const constEdit = editSharedConstant(edited.program, k.index, 1);
+    const dirty = proj.applyEdit(constEdit.source).dirty;
+    expect(dirty.length).toBeGreaterThan(0);
+    expect(fs.readFileSync(path.join(dir, 'consts.h'), 'utf8')).not.toBe(before);
+    for (const f of dirty) expect(fs.readFileSync(f, 'utf8')).toContain(`K_k${k.index}`);
+  });
+
+  it('compiles, links and prints the checksum the generator predicts, or says which tool is missing', async () => {
+    const tc = detectToolchain();
+    const missing = missingTools(tc, 'x86_64');
+    if (missing) {
+      expect(tc.clang === null || linkersFor(tc, 'x86_64').length === 0).toBe(true);
+      expect(missing).toMatch(/install/);
+      return;
+    }
+    for (const shape of ['chain', 'loops', 'constants'] as Shape[]) {
+      const p = editBody(generateBenchProgram(shape, 120, 5).program, 17, 2);
+      const dir = tmp(`c-run-${shape}`);
+      const proj = new CProject(dir, 'x86_64', true, 50);
+      proj.generate(p.source);
+      await compileUnits(tc, 'x86_64', proj.sources, dir);
+      const linker = linkersFor(tc, 'x86_64')[0];
+      await linkObjects(tc, linker, proj.sources.map((s) => proj.objectFor(s)), 'prog', dir);
+      const run = spawnSync(path.join(dir, 'prog'), { encoding: 'latin1' });
+      expect(run.status).toBe(0);
+      expect(run.stdout).toBe(p.program.expectedStdout);
+    }
+  });
+});
+
+describe('one configuration through the real compiler', () => {
+  let configs: ConfigResult[] = [];
+
+  beforeAll(() => {
+    // The bench runs from dist (the WASI runner is a sibling .js file there): build it if needed.
+    if (!fs.existsSync(path.join(REPO, 'dist', 'bench', 'config_child.js'))) {
+      execFileSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(REPO, 'tsconfig.json')], { stdio: 'ignore' });
+    }
+    const dir = tmp('config');
+    const programPath = path.join(dir, 'p.zir');
+    fs.writeFileSync(programPath, generateBenchProgram('constants', 40, 1).source);
+    configs = (['x86_64-linux', 'wasm32-wasi'] as const).map((target) => {
+      const workDir = path.join(dir, target);
+      fs.mkdirSync(workDir);
+      const spec = {
+        shape: 'constants', functions: 40, target, seed: 1, programPath, workDir, bodyEdits: 4, constEdits: 2, warmupEdits: 1,
+        compareC: true, cConstEdits: 1, functionsPerUnit: 10, verifyFresh: true,
+      };
+      fs.writeFileSync(path.join(workDir, 'spec.json'), JSON.stringify(spec));
+      execFileSync(process.execPath, [path.join(REPO, 'dist', 'bench', 'config_child.js'), path.join(workDir, 'spec.json'), path.join(workDir, 'r.json')], {
+        stdio: 'inherit',
+      });
+      return JSON.parse(fs.readFileSync(path.join(workDir, 'r.json'), 'utf8')) as ConfigResult;
+    });
+  }, 180_000);
+
+  it('measures the full build in its own process and every edit', () => {
+    for (const c of configs) {
+      expect(c.error).toBeUndefined();
+      expect(c.fullBuild?.ok).toBe(true);
+      expect(c.fullBuild!.maxRssMiB).toBeGreaterThan(10);
+      expect(c.bodyEdit?.count).toBe(4);
+      expect(c.bodyEdit?.failures).toBe(0);
+      expect(c.constEdit?.count).toBe(2);
+      expect(c.constEdit!.constantUsers).toBeGreaterThan(1);
+    }
+  });
+
+  it('sees one function generated per body edit, and a working output afterwards', () => {
+    for (const c of configs) {
+      expect(c.bodyEdit!.functionsGenerated.min).toBe(1);
+      expect(c.bodyEdit!.functionsGenerated.max).toBe(1);
+      expect(c.bodyEdit!.bytesWritten.min).toBeGreaterThan(0);
+      expect(c.run?.matchesExpected).toBe(true);
+      expect(c.run?.matchesFreshBuild).toBe(true);
+    }
+  });
+
+  it('compares with the C twin when the tools are there, and reports the same output', () => {
+    for (const c of configs) {
+      if (c.c?.skipped) {
+        expect(c.c.skipped).toMatch(/install/);
+        continue;
+      }
+      expect(c.c?.error).toBeUndefined();
+      expect(c.c?.outputsAgree).toBe(true);
+      expect(c.c?.bodyEdit?.count).toBe(4);
+      expect(c.c?.bodyEdit?.unitsCompiled.max).toBe(1);
+    }
+  });
+
+  it('renders the results as a report with the machine and the targets', () => {
+    const results: BenchResults = {
+      date: '2026-01-01T00:00:00.000Z',
+      commit: null,
+      machine: describeMachine(),
+      tools: {},
+      plan: { sizes: [40], shapes: ['constants'], targets: ['x86_64-linux', 'wasm32-wasi'], bodyEdits: 4, constEdits: 2, functionsPerUnit: 10 },
+      commands: {},
+      configs,
+      frontEnd: { skipped: 'not in this test' },
+      watch: { skipped: 'not in this test' },
+      wallSeconds: 1,
+    };
+    const md = renderReport(results, 'test');
+    expect(md).toContain('## Machine');
+    expect(md).toContain(results.machine.cpuModel);
+    expect(md).toContain('| constants | 40 | x86_64-linux |');
+    expect(md).toContain('2 of 2 printed the checksum the generator predicts');
+    const checks = evaluateTargets(results);
+    expect(checks.find((c) => c.figure.startsWith('full parse'))?.verdict).toBe('not measured');
+  });
+});
