@@ -24,6 +24,7 @@ import {
 import type { ArgKind, ParamSchema, TagSchema } from './schema.js';
 import { LEGACY_CMP_SCHEMA, lookupTag } from './schema.js';
 import { decodeStringLiteral } from './string_literal.js';
+import { sharedNames } from './intern.js';
 
 export interface ParseError {
   /** Absolute byte offset in the file. */
@@ -101,6 +102,23 @@ type Frame = InstFrame | BodyFrame | CasesFrame;
 /** What a completed child frame hands to its parent. */
 type Delivered = Inst | BodyValue | ListValue | null;
 
+/**
+ * The `kwargs` of every instruction written without keyword arguments: one shared map
+ * that refuses writes (copy it first: `new Map(inst.kwargs)`).
+ */
+class FrozenEmptyMap<K, V> extends Map<K, V> {
+  override set(key: K, value: V): this {
+    if (this.frozen) throw new TypeError('Inst.kwargs of a parsed instruction without keyword arguments is shared; copy it before adding');
+    return super.set(key, value);
+  }
+  private frozen = false;
+  freeze(): this {
+    this.frozen = true;
+    return this;
+  }
+}
+export const EMPTY_KWARGS: Map<string, ArgValue> = new FrozenEmptyMap<string, ArgValue>().freeze();
+
 const enumSets = new WeakMap<readonly string[], Set<string>>();
 function enumSet(members: readonly string[]): Set<string> {
   let s = enumSets.get(members);
@@ -122,6 +140,9 @@ class Parser {
   private locals = new Set<string>();
   /** How many bodies enclose the current position (0: `%` refs are illegal). */
   private bodyDepth = 0;
+  /** Instruction frames, reused by nesting depth. */
+  private readonly instPool: InstFrame[] = [];
+  private instDepth = 0;
 
   constructor(source: Uint8Array) {
     this.src = source;
@@ -181,17 +202,7 @@ class Parser {
     while (pos < len && NAME_BYTE[src[pos]!] === 1) pos++;
     if (pos === start) this.failByte(pos);
     this.pos = pos;
-    return this.latin1(start, pos);
-  }
-
-  private latin1(start: number, end: number): string {
-    if (end - start <= 12) {
-      const src = this.src;
-      let s = '';
-      for (let i = start; i < end; i++) s += String.fromCharCode(src[i]!);
-      return s;
-    }
-    return this.buf.toString('latin1', start, end);
+    return sharedNames.intern(src, start, pos);
   }
 
   // --- files and decls ------------------------------------------------------------
@@ -270,7 +281,7 @@ class Parser {
     }
   }
 
-  /** Read `tag (` and set up the instruction's frame. */
+  /** Read `tag (` and set up the instruction's frame (frames are pooled per depth). */
   private beginInst(): InstFrame {
     const tagStart = this.pos;
     const tag = this.readName();
@@ -283,16 +294,20 @@ class Parser {
     if (first !== undefined && first.kind.kind === 'special') this.fail(tagStart, first.kind.message);
     this.skipSpace();
     this.expectByte(CH_LPAREN, '(');
-    const frame: InstFrame = {
-      type: FrameType.Inst,
-      schema,
-      tag,
-      args: [],
-      kwargs: new Map(),
-      offset: this.pos - this.declStart,
-      tagOffset: tagStart - this.declStart,
-      argIndex: 0,
-    };
+    let frame = this.instPool[this.instDepth];
+    if (frame === undefined) {
+      frame = {
+        type: FrameType.Inst, schema, tag, args: [], kwargs: EMPTY_KWARGS, offset: 0, tagOffset: 0, argIndex: 0,
+      };
+      this.instPool.push(frame);
+    }
+    this.instDepth++;
+    frame.schema = schema;
+    frame.tag = tag;
+    frame.kwargs = EMPTY_KWARGS;
+    frame.offset = this.pos - this.declStart;
+    frame.tagOffset = tagStart - this.declStart;
+    frame.argIndex = 0;
     if (tag === 'return') {
       // 2020: `return()` with no operand is `returnvoid()`.
       this.skipSpace();
@@ -312,7 +327,7 @@ class Parser {
   private continueInst(f: InstFrame, delivered: BodyValue | ListValue | null): Frame | null {
     const positionals = f.schema.positionals;
     if (delivered !== null) {
-      f.args.push(delivered);
+      f.args[f.argIndex] = delivered;
       f.argIndex++;
     }
     while (f.argIndex < positionals.length) {
@@ -329,7 +344,7 @@ class Parser {
       const k = param.kind.kind;
       if (k === 'body') return this.beginBody();
       if (k === 'switch_cases') return this.beginCases();
-      f.args.push(this.parseValue(param.kind));
+      f.args[f.argIndex] = this.parseValue(param.kind);
       f.argIndex++;
     }
     // Keyword arguments, then `)`.
@@ -344,6 +359,7 @@ class Parser {
       this.skipSpace();
       this.expectByte(CH_EQ, '=');
       this.skipSpace();
+      if (f.kwargs === EMPTY_KWARGS) f.kwargs = new Map();
       f.kwargs.set(kw, this.parseValue(param.kind));
       this.skipSpace();
     }
@@ -351,13 +367,25 @@ class Parser {
     return null;
   }
 
-  /** Build the finished `Inst`, applying the 2020 `cmp` rewrite. */
+  /** Build the finished `Inst` (fresh, exact-size args), applying the 2020 `cmp` rewrite. */
   private finishInst(f: InstFrame): Inst {
+    this.instDepth--;
+    const a = f.args;
     let tag = f.tag;
-    let args = f.args;
-    if (tag === 'cmp') {
-      tag = 'cmp_' + (args[1] as { text: string }).text;
-      args = [args[0]!, args[2]!];
+    let args: ArgValue[];
+    switch (f.argIndex) {
+      case 0: args = []; break;
+      case 1: args = [a[0]!]; break;
+      case 2: args = [a[0]!, a[1]!]; break;
+      case 3:
+        if (tag === 'cmp') {
+          tag = 'cmp_' + (a[1] as { text: string }).text;
+          args = [a[0]!, a[2]!];
+        } else {
+          args = [a[0]!, a[1]!, a[2]!];
+        }
+        break;
+      default: args = a.slice(0, f.argIndex);
     }
     return { tag, args, kwargs: f.kwargs, offset: f.offset, tagOffset: f.tagOffset };
   }
@@ -566,7 +594,7 @@ class Parser {
     if (tokenEnd === digitsStart) this.fail(tokenEnd, 'invalid digit in integer literal');
     let value: bigint;
     if (plain) {
-      value = BigInt(small);
+      value = small < SMALL_BIGINTS.length ? SMALL_BIGINTS[small]! : BigInt(small);
     } else {
       let text = this.buf.toString('latin1', digitsStart, tokenEnd).replaceAll('_', '');
       if (base === 16) text = '0x' + text;
@@ -603,6 +631,9 @@ class Parser {
     return { kind: 'word', text, offset: at - this.declStart };
   }
 }
+
+/** Shared bigints for the common small literals (bigints are immutable). */
+const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
 
 function findKwarg(schema: TagSchema, kw: string): ParamSchema | undefined {
   const kwargs = schema.kwargs;
