@@ -8,6 +8,7 @@ import type { TargetName } from '../../compile/target.js';
 
 export type WatchEvent =
   | { kind: 'start'; source: string; output: string; target: TargetName; run: boolean }
+  | { kind: 'update_start'; update: number }
   | { kind: 'update'; update: number; result: UpdateResult; /** wall time from reading the source to the result */ wallMs: number }
   | { kind: 'source_missing'; source: string; reason: 'absent' | 'removed' }
   | { kind: 'source_back'; source: string }

@@ -13,6 +13,8 @@ export function formatText(e: WatchEvent): string {
   switch (e.kind) {
     case 'start':
       return `${PREFIX} watching ${e.source} -> ${e.output} (${e.target})${e.run ? ', running it after each good update' : ''}; Ctrl-C stops\n`;
+    case 'update_start':
+      return ''; // a terminal shows the progress line instead
     case 'update': {
       const f = updateFacts(e);
       const work =
@@ -59,6 +61,8 @@ export function jsonObject(e: WatchEvent): Record<string, unknown> {
   switch (e.kind) {
     case 'start':
       return { event: 'start', source: e.source, output: e.output, target: e.target, run: e.run };
+    case 'update_start':
+      return { event: 'building', update: e.update };
     case 'update': {
       const t = e.result.stats.timings;
       return {

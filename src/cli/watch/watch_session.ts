@@ -176,6 +176,7 @@ export class WatchSession {
     const n = ++this.updates;
     await this.opts.runner?.stop(); // it must not hold the output open while the update writes it
     const started = performance.now();
+    this.opts.reporter.report({ kind: 'update_start', update: n });
     this.opts.reporter.updateBegins(n);
     const outcome = await this.opts.builder.update(snapshot.content);
     this.opts.reporter.updateEnds();
