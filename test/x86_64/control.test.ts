@@ -204,4 +204,34 @@ describe('control flow and register allocation', () => {
     }, [(() => { const s = new FnBuilder('seven', fnType([], usize)); s.ret(s.int(usize, 7)); return s.build(); })()]);
     expect(v).toBe(21n - 4n + 99n);
   });
+
+  it('runs a naked entry with stack slots in the red zone and calls from it', () => {
+    const idTy = fnType([u64, u64, u64, u64, u64, u64, u64], u64);
+    const id = new FnBuilder('sum7', idTy);
+    let acc = id.arg(0);
+    for (let i = 1; i < 7; i++) acc = id.bin('add', u64, acc, id.arg(i));
+    id.ret(acc);
+    const e = new FnBuilder('entry', fnType([], NORETURN, 'Naked'));
+    const slot = e.alloc(u64);
+    e.store(slot, e.int(u64, 5));
+    const before = e.bin('add', u64, e.load(u64, slot), e.int(u64, 1)); // 6, live across the call
+    const r = e.callDecl('sum7', idTy, [1, 2, 3, 4, 5, 6, 7].map((v) => e.int(u64, v)));
+    const total = e.bin('add', u64, e.bin('add', u64, r, before), e.load(u64, slot)); // 28 + 6 + 5
+    e.exit(e.intcast(u32, total));
+    const out = runProgram({ functions: [e.build(), id.build()], entry: 'entry' });
+    expect(out.status).toBe(39);
+  });
+
+  it('handles a frame far larger than a page (a 1 MiB array on the stack)', () => {
+    const n = 1 << 20;
+    const v = runValue((e) => {
+      const big = e.alloc(arrayOf(n, u8));
+      const last = e.elemptr(onePtr(u8), big, e.int(usize, n - 1), 1);
+      const first = e.elemptr(onePtr(u8), big, e.int(usize, 0), 1);
+      e.store(last, e.int(u8, 200));
+      e.store(first, e.int(u8, 55));
+      return e.intcast(u64, e.bin('add', u8, e.load(u8, last), e.load(u8, first)));
+    });
+    expect(v).toBe(255n);
+  });
 });
