@@ -2,14 +2,15 @@
 // rewritten whole; a crash or a write error mid-flush leaves a file that does not look like
 // ELF, throws OutputWriteError, and the next flush writes everything again.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OutputWriteError } from '../../src/link/Linker.js';
 import { nodeOutputIo, type OutputIo } from '../../src/link/elf/output_file.js';
 import { buildFresh, expectedExit, IncrementalProgram, initialState, leafName } from './program_model.js';
-import { readelfAll, runExecutable, tempDir } from './x86_snippets.js';
+import { ElfLinker } from '../../src/link/elf/ElfLinker.js';
+import { airFunction, pauseThenExit, readelfAll, runExecutable, startExit, tableBackend, tempDir } from './x86_snippets.js';
 
 const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 
@@ -102,6 +103,40 @@ function failingWrites(n: number, error: () => Error): OutputIo & { armed: boole
   };
   return io;
 }
+
+describe('an output that is running', () => {
+  it('is replaced by a new file (ETXTBSY) while the running program keeps the old one', async () => {
+    const file = path.join(tempDir(), 'out');
+    const table = new Map([['main.start', pauseThenExit(1)]]);
+    const l = ElfLinker.open(file, tableBackend(table));
+    l.updateFunc(airFunction('main.start'));
+    l.updateExports([{ symbolName: '_start', declName: 'main.start' }]);
+    l.flush();
+    const child = spawn(file, [], { stdio: 'ignore' });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', () => resolve());
+      child.once('error', reject);
+    });
+    try {
+      expect(() => fs.openSync(file, 'r+')).toThrow(/ETXTBSY/);
+      table.set('main.start', startExit(6));
+      l.updateFunc(airFunction('main.start'));
+      const r = l.flush();
+      expect(r.fullWrite).toBe(true);
+      expect(runExecutable(file).status).toBe(6);
+      expect(fs.readdirSync(path.dirname(file))).toEqual(['out']);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const status = await new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+    expect(status).toBe('SIGTERM'); // it was still the old program, paused
+    // Patching resumes on the new file.
+    table.set('main.start', startExit(8));
+    l.updateFunc(airFunction('main.start'));
+    expect(l.flush().fullWrite).toBe(false);
+    expect(runExecutable(file).status).toBe(8);
+  });
+});
 
 describe('a flush that fails part way', () => {
   it('leaves a file that does not look valid after a crash between the magic and the patches', () => {

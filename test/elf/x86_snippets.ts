@@ -76,6 +76,11 @@ export function startExit(status: number, minSize = 0): X86Function {
   return exitWith(c, status).finish();
 }
 
+/** Waits for a signal (`pause`), then exits with `status`. */
+export function pauseThenExit(status: number): X86Function {
+  return exitWith(new Code().emit(0xb8).imm32(34).emit(0x0f, 0x05), status).finish();
+}
+
 /** `jmp rel32` to a function decl (a direct, non-GOT reference). */
 export function jumpToDecl(name: string): X86Function {
   return new Code().emit(0xe9).reloc('rel32', decl(name), 4, -4).finish();

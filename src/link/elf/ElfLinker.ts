@@ -169,7 +169,7 @@ export class ElfLinker implements Linker, AddressResolver {
       this.regions.relayout(regionSlack);
     }
     writeHeaders(this.image, this.layoutSnapshot());
-    const report = this.output.flush(this.image, full, full ? this.regions.contentRanges() : []);
+    const report = this.output.flush(this.image, full, this.regions.contentRanges());
     const functionsGenerated = this.functionsGenerated;
     this.functionsGenerated = 0;
     return { ...report, functionsGenerated };

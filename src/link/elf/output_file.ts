@@ -11,6 +11,8 @@
 //! - A full flush happens the first time (zirc never trusts a file it did not just
 //!   write), after any failed flush, and whenever the file on disk is not the one the
 //!   last flush left (device, inode, size or modification time differ).
+//! - If the program is running (ETXTBSY), the image goes to a new file renamed over the
+//!   old one: the running process keeps its inode, the path gets the new program.
 //! - Any I/O failure becomes `OutputWriteError`.
 
 import * as fs from 'node:fs';
@@ -25,6 +27,8 @@ export interface OutputIo {
   ftruncateSync(fd: number, len: number): void;
   fchmodSync(fd: number, mode: number): void;
   closeSync(fd: number): void;
+  renameSync(from: string, to: string): void;
+  unlinkSync(path: string): void;
   statSync(path: string): FileIdentity | null;
 }
 
@@ -41,6 +45,8 @@ export const nodeOutputIo: OutputIo = {
   ftruncateSync: (fd, len) => fs.ftruncateSync(fd, len),
   fchmodSync: (fd, mode) => fs.fchmodSync(fd, mode),
   closeSync: (fd) => fs.closeSync(fd),
+  renameSync: (from, to) => fs.renameSync(from, to),
+  unlinkSync: (p) => fs.unlinkSync(p),
   statSync: (p) => {
     const st = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
     return st ? { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs } : null;
@@ -48,6 +54,10 @@ export const nodeOutputIo: OutputIo = {
 };
 
 const EXECUTABLE_MODE = 0o755;
+
+function isTextBusy(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ETXTBSY';
+}
 const ZERO_MAGIC = new Uint8Array(4);
 
 export interface WriteReport {
@@ -74,6 +84,18 @@ export class OutputFile {
    * written (all else reads as zero: holes); otherwise only the image's dirty ranges.
    */
   flush(image: FileImage, full: boolean, contentRanges: ByteRange[]): WriteReport {
+    try {
+      return this.writeInPlace(image, full, contentRanges);
+    } catch (err) {
+      if (!(err instanceof OutputWriteError) || !isTextBusy(err.cause)) throw err;
+      // The program is running (a file being executed cannot be opened for writing):
+      // write a new file beside it and rename it over; the running process keeps the old one.
+      const written = this.writeReplacement(image, contentRanges);
+      return { bytesWritten: written, fullWrite: true };
+    }
+  }
+
+  private writeInPlace(image: FileImage, full: boolean, contentRanges: ByteRange[]): WriteReport {
     const ranges = full ? contentRanges : image.takeDirtyRanges();
     // Nothing changed: leave the file (and its modification time) alone.
     if (!full && ranges.length === 0 && BigInt(image.size) === this.lastIdentity!.size) return { bytesWritten: 0, fullWrite: false };
@@ -107,13 +129,43 @@ export class OutputFile {
       }
       throw new OutputWriteError(this.path, err);
     }
+    this.succeeded(image);
+    return { bytesWritten: written, fullWrite: full };
+  }
+
+  private writeReplacement(image: FileImage, contentRanges: ByteRange[]): number {
+    const tmp = `${this.path}.zirc-${process.pid}.tmp`;
+    let fd = -1;
+    let written = 0;
+    try {
+      fd = this.io.openSync(tmp, 'w', EXECUTABLE_MODE);
+      this.io.fchmodSync(fd, EXECUTABLE_MODE);
+      written += this.writeRanges(fd, image.bytes, contentRanges);
+      this.io.ftruncateSync(fd, image.size);
+      written += this.writeAll(fd, ELF_MAGIC, 0, 4, 0);
+      this.io.closeSync(fd);
+      fd = -1;
+      this.io.renameSync(tmp, this.path);
+    } catch (err) {
+      try {
+        if (fd >= 0) this.io.closeSync(fd);
+        this.io.unlinkSync(tmp);
+      } catch {
+        // Best effort: the write error is the one worth reporting.
+      }
+      throw new OutputWriteError(this.path, err);
+    }
+    this.succeeded(image);
+    return written;
+  }
+
+  private succeeded(image: FileImage): void {
     image.fullWritePending = false;
     try {
       this.lastIdentity = this.io.statSync(this.path);
     } catch {
       this.lastIdentity = null; // unknown: the next flush writes everything
     }
-    return { bytesWritten: written, fullWrite: full };
   }
 
   private diskIsOurs(): boolean {
