@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DataAtom } from '../../src/sema/air.js';
-import { encodeAsmInstruction, parseAsm } from '../../src/codegen/x86_64/asm.js';
+import { checkAsmConstraints, encodeAsmInstruction, parseAsm } from '../../src/codegen/x86_64/asm.js';
 import { Assembler } from '../../src/codegen/x86_64/encode.js';
 import { FnBuilder, fnType, manyPtr, NORETURN, u32, u64, u8, usize } from './air_builder.js';
 import { runProgram } from './harness.js';
@@ -61,7 +61,30 @@ describe('parseAsm (AT&T inline assembly)', () => {
   });
 });
 
+describe('checkAsmConstraints', () => {
+  it('accepts the constraints of spec §6', () => {
+    expect(checkAsmConstraints('={rax}', ['{rax}', '{rdi}', '{esi}'], ['rcx', 'r11', 'memory', 'cc', '%rbx', '{r12}'])).toBeNull();
+    expect(checkAsmConstraints(null, [], [])).toBeNull();
+  });
+
+  it.each([
+    ['={foo}', [], [], "invalid output constraint in inline assembly: '={foo}'"],
+    ['{rax}', [], [], "invalid output constraint in inline assembly: '{rax}'"],
+    [null, ['rdi'], [], "invalid input constraint in inline assembly: 'rdi'"],
+    [null, ['{rdi}', '{edi}'], [], "register used by two inputs in inline assembly: '{edi}'"],
+    [null, [], ['flags'], "invalid clobber in inline assembly: 'flags'"],
+  ] as const)('rejects output %j inputs %j clobbers %j', (output, inputs, clobbers, message) => {
+    expect(checkAsmConstraints(output, inputs, clobbers)).toBe(message);
+  });
+});
+
 describe('inline assembly in generated code', () => {
+  it('an asm of type noreturn ends the function (exit through syscall)', () => {
+    const b = new FnBuilder('entry', fnType([], NORETURN, 'C'));
+    b.asm(NORETURN, 'mov $60, %eax; syscall', { inputs: ['{rdi}'], clobbers: ['rcx', 'r11'], args: [b.int(usize, 9)] });
+    expect(runProgram({ functions: [b.build()], entry: 'entry' }).status).toBe(9);
+  });
+
   it('runs the hello_asm case: a naked _start writing with syscalls', () => {
     const text = new TextEncoder().encode('Greetings from ZIR\n');
     const atom: DataAtom = { name: 'greeting', bytes: text, align: 1, relocs: [], section: 'rodata' };

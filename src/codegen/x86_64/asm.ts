@@ -49,6 +49,33 @@ export function parseAsm(source: string): ParseAsmResult {
   return { ok: true, instructions };
 }
 
+/** The register an input (`{rdi}`) or output (`={rax}`) constraint names, or null when it names none we know. */
+export function constraintRegister(constraint: string, kind: 'input' | 'output'): Reg | null {
+  const m = (kind === 'output' ? /^=\{([a-z0-9]+)\}$/i : /^\{([a-z0-9]+)\}$/i).exec(constraint.trim());
+  return m ? (parseRegName(m[1]!)?.reg ?? null) : null;
+}
+
+/**
+ * Checks the constraints of an `asm` instruction (spec §6): the output `={reg}`, inputs
+ * `{reg}` (each register once) and clobbers (register names, optionally `%`-prefixed or
+ * braced, `memory`, `cc`). Returns an error message, or null when they are all usable.
+ */
+export function checkAsmConstraints(output: string | null, inputs: readonly string[], clobbers: readonly string[]): string | null {
+  if (output !== null && constraintRegister(output, 'output') === null) return `invalid output constraint in inline assembly: '${output}'`;
+  const seen = new Set<Reg>();
+  for (const input of inputs) {
+    const reg = constraintRegister(input, 'input');
+    if (reg === null) return `invalid input constraint in inline assembly: '${input}'`;
+    if (seen.has(reg)) return `register used by two inputs in inline assembly: '${input}'`;
+    seen.add(reg);
+  }
+  for (const clobber of clobbers) {
+    const name = clobber.trim().replace(/^\{(.*)\}$/, '$1').replace(/^%/, '');
+    if (name !== 'memory' && name !== 'cc' && parseRegName(name) === null) return `invalid clobber in inline assembly: '${clobber}'`;
+  }
+  return null;
+}
+
 /** Every register an instruction names, in any operand (to treat them as clobbered). */
 export function registersMentioned(inst: AsmInstruction): Reg[] {
   const regs: Reg[] = [];

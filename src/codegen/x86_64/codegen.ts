@@ -697,6 +697,7 @@ class FunctionLowering {
     });
     this.moveIntoRegisters(moves);
     for (const i of this.parsedAsm(inst)) encodeAsmInstruction(this.a, i);
+    if (inst.type.kind === 'noreturn') return this.a.ud2(); // the assembly promised not to come back
     if (inst.output !== null && this.placeOf(ref) !== null) {
       const reg = constraintReg(inst.output);
       if (reg === null) throw new CodegenError(`unsupported inline assembly output constraint '${inst.output}'`);
