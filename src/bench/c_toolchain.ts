@@ -58,7 +58,10 @@ export function linkArgs(linker: CLinker, objects: readonly string[], output: st
   if (linker === 'wasm-ld') {
     return ['--no-entry', '--export=_start', '-z', 'stack-size=1048576', '-o', output, ...objects];
   }
-  return ['-static', '-e', '_start', '-o', output, ...objects];
+  // mold forks by default and finishes tearing down in the background after the parent
+  // returns; --no-fork keeps that work inside the measured link and out of the next zirc edit.
+  const noFork = linker === 'mold' ? ['--no-fork'] : [];
+  return [...noFork, '-static', '-e', '_start', '-o', output, ...objects];
 }
 
 /** The command lines, for the report. */

@@ -47,6 +47,7 @@ export interface ConfigSpec {
 interface ZircSample {
   r: UpdateResult;
   totalMs: number;
+  writeMs: number;
   placeMs: number;
   flushMs: number;
 }
@@ -80,10 +81,11 @@ class ZircSession {
   edit(source: Buffer | null): ZircSample {
     const start = process.hrtime.bigint();
     if (source) fs.writeFileSync(this.sourcePath, source);
+    const writeMs = msSince(start);
     const r = this.comp.update();
     const totalMs = msSince(start);
     const clock = this.linker?.take() ?? { placeMs: 0, flushMs: 0 };
-    return { r, totalMs, placeMs: clock.placeMs, flushMs: clock.flushMs };
+    return { r, totalMs, writeMs, placeMs: clock.placeMs, flushMs: clock.flushMs };
   }
 }
 
@@ -148,6 +150,8 @@ function seriesOf(samples: ZircSample[]): EditSeries {
     count: samples.length,
     failures: failed.length,
     totalMs: pick((s) => s.totalMs),
+    writeMs: pick((s) => s.writeMs),
+    updateMs: pick((s) => s.r.stats.timings.totalMs),
     splitMs: pick((s) => s.r.stats.timings.splitMs),
     parseMs: pick((s) => s.r.stats.timings.parseMs),
     analyzeMs: pick((s) => s.r.stats.timings.analyzeMs),

@@ -13,6 +13,10 @@ export interface EditSeries {
   failures: number;
   /** File write → update() returned (the output is on disk: update flushes). */
   totalMs: Summary;
+  /** Writing the edited source file (part of totalMs). */
+  writeMs: Summary;
+  /** stats.timings.totalMs: update() as the compiler clocks itself. */
+  updateMs: Summary;
   splitMs: Summary;
   parseMs: Summary;
   /** stats.timings.analyzeMs: analysis alone. */
