@@ -3,6 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { spawnWasi } from '../link/wasm/run_wasi.js';
 import type { TargetName } from './target.js';
 
 export interface RunResult {
@@ -19,6 +20,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** 'inherit' passes the program's stdout/stderr through (the result then holds empty buffers). */
   stdio?: 'pipe' | 'inherit';
+  /** Bytes for the program's standard input (default: none, stdin is closed). */
+  stdin?: string | Uint8Array;
 }
 
 /** A running program: its result, and a way to stop it early. */
@@ -27,41 +30,21 @@ export interface RunningProgram {
   kill(): void;
 }
 
-/**
- * The child-process side of running a wasm module: Node's `node:wasi` (preview1), the
- * module path and args from argv. `proc_exit(n)` (or returning from `_start`, meaning 0)
- * becomes the exit status; a trap prints `wasm trap: ...` and exits 134, as a native
- * crash in a safety check would.
- */
-const WASI_RUNNER = `
-import { readFileSync } from 'node:fs';
-import { WASI } from 'node:wasi';
-const [modulePath, ...args] = process.argv.slice(1);
-const wasi = new WASI({ version: 'preview1', args: [modulePath, ...args], env: {}, returnOnExit: true });
-let instance;
-try {
-  instance = await WebAssembly.instantiate(await WebAssembly.compile(readFileSync(modulePath)), wasi.getImportObject());
-} catch (e) {
-  process.stderr.write('unable to instantiate ' + modulePath + ': ' + (e && e.message ? e.message : String(e)) + '\\n');
-  process.exit(1);
-}
-try {
-  process.exitCode = wasi.start(instance);
-} catch (e) {
-  process.stderr.write('wasm trap: ' + (e && e.message ? e.message : String(e)) + '\\n');
-  process.exitCode = 134;
-}
-`;
 
 export function startOutput(outputPath: string, target: TargetName, opts: RunOptions = {}): RunningProgram {
   const args = opts.args ?? [];
   const stdio = opts.stdio ?? 'pipe';
+  const stdin = opts.stdin === undefined ? 'ignore' : 'pipe';
   const child =
     target === 'x86_64-linux'
-      ? spawn(outputPath, args, { stdio: ['ignore', stdio, stdio] })
-      : spawn(process.execPath, ['--no-warnings', '--input-type=module', '-e', WASI_RUNNER, outputPath, ...args], {
-          stdio: ['ignore', stdio, stdio],
-        });
+      ? spawn(outputPath, args, { stdio: [stdin, stdio, stdio] })
+      : spawnWasi(outputPath, args, [stdin, stdio, stdio]);
+  if (opts.stdin !== undefined) {
+    child.stdin?.on('error', () => {
+      // The program may exit without reading its input.
+    });
+    child.stdin?.end(opts.stdin);
+  }
   return { result: collect(child, opts.timeoutMs), kill: () => child.kill('SIGKILL') };
 }
 

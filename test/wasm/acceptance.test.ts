@@ -10,7 +10,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { parseCaseFile, type CaseUpdate } from '../../src/compile/case_file.js';
 import { Compilation } from '../../src/compile/Compilation.js';
 import { errorHeadline } from '../../src/compile/errors.js';
-import { runWasi } from '../../src/link/wasm/run_wasi.js';
+import { runWasi } from './run_wasm.js';
 import { expectValidModule } from './wasm_check.js';
 
 const casesDir = path.join(import.meta.dirname, '..', 'cases');
@@ -42,8 +42,8 @@ async function expectRunMatches(output: string, u: CaseUpdate, what: string): Pr
   const bytes = fs.readFileSync(output);
   expectValidModule(bytes);
   const r = await runWasi(output, { timeoutMs: 20_000 });
-  expect(r.stdoutBytes.toString('latin1'), `${what}: stdout`).toBe(u.expectStdout);
-  if (u.expectStderr !== null) expect(r.stderrBytes.toString('latin1'), `${what}: stderr`).toBe(u.expectStderr);
+  expect(r.stdoutLatin1, `${what}: stdout`).toBe(u.expectStdout);
+  if (u.expectStderr !== null) expect(r.stderrLatin1, `${what}: stderr`).toBe(u.expectStderr);
   expect(r.exitCode, `${what}: exit status (stderr: ${r.stderr})`).toBe(u.expectExit);
 }
 
