@@ -259,11 +259,10 @@ export class ElfLinker implements Linker, AddressResolver {
       this.atoms.set(key, atom);
       moved = true;
     } else {
+      // Bytes left behind by a move stay as they are (nothing refers to them; not
+      // rewriting them keeps the write small): only the free list knows the space.
       oldSize = layout.size(atom.block);
-      const oldFileOffset = section === 'bss' ? 0 : this.fileOffsetOf(atom);
       moved = layout.resize(atom.block, bytes.length, align).moved;
-      // Code left behind must not look like (or run as) a live function.
-      if (moved && kind === 'func') this.image.fill(oldFileOffset, oldSize, INT3);
     }
     this.fitSection(section);
     if (section !== 'bss') {
@@ -285,7 +284,6 @@ export class ElfLinker implements Linker, AddressResolver {
 
   private removeAtom(atom: Atom): void {
     const key = atom.key;
-    if (atom.kind === 'func') this.image.fill(this.fileOffsetOf(atom), this.layouts.text.size(atom.block), INT3);
     this.atoms.delete(key);
     this.layouts[atom.section].free(atom.block);
     this.fitSection(atom.section);

@@ -22,8 +22,6 @@ function alignUp(v: number, a: number): number {
 
 export class FileRegions {
   readonly regions: FileRegion[] = [];
-  /** Incremented on every region move so callers can tell offsets changed. */
-  moves = 0;
 
   constructor(private readonly image: FileImage) {}
 
@@ -57,7 +55,6 @@ export class FileRegions {
     this.image.move(at, region.offset, region.used);
     region.offset = at;
     region.capacity = newCap;
-    this.moves++;
     return true;
   }
 
