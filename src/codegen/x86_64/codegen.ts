@@ -44,7 +44,7 @@ class FunctionLowering {
   private readonly a = new Assembler();
   private readonly insts: readonly AirInst[];
   private readonly naked: boolean;
-  private readonly asmCode = new Map<AirRef, AsmInstruction[]>();
+  private readonly asmCode = new Map<AirInst, AsmInstruction[]>();
   private readonly asmClobberedCalleeSaved = new Set<Reg>();
   private alloc!: Allocation;
   private frame!: FrameLayout;
@@ -103,12 +103,11 @@ class FunctionLowering {
   }
 
   private parsedAsm(inst: Extract<AirInst, { op: 'asm' }>): AsmInstruction[] {
-    const ref = this.insts.indexOf(inst);
-    const cached = this.asmCode.get(ref);
+    const cached = this.asmCode.get(inst);
     if (cached) return cached;
     const parsed = parseAsm(inst.source);
     if (!parsed.ok) throw new CodegenError(parsed.message);
-    this.asmCode.set(ref, parsed.instructions);
+    this.asmCode.set(inst, parsed.instructions);
     return parsed.instructions;
   }
 
