@@ -82,7 +82,7 @@ describe('each parse error of spec §10, at the position it names', () => {
     expect(firstError('@a = str("ab\ncd")')).toBe('1:13: invalid string literal');
     expect(firstError('@a = str("\\xg0")')).toBe('1:13: invalid string literal');
     expect(firstError('@a = str("\\u{110000}")')).toBe('1:19: invalid string literal');
-    expect(firstError('@a = str("\\u{}")')).toBe('1:13: invalid string literal');
+    expect(firstError('@a = str("\\u{}")')).toBe('1:14: invalid string literal');
   });
   test('expected 0 or 1 for a boolean names the byte found', () => {
     expect(firstError('@a = asm(@s, @t, volatile=2)')).toBe("1:27: expected '0' or '1' for boolean value, found 2");
