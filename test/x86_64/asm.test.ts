@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DataAtom } from '../../src/sema/air.js';
 import { checkAsmConstraints, encodeAsmInstruction, parseAsm } from '../../src/codegen/x86_64/asm.js';
 import { Assembler } from '../../src/codegen/x86_64/encode.js';
-import { FnBuilder, fnType, manyPtr, NORETURN, u32, u64, u8, usize } from './air_builder.js';
+import { FnBuilder, fnType, manyPtr, NORETURN, u32, u64, u8, usize, VOID } from './air_builder.js';
 import { runProgram } from './harness.js';
 import { disassemble } from './objdump.js';
 
@@ -79,6 +79,19 @@ describe('checkAsmConstraints', () => {
 });
 
 describe('inline assembly in generated code', () => {
+  it('keeps the frame pointer when the assembly overwrites rbp', () => {
+    const ty = fnType([u64], u64);
+    const f = new FnBuilder('f', ty);
+    const x = f.arg(0);
+    const slot = f.alloc(u64);
+    f.store(slot, x);
+    f.asm(VOID, 'xor %ebp, %ebp', { clobbers: ['rbp'] });
+    f.ret(f.bin('add', u64, f.load(u64, slot), x));
+    const e = new FnBuilder('entry', fnType([], NORETURN, 'C'));
+    e.exit(e.intcast(u32, e.callDecl('f', ty, [e.int(u64, 21)])));
+    expect(runProgram({ functions: [e.build(), f.build()], entry: 'entry' }).status).toBe(42);
+  });
+
   it('an asm of type noreturn ends the function (exit through syscall)', () => {
     const b = new FnBuilder('entry', fnType([], NORETURN, 'C'));
     b.asm(NORETURN, 'mov $60, %eax; syscall', { inputs: ['{rdi}'], clobbers: ['rcx', 'r11'], args: [b.int(usize, 9)] });

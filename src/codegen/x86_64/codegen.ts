@@ -72,7 +72,7 @@ class FunctionLowering {
       if (inst.op === 'call') {
         outgoing = Math.max(outgoing, inst.args.length - ARG_REGS.length);
         staging = Math.max(staging, Math.min(inst.args.length, ARG_REGS.length));
-      } else if (inst.op === 'asm') staging = Math.max(staging, inst.args.length);
+      } else if (inst.op === 'asm') staging = Math.max(staging, inst.args.length + 1); // +1: rbp, if the asm clobbers it
     }
     const saved = this.naked ? [] : [...new Set([...this.alloc.usedCalleeSaved, ...this.asmClobberedCalleeSaved])].sort((x, y) => x - y);
     this.frame = layoutFrame(this.func, {
@@ -695,7 +695,12 @@ class FunctionLowering {
       return { reg, ref: arg };
     });
     this.moveIntoRegisters(moves);
+    // rbp is this function's frame pointer: keep it if the assembly may change it.
+    const rbpSave = this.frame.staging + 8 * inst.args.length;
+    const savesRbp = !this.naked && (this.clobbers(inst) ?? []).includes(RBP);
+    if (savesRbp) this.a.movMR(8, this.slot(rbpSave), RBP);
     for (const i of this.parsedAsm(inst)) encodeAsmInstruction(this.a, i);
+    if (savesRbp) this.a.movRM(8, RBP, this.slot(rbpSave));
     if (inst.type.kind === 'noreturn') return this.a.ud2(); // the assembly promised not to come back
     if (inst.output !== null && this.placeOf(ref) !== null) {
       const reg = constraintReg(inst.output);
