@@ -54,7 +54,7 @@ export class WatchSession {
   private everSeen = false;
 
   constructor(private readonly opts: WatchSessionOptions) {
-    this.debounceMs = opts.debounceMs ?? 10;
+    this.debounceMs = opts.debounceMs ?? 5;
     this.missingGraceMs = opts.missingGraceMs ?? 150;
   }
 
