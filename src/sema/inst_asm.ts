@@ -4,7 +4,7 @@
 //! types; comptime ones become constants.
 
 import type { Inst } from '../zir/ast.js';
-import { parseAsm } from '../codegen/x86_64/asm.js';
+import { checkAsmConstraints, parseAsm } from '../codegen/x86_64/asm.js';
 import type { AirRef } from './air.js';
 import { comptime, type Sema, type SVal, typeOfSVal } from './Sema.js';
 import { hasRuntimeBits, typeName, VOID } from './types.js';
@@ -39,6 +39,8 @@ export function analyzeAsm(sema: Sema, inst: Inst, body: AirRef[]): SVal {
   }
   const parsed = parseAsm(source);
   if (!parsed.ok) return sema.fail(inst.offset, parsed.message);
+  const constraintError = checkAsmConstraints(output, inputs, clobbers);
+  if (constraintError !== null) return sema.fail(inst.offset, constraintError);
   const args = argValues.map((item) => {
     const v = sema.resolveArg(item, inst.offset);
     const t = typeOfSVal(v);
