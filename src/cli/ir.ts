@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Compilation } from '../compile/Compilation.js';
+import { nullLinker } from '../link/null_linker.js';
 import type { TargetName } from '../compile/target.js';
 import { EXIT_COMPILE_ERRORS, EXIT_OK } from './options.js';
 
@@ -15,7 +16,7 @@ export function irCommand(source: string, target: TargetName): number {
     target,
     optimize: 'Debug',
     // `zirc ir` analyzes only: nothing is linked.
-    linkerFactory: () => nullLinker,
+    linkerFactory: nullLinker,
   });
   try {
     const result = compilation.update();
@@ -28,12 +29,3 @@ export function irCommand(source: string, target: TargetName): number {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
-
-const nullLinker = {
-  updateFunc() {},
-  updateData() {},
-  deleteSymbol() {},
-  updateExports() {},
-  flush: () => ({ bytesWritten: 0, fullWrite: false, functionsGenerated: 0 }),
-  close() {},
-};

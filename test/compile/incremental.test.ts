@@ -7,20 +7,12 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Compilation } from '../../src/compile/Compilation.js';
 import type { TargetName } from '../../src/compile/target.js';
-import type { Linker } from '../../src/link/Linker.js';
+import { nullLinker } from '../../src/link/null_linker.js';
 import { Rng, makeProgram, randomEdit, renderProgram, replaceOp } from './edit_programs.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-incr-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const analysisOnly = (): Linker => ({
-  updateFunc() {},
-  updateData() {},
-  deleteSymbol() {},
-  updateExports() {},
-  flush: () => ({ bytesWritten: 0, fullWrite: false, functionsGenerated: 0 }),
-  close() {},
-});
 
 function compilation(name: string, target: TargetName = 'x86_64-linux'): Compilation {
   return Compilation.create({
@@ -29,7 +21,7 @@ function compilation(name: string, target: TargetName = 'x86_64-linux'): Compila
     target,
     optimize: 'Debug',
     displayPath: 'main.zir',
-    linkerFactory: analysisOnly,
+    linkerFactory: nullLinker,
   });
 }
 
