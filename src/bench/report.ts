@@ -111,13 +111,15 @@ export function renderReport(r: BenchResults, command: string, analysis: string 
         '`updateFunc`/`updateData`/`updateExports`, "flush" the time inside `flush()` (the bench wraps the real linker through `linkerFactory`).',
       `- **Constant edit** (shape \`constants\` only: the others have no shared constants): ${r.plan.constEdits} edits of the ` +
         'constant `@k<j>` that the most functions use; every function using it is analyzed and generated again.',
+      ...(r.plan.excluded ?? []).map((x) => `- Left out: \`${x.shape}\` at ${size(x.functions)} functions: ${x.reason}.`),
       '- **Growth**: the largest program\'s p50 divided by the smallest\'s, for each kind of update.',
       `- **C comparison** (when \`clang\`, \`ld.lld\`, \`mold\`, \`wasm-ld\` are installed — \`apt-get install clang lld mold\`; ` +
         'skipped with a note otherwise): `src/bench/c_translate.ts` translates the same ZIR program to C (same functions, calls, loops and ' +
         `overflow checks), ${r.plan.functionsPerUnit} functions per translation unit, integer constants as macros in a header. ` +
         'Each zirc edit is followed by the same edit on the C twin: recompile the units it touched (a constant edit recompiles every unit ' +
         'that uses the constant), then relink with each linker. Times are compile + link; the ratio is C / zirc, so above 1 means zirc is faster. ' +
-        'The C full build compiles units in parallel, one job per core. The C twin\'s output is checked to print the same as zirc\'s.',
+        'The C full build compiles units in parallel, one job per core. The C twin\'s output is checked to print the same as zirc\'s. ' +
+        'By default the C twin is built up to 10k functions (`--c-max=100000` adds 100k: 1000 units, several minutes more).',
     ].join('\n'),
   );
   out.push('');

@@ -101,7 +101,15 @@ export interface BenchResults {
   commit: string | null;
   machine: MachineInfo;
   tools: Record<string, string | null>;
-  plan: { sizes: number[]; shapes: string[]; targets: TargetName[]; bodyEdits: number; constEdits: number; functionsPerUnit: number };
+  plan: {
+    sizes: number[];
+    shapes: string[];
+    targets: TargetName[];
+    bodyEdits: number;
+    constEdits: number;
+    functionsPerUnit: number;
+    excluded?: Array<{ shape: string; functions: number; reason: string }>;
+  };
   commands: Record<string, string | string[]>;
   configs: ConfigResult[];
   frontEnd: FrontEndFigures;
