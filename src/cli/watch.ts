@@ -5,10 +5,11 @@
 //! `--run` runs each good output, and the reporter prints text or `--json` lines.
 //! What the output looks like is documented in docs/watch.md.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OptimizeMode } from '../link/Linker.js';
 import type { TargetName } from '../compile/target.js';
-import { EXIT_OK, outputPathFor } from './options.js';
+import { EXIT_COMPILE_ERRORS, EXIT_OK, outputPathFor } from './options.js';
 import { WorkerBuilder } from './watch/builder.js';
 import type { Builder } from './watch/builder.js';
 import { ProgramRunner } from './watch/program_runner.js';
@@ -37,6 +38,12 @@ export interface WatchEnvironment {
 export async function watchCommand(file: string, flags: WatchFlags, env: WatchEnvironment = {}): Promise<number> {
   const streams = env.streams ?? { stdout: process.stdout, stderr: process.stderr };
   const outputPath = outputPathFor(file, flags.target, flags.output);
+  const sourceDir = path.dirname(path.resolve(file));
+  if (!fs.statSync(sourceDir, { throwIfNoEntry: false })?.isDirectory()) {
+    // A file can be waited for; a directory that is not there cannot be watched.
+    streams.stderr.write(`${file}: error: directory '${path.dirname(file)}' does not exist\n`);
+    return EXIT_COMPILE_ERRORS;
+  }
   const reporter = streamReporter(streams, flags.json ?? false);
   const builder =
     env.builder ??

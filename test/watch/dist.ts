@@ -1,6 +1,8 @@
 // The watch process tests run the built command (bin/zirc.js → dist/). `npm test` builds
 // first; when run alone (`npx vitest run test/watch`) this builds dist/ if it is missing
-// or older than the sources, once, under a lock shared by the test files.
+// or older than the watcher's own sources, under a lock shared by the test files. (Only
+// the watcher's sources: rebuilding for every edit elsewhere in src/ would rewrite dist/
+// under test files that are already running.)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,7 +20,13 @@ function newestMtime(dir: string): number {
 
 function isFresh(): boolean {
   const marker = path.join(root, 'dist', 'cli', 'watch', 'json_client.js');
-  return fs.existsSync(marker) && fs.statSync(path.join(root, 'dist', 'cli', 'main.js')).mtimeMs >= newestMtime(path.join(root, 'src'));
+  if (!fs.existsSync(marker) || !fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) return false;
+  const sources = Math.max(
+    newestMtime(path.join(root, 'src', 'cli', 'watch')),
+    fs.statSync(path.join(root, 'src', 'cli', 'watch.ts')).mtimeMs,
+    fs.statSync(path.join(root, 'src', 'bench', 'watch_latency.ts')).mtimeMs,
+  );
+  return fs.statSync(marker).mtimeMs >= sources;
 }
 
 export async function ensureBuilt(): Promise<void> {

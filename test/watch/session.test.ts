@@ -14,16 +14,18 @@ let dir: string;
 let file: string;
 let builder: RecordingBuilder;
 let reporter: RecordingReporter;
-let session: WatchSession;
-let watcher: SourceWatcher;
+let session: WatchSession | undefined;
+let watcher: SourceWatcher | undefined;
 
-async function startSession(opts: { debounceMs?: number; missingGraceMs?: number } = {}): Promise<void> {
-  session = new WatchSession({ sourcePath: file, displayPath: 'main.zir', builder, reporter, ...opts });
-  watcher = watchSourceFile(file, () => session.notice(), (m) => {
+async function startSession(opts: { debounceMs?: number; missingGraceMs?: number } = {}): Promise<WatchSession> {
+  const s = new WatchSession({ sourcePath: file, displayPath: 'main.zir', builder, reporter, ...opts });
+  session = s;
+  watcher = watchSourceFile(file, () => s.notice(), (m) => {
     throw new Error(m);
   });
   await watcher.ready;
-  session.start();
+  s.start();
+  return s;
 }
 
 /** Waits until the session has had `ms` of quiet with no new update. */
@@ -46,6 +48,8 @@ afterEach(async () => {
   builder.release();
   await session?.stop();
   await watcher?.close();
+  session = undefined;
+  watcher = undefined;
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -117,10 +121,10 @@ describe('watch session', () => {
 
   it('does not rebuild for repeated notices of one save, but does for a new save of the same text', async () => {
     fs.writeFileSync(file, 'same');
-    await startSession();
+    const s = await startSession();
     await reporter.waitFor((e) => e.kind === 'update');
     for (let i = 0; i < 5; i++) {
-      session.notice();
+      s.notice();
       await sleep(30);
     }
     await settle();
@@ -182,6 +186,16 @@ describe('watch session', () => {
     expect(reporter.kinds()).toContain('source_back');
   });
 
+  it('finds a missing source back by polling, even when no file event comes', async () => {
+    const s = new WatchSession({ sourcePath: file, displayPath: 'main.zir', builder, reporter }); // no watcher at all
+    session = s;
+    s.start();
+    await reporter.waitFor((e) => e.kind === 'source_missing');
+    fs.writeFileSync(file, 'v1');
+    await reporter.waitFor((e) => e.kind === 'update', 0, 3000);
+    expect(builder.sources).toEqual(['v1']);
+  });
+
   it('reports a compiler crash and keeps watching', async () => {
     fs.writeFileSync(file, 'boom');
     builder.outcome = (s) => (s === 'boom' ? { kind: 'crash', message: 'kaboom' } : { kind: 'result', result: okResult(0) });
@@ -197,10 +211,10 @@ describe('watch session', () => {
     fs.writeFileSync(file, 'v1');
     builder.hold();
     const started = builder.nextStart();
-    await startSession();
+    const s = await startSession();
     await started;
     let stopped = false;
-    const stopping = session.stop().then(() => (stopped = true));
+    const stopping = s.stop().then(() => (stopped = true));
     await sleep(100);
     expect(stopped).toBe(false);
     expect(builder.closed).toBe(false);

@@ -187,6 +187,12 @@ describe('zirc watch', () => {
     expect(lines.slice(8)).toEqual(['[zirc] SIGTERM: stopping', '[zirc] stopped', '']);
   });
 
+  it('exits 1 when the source directory does not exist (a file can be waited for, a directory cannot)', () => {
+    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'zirc.js'), 'watch', '/nonexistent-zirc-dir/main.zir'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("/nonexistent-zirc-dir/main.zir: error: directory '/nonexistent-zirc-dir' does not exist\n");
+  });
+
   it('exits with a usage error for a bad target, like the other commands', () => {
     const r = spawnSync(process.execPath, [path.join(root, 'bin', 'zirc.js'), 'watch', 'x.zir', '--target', 'mips'], { encoding: 'utf8' });
     expect(r.status).toBe(2);

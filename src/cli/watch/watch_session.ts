@@ -35,6 +35,8 @@ export interface WatchSessionOptions {
   missingGraceMs?: number;
 }
 
+const MISSING_POLL_MS = 500;
+
 type CheckOutcome = 'built' | 'settled' | 'retry_soon' | 'retry_after_grace';
 
 export class WatchSession {
@@ -52,6 +54,8 @@ export class WatchSession {
   /** When the file was first found gone (0: it is not). */
   private goneSince = 0;
   private everSeen = false;
+  /** While the source is missing: a slow poll, in case no file-system event tells us it is back. */
+  private missingPoll: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: WatchSessionOptions) {
     this.debounceMs = opts.debounceMs ?? 5;
@@ -83,6 +87,7 @@ export class WatchSession {
   private async shutDown(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.stopMissingPoll();
     await this.driving;
     await this.opts.runner?.stop();
     await this.opts.builder.close();
@@ -147,6 +152,7 @@ export class WatchSession {
     this.everSeen = true;
     if (this.missing) {
       this.missing = false;
+      this.stopMissingPoll();
       this.opts.reporter.report({ kind: 'source_back', source: this.opts.displayPath });
     }
     if (this.built && sameSave(this.built, read.snapshot)) return 'settled';
@@ -164,12 +170,18 @@ export class WatchSession {
     }
     this.missing = true;
     this.built = null; // whatever comes back is built, even the same bytes
+    this.missingPoll = setInterval(() => this.notice(), MISSING_POLL_MS);
     this.opts.reporter.report({
       kind: 'source_missing',
       source: this.opts.displayPath,
       reason: this.everSeen ? 'removed' : 'absent',
     });
     return 'settled';
+  }
+
+  private stopMissingPoll(): void {
+    if (this.missingPoll) clearInterval(this.missingPoll);
+    this.missingPoll = null;
   }
 
   private async update(snapshot: SourceSnapshot): Promise<void> {
