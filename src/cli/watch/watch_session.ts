@@ -185,8 +185,9 @@ export class WatchSession {
   }
 
   private async update(snapshot: SourceSnapshot): Promise<void> {
-    const n = ++this.updates;
     await this.opts.runner?.stop(); // it must not hold the output open while the update writes it
+    if (this.stopping) return;
+    const n = ++this.updates;
     const started = performance.now();
     this.opts.reporter.report({ kind: 'update_start', update: n });
     this.opts.reporter.updateBegins(n);
