@@ -22,6 +22,7 @@ import { openLinker } from './open_linker.js';
 import type { CompileError } from './errors.js';
 import { errorAt, errorWithoutPosition } from './errors.js';
 import { changedRange } from './source_diff.js';
+import { SourceReader } from './source_reader.js';
 import { resplitChanged } from './resplit.js';
 import type { TargetName } from './target.js';
 import { targetInfo } from './target.js';
@@ -67,6 +68,9 @@ export class Compilation {
   private readonly semaOptions: SemaOptions;
   /** The source as of the last update that parsed. */
   private source: Buffer = Buffer.alloc(0);
+  /** True when `source` is one of the reader's buffers (not one the caller passed in). */
+  private sourceFromReader = false;
+  private readonly reader = new SourceReader();
   private readonly decls = new Map<string, DeclState>();
   /** Decls in source order. */
   private order: DeclState[] = [];
@@ -123,12 +127,17 @@ export class Compilation {
 
     let buf: Buffer;
     try {
-      buf = source ? Buffer.from(source.buffer, source.byteOffset, source.byteLength) : fs.readFileSync(this.opts.sourcePath);
+      buf = source ? Buffer.from(source.buffer, source.byteOffset, source.byteLength) : this.reader.read(this.opts.sourcePath);
     } catch (err) {
       return finish([errorWithoutPosition(this.opts.displayPath, `unable to read source: ${describe(err)}`)]);
     }
 
+    const previous = this.source;
     const parseError = this.applySource(buf, stats);
+    // Whichever of the two buffers is no longer the current source can be read into next time.
+    const unused = this.source === buf ? previous : buf;
+    if (unused === buf ? !source : this.sourceFromReader) this.reader.recycle(unused);
+    if (this.source === buf) this.sourceFromReader = !source;
     if (parseError) return finish([parseError]);
 
     const analyzeTimer = startTimer();
