@@ -136,8 +136,14 @@ class Parser {
   private pos = 0;
   /** Absolute offset of the current decl's `@`. */
   private declStart = 0;
-  /** Locals of the current top-level decl. */
-  private locals = new Set<string>();
+  /**
+   * Locals defined so far, as name -> number of the decl that defined it: a name is a
+   * local of the current decl when its entry equals `declSerial` (no per-decl clearing).
+   */
+  private readonly localDecl = new Map<string, number>();
+  private declSerial = 0;
+  /** The frame stack of `parseInstruction`, reused. */
+  private readonly stack: Frame[] = [];
   /** How many bodies enclose the current position (0: `%` refs are illegal). */
   private bodyDepth = 0;
   /** Instruction frames, reused by nesting depth. */
@@ -237,7 +243,7 @@ class Parser {
   private parseDecl(): Decl {
     const start = this.pos;
     this.declStart = start;
-    this.locals = new Set();
+    this.declSerial++;
     this.bodyDepth = 0;
     this.pos++;
     const name = this.readName();
@@ -252,7 +258,8 @@ class Parser {
 
   /** Parse one instruction and everything nested in it, without recursion. */
   private parseInstruction(): Inst {
-    const stack: Frame[] = [];
+    const stack = this.stack;
+    stack.length = 0;
     let frame: Frame = this.beginInst();
     let delivered: Delivered = null;
     for (;;) {
@@ -400,14 +407,7 @@ class Parser {
 
   /** Read locals until `}`; returns a child frame for each local's instruction. */
   private continueBody(f: BodyFrame, delivered: Inst | null): Frame | null {
-    if (delivered !== null) {
-      const name = f.pendingName;
-      if (this.locals.has(name)) {
-        this.fail(f.pendingOffset + this.declStart, `redefinition of identifier '${nameForDisplay(name)}'`);
-      }
-      this.locals.add(name);
-      f.locals.push({ name, offset: f.pendingOffset, inst: delivered });
-    }
+    if (delivered !== null) this.defineLocal(f, delivered);
     for (;;) {
       this.skipSpace();
       const c = this.src[this.pos];
@@ -424,8 +424,22 @@ class Parser {
       this.skipSpace();
       this.expectByte(CH_EQ, '=');
       this.skipSpace();
-      return this.beginInst();
+      const inst = this.beginInst();
+      if (inst.schema.nests) return inst;
+      // Fast path: an instruction without bodies completes here, without the frame machine.
+      this.continueInst(inst, null);
+      this.defineLocal(f, this.finishInst(inst));
     }
+  }
+
+  /** Record the completed local `f.pendingName` (visible from now on). */
+  private defineLocal(f: BodyFrame, inst: Inst): void {
+    const name = f.pendingName;
+    if (this.localDecl.get(name) === this.declSerial) {
+      this.fail(f.pendingOffset + this.declStart, `redefinition of identifier '${nameForDisplay(name)}'`);
+    }
+    this.localDecl.set(name, this.declSerial);
+    f.locals.push({ name, offset: f.pendingOffset, inst });
   }
 
   /** At `{`: start switch prongs. */
@@ -507,7 +521,7 @@ class Parser {
     this.pos++;
     const name = this.readName();
     if (c === CH_PERCENT) {
-      if (!this.locals.has(name)) this.fail(at, `unrecognized identifier: %${nameForDisplay(name)}`);
+      if (this.localDecl.get(name) !== this.declSerial) this.fail(at, `unrecognized identifier: %${nameForDisplay(name)}`);
       return { kind: 'ref', scope: 'local', name, offset: at - this.declStart };
     }
     return { kind: 'ref', scope: 'decl', name, offset: at - this.declStart };

@@ -47,6 +47,8 @@ export interface TagSchema {
   readonly kwargs: readonly ParamSchema[];
   /** True when zirc analyzes the tag (spec §5); false for Appendix A tags. */
   readonly supported: boolean;
+  /** True when a positional holds a body (or switch prongs): the instruction nests. */
+  readonly nests: boolean;
 }
 
 // --- argument kinds -----------------------------------------------------------------
@@ -109,7 +111,11 @@ const tags = new Map<string, TagSchema>();
 
 function def(tag: string, supported: boolean, positionals: ParamSchema[], kwargs: ParamSchema[] = []): void {
   if (tags.has(tag)) throw new Error(`schema: duplicate tag ${tag}`);
-  tags.set(tag, { tag, positionals, kwargs, supported });
+  tags.set(tag, { tag, positionals, kwargs, supported, nests: nestsIn(positionals) });
+}
+
+function nestsIn(positionals: readonly ParamSchema[]): boolean {
+  return positionals.some((q) => q.kind.kind === 'body' || q.kind.kind === 'switch_cases');
 }
 
 function nullary(supported: boolean, ...names: string[]): void {
@@ -225,6 +231,7 @@ export const LEGACY_CMP_SCHEMA: TagSchema = {
   positionals: [p('lhs', REF), p('op', COMPARE_KIND), p('rhs', REF)],
   kwargs: [],
   supported: true,
+  nests: false,
 };
 
 /** The schema of a canonical tag, or undefined when `tag` is not ZIR. */
