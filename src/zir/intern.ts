@@ -1,70 +1,68 @@
 //! Name interning for the parser and the splitter: byte ranges that spell the same name
-//! give the same (latin1) string object, so a file that says `@u32` ten thousand times
-//! allocates that string once. An open-addressing table keyed by an FNV-1a hash of the
-//! bytes; it empties itself when it grows past a bound, so it never holds a whole file.
-
-const MAX_ENTRIES = 1 << 16;
+//! get the same small integer id and the same (latin1) string object, so a file that
+//! says `@u32` ten thousand times allocates that string once, and the parser can keep
+//! per-name facts (is it a local of this decl? which tag is it?) in flat arrays indexed
+//! by id instead of hash maps. Open addressing keyed by an FNV-1a hash of the bytes.
+//! One table per parse: ids are dense and stable for the table's lifetime.
 
 export class NameTable {
-  private keys: (string | undefined)[];
-  private hashes: Int32Array;
+  /** Slot -> id + 1 (0 = empty). */
+  private slots: Int32Array;
+  private slotHashes: Int32Array;
   private mask: number;
-  private count = 0;
+  /** Id -> string. */
+  readonly names: string[] = [];
 
-  constructor(capacityLog2 = 12) {
+  constructor(capacityLog2 = 10) {
     const cap = 1 << capacityLog2;
-    this.keys = new Array<string | undefined>(cap).fill(undefined);
-    this.hashes = new Int32Array(cap);
+    this.slots = new Int32Array(cap);
+    this.slotHashes = new Int32Array(cap);
     this.mask = cap - 1;
   }
 
-  /** The string for `src[start..end)`, one char per byte. */
-  intern(src: Uint8Array, start: number, end: number): string {
+  get size(): number {
+    return this.names.length;
+  }
+
+  /** The id of the name spelled by `src[start..end)`. */
+  intern(src: Uint8Array, start: number, end: number): number {
     let h = 0x811c9dc5 | 0;
     for (let i = start; i < end; i++) h = Math.imul(h ^ src[i]!, 0x01000193);
     const n = end - start;
-    const keys = this.keys;
-    let slot = h & this.mask;
+    const slots = this.slots;
+    const mask = this.mask;
+    let slot = h & mask;
     for (;;) {
-      const k = keys[slot];
-      if (k === undefined) break;
-      if (this.hashes[slot] === h && k.length === n && sameBytes(k, src, start)) return k;
-      slot = (slot + 1) & this.mask;
+      const e = slots[slot]!;
+      if (e === 0) break;
+      if (this.slotHashes[slot] === h) {
+        const s = this.names[e - 1]!;
+        if (s.length === n && sameBytes(s, src, start)) return e - 1;
+      }
+      slot = (slot + 1) & mask;
     }
-    const s = latin1(src, start, end);
-    if (this.count >= MAX_ENTRIES) {
-      this.reset();
-      slot = h & this.mask;
-    } else if ((this.count + 1) * 2 > keys.length) {
-      this.grow();
-      slot = h & this.mask;
-    }
-    while (this.keys[slot] !== undefined) slot = (slot + 1) & this.mask;
-    this.keys[slot] = s;
-    this.hashes[slot] = h;
-    this.count++;
-    return s;
-  }
-
-  private reset(): void {
-    this.keys.fill(undefined);
-    this.count = 0;
+    const id = this.names.length;
+    this.names.push(latin1(src, start, end));
+    slots[slot] = id + 1;
+    this.slotHashes[slot] = h;
+    if ((id + 1) * 2 > slots.length) this.grow();
+    return id;
   }
 
   private grow(): void {
-    const oldKeys = this.keys;
-    const oldHashes = this.hashes;
-    const cap = oldKeys.length * 2;
-    this.keys = new Array<string | undefined>(cap).fill(undefined);
-    this.hashes = new Int32Array(cap);
+    const oldSlots = this.slots;
+    const oldHashes = this.slotHashes;
+    const cap = oldSlots.length * 2;
+    this.slots = new Int32Array(cap);
+    this.slotHashes = new Int32Array(cap);
     this.mask = cap - 1;
-    for (let i = 0; i < oldKeys.length; i++) {
-      const k = oldKeys[i];
-      if (k === undefined) continue;
+    for (let i = 0; i < oldSlots.length; i++) {
+      const e = oldSlots[i]!;
+      if (e === 0) continue;
       let slot = oldHashes[i]! & this.mask;
-      while (this.keys[slot] !== undefined) slot = (slot + 1) & this.mask;
-      this.keys[slot] = k;
-      this.hashes[slot] = oldHashes[i]!;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.slots[slot] = e;
+      this.slotHashes[slot] = oldHashes[i]!;
     }
   }
 }
@@ -74,14 +72,13 @@ function sameBytes(s: string, src: Uint8Array, start: number): boolean {
   return true;
 }
 
+/** A flat one-byte string for `src[start..end)`. */
 function latin1(src: Uint8Array, start: number, end: number): string {
-  if (end - start <= 24) {
-    let s = '';
-    for (let i = start; i < end; i++) s += String.fromCharCode(src[i]!);
-    return s;
+  const n = end - start;
+  if (n <= 16) {
+    const codes = new Array<number>(n);
+    for (let i = 0; i < n; i++) codes[i] = src[start + i]!;
+    return String.fromCharCode.apply(null, codes);
   }
-  return Buffer.from(src.buffer, src.byteOffset + start, end - start).toString('latin1');
+  return Buffer.from(src.buffer, src.byteOffset + start, n).toString('latin1');
 }
-
-/** A table shared by all parses in this process (strings are immutable; sharing is safe). */
-export const sharedNames = new NameTable();

@@ -24,7 +24,7 @@ import {
 import type { ArgKind, ParamSchema, TagSchema } from './schema.js';
 import { LEGACY_CMP_SCHEMA, lookupTag } from './schema.js';
 import { decodeStringLiteral } from './string_literal.js';
-import { sharedNames } from './intern.js';
+import { NameTable } from './intern.js';
 
 export interface ParseError {
   /** Absolute byte offset in the file. */
@@ -87,6 +87,7 @@ interface BodyFrame {
   offset: number;
   /** The local whose instruction is being read (between `%x =` and its `)`). */
   pendingName: string;
+  pendingId: number;
   pendingOffset: number;
 }
 
@@ -136,12 +137,18 @@ class Parser {
   private pos = 0;
   /** Absolute offset of the current decl's `@`. */
   private declStart = 0;
+  /** Names seen in this parse, by id. */
+  private readonly names = new NameTable();
+  /** Id of the name `readName` read last. */
+  private nameId = 0;
   /**
-   * Locals defined so far, as name -> number of the decl that defined it: a name is a
-   * local of the current decl when its entry equals `declSerial` (no per-decl clearing).
+   * Name id -> serial of the decl where it was last defined as a local: a name is a local
+   * of the current decl when its entry equals `declSerial` (no per-decl clearing).
    */
-  private readonly localDecl = new Map<string, number>();
+  private localDecl = new Int32Array(1024);
   private declSerial = 0;
+  /** Name id -> schema of that tag (null: not a tag; undefined: not looked up yet). */
+  private readonly tagById: (TagSchema | null | undefined)[] = [];
   /** The frame stack of `parseInstruction`, reused. */
   private readonly stack: Frame[] = [];
   /** How many bodies enclose the current position (0: `%` refs are illegal). */
@@ -208,7 +215,31 @@ class Parser {
     while (pos < len && NAME_BYTE[src[pos]!] === 1) pos++;
     if (pos === start) this.failByte(pos);
     this.pos = pos;
-    return sharedNames.intern(src, start, pos);
+    const id = this.names.intern(src, start, pos);
+    this.nameId = id;
+    return this.names.names[id]!;
+  }
+
+  private isLocal(id: number): boolean {
+    return id < this.localDecl.length && this.localDecl[id] === this.declSerial;
+  }
+
+  private markLocal(id: number): void {
+    if (id >= this.localDecl.length) {
+      const grown = new Int32Array(Math.max(id + 1, this.localDecl.length * 2));
+      grown.set(this.localDecl);
+      this.localDecl = grown;
+    }
+    this.localDecl[id] = this.declSerial;
+  }
+
+  private schemaOf(tag: string, id: number): TagSchema | null {
+    let s = this.tagById[id];
+    if (s === undefined) {
+      s = lookupTag(tag) ?? (tag === 'cmp' ? LEGACY_CMP_SCHEMA : null);
+      this.tagById[id] = s;
+    }
+    return s;
   }
 
   // --- files and decls ------------------------------------------------------------
@@ -292,11 +323,8 @@ class Parser {
   private beginInst(): InstFrame {
     const tagStart = this.pos;
     const tag = this.readName();
-    let schema = lookupTag(tag);
-    if (schema === undefined) {
-      if (tag === 'cmp') schema = LEGACY_CMP_SCHEMA;
-      else this.fail(tagStart, `unknown instruction '${nameForDisplay(tag)}'`);
-    }
+    const schema = this.schemaOf(tag, this.nameId);
+    if (schema === null) this.fail(tagStart, `unknown instruction '${nameForDisplay(tag)}'`);
     const first = schema.positionals[0];
     if (first !== undefined && first.kind.kind === 'special') this.fail(tagStart, first.kind.message);
     this.skipSpace();
@@ -402,7 +430,7 @@ class Parser {
     const offset = this.pos - this.declStart;
     this.expectByte(CH_LBRACE, '{');
     this.bodyDepth++;
-    return { type: FrameType.Body, locals: [], offset, pendingName: '', pendingOffset: 0 };
+    return { type: FrameType.Body, locals: [], offset, pendingName: '', pendingId: 0, pendingOffset: 0 };
   }
 
   /** Read locals until `}`; returns a child frame for each local's instruction. */
@@ -420,6 +448,7 @@ class Parser {
       const localStart = this.pos;
       this.pos++;
       f.pendingName = this.readName();
+      f.pendingId = this.nameId;
       f.pendingOffset = localStart - this.declStart;
       this.skipSpace();
       this.expectByte(CH_EQ, '=');
@@ -435,10 +464,10 @@ class Parser {
   /** Record the completed local `f.pendingName` (visible from now on). */
   private defineLocal(f: BodyFrame, inst: Inst): void {
     const name = f.pendingName;
-    if (this.localDecl.get(name) === this.declSerial) {
+    if (this.isLocal(f.pendingId)) {
       this.fail(f.pendingOffset + this.declStart, `redefinition of identifier '${nameForDisplay(name)}'`);
     }
-    this.localDecl.set(name, this.declSerial);
+    this.markLocal(f.pendingId);
     f.locals.push({ name, offset: f.pendingOffset, inst });
   }
 
@@ -521,7 +550,7 @@ class Parser {
     this.pos++;
     const name = this.readName();
     if (c === CH_PERCENT) {
-      if (this.localDecl.get(name) !== this.declSerial) this.fail(at, `unrecognized identifier: %${nameForDisplay(name)}`);
+      if (!this.isLocal(this.nameId)) this.fail(at, `unrecognized identifier: %${nameForDisplay(name)}`);
       return { kind: 'ref', scope: 'local', name, offset: at - this.declStart };
     }
     return { kind: 'ref', scope: 'decl', name, offset: at - this.declStart };

@@ -98,7 +98,8 @@ export function splitDecls(source: Uint8Array): SplitResult {
     let depth = 1;
     closers[0] = 0x29;
     for (;;) {
-      while (pos < len && INNER_CLASS[src[pos]!] === 0) pos++;
+      // Past the end `src[pos]` is undefined, whose class is not 0: no bounds test per byte.
+      while (INNER_CLASS[src[pos]!] === 0) pos++;
       if (pos >= len) return suspect();
       const c = src[pos]!;
       const cls = INNER_CLASS[c];
@@ -129,8 +130,9 @@ export function splitDecls(source: Uint8Array): SplitResult {
         pos = nl < 0 ? len : nl + 1;
       }
     }
-    if (names.has(name)) return { spans, suspect: true };
+    const known = names.size;
     names.add(name);
+    if (names.size === known) return { spans, suspect: true };
     spans.push({ name, start, end: pos });
   }
   return { spans, suspect: false };

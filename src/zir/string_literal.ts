@@ -37,8 +37,9 @@ export function decodeStringLiteral(src: Uint8Array, start: number): DecodedStri
   for (; i < len; i++) {
     const c = src[i]!;
     if (c === CH_QUOTE) {
-      const bytes = new Uint8Array(i - start - 1);
-      bytes.set(src.subarray(start + 1, i));
+      const n = i - start - 1;
+      const bytes = new Uint8Array(n);
+      for (let k = 0; k < n; k++) bytes[k] = src[start + 1 + k]!;
       return { ok: true, bytes, end: i + 1 };
     }
     if (c === CH_BACKSLASH) break;
