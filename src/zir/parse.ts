@@ -141,6 +141,8 @@ class Parser {
   private readonly names = new NameTable();
   /** Id of the name `readName` read last. */
   private nameId = 0;
+  /** Id of the current decl's name. */
+  private declNameId = 0;
   /**
    * Name id -> serial of the decl where it was last defined as a local: a name is a local
    * of the current decl when its entry equals `declSerial` (no per-decl clearing).
@@ -246,16 +248,21 @@ class Parser {
 
   parseModule(): Module {
     const decls: Decl[] = [];
-    const names = new Set<string>();
+    /** Name id -> 1 when a decl of that name exists. */
+    let declared = new Uint8Array(1024);
     for (;;) {
       this.skipSpace();
       if (this.pos >= this.len) break;
       if (this.src[this.pos] !== CH_AT) this.failByte(this.pos);
       const decl = this.parseDecl();
-      if (names.has(decl.name)) {
-        this.fail(decl.start, `redefinition of identifier '${nameForDisplay(decl.name)}'`);
+      const id = this.declNameId;
+      if (id >= declared.length) {
+        const grown = new Uint8Array(Math.max(id + 1, declared.length * 2));
+        grown.set(declared);
+        declared = grown;
       }
-      names.add(decl.name);
+      if (declared[id] === 1) this.fail(decl.start, `redefinition of identifier '${nameForDisplay(decl.name)}'`);
+      declared[id] = 1;
       decls.push(decl);
     }
     return { decls };
@@ -278,6 +285,7 @@ class Parser {
     this.bodyDepth = 0;
     this.pos++;
     const name = this.readName();
+    this.declNameId = this.nameId;
     this.skipSpace();
     this.expectByte(CH_EQ, '=');
     this.skipSpace();
