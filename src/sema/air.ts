@@ -161,3 +161,77 @@ export interface DataAtom {
 export function symbolKey(t: SymbolTarget): string {
   return t.kind === 'decl' ? `d:${t.name}` : t.kind === 'extern' ? `e:${t.lib}:${t.name}` : `r:${t.name}`;
 }
+
+/** The values an instruction reads, in order (consts included; nested bodies and a `br`'s block are not values). */
+export function airOperands(inst: AirInst): AirRef[] {
+  switch (inst.op) {
+    case 'load':
+    case 'offsetptr':
+      return [inst.ptr];
+    case 'store':
+      return [inst.ptr, inst.value];
+    case 'add': case 'sub': case 'mul': case 'div': case 'rem':
+    case 'addwrap': case 'subwrap': case 'mulwrap':
+    case 'bitand': case 'bitor': case 'xor': case 'shl': case 'shr':
+    case 'booland': case 'boolor': case 'cmp':
+      return [inst.lhs, inst.rhs];
+    case 'bitnot': case 'boolnot': case 'intcast': case 'bitcast': case 'ptrtoint': case 'ret':
+      return [inst.operand];
+    case 'elemptr':
+      return [inst.ptr, inst.index];
+    case 'call':
+      return [inst.callee, ...inst.args];
+    case 'br':
+      return inst.operand === null ? [] : [inst.operand];
+    case 'condbr':
+      return [inst.cond];
+    case 'asm':
+      return inst.args;
+    case 'const': case 'arg': case 'alloc': case 'retvoid': case 'block': case 'loop': case 'unreachable': case 'breakpoint':
+      return [];
+  }
+}
+
+/** A copy of `inst` with every ref it holds (operands, nested bodies, a `br`'s block) passed through `f`. */
+export function mapAirRefs(inst: AirInst, f: (r: AirRef) => AirRef): AirInst {
+  switch (inst.op) {
+    case 'const': case 'arg': case 'alloc': case 'retvoid': case 'unreachable': case 'breakpoint':
+      return inst;
+    case 'load':
+    case 'offsetptr':
+      return { ...inst, ptr: f(inst.ptr) };
+    case 'store': {
+      const ptr = f(inst.ptr);
+      return { ...inst, ptr, value: f(inst.value) };
+    }
+    case 'add': case 'sub': case 'mul': case 'div': case 'rem':
+    case 'addwrap': case 'subwrap': case 'mulwrap':
+    case 'bitand': case 'bitor': case 'xor': case 'shl': case 'shr':
+    case 'booland': case 'boolor': case 'cmp': {
+      const lhs = f(inst.lhs);
+      return { ...inst, lhs, rhs: f(inst.rhs) } as AirInst;
+    }
+    case 'bitnot': case 'boolnot': case 'intcast': case 'bitcast': case 'ptrtoint': case 'ret':
+      return { ...inst, operand: f(inst.operand) } as AirInst;
+    case 'elemptr': {
+      const ptr = f(inst.ptr);
+      return { ...inst, ptr, index: f(inst.index) };
+    }
+    case 'call': {
+      const callee = f(inst.callee);
+      return { ...inst, callee, args: inst.args.map(f) };
+    }
+    case 'br':
+      return { ...inst, block: f(inst.block), operand: inst.operand === null ? null : f(inst.operand) };
+    case 'condbr': {
+      const cond = f(inst.cond);
+      const then = inst.then.map(f);
+      return { ...inst, cond, then, else: inst.else.map(f) };
+    }
+    case 'asm':
+      return { ...inst, args: inst.args.map(f) };
+    case 'block':
+    case 'loop':
+      return { ...inst, body: inst.body.map(f) };
+  }
+}

@@ -4,6 +4,7 @@
 //! only instructions reachable from the body, numbered in order of first use.
 
 import type { Decl } from '../zir/ast.js';
+import { mapAirRefs } from './air.js';
 import type { AirFunction, AirInst, AirRef } from './air.js';
 import type { DeclAnalysis, DeclResolver, FunctionAnalysis, SemaError, SemaOptions } from './api.js';
 import { analyzeBody, analyzeInst } from './dispatch.js';
@@ -81,7 +82,7 @@ export function compactAir(func: AirFunction): AirFunction {
       out[at] = { ...inst, body: inst.body.map(visit) };
       return at;
     }
-    const copy = remapOperands(inst, visit);
+    const copy = mapAirRefs(inst, visit);
     const at = out.length;
     out.push(copy);
     newIndex.set(ref, at);
@@ -89,71 +90,4 @@ export function compactAir(func: AirFunction): AirFunction {
   };
   const body = func.body.map(visit);
   return { name: func.name, type: func.type, insts: out, body };
-}
-
-function remapOperands(inst: AirInst, f: (r: AirRef) => AirRef): AirInst {
-  switch (inst.op) {
-    case 'const':
-    case 'arg':
-    case 'alloc':
-    case 'retvoid':
-    case 'unreachable':
-    case 'breakpoint':
-      return inst;
-    case 'load':
-      return { ...inst, ptr: f(inst.ptr) };
-    case 'store': {
-      const ptr = f(inst.ptr);
-      return { ...inst, ptr, value: f(inst.value) };
-    }
-    case 'add':
-    case 'sub':
-    case 'mul':
-    case 'div':
-    case 'rem':
-    case 'addwrap':
-    case 'subwrap':
-    case 'mulwrap':
-    case 'bitand':
-    case 'bitor':
-    case 'xor':
-    case 'shl':
-    case 'shr':
-    case 'booland':
-    case 'boolor':
-    case 'cmp': {
-      const lhs = f(inst.lhs);
-      return { ...inst, lhs, rhs: f(inst.rhs) } as AirInst;
-    }
-    case 'bitnot':
-    case 'boolnot':
-    case 'intcast':
-    case 'bitcast':
-    case 'ptrtoint':
-      return { ...inst, operand: f(inst.operand) } as AirInst;
-    case 'elemptr': {
-      const ptr = f(inst.ptr);
-      return { ...inst, ptr, index: f(inst.index) };
-    }
-    case 'offsetptr':
-      return { ...inst, ptr: f(inst.ptr) };
-    case 'call': {
-      const callee = f(inst.callee);
-      return { ...inst, callee, args: inst.args.map(f) };
-    }
-    case 'ret':
-      return { ...inst, operand: f(inst.operand) };
-    case 'br':
-      return { ...inst, block: f(inst.block), operand: inst.operand === null ? null : f(inst.operand) };
-    case 'condbr': {
-      const cond = f(inst.cond);
-      const then = inst.then.map(f);
-      return { ...inst, cond, then, else: inst.else.map(f) };
-    }
-    case 'asm':
-      return { ...inst, args: inst.args.map(f) };
-    case 'block':
-    case 'loop':
-      return { ...inst, body: inst.body.map(f) };
-  }
 }

@@ -12,6 +12,7 @@
 //! r9, then the stack; result in rax). Functions and externs are called through the
 //! offset table (`call [rip+x]`, `got_rel32`); runtime routines by `call rel32`.
 
+import { airOperands } from '../../sema/air.js';
 import type { AirFunction, AirInst, AirRef, RuntimeSymbol, SymbolTarget } from '../../sema/air.js';
 import { hasRuntimeBits, sizeOf, X86_64_TARGET, type Type } from '../../sema/types.js';
 import { encodeAsmInstruction, parseAsm, registersMentioned, type AsmInstruction } from './asm.js';
@@ -19,7 +20,7 @@ import { Assembler, invertCond, type Cond, type Label, type Mem } from './encode
 import { layoutFrame, type FrameLayout } from './frame.js';
 import { intInfo, minInt, normalize, normalizedImm, type IntInfo } from './integers.js';
 import type { X86Function } from './output.js';
-import { allocateRegisters, operandsOf, type Allocation } from './regalloc.js';
+import { allocateRegisters, type Allocation } from './regalloc.js';
 import {
   ARG_REGS, CALLEE_SAVED, CALLER_SAVED, parseRegName, R11, RAX, RBP, RCX, RDX, RSP,
   type OperandSize, type Reg,
@@ -61,7 +62,7 @@ class FunctionLowering {
     this.insts = func.insts;
     this.naked = func.type.cc === 'Naked';
     this.useCount = new Uint32Array(func.insts.length);
-    for (const inst of func.insts) for (const r of operandsOf(inst)) this.useCount[r]!++;
+    for (const inst of func.insts) for (const r of airOperands(inst)) this.useCount[r]!++;
   }
 
   run(): X86Function {

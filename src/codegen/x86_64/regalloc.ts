@@ -12,6 +12,7 @@
 //! scratch. An interval that spans a call may only use callee-saved registers; one that
 //! spans inline assembly avoids every register the assembly names or clobbers.
 
+import { airOperands } from '../../sema/air.js';
 import type { AirFunction, AirInst, AirRef } from '../../sema/air.js';
 import { hasRuntimeBits } from '../../sema/types.js';
 import { CALLEE_SAVED, R10, R8, R9, RDI, RSI, type Reg } from './registers.js';
@@ -33,36 +34,6 @@ const ALLOCATABLE_CALLER_SAVED: readonly Reg[] = [RSI, RDI, R8, R9, R10];
 /** Registers an instruction destroys beyond the scratch set, or null when it destroys none. */
 export type ClobberFn = (inst: AirInst) => readonly Reg[] | null;
 
-/** Every operand an instruction reads (not counting consts, which the caller filters). */
-export function operandsOf(inst: AirInst): AirRef[] {
-  switch (inst.op) {
-    case 'load':
-      return [inst.ptr];
-    case 'store':
-      return [inst.ptr, inst.value];
-    case 'add': case 'sub': case 'mul': case 'div': case 'rem':
-    case 'addwrap': case 'subwrap': case 'mulwrap':
-    case 'bitand': case 'bitor': case 'xor': case 'shl': case 'shr':
-    case 'booland': case 'boolor': case 'cmp':
-      return [inst.lhs, inst.rhs];
-    case 'bitnot': case 'boolnot': case 'intcast': case 'bitcast': case 'ptrtoint': case 'offsetptr':
-      return [inst.op === 'offsetptr' ? inst.ptr : inst.operand];
-    case 'elemptr':
-      return [inst.ptr, inst.index];
-    case 'call':
-      return [inst.callee, ...inst.args];
-    case 'ret':
-      return [inst.operand];
-    case 'br':
-      return inst.operand === null ? [] : [inst.operand];
-    case 'condbr':
-      return [inst.cond];
-    case 'asm':
-      return inst.args;
-    default:
-      return [];
-  }
-}
 
 interface Interval {
   value: AirRef;
@@ -92,7 +63,7 @@ export function computeIntervals(func: AirFunction, clobbers: ClobberFn): Interv
       const inst = func.insts[ref]!;
       const pos = next++;
       def[ref] = pos;
-      for (const operand of operandsOf(inst)) {
+      for (const operand of airOperands(inst)) {
         if (func.insts[operand]!.op !== 'const') uses.push({ value: operand, pos, loop });
       }
       const regs = clobbers(inst);
