@@ -6,7 +6,7 @@
 //! Flags: `--quick` (1k and 10k, fewer edits: a few minutes), `--sizes=1000,10000`,
 //! `--shapes=chain,loops`, `--targets=x86_64-linux`, `--edits=N`, `--const-edits=N`,
 //! `--no-c` (skip the C comparison), `--no-watch`, `--no-docs` (results JSON only), `--out=DIR`,
-//! `--all` (also the 100k `loops` program the default plan leaves out), `--c-max=N`.
+//! `--c-max=N` (largest program the C twin is built for; default 10k).
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -26,11 +26,6 @@ import { measureWatchLatency } from './watch_latency.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
-
-/** Why the default plan leaves out the 100k `loops` program (measured once by hand; see bench/analysis.md). */
-const LOOPS_100K_REASON =
-  'its source is 142 MB (1.4 KB per function); building it takes about a minute and 2.8 GB, and each of its edits about 2 s, ' +
-  'which alone would use a third of the 15-minute budget; run it with `--sizes=100000 --shapes=loops`';
 
 export interface BenchPlan {
   sizes: number[];
@@ -53,7 +48,7 @@ export interface BenchPlan {
   docs: boolean;
   watch: boolean;
   seed: number;
-  /** Shapes left out at the largest size, with the reason (printed in the report). */
+  /** Configurations left out, with the reason (printed in the report); none by default. */
   excluded: Array<{ shape: Shape; functions: number; reason: string }>;
 }
 
@@ -81,10 +76,7 @@ export function parsePlan(argv: readonly string[]): BenchPlan {
     docs: !has('no-docs'),
     watch: !has('no-watch'),
     seed: 1,
-    excluded:
-      flag('shapes') || has('all')
-        ? []
-        : [{ shape: 'loops', functions: 100_000, reason: LOOPS_100K_REASON }],
+    excluded: [],
   };
 }
 
@@ -141,6 +133,7 @@ async function measureFrontEnd(): Promise<FrontEndFigures> {
 /** The watcher's latency (src/bench/watch_latency.ts, the watch engineer's), 10k functions. */
 async function measureWatch(edits: number, workDir: string): Promise<WatchFigures> {
   try {
+    fs.mkdirSync(workDir, { recursive: true });
     const r = await measureWatchLatency({ functions: 10_000, edits: Math.max(30, edits), workDir });
     const { latencyMs, fromWriteStartMs, compileMs, ...rest } = r;
     return { figures: { ...rest, latencyMs, fromWriteStartMs, compileMs }, p50Ms: r.p50Ms, p95Ms: r.p95Ms };
