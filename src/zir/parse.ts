@@ -650,9 +650,9 @@ class Parser {
     for (let k = digitsStart; k < tokenEnd; k++) {
       const c = src[k]!;
       if (c === 0x5f) {
-        // `_` only between digits.
+        // `_` only between digits (or right after a 0x/0o/0b prefix, as Zig allows).
         plain = false;
-        if (k === digitsStart || k + 1 === tokenEnd) this.fail(k, 'invalid digit in integer literal');
+        if ((k === digitsStart && base === 10) || k + 1 === tokenEnd) this.fail(k, 'invalid digit in integer literal');
         if (src[k + 1] === 0x5f) this.fail(k + 1, 'invalid digit in integer literal');
         continue;
       }
