@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Decl } from '../zir/ast.js';
 import { nameForDisplay } from '../zir/ast.js';
-import { parseDeclAt, parseFile } from '../zir/parse.js';
+import { declParser, parseFile } from '../zir/parse.js';
 import { splitDecls } from '../zir/split.js';
 import type { DeclResolver, ResolvedDecl, SemaOptions } from '../sema/api.js';
 import type { FnType } from '../sema/types.js';
@@ -225,6 +225,7 @@ export class Compilation {
     const replacedSet = new Set(replaced);
     const seen = new Set<string>();
     let suspect = resplit.suspect;
+    const parseDecl = declParser(buf);
     const parsed: Array<{ name: string; start: number; end: number; ast: Decl | null; old: DeclState | undefined }> = [];
     for (const span of resplit.spans) {
       const old = this.decls.get(span.name);
@@ -238,7 +239,7 @@ export class Compilation {
         parsed.push({ ...span, ast: null, old });
         continue;
       }
-      const r = parseDeclAt(buf, span.start, span.end);
+      const r = parseDecl(span.start, span.end);
       stats.declsParsed++;
       if (!r.ok) {
         suspect = true;

@@ -52,14 +52,24 @@ export function parseFile(source: Uint8Array): ParseResult {
  * before `end`. Bytes at or after `end` are not read. Offsets in the error are absolute.
  */
 export function parseDeclAt(source: Uint8Array, start: number, end: number): DeclParseResult {
-  const bounded = end >= source.length ? source : source.subarray(0, Math.max(end, start));
-  const p = new Parser(bounded);
-  try {
-    return { ok: true, decl: p.parseSingleDecl(start) };
-  } catch (e) {
-    if (e instanceof ParseFailure) return { ok: false, error: { offset: e.offset, message: e.message } };
-    throw e;
-  }
+  return declParser(source)(start, end);
+}
+
+/**
+ * `parseDeclAt` for many decls of one source: the parser and its name tables are made
+ * once and reused, which is what a full build (every decl parsed on its own) needs.
+ */
+export function declParser(source: Uint8Array): (start: number, end: number) => DeclParseResult {
+  const p = new Parser(source);
+  return (start, end) => {
+    p.restrictTo(end >= source.length ? source : source.subarray(0, Math.max(end, start)));
+    try {
+      return { ok: true, decl: p.parseSingleDecl(start) };
+    } catch (e) {
+      if (e instanceof ParseFailure) return { ok: false, error: { offset: e.offset, message: e.message } };
+      throw e;
+    }
+  };
 }
 
 class ParseFailure {
@@ -132,9 +142,9 @@ function enumSet(members: readonly string[]): Set<string> {
 }
 
 class Parser {
-  private readonly src: Uint8Array;
-  private readonly buf: Buffer;
-  private readonly len: number;
+  private src: Uint8Array;
+  private buf: Buffer;
+  private len: number;
   private pos = 0;
   /** Absolute offset of the current decl's `@`. */
   private declStart = 0;
@@ -164,6 +174,13 @@ class Parser {
     this.src = source;
     this.buf = asBuffer(source);
     this.len = source.length;
+  }
+
+  /** Parse within `view` (a prefix of the source) from now on: nothing past its end is read. */
+  restrictTo(view: Uint8Array): void {
+    this.src = view;
+    this.buf = asBuffer(view);
+    this.len = view.length;
   }
 
   // --- errors ---------------------------------------------------------------------
