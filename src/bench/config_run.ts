@@ -6,18 +6,20 @@
 //! C twin of the program gets the same edit right after zirc's (zirc, C, zirc, C, ...):
 //! recompile the units the edit touched with `clang -O0 -c`, relink with each linker.
 
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Compilation } from '../compile/Compilation.js';
 import type { UpdateResult } from '../compile/Compilation.js';
 import type { TargetName } from '../compile/target.js';
 import { runOutput } from '../compile/run_output.js';
 import type { RunResult } from '../compile/run_output.js';
-import { CProject } from './c_project.js';
 import type { CArch } from './c_translate.js';
-import { UnsupportedForC } from './c_types.js';
-import type { CLinker, CToolchain } from './c_toolchain.js';
-import { compileUnits, detectToolchain, linkObjects, linkersFor, missingTools } from './c_toolchain.js';
+import type { CLinker } from './c_toolchain.js';
+import { detectToolchain, missingTools } from './c_toolchain.js';
+import type { CFullBuild, CReply, CRequest, CSample } from './c_worker.js';
 import type { BenchProgram, Shape } from './programs.js';
 import { editBody, editSharedConstant, generateBenchProgram, hasConstants, mostUsedConstant } from './programs.js';
 import type { CComparison, CEditSeries, ConfigResult, EditSeries } from './results.js';
@@ -52,12 +54,6 @@ interface ZircSample {
   flushMs: number;
 }
 
-interface CSample {
-  units: number;
-  compileMs: number;
-  linkMs: Record<string, number>;
-}
-
 /** The zirc side of the measurements: one long-running compilation of one program. */
 class ZircSession {
   private linker: TimedLinker | null = null;
@@ -89,57 +85,52 @@ class ZircSession {
   }
 }
 
-/** The C side: the twin project and its tools. */
-class CSession {
-  readonly project: CProject;
-  readonly linkers: CLinker[];
+/** The C side: a proxy of the C worker process (c_worker.ts), which owns the twin project. */
+class CTwin {
+  private readonly child: ChildProcess;
+  private pending: ((r: CReply) => void) | null = null;
+  full: CFullBuild | null = null;
 
-  constructor(
-    readonly tc: CToolchain,
-    readonly arch: CArch,
-    dir: string,
-    functionsPerUnit: number,
-  ) {
-    this.project = new CProject(dir, arch, true, functionsPerUnit);
-    this.linkers = linkersFor(tc, arch);
+  constructor() {
+    this.child = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'c_worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child.on('message', (r: CReply) => {
+      const p = this.pending;
+      this.pending = null;
+      p?.(r);
+    });
+    this.child.on('exit', () => {
+      const p = this.pending;
+      this.pending = null;
+      p?.({ ok: false, error: 'the C worker exited', unsupported: false });
+    });
   }
 
-  outputFor(linker: CLinker): string {
-    return path.join(this.project.dir, this.arch === 'x86_64' ? `prog.${linker}` : 'prog.wasm');
+  private request(req: CRequest): Promise<CReply> {
+    return new Promise((resolve) => {
+      this.pending = resolve;
+      this.child.send(req);
+    });
   }
 
-  private objects(): string[] {
-    return this.project.sources.map((s) => this.project.objectFor(s));
+  get linkers(): CLinker[] {
+    return this.full?.linkers ?? [];
   }
 
-  async fullBuild(source: Buffer): Promise<CComparison['fullBuild']> {
-    this.project.generate(source);
-    const jobs = (await import('node:os')).cpus().length;
-    const start = process.hrtime.bigint();
-    await compileUnits(this.tc, this.arch, this.project.sources, this.project.dir, jobs);
-    const compileMs = msSince(start);
-    const linkMs: Record<string, number> = {};
-    for (const l of this.linkers) {
-      const t = process.hrtime.bigint();
-      await linkObjects(this.tc, l, this.objects(), this.outputFor(l), this.project.dir);
-      linkMs[l] = msSince(t);
-    }
-    return { compileMs, linkMs, jobs };
+  async init(dir: string, arch: CArch, functionsPerUnit: number, sourcePath: string): Promise<CReply> {
+    const r = await this.request({ kind: 'init', dir, arch, functionsPerUnit, sourcePath });
+    if (r.ok && r.full) this.full = r.full;
+    return r;
   }
 
-  /** Applies the edit to the C files (not timed: the analogue of saving the file), then recompiles and relinks (timed). */
-  async edit(source: Buffer): Promise<CSample> {
-    const { dirty } = this.project.applyEdit(source);
-    const start = process.hrtime.bigint();
-    await compileUnits(this.tc, this.arch, dirty, this.project.dir);
-    const compileMs = msSince(start);
-    const linkMs: Record<string, number> = {};
-    for (const l of this.linkers) {
-      const t = process.hrtime.bigint();
-      await linkObjects(this.tc, l, this.objects(), this.outputFor(l), this.project.dir);
-      linkMs[l] = msSince(t);
-    }
-    return { units: dirty.length, compileMs, linkMs };
+  /** The edit now in `sourcePath`: recompile and relink. Throws when the worker failed. */
+  async edit(sourcePath: string): Promise<CSample> {
+    const r = await this.request({ kind: 'edit', sourcePath });
+    if (!r.ok) throw new Error(r.error);
+    return r.sample!;
+  }
+
+  async close(): Promise<void> {
+    if (this.child.exitCode === null && this.child.connected) await this.request({ kind: 'close' });
   }
 }
 
@@ -236,18 +227,19 @@ export async function runConfig(spec: ConfigSpec): Promise<ConfigResult> {
 
   // 2. The C twin's full build.
   const arch: CArch = spec.target === 'x86_64-linux' ? 'x86_64' : 'wasm32';
-  let c: CSession | null = null;
+  let c: CTwin | null = null;
   if (spec.compareC) {
-    const tc = detectToolchain();
-    const missing = missingTools(tc, arch);
+    const missing = missingTools(detectToolchain(), arch);
     if (missing) result.c = { skipped: missing };
     else {
-      c = new CSession(tc, arch, path.join(spec.workDir, 'c'), spec.functionsPerUnit);
-      try {
-        result.c = { units: 0, fullBuild: await c.fullBuild(fs.readFileSync(sourcePath)) };
-        result.c.units = c.project.unitCount;
-      } catch (e) {
-        result.c = e instanceof UnsupportedForC ? { skipped: `the program is outside the C translation: ${e.message}` } : { error: describeError(e) };
+      c = new CTwin();
+      const r = await c.init(path.join(spec.workDir, 'c'), arch, spec.functionsPerUnit, sourcePath);
+      if (r.ok && r.full) {
+        const { compileMs, linkMs, jobs, units } = r.full;
+        result.c = { units, fullBuild: { compileMs, linkMs, jobs } };
+      } else {
+        result.c = !r.ok && r.unsupported ? { skipped: `the program is outside the C translation: ${r.ok ? '' : r.error}` } : { error: r.ok ? 'no build' : r.error };
+        await c.close();
         c = null;
       }
     }
@@ -255,6 +247,7 @@ export async function runConfig(spec: ConfigSpec): Promise<ConfigResult> {
 
   const cFailed = (e: unknown): void => {
     result.c = { ...result.c, error: describeError(e) };
+    void c?.close();
     c = null;
   };
 
@@ -270,7 +263,7 @@ export async function runConfig(spec: ConfigSpec): Promise<ConfigResult> {
     if (i >= spec.warmupEdits) bodySamples.push(s);
     if (c) {
       try {
-        const cs = await c.edit(prog.source);
+        const cs = await c.edit(sourcePath);
         if (i >= spec.warmupEdits) cBody.push(cs);
       } catch (e) {
         cFailed(e);
@@ -289,19 +282,19 @@ export async function runConfig(spec: ConfigSpec): Promise<ConfigResult> {
     constSamples.push(zirc.edit(prog.source));
     if (c && i < spec.cConstEdits) {
       try {
-        cConst.push(await c.edit(prog.source));
+        cConst.push(await c.edit(sourcePath));
       } catch (e) {
         cFailed(e);
       }
     }
   }
   if (shared && constEdits > 0) result.constEdit = { ...seriesOf(constSamples), constantUsers: shared.users };
-  const cs = c as CSession | null;
+  const cs = c as CTwin | null;
   if (cs && result.c) {
     result.c.bodyEdit = cSeriesOf(cBody, cs.linkers);
     if (cConst.length > 0) result.c.constEdit = cSeriesOf(cConst, cs.linkers);
     // The C twin's final state must rebuild the last source too: apply any constant edits it skipped.
-    if (cConst.length < constEdits) await cs.edit(prog.source).catch(cFailed);
+    if (cConst.length < constEdits) await cs.edit(sourcePath).catch(cFailed);
   }
   zirc.comp.close();
 
@@ -322,13 +315,14 @@ export async function runConfig(spec: ConfigSpec): Promise<ConfigResult> {
       fresh.close();
       result.run.matchesFreshBuild = fr.ok ? sameRun(run, await runOutput(freshOut, spec.target, { timeoutMs: 60_000 })) : false;
     }
-    const cNow = c as CSession | null;
-    if (cNow && result.c) {
-      const cRun = await runOutput(cNow.outputFor(cNow.linkers[0]), spec.target, { timeoutMs: 60_000 });
+    const cNow = c as CTwin | null;
+    if (cNow?.full && result.c) {
+      const cRun = await runOutput(cNow.full.outputs[cNow.linkers[0]], spec.target, { timeoutMs: 60_000 });
       result.c.outputsAgree = sameRun(run, cRun);
     }
   } catch (e) {
     result.error = `running the output failed: ${describeError(e)}`;
   }
+  await (c as CTwin | null)?.close();
   return finish();
 }

@@ -6,7 +6,8 @@
 //! Flags: `--quick` (1k and 10k, fewer edits: a few minutes), `--sizes=1000,10000`,
 //! `--shapes=chain,loops`, `--targets=x86_64-linux`, `--edits=N`, `--const-edits=N`,
 //! `--no-c` (skip the C comparison), `--no-watch`, `--no-docs` (results JSON only), `--out=DIR`,
-//! `--c-max=N` (largest program the C twin is built for; default 10k).
+//! `--c-max=N` (largest program the C twin is built for; default 10k), `--report=FILE.json`
+//! (only re-render docs/performance.md from a results file).
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -163,7 +164,24 @@ function shortLine(c: ConfigResult): string {
   return parts.filter((p) => p !== '').join(' ');
 }
 
+/** Writes docs/performance.md from results (with bench/analysis.md under "Misses"). */
+function writeReport(results: BenchResults, command: string): string {
+  const analysisPath = path.join(REPO, 'bench', 'analysis.md');
+  const analysis = fs.existsSync(analysisPath) ? fs.readFileSync(analysisPath, 'utf8') : null;
+  const docPath = path.join(REPO, 'docs', 'performance.md');
+  fs.mkdirSync(path.dirname(docPath), { recursive: true });
+  fs.writeFileSync(docPath, renderReport(results, command, analysis));
+  return docPath;
+}
+
 async function main(): Promise<void> {
+  const reportOnly = process.argv.slice(2).find((a) => a.startsWith('--report='))?.slice('--report='.length);
+  if (reportOnly) {
+    // Re-render the page from a results file (after editing bench/analysis.md), measuring nothing.
+    const results = JSON.parse(fs.readFileSync(reportOnly, 'utf8')) as BenchResults;
+    log(`report: ${path.relative(process.cwd(), writeReport(results, results.command ?? 'npm run bench'))}`);
+    return;
+  }
   const plan = parsePlan(process.argv.slice(2));
   const started = Date.now();
   const workRoot = path.join(plan.outDir, 'work');
@@ -216,6 +234,7 @@ async function main(): Promise<void> {
   const wasm = describeCommands('wasm32');
   const results: BenchResults = {
     date,
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     commit: gitCommit(),
     machine,
     tools: tc.versions,
@@ -240,14 +259,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(jsonPath, `${JSON.stringify(results, null, 1)}\n`);
   log(`results: ${path.relative(process.cwd(), jsonPath)}`);
   for (const c of evaluateTargets(results)) log(`${c.verdict.padEnd(12)} ${c.figure}: ${c.measured} (target ${c.target})`);
-  if (plan.docs) {
-    const analysisPath = path.join(REPO, 'bench', 'analysis.md');
-    const analysis = fs.existsSync(analysisPath) ? fs.readFileSync(analysisPath, 'utf8') : null;
-    const docPath = path.join(REPO, 'docs', 'performance.md');
-    fs.mkdirSync(path.dirname(docPath), { recursive: true });
-    fs.writeFileSync(docPath, renderReport(results, `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, analysis));
-    log(`report: ${path.relative(process.cwd(), docPath)}`);
-  }
+  if (plan.docs) log(`report: ${path.relative(process.cwd(), writeReport(results, results.command ?? 'npm run bench'))}`);
   log(`done in ${((Date.now() - started) / 60_000).toFixed(1)} minutes`);
 }
 

@@ -98,6 +98,8 @@ export interface WatchFigures {
 
 export interface BenchResults {
   date: string;
+  /** How the run was started. */
+  command?: string;
   commit: string | null;
   machine: MachineInfo;
   tools: Record<string, string | null>;
