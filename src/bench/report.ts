@@ -126,8 +126,9 @@ export function renderReport(r: BenchResults, command: string, analysis: string 
   out.push('Commands:');
   out.push('');
   out.push('```');
-  out.push('npm run bench                 # everything (about 10–15 minutes here)');
-  out.push('node dist/bench/main.js --quick   # 1k and 10k only, fewer edits');
+  out.push(`npm run bench                      # everything (this run: ${ms(r.wallSeconds / 60, 1)} minutes)`);
+  out.push('node dist/bench/main.js --quick     # 1k and 10k only, 10 constant edits');
+  out.push('node dist/bench/main.js --sizes=10000 --shapes=chain --targets=x86_64-linux --no-c --no-watch');
   for (const [k, v] of Object.entries(r.commands)) {
     for (const line of Array.isArray(v) ? v : [v]) out.push(`${k}: ${line}`);
   }
