@@ -349,7 +349,6 @@ export class Compilation {
   }
 
   private analyzeUnit(u: Unit): void {
-    const before = this.successors(u);
     this.inProgress.add(u);
     this.analysisStack.push(u);
     this.analyzedDecls.add(u.decl);
@@ -384,7 +383,7 @@ export class Compilation {
     if (u.errors.length > 0) this.errorUnits.add(u);
     else this.errorUnits.delete(u);
     this.linkDirty.add(u);
-    this.reach.successorsChanged(u, before);
+    this.reach.successorsChanged(u);
   }
 
   private analyzeValue(u: Unit, resolver: DeclResolver): void {
