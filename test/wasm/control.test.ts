@@ -39,8 +39,8 @@ const sumFn = buildFn('sum', fnType([u32], u64, 'C'), (b) => {
   const n = b.arg(0);
   const i = b.alloc(u32);
   const acc = b.alloc(u64);
-  b.store(i, b.const(u32, 1));
-  b.store(acc, b.const(u64, 0));
+  b.store(i, b.int(u32, 1));
+  b.store(acc, b.int(u64, 0));
   b.block(VOID, (out) => {
     b.loop(() => {
       const iv = b.load(u32, i);
@@ -48,7 +48,7 @@ const sumFn = buildFn('sum', fnType([u32], u64, 'C'), (b) => {
         b.condbr(b.cmp('gt', iv, n), () => b.br(out, null), () => {
           const wide = b.emit({ op: 'intcast', type: u64, operand: iv, safe: true });
           b.store(acc, b.bin('add', u64, b.load(u64, acc), wide));
-          b.store(i, b.bin('add', u32, iv, b.const(u32, 1)));
+          b.store(i, b.bin('add', u32, iv, b.int(u32, 1)));
           b.br(next, null);
         });
       });
@@ -61,13 +61,13 @@ const sumFn = buildFn('sum', fnType([u32], u64, 'C'), (b) => {
 const countFn = buildFn('count', fnType([u32], u32, 'C'), (b) => {
   const n = b.arg(0);
   const i = b.alloc(u32);
-  b.store(i, b.const(u32, 0));
+  b.store(i, b.int(u32, 0));
   const out = b.block(VOID, (exit) => {
     b.loop(() => {
       b.block(VOID, (next) => {
         b.condbr(b.cmp('gte', b.load(u32, i), n), () => b.br(exit, null), () => b.br(next, null));
       });
-      b.store(i, b.bin('add', u32, b.load(u32, i), b.const(u32, 1)));
+      b.store(i, b.bin('add', u32, b.load(u32, i), b.int(u32, 1)));
     });
   });
   void out;
@@ -80,12 +80,12 @@ const deepFn = buildFn('deep', fnType([u32], u32, 'C'), (b) => {
   const outer = b.block(u32, (o) => {
     const mid = b.block(u32, (m) => {
       b.condbr(
-        b.cmp('eq', x, b.const(u32, 0)),
-        () => b.br(o, b.const(u32, 100)),
-        () => b.condbr(b.cmp('eq', x, b.const(u32, 1)), () => b.br(m, b.const(u32, 200)), () => b.br(o, b.const(u32, 300))),
+        b.cmp('eq', x, b.int(u32, 0)),
+        () => b.br(o, b.int(u32, 100)),
+        () => b.condbr(b.cmp('eq', x, b.int(u32, 1)), () => b.br(m, b.int(u32, 200)), () => b.br(o, b.int(u32, 300))),
       );
     });
-    b.br(o, b.bin('add', u32, mid, b.const(u32, 1)));
+    b.br(o, b.bin('add', u32, mid, b.int(u32, 1)));
   });
   b.ret(outer);
 });
@@ -93,12 +93,12 @@ const deepFn = buildFn('deep', fnType([u32], u32, 'C'), (b) => {
 const fibFn = buildFn('fib', fnType([u32], u32, 'C'), (b) => {
   const n = b.arg(0);
   b.condbr(
-    b.cmp('lt', n, b.const(u32, 2)),
+    b.cmp('lt', n, b.int(u32, 2)),
     () => b.ret(n),
     () => {
       const f = fnType([u32], u32, 'C');
-      const x = b.callSym(decl('fib'), f, [b.bin('sub', u32, n, b.const(u32, 1))]);
-      const y = b.callSym(decl('fib'), f, [b.bin('sub', u32, n, b.const(u32, 2))]);
+      const x = b.callSym(decl('fib'), f, [b.bin('sub', u32, n, b.int(u32, 1))]);
+      const y = b.callSym(decl('fib'), f, [b.bin('sub', u32, n, b.int(u32, 2))]);
       b.ret(b.bin('add', u32, x, y));
     },
   );
@@ -107,13 +107,13 @@ const fibFn = buildFn('fib', fnType([u32], u32, 'C'), (b) => {
 const parityTy = fnType([u32], BOOL, 'C');
 const evenFn = buildFn('is_even', parityTy, (b) => {
   const n = b.arg(0);
-  b.condbr(b.cmp('eq', n, b.const(u32, 0)), () => b.ret(b.const(BOOL, true)), () =>
-    b.ret(b.callSym(decl('is_odd'), parityTy, [b.bin('sub', u32, n, b.const(u32, 1))])));
+  b.condbr(b.cmp('eq', n, b.int(u32, 0)), () => b.ret(b.int(BOOL, true)), () =>
+    b.ret(b.callSym(decl('is_odd'), parityTy, [b.bin('sub', u32, n, b.int(u32, 1))])));
 });
 const oddFn = buildFn('is_odd', parityTy, (b) => {
   const n = b.arg(0);
-  b.condbr(b.cmp('eq', n, b.const(u32, 0)), () => b.ret(b.const(BOOL, false)), () =>
-    b.ret(b.callSym(decl('is_even'), parityTy, [b.bin('sub', u32, n, b.const(u32, 1))])));
+  b.condbr(b.cmp('eq', n, b.int(u32, 0)), () => b.ret(b.int(BOOL, false)), () =>
+    b.ret(b.callSym(decl('is_even'), parityTy, [b.bin('sub', u32, n, b.int(u32, 1))])));
 });
 
 describe('structured control flow', () => {
@@ -145,7 +145,7 @@ describe('structured control flow', () => {
       const and = b.emit({ op: 'intcast', type: u32, operand: b.wrap('booland', BOOL, a, c), safe: false });
       const or = b.emit({ op: 'intcast', type: u32, operand: b.wrap('boolor', BOOL, a, c), safe: false });
       const not = b.emit({ op: 'intcast', type: u32, operand: b.emit({ op: 'boolnot', type: BOOL, operand: a }), safe: false });
-      const r = b.wrap('bitor', u32, and, b.wrap('bitor', u32, b.bin('shl', u32, or, b.const(u32, 1)), b.bin('shl', u32, not, b.const(u32, 2))));
+      const r = b.wrap('bitor', u32, and, b.wrap('bitor', u32, b.bin('shl', u32, or, b.int(u32, 1)), b.bin('shl', u32, not, b.int(u32, 2))));
       b.ret(r);
     });
     const h = await link([f]);
@@ -167,7 +167,7 @@ describe('calls', () => {
 
   test('indirect calls through function values (table indices), from code and from data', async () => {
     const unary = fnType([u32], u32, 'C');
-    const double = buildFn('double', unary, (b) => b.ret(b.bin('mul', u32, b.arg(0), b.const(u32, 2))));
+    const double = buildFn('double', unary, (b) => b.ret(b.bin('mul', u32, b.arg(0), b.int(u32, 2))));
     const square = buildFn('square', unary, (b) => b.ret(b.bin('mul', u32, b.arg(0), b.arg(0))));
     const apply = buildFn('apply', fnType([unary, u32], u32, 'C'), (b) => b.ret(b.call(b.arg(0), unary, [b.arg(1)])));
     const table: DataAtom = {
@@ -180,7 +180,7 @@ describe('calls', () => {
       b.ret(b.call(b.load(unary, slot), unary, [b.arg(1)]));
     });
     const viaCode = buildFn('via_code', fnType([u32], u32, 'C'), (b) =>
-      b.ret(b.callSym(decl('apply'), fnType([unary, u32], u32, 'C'), [b.fn(decl('square'), unary), b.arg(0)])));
+      b.ret(b.callSym(decl('apply'), fnType([unary, u32], u32, 'C'), [b.addr(unary, decl('square')), b.arg(0)])));
     const h = await link([double, square, apply, viaData, viaCode], [table]);
     expect(h.call('via_data', 0, 21)).toBe(42);
     expect(h.call('via_data', 1, 12)).toBe(144);
@@ -192,8 +192,8 @@ describe('calls', () => {
   test('extern functions are imports (lib defaults to env) and zero-bit arguments are dropped', async () => {
     const hostTy = fnType([i32, VOID, i32], i32, 'C');
     const f = buildFn('use_host', fnType([i32], i32, 'C'), (b) => {
-      const none = b.constOf(VOID, { kind: 'none' });
-      b.ret(b.callSym({ kind: 'extern', name: 'host_sub', lib: 'env' }, hostTy, [b.arg(0), none, b.const(i32, 5)]));
+      const none = b.constant(VOID, { kind: 'none' });
+      b.ret(b.callSym({ kind: 'extern', name: 'host_sub', lib: 'env' }, hostTy, [b.arg(0), none, b.int(i32, 5)]));
     });
     const h = await link([f], [], { host_sub: (a: number, c: number) => a - c });
     expect(h.call('use_host', 3)).toBe(-2);
@@ -204,20 +204,20 @@ describe('stack frames and memory', () => {
   test('frames are freed on return (a leak would run the shadow stack out of memory)', async () => {
     const big = buildFn('big_frame', fnType([u32], u32, 'C'), (b) => {
       const slot = b.alloc(arrayOf(4096, u8));
-      const p = b.emit({ op: 'elemptr', type: ptrTo(u8), ptr: slot, index: b.const(usize, 4095), elemSize: 1 });
-      b.store(p, b.const(u8, 7));
+      const p = b.emit({ op: 'elemptr', type: ptrTo(u8), ptr: slot, index: b.int(usize, 4095), elemSize: 1 });
+      b.store(p, b.int(u8, 7));
       b.ret(b.bin('add', u32, b.arg(0), b.emit({ op: 'intcast', type: u32, operand: b.load(u8, p), safe: true })));
     });
     const loop = buildFn('many_calls', fnType([u32], u32, 'C'), (b) => {
       const i = b.alloc(u32);
       const acc = b.alloc(u32);
-      b.store(i, b.const(u32, 0));
-      b.store(acc, b.const(u32, 0));
+      b.store(i, b.int(u32, 0));
+      b.store(acc, b.int(u32, 0));
       b.block(VOID, (exit) => {
         b.loop(() => {
           b.block(VOID, (next) => b.condbr(b.cmp('gte', b.load(u32, i), b.arg(0)), () => b.br(exit, null), () => b.br(next, null)));
           b.store(acc, b.callSym(decl('big_frame'), fnType([u32], u32, 'C'), [b.load(u32, acc)]));
-          b.store(i, b.bin('add', u32, b.load(u32, i), b.const(u32, 1)));
+          b.store(i, b.bin('add', u32, b.load(u32, i), b.int(u32, 1)));
         });
       });
       b.ret(b.load(u32, acc));
@@ -233,9 +233,9 @@ describe('stack frames and memory', () => {
       const pa = b.emit({ op: 'ptrtoint', type: usize, operand: a });
       const pc = b.emit({ op: 'ptrtoint', type: usize, operand: c });
       // (pa % 16) | (pc % 8) << 8 | (pc - pa) << 16
-      const r = b.wrap('bitor', u32, b.bin('rem', u32, pa, b.const(u32, 16)),
-        b.wrap('bitor', u32, b.bin('shl', u32, b.bin('rem', u32, pc, b.const(u32, 8)), b.const(u32, 8)),
-          b.bin('shl', u32, b.bin('sub', u32, pc, pa), b.const(u32, 16))));
+      const r = b.wrap('bitor', u32, b.bin('rem', u32, pa, b.int(u32, 16)),
+        b.wrap('bitor', u32, b.bin('shl', u32, b.bin('rem', u32, pc, b.int(u32, 8)), b.int(u32, 8)),
+          b.bin('shl', u32, b.bin('sub', u32, pc, pa), b.int(u32, 16))));
       b.ret(r);
     });
     const h = await link([f]);
@@ -250,8 +250,8 @@ describe('stack frames and memory', () => {
       const lenPtr = b.emit({ op: 'offsetptr', type: ptrTo(u32), ptr: s, offset: 4 });
       const ptr = b.load(ptrTo(u32, 'many'), b.emit({ op: 'bitcast', type: ptrTo(ptrTo(u32, 'many')), operand: s }));
       const len = b.load(u32, lenPtr);
-      const at = (k: number) => b.load(u32, b.emit({ op: 'elemptr', type: ptrTo(u32), ptr, index: b.const(usize, k), elemSize: 4 }));
-      b.ret(b.bin('add', u32, b.bin('mul', u32, len, b.const(u32, 1000)), b.bin('add', u32, at(0), b.bin('add', u32, at(1), at(2)))));
+      const at = (k: number) => b.load(u32, b.emit({ op: 'elemptr', type: ptrTo(u32), ptr, index: b.int(usize, k), elemSize: 4 }));
+      b.ret(b.bin('add', u32, b.bin('mul', u32, len, b.int(u32, 1000)), b.bin('add', u32, at(0), b.bin('add', u32, at(1), at(2)))));
     });
     const g = buildFn('slice_ptr_matches', fnType([], BOOL, 'C'), (b) => {
       const s = b.addr(ptrTo(usize), decl('slice'));
@@ -268,7 +268,7 @@ describe('stack frames and memory', () => {
     const counter: DataAtom = { name: 'counter', bytes: new Uint8Array(8), align: 8, section: 'bss', relocs: [] };
     const f = buildFn('bump', fnType([], u64, 'C'), (b) => {
       const p = b.addr(ptrTo(u64), decl('counter'));
-      b.store(p, b.bin('add', u64, b.load(u64, p), b.const(u64, 5)));
+      b.store(p, b.bin('add', u64, b.load(u64, p), b.int(u64, 5)));
       b.ret(b.load(u64, p));
     });
     const h = await link([f], [counter]);
@@ -322,17 +322,17 @@ describe('reinterpretation, comparisons of non-integers, constants', () => {
   test('pointers and bools compare; undef constants materialize', async () => {
     const ptrs = buildFn('ptr_order', fnType([], u32, 'C'), (b) => {
       const a = b.alloc(arrayOf(4, u32));
-      const p0 = b.emit({ op: 'elemptr', type: ptrTo(u32), ptr: a, index: b.const(usize, 0), elemSize: 4 });
-      const p2 = b.emit({ op: 'elemptr', type: ptrTo(u32), ptr: a, index: b.const(usize, 2), elemSize: 4 });
+      const p0 = b.emit({ op: 'elemptr', type: ptrTo(u32), ptr: a, index: b.int(usize, 0), elemSize: 4 });
+      const p2 = b.emit({ op: 'elemptr', type: ptrTo(u32), ptr: a, index: b.int(usize, 2), elemSize: 4 });
       const lt = b.emit({ op: 'intcast', type: u32, operand: b.cmp('lt', p0, p2), safe: false });
       const eq = b.emit({ op: 'intcast', type: u32, operand: b.cmp('eq', p0, p0), safe: false });
-      const neq = b.emit({ op: 'intcast', type: u32, operand: b.cmp('neq', b.cmp('eq', p0, p2), b.const(BOOL, false)), safe: false });
-      b.ret(b.wrap('bitor', u32, lt, b.wrap('bitor', u32, b.bin('shl', u32, eq, b.const(u32, 1)), b.bin('shl', u32, neq, b.const(u32, 2)))));
+      const neq = b.emit({ op: 'intcast', type: u32, operand: b.cmp('neq', b.cmp('eq', p0, p2), b.int(BOOL, false)), safe: false });
+      b.ret(b.wrap('bitor', u32, lt, b.wrap('bitor', u32, b.bin('shl', u32, eq, b.int(u32, 1)), b.bin('shl', u32, neq, b.int(u32, 2)))));
     });
     const undef = buildFn('undef_store', fnType([], u32, 'C'), (b) => {
       const slot = b.alloc(u32);
-      b.store(slot, b.constOf(u32, { kind: 'undef' }));
-      b.store(slot, b.const(u32, 9));
+      b.store(slot, b.constant(u32, { kind: 'undef' }));
+      b.store(slot, b.int(u32, 9));
       b.ret(b.load(u32, slot));
     });
     const h = await link([ptrs, undef]);

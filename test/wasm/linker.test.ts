@@ -10,7 +10,7 @@ import type { AirFunction, DataAtom, SymbolTarget } from '../../src/sema/air.js'
 import { OutputWriteError, type ExportEntry } from '../../src/link/Linker.js';
 import { LinkError, WasmLinker } from '../../src/link/wasm/WasmLinker.js';
 import {
-  buildFn, emitWrite, FD_WRITE_TY, fdWrite, fnType, NORETURN, PROC_EXIT_TY, procExit, stringAtom, u32, u8, usize, VOID,
+  buildFn, FD_WRITE_TY, fdWrite, fnType, NORETURN, PROC_EXIT_TY, procExit, stringAtom, u32, u8, usize, VOID,
 } from './air_builder.js';
 import { expectValidModule, instantiate, wasmToWat } from './wasm_check.js';
 
@@ -20,16 +20,16 @@ const decl = (name: string): SymbolTarget => ({ kind: 'decl', name });
 
 const entry = (name = 'entry') =>
   buildFn(name, fnType([], NORETURN, 'C'), (b) => {
-    emitWrite(b, 1, b.addr(usize, decl('msg')), b.const(usize, 3));
-    b.callSym(procExit, PROC_EXIT_TY, [b.const(u32, 0)]);
+    b.write(1, b.addr(usize, decl('msg')), b.int(usize, 3));
+    b.callSym(procExit, PROC_EXIT_TY, [b.int(u32, 0)]);
   });
 const incFn = (safe: boolean) =>
-  buildFn('inc', fnType([u8], u8), (b) => b.ret(safe ? b.bin('add', u8, b.arg(0), b.const(u8, 1)) : b.wrap('addwrap', u8, b.arg(0), b.const(u8, 1))));
+  buildFn('inc', fnType([u8], u8), (b) => b.ret(safe ? b.bin('add', u8, b.arg(0), b.int(u8, 1)) : b.wrap('addwrap', u8, b.arg(0), b.int(u8, 1))));
 /** `name(x) = x + k`, calling `callee` first when given. */
 const leaf = (name: string, k: number, callee?: string) =>
   buildFn(name, fnType([u32], u32), (b) => {
     const x = callee ? b.callSym(decl(callee), fnType([u32], u32), [b.arg(0)]) : b.arg(0);
-    b.ret(b.bin('add', u32, x, b.const(u32, k)));
+    b.ret(b.bin('add', u32, x, b.int(u32, k)));
   });
 
 function fresh(funcs: Iterable<AirFunction>, data: Iterable<DataAtom>, exports: ExportEntry[]): Uint8Array {
@@ -52,8 +52,8 @@ describe('module structure', () => {
       // fd_write as a function value: stored, loaded back and called indirectly.
       const slot = b.alloc(FD_WRITE_TY);
       b.store(slot, b.addr(FD_WRITE_TY, fdWrite));
-      b.call(b.load(FD_WRITE_TY, slot), FD_WRITE_TY, [b.const(u32, 1), b.const(usize, 0), b.const(usize, 0), b.const(usize, 0)]);
-      b.callSym(decl('inc'), fnType([u8], u8), [b.const(u8, 1)]);
+      b.call(b.load(FD_WRITE_TY, slot), FD_WRITE_TY, [b.int(u32, 1), b.int(usize, 0), b.int(usize, 0), b.int(usize, 0)]);
+      b.callSym(decl('inc'), fnType([u8], u8), [b.int(u8, 1)]);
       b.retvoid();
     });
     l.updateFunc(user);
@@ -85,7 +85,7 @@ describe('module structure', () => {
   test('runtime panic routines and their imports are linked exactly while referenced', () => {
     const l = WasmLinker.open(path.join(tmp, 'b.wasm'));
     const start = buildFn('entry', fnType([], VOID, 'C'), (b) => {
-      b.callSym(decl('inc'), fnType([u8], u8), [b.const(u8, 1)]);
+      b.callSym(decl('inc'), fnType([u8], u8), [b.int(u8, 1)]);
       b.retvoid();
     });
     l.updateFunc(start);
@@ -109,7 +109,7 @@ describe('module structure', () => {
     const b2 = fnType([u32, u32], u32, 'C');
     const host = { kind: 'extern', name: 'host', lib: 'env' } as const;
     const f = buildFn('f', fnType([], u32, 'C'), (b) =>
-      b.ret(b.bin('add', u32, b.callSym(host, a, [b.const(u32, 1)]), b.callSym(host, b2, [b.const(u32, 1), b.const(u32, 2)]), false)));
+      b.ret(b.bin('add', u32, b.callSym(host, a, [b.int(u32, 1)]), b.callSym(host, b2, [b.int(u32, 1), b.int(u32, 2)]), false)));
     const bytes = fresh([f], [], [{ symbolName: 'f', declName: 'f' }]);
     expectValidModule(bytes);
     expect(WebAssembly.Module.imports(new WebAssembly.Module(bytes))).toHaveLength(2);
@@ -167,7 +167,7 @@ describe('incremental updates', () => {
             const f = buildFn(e.name, fnType([u32], u32), (b) => {
               const x = e.callee ? b.callSym(decl(e.callee), fnType([u32], u32), [b.arg(0)]) : b.arg(0);
               const p = b.emit({ op: 'ptrtoint', type: usize, operand: b.addr(usize, decl('s1')) });
-              b.ret(b.bin('add', u32, b.bin('add', u32, x, p, e.safe), b.const(u32, e.k), e.safe));
+              b.ret(b.bin('add', u32, b.bin('add', u32, x, p, e.safe), b.int(u32, e.k), e.safe));
             });
             data.delete(e.name);
             funcs.set(e.name, f);

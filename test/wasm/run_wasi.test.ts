@@ -9,7 +9,7 @@ import type { AirFunction, DataAtom } from '../../src/sema/air.js';
 import { WasmLinker } from '../../src/link/wasm/WasmLinker.js';
 import { runWasi } from './run_wasm.js';
 import {
-  arrayOf, buildFn, emitWrite, fnType, NORETURN, PROC_EXIT_TY, procExit, ptrTo, stringAtom, u32, u8, usize, VOID, WASI,
+  arrayOf, buildFn, fnType, NORETURN, PROC_EXIT_TY, procExit, ptrTo, stringAtom, u32, u8, usize, VOID, WASI,
 } from './air_builder.js';
 import { expectValidModule } from './wasm_check.js';
 
@@ -33,9 +33,9 @@ const msg = (name: string) => ({ kind: 'decl' as const, name });
 describe('runWasi', () => {
   test('captures stdout and takes the exit status from proc_exit', async () => {
     const entry = buildFn('entry', fnType([], NORETURN, 'C'), (b) => {
-      emitWrite(b, 1, b.addr(usize, msg('hello')), b.const(usize, 6));
-      emitWrite(b, 2, b.addr(usize, msg('oops')), b.const(usize, 5));
-      b.callSym(procExit, PROC_EXIT_TY, [b.const(u32, 7)]);
+      b.write(1, b.addr(usize, msg('hello')), b.int(usize, 6));
+      b.write(2, b.addr(usize, msg('oops')), b.int(usize, 5));
+      b.callSym(procExit, PROC_EXIT_TY, [b.int(u32, 7)]);
     });
     const r = await runWasi(build([entry], [stringAtom('hello', 'hello\n'), stringAtom('oops', 'oops\n')]));
     expect(r).toMatchObject({ stdout: 'hello\n', stderr: 'oops\n', exitCode: 7, timedOut: false });
@@ -43,7 +43,7 @@ describe('runWasi', () => {
 
   test('returning from a void _start exits with 0', async () => {
     const entry = buildFn('entry', fnType([], VOID, 'C'), (b) => {
-      emitWrite(b, 1, b.addr(usize, msg('s')), b.const(usize, 3));
+      b.write(1, b.addr(usize, msg('s')), b.int(usize, 3));
       b.retvoid();
     });
     const r = await runWasi(build([entry], [stringAtom('s', 'ok\n')]));
@@ -51,15 +51,15 @@ describe('runWasi', () => {
   });
 
   test.each([
-    ['integer overflow', (b: Parameters<Parameters<typeof buildFn>[2]>[0]) => b.bin('add', u8, b.call(b.fn(msg('id'), fnType([u8], u8)), fnType([u8], u8), [b.const(u8, 255)]), b.const(u8, 1))],
-    ['division by zero', (b: Parameters<Parameters<typeof buildFn>[2]>[0]) => b.bin('div', u32, b.const(u32, 1), b.call(b.fn(msg('id32'), fnType([u32], u32)), fnType([u32], u32), [b.const(u32, 0)]))],
-    ['shift amount is too large', (b: Parameters<Parameters<typeof buildFn>[2]>[0]) => b.bin('shl', u32, b.const(u32, 1), b.call(b.fn(msg('id32'), fnType([u32], u32)), fnType([u32], u32), [b.const(u32, 32)]))],
-    ['integer cast truncated bits', (b: Parameters<Parameters<typeof buildFn>[2]>[0]) => b.emit({ op: 'intcast', type: u8, operand: b.call(b.fn(msg('id32'), fnType([u32], u32)), fnType([u32], u32), [b.const(u32, 256)]), safe: true })],
+    ['integer overflow', (b: Parameters<Parameters<typeof buildFn>[2]>[0]) => b.bin('add', u8, b.call(b.addr(fnType([u8], u8), msg('id')), fnType([u8], u8), [b.int(u8, 255)]), b.int(u8, 1))],
+    ['division by zero', (b: Parameters<Parameters<typeof buildFn>[2]>[0]) => b.bin('div', u32, b.int(u32, 1), b.call(b.addr(fnType([u32], u32), msg('id32')), fnType([u32], u32), [b.int(u32, 0)]))],
+    ['shift amount is too large', (b: Parameters<Parameters<typeof buildFn>[2]>[0]) => b.bin('shl', u32, b.int(u32, 1), b.call(b.addr(fnType([u32], u32), msg('id32')), fnType([u32], u32), [b.int(u32, 32)]))],
+    ['integer cast truncated bits', (b: Parameters<Parameters<typeof buildFn>[2]>[0]) => b.emit({ op: 'intcast', type: u8, operand: b.call(b.addr(fnType([u32], u32), msg('id32')), fnType([u32], u32), [b.int(u32, 256)]), safe: true })],
   ])('a failed safety check prints "panic: %s" to stderr and exits 134', async (reason, fail) => {
     const id = buildFn('id', fnType([u8], u8), (b) => b.ret(b.arg(0)));
     const id32 = buildFn('id32', fnType([u32], u32), (b) => b.ret(b.arg(0)));
     const entry = buildFn('entry', fnType([], VOID, 'C'), (b) => {
-      emitWrite(b, 1, b.addr(usize, msg('before')), b.const(usize, 7));
+      b.write(1, b.addr(usize, msg('before')), b.int(usize, 7));
       fail(b);
       b.retvoid();
     });
@@ -85,10 +85,10 @@ describe('runWasi', () => {
       const iov = b.alloc(arrayOf(2, usize));
       const nread = b.alloc(usize);
       const bufAddr = b.emit({ op: 'ptrtoint', type: usize, operand: buf });
-      b.store(b.emit({ op: 'elemptr', type: ptrTo(usize), ptr: iov, index: b.const(usize, 0), elemSize: 4 }), bufAddr);
-      b.store(b.emit({ op: 'elemptr', type: ptrTo(usize), ptr: iov, index: b.const(usize, 1), elemSize: 4 }), b.const(usize, 64));
-      b.callSym(fdRead, fdReadTy, [b.const(u32, 0), b.emit({ op: 'ptrtoint', type: usize, operand: iov }), b.const(usize, 1), b.emit({ op: 'ptrtoint', type: usize, operand: nread })]);
-      emitWrite(b, 1, bufAddr, b.load(usize, nread));
+      b.store(b.emit({ op: 'elemptr', type: ptrTo(usize), ptr: iov, index: b.int(usize, 0), elemSize: 4 }), bufAddr);
+      b.store(b.emit({ op: 'elemptr', type: ptrTo(usize), ptr: iov, index: b.int(usize, 1), elemSize: 4 }), b.int(usize, 64));
+      b.callSym(fdRead, fdReadTy, [b.int(u32, 0), b.emit({ op: 'ptrtoint', type: usize, operand: iov }), b.int(usize, 1), b.emit({ op: 'ptrtoint', type: usize, operand: nread })]);
+      b.write(1, bufAddr, b.load(usize, nread));
       b.retvoid();
     });
     const r = await runWasi(build([entry]), { stdin: 'echo me' });
