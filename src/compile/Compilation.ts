@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { Decl } from '../zir/ast.js';
 import { nameForDisplay } from '../zir/ast.js';
 import { declParser, parseFile } from '../zir/parse.js';
+import type { DeclParseResult } from '../zir/parse.js';
 import { splitDecls } from '../zir/split.js';
 import type { DeclResolver, ResolvedDecl, SemaOptions } from '../sema/api.js';
 import type { FnType } from '../sema/types.js';
@@ -24,6 +25,7 @@ import { errorAt, errorWithoutPosition } from './errors.js';
 import { changedRange } from './source_diff.js';
 import { SourceReader } from './source_reader.js';
 import { resplitChanged } from './resplit.js';
+import type { Resplit } from './resplit.js';
 import type { TargetName } from './target.js';
 import { targetInfo } from './target.js';
 import type { DeclState, Unit } from './units.js';
@@ -90,6 +92,8 @@ export class Compilation {
   private readonly analysisStack: Unit[] = [];
   private analyzedDecls = new Set<DeclState>();
   private analyzeQueue: Unit[] = [];
+  /** Decls whose tree is held until the end of the current update. */
+  private astsHeld: DeclState[] = [];
 
   private constructor(opts: CompilationOptions) {
     this.opts = { ...opts, displayPath: opts.displayPath ?? opts.sourcePath };
@@ -121,6 +125,7 @@ export class Compilation {
     };
     const total = startTimer();
     const finish = (errors: CompileError[]): UpdateResult => {
+      this.releaseAsts();
       stats.timings.totalMs = elapsed(total);
       return { ok: errors.length === 0, errors, stats };
     };
@@ -159,11 +164,11 @@ export class Compilation {
     const decls = this.order
       .filter((d) => this.reach.has(d.value))
       .map((d) => ({
-        decl: d.ast,
+        decl: this.astOf(d),
         value: d.value,
         body: this.reach.has(d.body) ? d.body : null,
       }));
-    return emitZir(
+    const text = emitZir(
       decls.map((d) => ({
         decl: d.decl,
         analysis: {
@@ -176,6 +181,8 @@ export class Compilation {
       })),
       this.semaOptions,
     );
+    this.releaseAsts();
+    return text;
   }
 
   close(): void {
@@ -217,39 +224,22 @@ export class Compilation {
       stats.timings.splitMs = elapsed(splitTimer);
       return null;
     }
-    const resplit = resplitChanged(this.order, buf, range, splitDecls);
+    let resplit = resplitChanged(this.order, buf, range, splitDecls);
     stats.timings.splitMs = elapsed(splitTimer);
 
     const parseTimer = startTimer();
-    const replaced = this.order.slice(resplit.first, resplit.first + resplit.oldCount);
-    const replacedSet = new Set(replaced);
-    const seen = new Set<string>();
-    let suspect = resplit.suspect;
-    const parseDecl = declParser(buf);
-    const parsed: Array<{ name: string; start: number; end: number; ast: Decl | null; old: DeclState | undefined }> = [];
-    for (const span of resplit.spans) {
-      const old = this.decls.get(span.name);
-      if (seen.has(span.name) || (old && !replacedSet.has(old))) {
-        suspect = true; // a duplicate name: the full parse reports the redefinition
-        break;
+    let plan = resplit.suspect ? null : this.planDecls(buf, resplit, declParser(buf), stats);
+    if (!plan) {
+      // Something looked wrong: the whole file's parse has the authority.
+      const full = parseFile(buf);
+      if (!full.ok) {
+        stats.timings.parseMs = elapsed(parseTimer);
+        return errorAt(this.opts.displayPath, buf, full.error.offset, full.error.message);
       }
-      seen.add(span.name);
-      const unchanged = old && sameText(this.source, old.start, old.end, buf, span.start, span.end);
-      if (unchanged) {
-        parsed.push({ ...span, ast: null, old });
-        continue;
-      }
-      const r = parseDecl(span.start, span.end);
-      stats.declsParsed++;
-      if (!r.ok) {
-        suspect = true;
-        break;
-      }
-      parsed.push({ ...span, ast: r.decl, old });
-    }
-    if (suspect) {
-      stats.timings.parseMs = elapsed(parseTimer);
-      return this.fullParseError(buf);
+      // The splitter was more cautious than the parser: take every decl from the full parse.
+      const byStart = new Map(full.module.decls.map((d) => [d.start, d]));
+      resplit = { first: 0, oldCount: this.order.length, spans: full.module.decls, delta: 0, suspect: false };
+      plan = this.planDecls(buf, resplit, (start) => ({ ok: true, decl: byStart.get(start)! }), stats)!;
     }
 
     // Commit: the new text is good. Decls after the slice only moved.
@@ -257,23 +247,22 @@ export class Compilation {
       this.order[i].start += resplit.delta;
       this.order[i].end += resplit.delta;
     }
+    const kept = new Set<DeclState>();
     const middle: DeclState[] = [];
-    for (const p of parsed) {
-      if (p.old && p.ast === null) {
+    for (const p of plan) {
+      if (p.old) {
         p.old.start = p.start;
         p.old.end = p.end;
+        if (p.ast) this.replaceAst(p.old, p.ast);
+        kept.add(p.old);
         middle.push(p.old);
-      } else if (p.old && p.ast) {
-        p.old.start = p.start;
-        p.old.end = p.end;
-        this.replaceAst(p.old, p.ast);
-        middle.push(p.old);
-      } else if (p.ast) {
-        middle.push(this.addDecl(p.name, p.start, p.end, p.ast));
+      } else {
+        middle.push(this.addDecl(p.name, p.start, p.end, p.ast!));
       }
     }
-    for (const old of replaced) {
-      if (!seen.has(old.name)) {
+    for (let i = resplit.first; i < resplit.first + resplit.oldCount; i++) {
+      const old = this.order[i];
+      if (!kept.has(old)) {
         this.removeDecl(old);
         stats.declsDeleted++;
       }
@@ -284,25 +273,70 @@ export class Compilation {
     return null;
   }
 
-  private fullParseError(buf: Buffer): CompileError {
-    const r = parseFile(buf);
-    if (!r.ok) return errorAt(this.opts.displayPath, buf, r.error.offset, r.error.message);
-    // The splitter was more cautious than the parser: nothing is wrong after all. Start over from a clean table.
-    return errorAt(this.opts.displayPath, buf, 0, 'internal error: decl splitter and parser disagree');
+  /**
+   * What the new spans mean for the decl table: for each, the old decl of that name (if
+   * any) and its new tree (null when its text did not change). Null when a span does not
+   * parse or a name repeats: the caller asks the whole file's parse.
+   */
+  private planDecls(
+    buf: Buffer,
+    resplit: Resplit,
+    parseDecl: (start: number, end: number) => DeclParseResult,
+    stats: UpdateStats,
+  ): Array<{ name: string; start: number; end: number; ast: Decl | null; old: DeclState | undefined }> | null {
+    const replaced = new Set(this.order.slice(resplit.first, resplit.first + resplit.oldCount));
+    const seen = new Set<string>();
+    const plan: Array<{ name: string; start: number; end: number; ast: Decl | null; old: DeclState | undefined }> = [];
+    for (const span of resplit.spans) {
+      const old = this.decls.get(span.name);
+      if (seen.has(span.name) || (old && !replaced.has(old))) return null; // a redefinition
+      seen.add(span.name);
+      if (old && sameText(this.source, old.start, old.end, buf, span.start, span.end)) {
+        plan.push({ name: span.name, start: span.start, end: span.end, ast: null, old });
+        continue;
+      }
+      const r = parseDecl(span.start, span.end);
+      stats.declsParsed++;
+      if (!r.ok) return null;
+      plan.push({ name: span.name, start: span.start, end: span.end, ast: r.decl, old });
+    }
+    return plan;
+  }
+
+  /** The decl's tree: kept while an update uses it, parsed again from the source when needed later. */
+  private astOf(d: DeclState): Decl {
+    if (d.ast) return d.ast;
+    const r = declParser(this.source)(d.start, d.end);
+    if (!r.ok) throw new Error(`decl '${d.name}' no longer parses: ${r.error.message}`);
+    return this.holdAst(d, r.decl);
+  }
+
+  private holdAst(d: DeclState, ast: Decl): Decl {
+    d.ast = ast;
+    this.astsHeld.push(d);
+    return ast;
+  }
+
+  /** Trees take many times the memory of their text: keep none between updates. */
+  private releaseAsts(): void {
+    for (const d of this.astsHeld) d.ast = null;
+    this.astsHeld = [];
   }
 
   private addDecl(name: string, start: number, end: number, ast: Decl): DeclState {
-    const d = newDeclState(name, start, end, ast);
+    const d = newDeclState(name, start, end, ast.inst.tag === 'export');
+    this.holdAst(d, ast);
     this.decls.set(name, d);
-    if (ast.inst.tag === 'export') this.roots.add(d);
+    if (d.isExport) this.roots.add(d);
     // Units that found no decl of this name must look again.
     for (const u of [...this.graph.dependantsOf(name)]) this.markOutdated(u);
     return d;
   }
 
   private replaceAst(d: DeclState, ast: Decl): void {
-    d.ast = ast;
-    if (ast.inst.tag === 'export') this.roots.add(d);
+    this.holdAst(d, ast);
+    d.isExport = ast.inst.tag === 'export';
+    if (d.isExport) this.roots.add(d);
     else this.roots.delete(d);
     this.markOutdated(d.value);
     this.markOutdated(d.body);
@@ -372,7 +406,7 @@ export class Compilation {
       u.air = null;
       u.data = [];
       u.exportEntry = null;
-      u.errors = [{ offset: u.decl.ast.inst.offset, message: `internal compiler error: ${describe(err)}` }];
+      u.errors = [{ offset: 0, message: `internal compiler error: ${describe(err)}` }];
     } finally {
       this.inProgress.delete(u);
       this.analysisStack.pop();
@@ -389,7 +423,7 @@ export class Compilation {
   private analyzeValue(u: Unit, resolver: DeclResolver): void {
     const old = u.typedValue;
     const wasAnalyzed = u.analyzed;
-    const r = analyzeDecl(u.decl.ast, resolver, this.semaOptions);
+    const r = analyzeDecl(this.astOf(u.decl), resolver, this.semaOptions);
     u.typedValue = r.typedValue;
     u.errors = r.errors;
     u.data = r.data;
@@ -414,7 +448,7 @@ export class Compilation {
       u.data = [];
       return;
     }
-    const r = analyzeFunctionBody(u.decl.ast, tv.type as FnType, resolver, this.semaOptions);
+    const r = analyzeFunctionBody(this.astOf(u.decl), tv.type as FnType, resolver, this.semaOptions);
     u.air = r.air;
     u.errors = r.errors;
     u.data = r.data;

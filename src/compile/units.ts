@@ -36,7 +36,10 @@ export interface DeclState {
   /** Absolute span in the current source. */
   start: number;
   end: number;
-  ast: Decl;
+  /** The parsed tree, held only during the update that uses it (see Compilation.astOf). */
+  ast: Decl | null;
+  /** An `export(...)` decl: a root of the build. */
+  isExport: boolean;
   value: Unit;
   body: Unit;
   /** Removed from the source in this compilation's life: its units must not be used. */
@@ -58,8 +61,8 @@ export function newUnit(kind: UnitKind, decl: DeclState): Unit {
   };
 }
 
-export function newDeclState(name: string, start: number, end: number, ast: Decl): DeclState {
-  const decl = { name, start, end, ast, deleted: false } as DeclState;
+export function newDeclState(name: string, start: number, end: number, isExport: boolean): DeclState {
+  const decl = { name, start, end, ast: null, isExport, deleted: false } as DeclState;
   decl.value = newUnit('value', decl);
   decl.body = newUnit('body', decl);
   return decl;

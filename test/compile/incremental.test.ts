@@ -137,6 +137,17 @@ describe('errors and recovery', () => {
     expect(c.update(Buffer.from(src.replace('@b = as(@u32, @a)', '@b = int(1)'))).ok).toBe(true);
   });
 
+  it('an edit the re-split cannot place (a comment that swallows the next decl) still gives the full parse', () => {
+    const head = '@noreturn = primitive(noreturn)\n@t = fntype([], @noreturn, cc=C)\n@f = fn(@t, {\n  %u = unreachable()\n})\n@n = str("_start")\n@e = export(@n, "f")\n';
+    const c = compilation('swallow');
+    expect(c.update(Buffer.from(head + '@x = int(1)\n@y = int(2)\n')).ok).toBe(true);
+    // `; ...` without a newline runs on over `@y`: in the whole file, @y is now a comment.
+    const swallowed = head + '@x = int(1) ; y is commented out:@y = int(2)\n';
+    const r = c.update(Buffer.from(swallowed));
+    expect(r.errors).toEqual([]);
+    expect(c.analysisSnapshot()).toBe(fresh(swallowed, 'x86_64-linux').snapshot);
+  });
+
   it('a parse error leaves the analysis as it was, and the next good update catches up', () => {
     const c = compilation('errors-parse');
     const rng = new Rng(9);
