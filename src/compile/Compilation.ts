@@ -21,6 +21,8 @@ import type { ExportEntry, Linker, OptimizeMode } from '../link/Linker.js';
 import { OutputWriteError } from '../link/Linker.js';
 import { openLinker } from './open_linker.js';
 import type { CompileError } from './errors.js';
+import { emptyStats } from './update_stats.js';
+import type { UpdateStats } from './update_stats.js';
 import { errorAt, errorWithoutPosition } from './errors.js';
 import { changedRange } from './source_diff.js';
 import { SourceReader } from './source_reader.js';
@@ -33,6 +35,8 @@ import { DependencyGraph, newDeclState } from './units.js';
 import { Reachability } from './reachability.js';
 
 export type { CompileError } from './errors.js';
+export { emptyStats } from './update_stats.js';
+export type { UpdateStats } from './update_stats.js';
 export type { TargetName } from './target.js';
 
 export interface CompilationOptions {
@@ -44,15 +48,6 @@ export interface CompilationOptions {
   displayPath?: string;
   /** Supplies the linker (default: the target's in-place linker on `outputPath`). */
   linkerFactory?: (outputPath: string, target: TargetName) => Linker;
-}
-
-export interface UpdateStats {
-  declsParsed: number;
-  declsAnalyzed: number;
-  functionsGenerated: number;
-  declsDeleted: number;
-  bytesWritten: number;
-  timings: { splitMs: number; parseMs: number; analyzeMs: number; linkMs: number; totalMs: number };
 }
 
 export interface UpdateResult {
@@ -115,14 +110,7 @@ export class Compilation {
 
   /** One update. Reads `sourcePath` unless `source` is given. Never throws for bad input. */
   update(source?: Uint8Array): UpdateResult {
-    const stats: UpdateStats = {
-      declsParsed: 0,
-      declsAnalyzed: 0,
-      functionsGenerated: 0,
-      declsDeleted: 0,
-      bytesWritten: 0,
-      timings: { splitMs: 0, parseMs: 0, analyzeMs: 0, linkMs: 0, totalMs: 0 },
-    };
+    const stats = emptyStats();
     const total = startTimer();
     const finish = (errors: CompileError[]): UpdateResult => {
       this.releaseAsts();

@@ -9,6 +9,7 @@
 //! the program, and closes the compilation, so the output on disk is always complete.
 
 import { errorWithoutPosition } from '../../compile/errors.js';
+import { emptyStats } from '../../compile/update_stats.js';
 import type { UpdateResult } from '../../compile/Compilation.js';
 import type { Builder } from './builder.js';
 import type { Reporter } from './reporter.js';
@@ -211,13 +212,6 @@ function unreadableResult(displayPath: string, code: string): UpdateResult {
   return {
     ok: false,
     errors: [errorWithoutPosition(displayPath, `unable to read source: ${code}`)],
-    stats: {
-      declsParsed: 0,
-      declsAnalyzed: 0,
-      functionsGenerated: 0,
-      declsDeleted: 0,
-      bytesWritten: 0,
-      timings: { splitMs: 0, parseMs: 0, analyzeMs: 0, linkMs: 0, totalMs: 0 },
-    },
+    stats: emptyStats(),
   };
 }
