@@ -574,8 +574,11 @@ export class Compilation {
   }
 
   private openLinker(): Linker {
-    const dir = path.dirname(this.opts.outputPath);
-    fs.mkdirSync(dir, { recursive: true });
+    try {
+      makeDirectories(path.dirname(path.resolve(this.opts.outputPath)));
+    } catch (err) {
+      throw new OutputWriteError(this.opts.outputPath, err);
+    }
     return (this.opts.linkerFactory ?? openLinker)(this.opts.outputPath, this.opts.target);
   }
 
@@ -591,6 +594,25 @@ export class Compilation {
     if (u.kind === 'body' && !u.air) return out;
     for (const atom of u.data) out.push({ name: atom.name, put: (l) => l.updateData(atom) });
     return out;
+  }
+}
+
+/**
+ * Creates `dir` and its missing parents, one level at a time (Node's recursive mkdir
+ * spins forever under /proc); any failure other than "already there" is thrown.
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !fs.existsSync(d); d = path.dirname(d)) {
+    if (path.dirname(d) === d) break;
+    missing.push(d);
+  }
+  for (const d of missing.reverse()) {
+    try {
+      fs.mkdirSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
 }
 

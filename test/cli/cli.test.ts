@@ -43,6 +43,20 @@ describe('zirc command', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it('creates missing output directories, and reports an output it cannot create instead of hanging', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-cli-'));
+    const nested = path.join(dir, 'a', 'b', 'hello');
+    expect(zirc('build', 'examples/hello.zir', '-o', nested).status).toBe(0);
+    expect(fs.existsSync(nested)).toBe(true);
+    const r = zirc('build', 'examples/hello.zir', '-o', '/proc/zirc-nope/hello');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("unable to write '/proc/zirc-nope/hello'");
+    const w = zirc('build', 'examples/hello.zir', '-t', 'wasm32-wasi', '-o', dir);
+    expect(w.status).toBe(1);
+    expect(w.stderr).toContain('EISDIR');
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('exits 1 for a missing source file', () => {
     const r = zirc('build', '/nonexistent/nope.zir', '-o', path.join(os.tmpdir(), 'zirc-nope'));
     expect(r.status).toBe(1);
