@@ -65,8 +65,6 @@ export class Compilation {
   private readonly semaOptions: SemaOptions;
   /** The source as of the last update that parsed. */
   private source: Buffer = Buffer.alloc(0);
-  /** True when `source` is one of the reader's buffers (not one the caller passed in). */
-  private sourceFromReader = false;
   private readonly reader = new SourceReader();
   private readonly decls = new Map<string, DeclState>();
   /** Decls in source order. */
@@ -120,7 +118,9 @@ export class Compilation {
 
     let buf: Buffer;
     try {
-      buf = source ? Buffer.from(source.buffer, source.byteOffset, source.byteLength) : this.reader.read(this.opts.sourcePath);
+      // A caller's bytes are copied: they may change them after the update, and the next
+      // update diffs against what this one saw.
+      buf = source ? this.reader.copy(source) : this.reader.read(this.opts.sourcePath);
     } catch (err) {
       return finish([errorWithoutPosition(this.opts.displayPath, `unable to read source: ${describe(err)}`)]);
     }
@@ -128,9 +128,7 @@ export class Compilation {
     const previous = this.source;
     const parseError = this.applySource(buf, stats);
     // Whichever of the two buffers is no longer the current source can be read into next time.
-    const unused = this.source === buf ? previous : buf;
-    if (unused === buf ? !source : this.sourceFromReader) this.reader.recycle(unused);
-    if (this.source === buf) this.sourceFromReader = !source;
+    this.reader.recycle(this.source === buf ? previous : buf);
     if (parseError) return finish([parseError]);
 
     const analyzeTimer = startTimer();

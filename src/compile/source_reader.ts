@@ -30,8 +30,16 @@ export class SourceReader {
     }
   }
 
-  /** Gives back a buffer `read` returned, once nothing uses it any more. */
+  /** A copy of `bytes` in a buffer of the reader's (so it can be recycled like a read one). */
+  copy(bytes: Uint8Array): Buffer {
+    const buf = this.take(bytes.length).subarray(0, bytes.length);
+    buf.set(bytes);
+    return buf;
+  }
+
+  /** Gives back a buffer `read` or `copy` returned, once nothing uses it any more. */
   recycle(buf: Buffer): void {
+    if (buf.buffer.byteLength === 0) return;
     const whole = Buffer.from(buf.buffer, 0, buf.buffer.byteLength);
     if (!this.spare || whole.length > this.spare.length) this.spare = whole;
   }

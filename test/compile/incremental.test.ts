@@ -99,6 +99,20 @@ describe('precision of invalidation', () => {
     expect(r.stats.declsAnalyzed).toBe(0);
   });
 
+  it('a caller may reuse its buffer: each update sees the bytes as they were when it was called', () => {
+    const c = compilation('precision-reuse');
+    const buf = Buffer.from(source);
+    expect(c.update(buf).ok).toBe(true);
+    const edited = Buffer.from(source.replace('@c3 = int(', '@c3 = int(1'));
+    const reused = Buffer.alloc(edited.length);
+    edited.copy(reused);
+    const r = c.update(reused);
+    expect(r.stats.declsParsed).toBe(1);
+    reused.fill(0x20); // the caller scribbles over its buffer after the update
+    expect(c.update(edited).stats.declsParsed).toBe(0);
+    expect(c.analysisSnapshot()).toBe(fresh(edited.toString('latin1'), 'x86_64-linux').snapshot);
+  });
+
   it('moving a decl without changing it re-analyzes nothing', () => {
     const c = compilation('precision-move');
     expect(c.update(Buffer.from(source)).ok).toBe(true);
