@@ -260,7 +260,8 @@ export function renderReport(r: BenchResults, command: string, analysis: string 
   out.push(
     r.frontEnd.skipped
       ? `Parse/split throughput: not measured (${r.frontEnd.skipped}).`
-      : `Parse/split throughput on the 10k-function program (\`src/bench/parse_bench.ts\`, median of its runs): full parse ${ms(r.frontEnd.parseMBps, 1)} MB/s, split ${ms(r.frontEnd.splitMBps, 1)} MB/s.`,
+      : `Parse/split throughput on the 10k-function \`loops\` program (\`src/bench/parse_bench.ts\` in a process of its own, median of its runs): full parse ${ms(r.frontEnd.parseMBps, 1)} MB/s, split ${ms(r.frontEnd.splitMBps, 1)} MB/s.` +
+        shapeThroughput(r.frontEnd.figures),
   );
   out.push('');
   out.push(
@@ -297,4 +298,14 @@ export function renderReport(r: BenchResults, command: string, analysis: string 
   out.push(`Whole run: ${ms(r.wallSeconds / 60, 1)} minutes.`);
   out.push('');
   return out.join('\n');
+}
+
+/** The other shapes' parse and split throughput, when the bench measured them. */
+function shapeThroughput(figures: Record<string, unknown> | undefined): string {
+  const byShape = figures?.byShape as Record<string, { parseMBps: number; splitMBps: number; bytes: number }> | undefined;
+  if (!byShape) return '';
+  const parts = Object.entries(byShape).map(
+    ([shape, f]) => `${shape} (${(f.bytes / 1e6).toFixed(1)} MB): parse ${f.parseMBps.toFixed(1)} MB/s, split ${f.splitMBps.toFixed(1)} MB/s`,
+  );
+  return ` By shape: ${parts.join('; ')}.`;
 }
