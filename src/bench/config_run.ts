@@ -1,8 +1,9 @@
 //! One bench configuration (shape × size × target), run inside its own child process so
 //! that the peak RSS read right after the full build is the full build's own. It builds
 //! the program once, then edits it: one-function body edits at random places, then edits
-//! of a constant many functions use. Each edit is "write the file, call update()" (update
-//! flushes, so the output is on disk when it returns). When the C tools are installed the
+//! of a constant many functions use. Each edit writes the file (as an editor saves it),
+//! then times update() from that file change until it returns (update flushes, so the
+//! output is on disk when it returns); the write is timed apart. When the C tools are installed the
 //! C twin of the program gets the same edit right after zirc's (zirc, C, zirc, C, ...):
 //! recompile the units the edit touched with `clang -O0 -c`, relink with each linker.
 
@@ -20,8 +21,8 @@ import type { CArch } from './c_translate.js';
 import type { CLinker } from './c_toolchain.js';
 import { detectToolchain, missingTools } from './c_toolchain.js';
 import type { CFullBuild, CReply, CRequest, CSample } from './c_worker.js';
-import type { BenchProgram, Shape } from './programs.js';
-import { editBody, editSharedConstant, generateBenchProgram, hasConstants, mostUsedConstant } from './programs.js';
+import type { Shape } from './programs.js';
+import { EditedProgram } from './programs.js';
 import type { CComparison, CEditSeries, ConfigResult, EditSeries } from './results.js';
 import { msSince, seededRandom, summarize } from './stats.js';
 import { TimedLinker } from './timed_linker.js';
@@ -73,11 +74,12 @@ class ZircSession {
     });
   }
 
-  /** Writes `source` (when given) and updates; the clock covers both. */
-  edit(source: Buffer | null): ZircSample {
+  /** Saves `program` (when given), then updates: the clock starts once the file has changed. */
+  edit(program: EditedProgram | null): ZircSample {
+    const writeStart = process.hrtime.bigint();
+    program?.writeTo(this.sourcePath);
+    const writeMs = msSince(writeStart);
     const start = process.hrtime.bigint();
-    if (source) fs.writeFileSync(this.sourcePath, source);
-    const writeMs = msSince(start);
     const r = this.comp.update();
     const totalMs = msSince(start);
     const clock = this.linker?.take() ?? { placeMs: 0, flushMs: 0 };
@@ -142,6 +144,7 @@ function seriesOf(samples: ZircSample[]): EditSeries {
     failures: failed.length,
     totalMs: pick((s) => s.totalMs),
     writeMs: pick((s) => s.writeMs),
+    readMs: pick((s) => s.r.stats.timings.readMs),
     updateMs: pick((s) => s.r.stats.timings.totalMs),
     splitMs: pick((s) => s.r.stats.timings.splitMs),
     parseMs: pick((s) => s.r.stats.timings.parseMs),
@@ -219,7 +222,7 @@ export async function runConfig(spec: ConfigSpec): Promise<ConfigResult> {
   }
 
   // The generator's model of the program (after the build, so its memory is not counted above).
-  let prog: BenchProgram = generateBenchProgram(spec.shape, spec.functions, spec.seed);
+  const prog = new EditedProgram(spec.shape, spec.functions, spec.seed);
   if (!prog.source.equals(fs.readFileSync(sourcePath))) {
     result.error = 'the generator gave a different program in the child process';
     return finish();
@@ -258,8 +261,8 @@ export async function runConfig(spec: ConfigSpec): Promise<ConfigResult> {
   let variant = 1;
   for (let i = 0; i < spec.warmupEdits + spec.bodyEdits; i++) {
     const index = Math.floor(rng() * spec.functions);
-    prog = editBody(prog.program, index, variant++);
-    const s = zirc.edit(prog.source);
+    prog.editBody(index, variant++);
+    const s = zirc.edit(prog);
     if (i >= spec.warmupEdits) bodySamples.push(s);
     if (c) {
       try {
@@ -275,11 +278,11 @@ export async function runConfig(spec: ConfigSpec): Promise<ConfigResult> {
   // 4. Edits of a constant used by many functions.
   const constSamples: ZircSample[] = [];
   const cConst: CSample[] = [];
-  const constEdits = hasConstants(prog.program) ? spec.constEdits : 0;
-  const shared = constEdits > 0 ? mostUsedConstant(prog.program) : null;
+  const constEdits = prog.hasConstants ? spec.constEdits : 0;
+  const shared = constEdits > 0 ? prog.mostUsedConstant() : null;
   for (let i = 0; i < constEdits && shared; i++) {
-    prog = editSharedConstant(prog.program, shared.index, variant++);
-    constSamples.push(zirc.edit(prog.source));
+    prog.editSharedConstant(shared.index, variant++);
+    constSamples.push(zirc.edit(prog));
     if (c && i < spec.cConstEdits) {
       try {
         cConst.push(await c.edit(sourcePath));
@@ -304,7 +307,7 @@ export async function runConfig(spec: ConfigSpec): Promise<ConfigResult> {
     result.run = {
       exitCode: run.exitCode,
       stdoutBytes: run.stdout.length,
-      matchesExpected: run.exitCode === prog.program.expectedExitCode && run.stdout.toString('latin1') === prog.program.expectedStdout,
+      matchesExpected: run.exitCode === prog.expectedExitCode && run.stdout.toString('latin1') === prog.expectedStdout,
       matchesFreshBuild: null,
     };
     if (spec.verifyFresh) {

@@ -83,7 +83,7 @@ export function fromModel(model: ProgramModel): GeneratedProgram {
   parts.push(entryDecl(model), EPILOGUE);
   return {
     source: parts.join(''),
-    expectedStdout: `${checksum(model)}\n`,
+    expectedStdout: expectedStdoutOf(model),
     expectedExitCode: 0,
     model,
   };
@@ -107,7 +107,7 @@ export function editFunctionBody(
   const variants = p.model.variants.slice();
   variants[index] = variant;
   const model = { ...p.model, variants };
-  return { ...p, source: edited, model, expectedStdout: `${checksum(model)}\n` };
+  return { ...p, source: edited, model, expectedStdout: expectedStdoutOf(model) };
 }
 
 export function editConstant(program: GeneratedProgram, index: number, value: number): GeneratedProgram;
@@ -124,7 +124,7 @@ export function editConstant(p: GeneratedProgram | string, index: number, value:
   const constants = p.model.constants.slice();
   constants[index] = value;
   const model = { ...p.model, constants };
-  return { ...p, source: edited, model, expectedStdout: `${checksum(model)}\n` };
+  return { ...p, source: edited, model, expectedStdout: expectedStdoutOf(model) };
 }
 
 // --- hashing and per-function parameters -------------------------------------------
@@ -219,6 +219,11 @@ function startHash(model: ProgramModel): number {
   return hash(model.seed, 0, 0, 9) % 1000000;
 }
 
+/** What the program of `model` prints: its checksum in decimal and a newline. */
+export function expectedStdoutOf(model: ProgramModel): string {
+  return `${checksum(model)}\n`;
+}
+
 function checksum(model: ProgramModel): number {
   let h = startHash(model);
   for (let head = 0; head < model.functions; head += model.chainLength) {
@@ -245,11 +250,13 @@ function modelFromHeader(source: string): ProgramModel {
   };
 }
 
-function constantDecl(j: number, value: number): string {
+/** The text of constant decl `@k<j>` (no newline). */
+export function constantDecl(j: number, value: number): string {
   return `@k${j} = int(${value})`;
 }
 
-function functionDecl(model: ProgramModel, i: number, variant: number): string {
+/** The text of function decl `@f<i>` in body variant `variant` (ends with `})`, no newline). */
+export function functionDecl(model: ProgramModel, i: number, variant: number): string {
   const p = fnParams(model, i, variant);
   const lines: string[] = [`@f${i} = fn(@fn_ty, {`, `  %x = arg("x")`];
   switch (model.shape) {

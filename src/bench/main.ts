@@ -18,7 +18,7 @@ import type { ConfigSpec } from './config_run.js';
 import { describeCommands, detectToolchain } from './c_toolchain.js';
 import { describeMachine } from './machine.js';
 import type { Shape } from './programs.js';
-import { SHAPES, generateBenchProgram } from './programs.js';
+import { EditedProgram, SHAPES } from './programs.js';
 import { renderReport } from './report.js';
 import type { BenchResults, ConfigResult, FrontEndFigures, WatchFigures } from './results.js';
 import { evaluateTargets } from './targets.js';
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
     for (const shape of plan.shapes) {
       if (plan.excluded.some((x) => x.shape === shape && x.functions === functions)) continue;
       const programPath = path.join(workRoot, `${shape}_${functions}.zir`);
-      fs.writeFileSync(programPath, generateBenchProgram(shape, functions, plan.seed).source);
+      new EditedProgram(shape, functions, plan.seed).writeTo(programPath);
       if (plan.excluded.some((x) => x.shape === shape && x.functions === functions)) continue;
       for (const target of plan.targets) {
         const spec: ConfigSpec = {

@@ -11,10 +11,12 @@ export interface EditSeries {
   count: number;
   /** Updates that reported errors (must be 0). */
   failures: number;
-  /** File write → update() returned (the output is on disk: update flushes). */
+  /** The source file changed (the editor's write returned) → update() returned: the output is on disk (update flushes). */
   totalMs: Summary;
-  /** Writing the edited source file (part of totalMs). */
+  /** The editor's write of the edited source, before the clock of totalMs starts. */
   writeMs: Summary;
+  /** stats.timings.readMs: update() reading the source file back. */
+  readMs?: Summary;
   /** stats.timings.totalMs: update() as the compiler clocks itself. */
   updateMs: Summary;
   splitMs: Summary;

@@ -117,6 +117,7 @@ export class Compilation {
     };
 
     let buf: Buffer;
+    const readTimer = startTimer();
     try {
       // A caller's bytes are copied: they may change them after the update, and the next
       // update diffs against what this one saw.
@@ -124,6 +125,7 @@ export class Compilation {
     } catch (err) {
       return finish([errorWithoutPosition(this.opts.displayPath, `unable to read source: ${describe(err)}`)]);
     }
+    stats.timings.readMs = elapsed(readTimer);
 
     const previous = this.source;
     const parseError = this.applySource(buf, stats);

@@ -7,7 +7,7 @@ export interface UpdateStats {
   functionsGenerated: number;
   declsDeleted: number;
   bytesWritten: number;
-  timings: { splitMs: number; parseMs: number; analyzeMs: number; linkMs: number; totalMs: number };
+  timings: { readMs: number; splitMs: number; parseMs: number; analyzeMs: number; linkMs: number; totalMs: number };
 }
 
 /** The figures of an update that did nothing. */
@@ -18,6 +18,6 @@ export function emptyStats(): UpdateStats {
     functionsGenerated: 0,
     declsDeleted: 0,
     bytesWritten: 0,
-    timings: { splitMs: 0, parseMs: 0, analyzeMs: 0, linkMs: 0, totalMs: 0 },
+    timings: { readMs: 0, splitMs: 0, parseMs: 0, analyzeMs: 0, linkMs: 0, totalMs: 0 },
   };
 }

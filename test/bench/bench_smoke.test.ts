@@ -11,7 +11,7 @@ import { percentile, median, summarize, ratio, seededRandom } from '../../src/be
 import { CProject } from '../../src/bench/c_project.js';
 import { cIntLiteral } from '../../src/bench/c_translate.js';
 import { compileUnits, detectToolchain, linkObjects, linkersFor, missingTools } from '../../src/bench/c_toolchain.js';
-import { editBody, editSharedConstant, generateBenchProgram, mostUsedConstant } from '../../src/bench/programs.js';
+import { EditedProgram } from '../../src/bench/programs.js';
 import type { Shape } from '../../src/bench/programs.js';
 import { renderReport } from '../../src/bench/report.js';
 import { evaluateTargets } from '../../src/bench/targets.js';
@@ -58,7 +58,7 @@ describe('the C twin of a generated program', () => {
 
   for (const shape of ['chain', 'loops', 'constants'] as Shape[]) {
     it(`splits a ${shape} program into units that define every function once`, () => {
-      const p = generateBenchProgram(shape, 250, 3);
+      const p = new EditedProgram(shape, 250, 3);
       const dir = tmp(`c-${shape}`);
       const proj = new CProject(dir, 'x86_64', true, 100);
       proj.generate(p.source);
@@ -70,17 +70,17 @@ describe('the C twin of a generated program', () => {
   }
 
   it('recompiles only the unit of an edited function, and the users of an edited constant', () => {
-    const p = generateBenchProgram('constants', 300, 1);
+    const p = new EditedProgram('constants', 300, 1);
     const dir = tmp('c-edit');
     const proj = new CProject(dir, 'wasm32', true, 100);
     proj.generate(p.source);
-    const edited = editBody(p.program, 150, 1);
-    expect(proj.applyEdit(edited.source).dirty.map((f) => path.basename(f))).toEqual(['tu_0001.c']);
-    const k = mostUsedConstant(edited.program);
+    p.editBody(150, 1);
+    expect(proj.applyEdit(p.source).dirty.map((f) => path.basename(f))).toEqual(['tu_0001.c']);
+    const k = p.mostUsedConstant();
     expect(k.users).toBeGreaterThan(1);
     const before = fs.readFileSync(path.join(dir, 'consts.h'), 'utf8');
-    const constEdit = editSharedConstant(edited.program, k.index, 1);
-    const dirty = proj.applyEdit(constEdit.source).dirty;
+    p.editSharedConstant(k.index, 1);
+    const dirty = proj.applyEdit(p.source).dirty;
     expect(dirty.length).toBeGreaterThan(0);
     expect(fs.readFileSync(path.join(dir, 'consts.h'), 'utf8')).not.toBe(before);
     for (const f of dirty) expect(fs.readFileSync(f, 'utf8')).toContain(`K_k${k.index}`);
@@ -95,7 +95,8 @@ describe('the C twin of a generated program', () => {
       return;
     }
     for (const shape of ['chain', 'loops', 'constants'] as Shape[]) {
-      const p = editBody(generateBenchProgram(shape, 120, 5).program, 17, 2);
+      const p = new EditedProgram(shape, 120, 5);
+      p.editBody(17, 2);
       const dir = tmp(`c-run-${shape}`);
       const proj = new CProject(dir, 'x86_64', true, 50);
       proj.generate(p.source);
@@ -104,7 +105,7 @@ describe('the C twin of a generated program', () => {
       await linkObjects(tc, linker, proj.sources.map((s) => proj.objectFor(s)), 'prog', dir);
       const run = spawnSync(path.join(dir, 'prog'), { encoding: 'latin1' });
       expect(run.status).toBe(0);
-      expect(run.stdout).toBe(p.program.expectedStdout);
+      expect(run.stdout).toBe(p.expectedStdout);
     }
   });
 });
@@ -119,7 +120,7 @@ describe('one configuration through the real compiler', () => {
     }
     const dir = tmp('config');
     const programPath = path.join(dir, 'p.zir');
-    fs.writeFileSync(programPath, generateBenchProgram('constants', 40, 1).source);
+    new EditedProgram('constants', 40, 1).writeTo(programPath);
     configs = (['x86_64-linux', 'wasm32-wasi'] as const).map((target) => {
       const workDir = path.join(dir, target);
       fs.mkdirSync(workDir);
