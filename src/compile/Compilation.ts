@@ -30,8 +30,10 @@ import { resplitChanged } from './resplit.js';
 import type { Resplit } from './resplit.js';
 import type { TargetName } from './target.js';
 import { targetInfo } from './target.js';
-import type { DeclState, Unit } from './units.js';
-import { DependencyGraph, newDeclState } from './units.js';
+import type { Unit } from './units.js';
+import { DeclState, DependencyGraph } from './units.js';
+import { DeclOrder } from './decl_order.js';
+import type { PlacedItem } from './decl_order.js';
 import { Reachability } from './reachability.js';
 
 export type { CompileError } from './errors.js';
@@ -68,7 +70,7 @@ export class Compilation {
   private readonly reader = new SourceReader();
   private readonly decls = new Map<string, DeclState>();
   /** Decls in source order. */
-  private order: DeclState[] = [];
+  private readonly order = new DeclOrder<DeclState>();
   private readonly roots = new Set<DeclState>();
   private readonly graph = new DependencyGraph();
   private readonly reach: Reachability;
@@ -149,7 +151,7 @@ export class Compilation {
 
   /** The analyzed program as canonical ZIR (spec §12). Call after a successful update. */
   emitIr(): string {
-    const decls = this.order
+    const decls = [...this.order]
       .filter((d) => this.reach.has(d.value))
       .map((d) => ({
         decl: this.astOf(d),
@@ -231,31 +233,23 @@ export class Compilation {
     }
 
     // Commit: the new text is good. Decls after the slice only moved.
-    for (let i = resplit.first + resplit.oldCount; i < this.order.length; i++) {
-      this.order[i].start += resplit.delta;
-      this.order[i].end += resplit.delta;
-    }
+    const replaced = this.order.slice(resplit.first, resplit.oldCount);
     const kept = new Set<DeclState>();
-    const middle: DeclState[] = [];
+    const placed: Array<PlacedItem<DeclState>> = [];
     for (const p of plan) {
       if (p.old) {
-        p.old.start = p.start;
-        p.old.end = p.end;
         if (p.ast) this.replaceAst(p.old, p.ast);
         kept.add(p.old);
-        middle.push(p.old);
-      } else {
-        middle.push(this.addDecl(p.name, p.start, p.end, p.ast!));
       }
+      placed.push({ item: p.old ?? this.addDecl(p.name, p.ast!), start: p.start, end: p.end });
     }
-    for (let i = resplit.first; i < resplit.first + resplit.oldCount; i++) {
-      const old = this.order[i];
+    for (const old of replaced) {
       if (!kept.has(old)) {
         this.removeDecl(old);
         stats.declsDeleted++;
       }
     }
-    this.order.splice(resplit.first, resplit.oldCount, ...middle);
+    this.order.replace(resplit.first, resplit.oldCount, placed, resplit.delta);
     this.source = buf;
     stats.timings.parseMs = elapsed(parseTimer);
     return null;
@@ -272,7 +266,7 @@ export class Compilation {
     parseDecl: (start: number, end: number) => DeclParseResult,
     stats: UpdateStats,
   ): Array<{ name: string; start: number; end: number; ast: Decl | null; old: DeclState | undefined }> | null {
-    const replaced = new Set(this.order.slice(resplit.first, resplit.first + resplit.oldCount));
+    const replaced = new Set(this.order.slice(resplit.first, resplit.oldCount));
     const seen = new Set<string>();
     const plan: Array<{ name: string; start: number; end: number; ast: Decl | null; old: DeclState | undefined }> = [];
     for (const span of resplit.spans) {
@@ -311,8 +305,8 @@ export class Compilation {
     this.astsHeld = [];
   }
 
-  private addDecl(name: string, start: number, end: number, ast: Decl): DeclState {
-    const d = newDeclState(name, start, end, ast.inst.tag === 'export');
+  private addDecl(name: string, ast: Decl): DeclState {
+    const d = new DeclState(name, ast.inst.tag === 'export');
     this.holdAst(d, ast);
     this.decls.set(name, d);
     if (d.isExport) this.roots.add(d);

@@ -5,9 +5,14 @@
 import type { DeclSpan, SplitResult } from '../zir/split.js';
 import type { ChangedRange } from './source_diff.js';
 
-export interface Positioned {
-  start: number;
-  end: number;
+/** The old decls in file order, as the re-split needs to see them. */
+export interface DeclPositions {
+  readonly length: number;
+  at(index: number): { start: number; end: number };
+  /** Index of the first decl that ends after `offset` (length when none does). */
+  firstEndingAfter(offset: number): number;
+  /** Index of the first decl that starts at or after `offset` (length when none does). */
+  firstStartingAtOrAfter(offset: number): number;
 }
 
 export interface Resplit {
@@ -23,46 +28,23 @@ export interface Resplit {
   suspect: boolean;
 }
 
-/** `order` holds the old decls sorted by start. */
 export function resplitChanged(
-  order: readonly Positioned[],
+  order: DeclPositions,
   newBuf: Uint8Array,
   range: ChangedRange,
   split: (source: Uint8Array) => SplitResult,
 ): Resplit {
   const delta = range.newEnd - range.oldEnd;
   // Decls [0, first) end at or before the edit; decls [last, n) start at or after its old end.
-  const first = firstEndingAfter(order, range.prefix);
-  const last = Math.max(first, firstStartingAtOrAfter(order, range.oldEnd));
-  const sliceStart = first > 0 ? order[first - 1].end : 0;
-  const sliceEnd = last < order.length ? order[last].start + delta : newBuf.length;
+  const first = order.firstEndingAfter(range.prefix);
+  const last = Math.max(first, order.firstStartingAtOrAfter(range.oldEnd));
+  const sliceStart = first > 0 ? order.at(first - 1).end : 0;
+  const sliceEnd = last < order.length ? order.at(last).start + delta : newBuf.length;
   const result = split(newBuf.subarray(sliceStart, sliceEnd));
   const spans = result.spans.map((s: DeclSpan) => ({ name: s.name, start: s.start + sliceStart, end: s.end + sliceStart }));
   const tailFrom = spans.length > 0 ? spans[spans.length - 1].end : sliceStart;
   const suspect = result.suspect || (last < order.length && endsInsideComment(newBuf, tailFrom, sliceEnd));
   return { first, oldCount: last - first, spans, delta, suspect };
-}
-
-function firstEndingAfter(order: readonly Positioned[], offset: number): number {
-  let lo = 0;
-  let hi = order.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (order[mid].end <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function firstStartingAtOrAfter(order: readonly Positioned[], offset: number): number {
-  let lo = 0;
-  let hi = order.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (order[mid].start < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** True when a `;` comment in [from, to) runs past `to`: in the whole file it would swallow what follows. */

@@ -9,6 +9,8 @@
 import type { Decl } from '../zir/ast.js';
 import type { DataAtom, AirFunction } from '../sema/air.js';
 import type { SemaError, TypedValue } from '../sema/api.js';
+import type { Ordered } from './decl_order.js';
+import { OrderBlock, endOf, startOf } from './decl_order.js';
 
 export type UnitKind = 'value' | 'body';
 
@@ -31,19 +33,38 @@ export interface Unit {
   air: AirFunction | null;
 }
 
-export interface DeclState {
-  name: string;
-  /** Absolute span in the current source. */
-  start: number;
-  end: number;
+/** Where a decl is before a `DeclOrder` places it. */
+const NOT_PLACED = new OrderBlock(0, []);
+
+/** A top-level decl of the source; its span is kept by the `DeclOrder` that holds it. */
+export class DeclState implements Ordered {
   /** The parsed tree, held only during the update that uses it (see Compilation.astOf). */
-  ast: Decl | null;
-  /** An `export(...)` decl: a root of the build. */
-  isExport: boolean;
-  value: Unit;
-  body: Unit;
+  ast: Decl | null = null;
   /** Removed from the source in this compilation's life: its units must not be used. */
-  deleted: boolean;
+  deleted = false;
+  readonly value: Unit;
+  readonly body: Unit;
+  block = NOT_PLACED;
+  relStart = 0;
+  relEnd = 0;
+
+  constructor(
+    readonly name: string,
+    /** An `export(...)` decl: a root of the build. */
+    public isExport: boolean,
+  ) {
+    this.value = newUnit('value', this);
+    this.body = newUnit('body', this);
+  }
+
+  /** Absolute span in the current source. */
+  get start(): number {
+    return startOf(this);
+  }
+
+  get end(): number {
+    return endOf(this);
+  }
 }
 
 export function newUnit(kind: UnitKind, decl: DeclState): Unit {
@@ -61,12 +82,6 @@ export function newUnit(kind: UnitKind, decl: DeclState): Unit {
   };
 }
 
-export function newDeclState(name: string, start: number, end: number, isExport: boolean): DeclState {
-  const decl = { name, start, end, ast: null, isExport, deleted: false } as DeclState;
-  decl.value = newUnit('value', decl);
-  decl.body = newUnit('body', decl);
-  return decl;
-}
 
 /** Reverse dependency edges: decl name → units that read it (the name may not exist). */
 export class DependencyGraph {
