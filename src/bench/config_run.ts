@@ -254,50 +254,52 @@ export async function runConfig(spec: ConfigSpec): Promise<ConfigResult> {
     c = null;
   };
 
-  // 3. One-function body edits at random places, zirc and C alternately.
+  // 3. One-function body edits at random places, then 4. edits of a constant many
+  // functions use. Each kind runs twice: zirc alone first (the figures, and their growth
+  // from 1k to 100k, all measured in the same conditions), then zirc and C alternately
+  // (the comparison, both sides in the same conditions: a C compile between two zirc
+  // edits leaves the caches cold for the next one).
   const rng = seededRandom(spec.seed ^ 0x5eed);
-  const bodySamples: ZircSample[] = [];
-  const cBody: CSample[] = [];
   let variant = 1;
-  for (let i = 0; i < spec.warmupEdits + spec.bodyEdits; i++) {
-    const index = Math.floor(rng() * spec.functions);
-    prog.editBody(index, variant++);
-    const s = zirc.edit(prog);
-    if (i >= spec.warmupEdits) bodySamples.push(s);
-    if (c) {
-      try {
-        const cs = await c.edit(sourcePath);
-        if (i >= spec.warmupEdits) cBody.push(cs);
-      } catch (e) {
-        cFailed(e);
-      }
+  const bodyEdit = (): void => prog.editBody(Math.floor(rng() * spec.functions), variant++);
+  const zircAlone = (count: number, edit: () => void): ZircSample[] => {
+    const samples: ZircSample[] = [];
+    for (let i = 0; i < count; i++) {
+      edit();
+      samples.push(zirc.edit(prog));
     }
-  }
-  result.bodyEdit = seriesOf(bodySamples);
+    return samples;
+  };
+  const alongsideC = async (count: number, edit: () => void): Promise<{ zirc: ZircSample[]; c: CSample[] }> => {
+    const out = { zirc: [] as ZircSample[], c: [] as CSample[] };
+    try {
+      // The C twin catches up with the edits made without it, untimed.
+      if (c) await c.edit(sourcePath);
+      for (let i = 0; i < count && c; i++) {
+        edit();
+        out.zirc.push(zirc.edit(prog));
+        out.c.push(await c.edit(sourcePath));
+      }
+    } catch (e) {
+      cFailed(e);
+    }
+    return out;
+  };
 
-  // 4. Edits of a constant used by many functions.
-  const constSamples: ZircSample[] = [];
-  const cConst: CSample[] = [];
+  zircAlone(spec.warmupEdits, bodyEdit);
+  result.bodyEdit = seriesOf(zircAlone(spec.bodyEdits, bodyEdit));
+  const bodyWithC = c ? await alongsideC(spec.bodyEdits, bodyEdit) : null;
+
   const constEdits = prog.hasConstants ? spec.constEdits : 0;
   const shared = constEdits > 0 ? prog.mostUsedConstant() : null;
-  for (let i = 0; i < constEdits && shared; i++) {
-    prog.editSharedConstant(shared.index, variant++);
-    constSamples.push(zirc.edit(prog));
-    if (c && i < spec.cConstEdits) {
-      try {
-        cConst.push(await c.edit(sourcePath));
-      } catch (e) {
-        cFailed(e);
-      }
-    }
-  }
-  if (shared && constEdits > 0) result.constEdit = { ...seriesOf(constSamples), constantUsers: shared.users };
+  const constEdit = (): void => prog.editSharedConstant(shared!.index, variant++);
+  if (shared) result.constEdit = { ...seriesOf(zircAlone(constEdits, constEdit)), constantUsers: shared.users };
+  const constWithC = c && shared ? await alongsideC(Math.min(constEdits, spec.cConstEdits), constEdit) : null;
+
   const cs = c as CTwin | null;
   if (cs && result.c) {
-    result.c.bodyEdit = cSeriesOf(cBody, cs.linkers);
-    if (cConst.length > 0) result.c.constEdit = cSeriesOf(cConst, cs.linkers);
-    // The C twin's final state must rebuild the last source too: apply any constant edits it skipped.
-    if (cConst.length < constEdits) await cs.edit(sourcePath).catch(cFailed);
+    if (bodyWithC?.c.length) result.c.bodyEdit = { ...cSeriesOf(bodyWithC.c, cs.linkers), zircAlongside: seriesOf(bodyWithC.zirc) };
+    if (constWithC?.c.length) result.c.constEdit = { ...cSeriesOf(constWithC.c, cs.linkers), zircAlongside: seriesOf(constWithC.zirc) };
   }
   zirc.comp.close();
 

@@ -164,7 +164,7 @@ function shortLine(c: ConfigResult): string {
     f ? `build ${f.ms.toFixed(0)} ms, ${f.maxRssMiB} MiB` : '',
     b ? `edit p50 ${b.totalMs.p50.toFixed(2)} p95 ${b.totalMs.p95.toFixed(2)} ms (analyze ${b.analyzeMs.p50.toFixed(2)}, flush ${b.flushMs.p50.toFixed(2)}), ${b.bytesWritten.p50} B` : '',
     k ? `const edit p50 ${k.totalMs.p50.toFixed(2)} ms` : '',
-    c.c?.bodyEdit ? `C/zirc ${Object.entries(c.c.bodyEdit.totalMs).map(([l, s]) => `${l} ${(s.p50 / (b?.totalMs.p50 ?? NaN)).toFixed(1)}×`).join(' ')}` : c.c?.skipped ? `C skipped` : '',
+    c.c?.bodyEdit ? `C/zirc ${Object.entries(c.c.bodyEdit.totalMs).map(([l, s]) => `${l} ${(s.p50 / ((c.c?.bodyEdit?.zircAlongside ?? b)?.totalMs.p50 ?? NaN)).toFixed(1)}×`).join(' ')}` : c.c?.skipped ? `C skipped` : '',
     c.error ? `ERROR ${c.error}` : '',
     `(${(c.wallMs / 1000).toFixed(0)} s)`,
   ];

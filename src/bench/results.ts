@@ -46,6 +46,8 @@ export interface CEditSeries {
   /** Per linker: compile + link of that linker, the edit's whole cost. */
   totalMs: Record<string, Summary>;
   linkMs: Record<string, Summary>;
+  /** zirc's edits of the same series, each followed by the C edit (the side the ratio compares with). */
+  zircAlongside?: EditSeries;
 }
 
 export interface CComparison {
