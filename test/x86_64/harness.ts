@@ -141,15 +141,24 @@ export function linkProgram(program: Program): Uint8Array {
   return image;
 }
 
+/**
+ * Runs a program with its stdout on a pipe whose reading end is already closed (a FIFO
+ * opened for reading and writing, opened again for writing, then the reader closed), so
+ * its first write meets a pipe nobody reads, every time.
+ */
+const BROKEN_PIPE_SHELL = 'f="$1.fifo" && mkfifo "$f" && exec 3<>"$f" 4>"$f" 3<&- && rm "$f" && exec "$1" 1>&4 4>&-';
+
 /** Links, writes to a temporary file, executes and collects the result. */
-export function runProgram(program: Program): RunResult {
+export function runProgram(program: Program, opts: { stdoutPipeWithoutReader?: boolean } = {}): RunResult {
   const elf = linkProgram(program);
   const dir = mkdtempSync(join(tmpdir(), 'zirc-x86-'));
   try {
     const path = join(dir, 'prog');
     writeFileSync(path, elf);
     chmodSync(path, 0o755);
-    const r = spawnSync(path, [], { timeout: 10_000 });
+    const r = opts.stdoutPipeWithoutReader
+      ? spawnSync('sh', ['-c', BROKEN_PIPE_SHELL, 'sh', path], { timeout: 10_000 })
+      : spawnSync(path, [], { timeout: 10_000 });
     return {
       stdout: r.stdout.toString('latin1'),
       stdoutBytes: r.stdout,

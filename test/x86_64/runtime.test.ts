@@ -66,6 +66,27 @@ describe('WASI built-ins on x86-64', () => {
     expect(runProgram({ functions: [b.build()], entry: 'entry' }).status).toBe(wasiErrno);
   });
 
+  it('fd_write sets SIGPIPE to ignored, then calls writev with its arguments intact', () => {
+    const f = generateWasiBuiltin('fd_write')!;
+    expect(f.relocs).toEqual([]);
+    expect(disassemble(f.code).map((d) => d.text).slice(0, 15)).toEqual([
+      'mov r8,rcx', 'mov r9d,edi', 'push rsi', 'push rdx',
+      'mov eax,0xd', 'mov edi,0xd', 'lea rsi,[rip+0xc4]', 'xor edx,edx', 'mov r10d,0x8', 'syscall',
+      'pop rdx', 'pop rsi', 'mov edi,r9d', 'mov eax,0x14', 'syscall',
+    ]);
+  });
+
+  it('fd_write to a pipe nobody reads returns EPIPE instead of dying of SIGPIPE', () => {
+    const b = new FnBuilder('entry', START);
+    const buf = b.ptrtoint(b.alloc(u32));
+    const errno = b.write(1, buf, b.int(usize, 4));
+    const again = b.write(1, buf, b.int(usize, 4));
+    b.exit(b.bin('add', u32, b.bin('mul', u32, errno, b.int(u32, 2)), again));
+    const r = runProgram({ functions: [b.build()], entry: 'entry' }, { stdoutPipeWithoutReader: true });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe((64 * 3) & 0xff); // EPIPE both times
+  });
+
   it('proc_exit uses only the low 32 bits of its argument as the status', () => {
     const b = new FnBuilder('entry', START);
     b.exitWith(300);

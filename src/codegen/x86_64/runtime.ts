@@ -7,10 +7,14 @@
 import { PANIC_MESSAGES, type RuntimeSymbol } from '../../sema/air.js';
 import { Assembler } from './encode.js';
 import type { X86Function } from './output.js';
-import { R8, RAX, RCX, RDI, RDX, RSI } from './registers.js';
+import { R10, R8, R9, RAX, RCX, RDI, RDX, RSI } from './registers.js';
 
 const SYS_WRITE = 1;
+const SYS_RT_SIGACTION = 13;
 const SYS_WRITEV = 20;
+const SIGPIPE = 13;
+/** The kernel's `struct sigaction` for SIG_IGN: handler 1, then flags, restorer and mask, all 0. */
+const IGNORE_ACTION = [1, 0, 0, 0, 0, 0, 0, 0, ...new Array<number>(24).fill(0)];
 const SYS_EXIT_GROUP = 231;
 /** The exit status of a failed safety check (like SIGABRT's 128+6). */
 export const PANIC_EXIT_STATUS = 134;
@@ -53,15 +57,31 @@ const WASI_EIO = 29;
 /**
  * fd_write(fd, iovs, iovs_len, nwritten) → writev(fd, iovs, iovs_len); the count is stored
  * as a usize through `nwritten`; returns 0, or the WASI errno of the failure.
+ *
+ * A write to a pipe nobody reads must return EPIPE, as it does under WASI, not kill the
+ * process with SIGPIPE: each call first sets SIGPIPE to ignored (what Zig's start code
+ * does once; this routine has no data of its own to remember that it did).
  */
 function generateFdWrite(): X86Function {
   const a = new Assembler();
   const table = a.newLabel();
   const failed = a.newLabel();
   const unknown = a.newLabel();
+  const ignoreAction = a.newLabel();
   const maxErrno = 127;
-  a.movRR(8, R8, RCX); // nwritten survives the syscall (rcx does not)
-  a.movRR(4, RDI, RDI); // fd is a u32: clear any upper bits
+  a.movRR(8, R8, RCX); // nwritten survives the syscalls (rcx does not)
+  a.movRR(4, R9, RDI); // fd is a u32: clear any upper bits
+  a.push(RSI);
+  a.push(RDX);
+  a.movRI(4, RAX, SYS_RT_SIGACTION);
+  a.movRI(4, RDI, SIGPIPE);
+  a.lea(8, RSI, { base: 'rip', disp: 0, label: ignoreAction });
+  a.alu('xor', 4, RDX, RDX);
+  a.movRI(4, R10, 8); // sizeof(sigset_t)
+  a.syscall();
+  a.pop(RDX);
+  a.pop(RSI);
+  a.movRR(4, RDI, R9);
   a.movRI(4, RAX, SYS_WRITEV);
   // rdi = fd, rsi = iovs, rdx = iovs_len already
   a.syscall();
@@ -82,6 +102,8 @@ function generateFdWrite(): X86Function {
   a.ret();
   a.bind(table);
   for (let errno = 0; errno <= maxErrno; errno++) a.byte(LINUX_TO_WASI_ERRNO.get(errno) ?? WASI_EIO);
+  a.bind(ignoreAction);
+  a.bytes(IGNORE_ACTION);
   return a.finish();
 }
 
