@@ -8,10 +8,10 @@
 //! error per decl or body. A failure with no error means "a dependency failed; stay silent".
 
 import type { ArgValue, Decl, RefValue } from '../zir/ast.js';
-import type { AirConst, AirInst, AirRef, DataAtom, SymbolTarget } from './air.js';
+import type { AirConst, AirInst, AirRef, DataAtom, SymbolTarget, ZirForm } from './air.js';
 import type { DeclResolver, SemaError, SemaOptions } from './api.js';
 import { layoutValue, LayoutError, pointerByteOffset } from './layout.js';
-import { alignOf, hasRuntimeBits, typeName, type FnType, type Type } from './types.js';
+import { airType, alignOf, hasRuntimeBits, isAggregate, typeName, type FnType, type Type } from './types.js';
 import type { TypedValue } from './value.js';
 
 export type SVal =
@@ -40,6 +40,8 @@ export interface FnState {
   labels: Label[];
   argCount: number;
   sawNonArg: boolean;
+  /** Functions returning an aggregate: the hidden first parameter, where the result goes. */
+  resultPtr: AirRef | null;
 }
 
 export function comptime(tv: TypedValue): SVal {
@@ -185,10 +187,34 @@ export class Sema {
     return this.fn;
   }
 
-  /** The AIR ref of an operand, materializing comptime values as `const`s. */
+  /**
+   * The AIR ref of an operand, materializing comptime values as `const`s. For an aggregate
+   * (isAggregate) it is the address of memory holding the value: a comptime one is placed
+   * in a new anonymous constant.
+   */
   toRef(v: SVal, offset: number): AirRef {
     if (v.rt) return v.ref;
-    return this.addUnlisted({ op: 'const', type: v.tv.type, value: this.airConst(v.tv, offset) });
+    if (isAggregate(v.tv.type)) {
+      const address = this.pointerToNewConstant(v.tv, airType(v.tv.type), offset);
+      return this.addUnlisted({ op: 'const', type: address.type, value: this.airConst(address, offset), zir: { kind: 'value', tv: v.tv } });
+    }
+    return this.addUnlisted({ op: 'const', type: airType(v.tv.type), value: this.airConst(v.tv, offset) });
+  }
+
+  /** Says how `zirc ir` writes instruction `ref` (see air.ts ZirForm). */
+  writeAs(ref: AirRef, form: ZirForm): void {
+    const fn = this.requireFn();
+    fn.insts[ref] = { ...fn.insts[ref]!, zir: form };
+  }
+
+  /** Instructions `zirc ir` does not write: they are part of another one's lowering. */
+  hideInZir(refs: readonly AirRef[]): void {
+    for (const r of refs) this.writeAs(r, { kind: 'hidden' });
+  }
+
+  /** A runtime aggregate value held at `address` (a pointer to memory nothing writes any more). */
+  aggregateAt(type: Type, address: AirRef): SVal {
+    return { rt: true, type, ref: address };
   }
 
   airConst(tv: TypedValue, offset: number): AirConst {

@@ -63,7 +63,24 @@ export type AirConst =
 
 export type CmpOp = 'lt' | 'lte' | 'eq' | 'gte' | 'gt' | 'neq';
 
-export type AirInst =
+/**
+ * How `zirc ir` writes back an instruction sema made while lowering a higher-level one
+ * (slices and arrays go through memory, see types.ts `isAggregate`). Code generators
+ * ignore it.
+ */
+export type ZirForm =
+  /** Part of another instruction's lowering: not written. */
+  | { kind: 'hidden' }
+  /** Written as `tag(operands...)` (a call also gets `modifier=auto`). */
+  | { kind: 'inst'; tag: string; operands: ZirOperand[] }
+  /** A `const` holding the address of this value: written as the value. */
+  | { kind: 'value'; tv: TypedValue };
+
+export type ZirOperand = { ref: AirRef } | { refs: AirRef[] } | { type: Type };
+
+export type AirInst = AirInstBody & { zir?: ZirForm };
+
+type AirInstBody =
   | { op: 'const'; type: Type; value: AirConst }
   /** The `index`th parameter of the function. */
   | { op: 'arg'; type: Type; index: number; name: string }
@@ -192,8 +209,16 @@ export function airOperands(inst: AirInst): AirRef[] {
   }
 }
 
-/** A copy of `inst` with every ref it holds (operands, nested bodies, a `br`'s block) passed through `f`. */
+/** A copy of `inst` with every ref it holds (operands, nested bodies, a `br`'s block, its ZirForm) passed through `f`. */
 export function mapAirRefs(inst: AirInst, f: (r: AirRef) => AirRef): AirInst {
+  const out = mapInstRefs(inst, f);
+  const form = inst.zir;
+  if (form?.kind !== 'inst') return out;
+  const operands = form.operands.map((o) => ('ref' in o ? { ref: f(o.ref) } : 'refs' in o ? { refs: o.refs.map(f) } : o));
+  return { ...out, zir: { ...form, operands } };
+}
+
+function mapInstRefs(inst: AirInst, f: (r: AirRef) => AirRef): AirInst {
   switch (inst.op) {
     case 'const': case 'arg': case 'alloc': case 'retvoid': case 'unreachable': case 'breakpoint':
       return inst;

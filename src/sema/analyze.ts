@@ -10,7 +10,7 @@ import type { DeclAnalysis, DeclResolver, FunctionAnalysis, SemaError, SemaOptio
 import { analyzeBody, analyzeInst } from './dispatch.js';
 import { analyzeExport } from './inst_decl.js';
 import { Sema, SemaFailure } from './Sema.js';
-import { NORETURN, typeName, type FnType } from './types.js';
+import { lowerFnType, NORETURN, returnsThroughMemory, typeName, type FnType } from './types.js';
 
 export function analyzeDecl(decl: Decl, resolver: DeclResolver, opts: SemaOptions): DeclAnalysis {
   const sema = new Sema(decl, resolver, opts);
@@ -38,9 +38,14 @@ export function analyzeFunctionBody(
   if (decl.inst.tag !== 'fn' || bodyArg?.kind !== 'body') {
     return { air: null, errors: [{ offset: decl.inst.offset, message: 'expected a function' }], data: [] };
   }
-  sema.fn = { fnType, insts: [], locals: new Map(), labels: [], argCount: 0, sawNonArg: false };
+  sema.fn = { fnType, insts: [], locals: new Map(), labels: [], argCount: 0, sawNonArg: false, resultPtr: null };
+  const airFnType = lowerFnType(fnType);
   try {
     const body: AirRef[] = [];
+    if (returnsThroughMemory(fnType)) {
+      sema.fn.resultPtr = sema.emitRef({ op: 'arg', type: airFnType.params[0]!, index: 0, name: 'result' }, body);
+      sema.hideInZir([sema.fn.resultPtr]);
+    }
     const ended = analyzeBody(sema, bodyArg.locals, body);
     if (!ended.noreturn) {
       if (fnType.ret.kind !== 'void') {
@@ -48,7 +53,7 @@ export function analyzeFunctionBody(
       }
       sema.emit({ op: 'retvoid', type: NORETURN }, body);
     }
-    const air = compactAir({ name: decl.name, type: fnType, insts: sema.fn.insts, body });
+    const air = compactAir({ name: decl.name, type: airFnType, insts: sema.fn.insts, body });
     return { air, errors: [], data: sema.data };
   } catch (e) {
     return { air: null, errors: failureErrors(e, decl), data: [] };

@@ -6,7 +6,7 @@
 import type { AirRef } from './air.js';
 import { intFits } from './int_math.js';
 import { comptime, type Sema, type SVal, typeOfSVal } from './Sema.js';
-import { typeEql, typeName, type IntType, type PointerType, type Type } from './types.js';
+import { airType, typeEql, typeName, usizeType, type IntType, type PointerType, type Type } from './types.js';
 
 /** Can a runtime integer of type `src` widen to `dest` without loss? */
 export function intWidens(src: IntType, dest: IntType): boolean {
@@ -66,12 +66,31 @@ function coercePointer(
     return comptime({ type: dest, value: { ...p, index: p.index ?? 0 } });
   }
   if (dest.size === 'slice') {
-    if (v.rt) return sema.fail(offset, `runtime values of type '${typeName(dest)}' are not supported yet`);
+    if (v.rt) return sliceOfArray(sema, v.ref, dest, array.len, requireBody(body));
     const p = v.tv.value;
     const ptr = p.kind === 'ptr' ? { ...p, index: p.index ?? 0 } : p;
     return comptime({ type: dest, value: { kind: 'slice', ptr, len: array.len } });
   }
   return null;
+}
+
+/** A runtime slice of the `len` elements at `arrayPtr`: a new stack slot holding (pointer, length). */
+function sliceOfArray(sema: Sema, arrayPtr: AirRef, dest: PointerType, len: number, body: AirRef[]): SVal {
+  const target = sema.opts.target;
+  const usize = usizeType(target);
+  const many: Type = { kind: 'pointer', size: 'many', mutable: dest.mutable, elem: dest.elem };
+  const slot = sema.emitRef({ op: 'alloc', type: airType(dest), elemType: dest }, body);
+  const fieldPtr = (elem: Type, offset: number): AirRef =>
+    sema.emitRef({ op: 'offsetptr', type: { kind: 'pointer', size: 'one', mutable: true, elem }, ptr: slot, offset }, body);
+  const ptr = sema.emitRef({ op: 'bitcast', type: many, operand: arrayPtr }, body);
+  const ptrField = fieldPtr(many, 0);
+  const storePtr = sema.emitRef({ op: 'store', type: { kind: 'void' }, ptr: ptrField, value: ptr }, body);
+  const length = sema.toRef(comptime({ type: usize, value: { kind: 'int', value: BigInt(len) } }), 0);
+  const lenField = fieldPtr(usize, target.ptrBytes);
+  const storeLen = sema.emitRef({ op: 'store', type: { kind: 'void' }, ptr: lenField, value: length }, body);
+  sema.hideInZir([ptr, ptrField, storePtr, lenField, storeLen]);
+  sema.writeAs(slot, { kind: 'inst', tag: 'as', operands: [{ type: dest }, { ref: arrayPtr }] });
+  return sema.aggregateAt(dest, slot);
 }
 
 function requireBody(body: AirRef[] | null): AirRef[] {

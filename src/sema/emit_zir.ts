@@ -366,13 +366,13 @@ class BodyEmitter {
 
   private body(refs: AirRef[]): Local[] {
     const out: Local[] = [];
-    for (const r of refs) out.push(this.local(r));
+    for (const r of refs) if (this.f.insts[r]!.zir?.kind !== 'hidden') out.push(this.local(r));
     return out;
   }
 
   private operand(r: AirRef): RefValue {
     const i = this.f.insts[r]!;
-    if (i.op === 'const') return this.e.airConstRef(i.type, i.value);
+    if (i.op === 'const') return i.zir?.kind === 'value' ? this.e.constRef(i.zir.tv) : this.e.airConstRef(i.type, i.value);
     const name = this.names.get(r);
     if (name === undefined) throw new EmitError(`AIR operand %${r} used before it is defined`);
     return localRef(name);
@@ -390,6 +390,11 @@ class BodyEmitter {
 
   private instFor(i: AirInst): Inst {
     const op = (r: AirRef) => this.operand(r);
+    if (i.zir?.kind === 'inst') {
+      // Sema lowered a higher-level instruction here (slices and arrays through memory).
+      const args = i.zir.operands.map((o): ArgValue => ('ref' in o ? op(o.ref) : 'refs' in o ? list(o.refs.map(op)) : this.e.typeRef(o.type)));
+      return inst(i.zir.tag, args, i.zir.tag === 'call' ? [['modifier', word('auto')]] : []);
+    }
     switch (i.op) {
       case 'const':
         throw new EmitError('a const is never listed in a body');

@@ -9,7 +9,20 @@ import type { AirRef } from './air.js';
 import { coerce } from './coerce.js';
 import { analyzeBody } from './dispatch.js';
 import { comptime, type Label, type Sema, type SVal, typeOfSVal } from './Sema.js';
-import { BOOL, NORETURN, VOID, hasRuntimeBits, typeEql, typeName, type FnType, type Type } from './types.js';
+import { copyAggregate } from './inst_memory.js';
+import {
+  BOOL,
+  NORETURN,
+  VOID,
+  airType,
+  hasRuntimeBits,
+  lowerFnType,
+  returnsThroughMemory,
+  typeEql,
+  typeName,
+  type FnType,
+  type Type,
+} from './types.js';
 
 const VOID_SVAL: SVal = comptime({ type: VOID, value: { kind: 'void' } });
 
@@ -24,7 +37,9 @@ export function analyzeArg(sema: Sema, inst: Inst, body: AirRef[]): SVal {
   const arg = inst.args[0];
   const name = arg?.kind === 'string' ? Buffer.from(arg.bytes).toString('latin1') : `${index}`;
   if (!hasRuntimeBits(paramType)) return comptime({ type: paramType, value: { kind: 'undef' } });
-  return sema.emit({ op: 'arg', type: paramType, index, name }, body);
+  const airIndex = index + (fn.resultPtr === null ? 0 : 1);
+  const ref = sema.emitRef({ op: 'arg', type: airType(paramType), index: airIndex, name }, body);
+  return { rt: true, type: paramType, ref };
 }
 
 function bodyArg(sema: Sema, inst: Inst, index: number): Local[] {
@@ -74,7 +89,7 @@ export function analyzeBlock(sema: Sema, inst: Inst, body: AirRef[], name: strin
     const br = fn.insts[b.br]!;
     if (br.op === 'br' && resultType.kind === 'void') br.operand = null;
   }
-  fn.insts[ref] = { op: 'block', type: resultType, body: inner };
+  fn.insts[ref] = { op: 'block', type: airType(resultType), body: inner };
   body.push(ref);
   return { rt: true, type: resultType, ref };
 }
@@ -147,8 +162,16 @@ export function analyzeBreak(sema: Sema, inst: Inst, body: AirRef[], hasOperand:
 }
 
 export function analyzeReturn(sema: Sema, inst: Inst, body: AirRef[]): SVal {
-  const fnType = sema.requireFn().fnType;
+  const fn = sema.requireFn();
+  const fnType = fn.fnType;
   const v = coerce(sema, sema.resolveArg(inst.args[0], inst.offset), fnType.ret, inst.offset, body);
+  if (fn.resultPtr !== null) {
+    const value = sema.toRef(v, inst.offset);
+    sema.hideInZir(copyAggregate(sema, fn.resultPtr, value, fnType.ret, body));
+    const ret = sema.emitRef({ op: 'retvoid', type: NORETURN }, body);
+    sema.writeAs(ret, { kind: 'inst', tag: 'return', operands: [{ ref: value }] });
+    return { rt: true, type: NORETURN, ref: ret };
+  }
   if (!hasRuntimeBits(fnType.ret)) {
     if (fnType.ret.kind === 'void') return sema.emit({ op: 'retvoid', type: NORETURN }, body);
     return sema.fail(inst.offset, `unable to return a value of type '${typeName(fnType.ret)}' at runtime`);
@@ -189,7 +212,18 @@ export function analyzeCall(sema: Sema, inst: Inst, body: AirRef[]): SVal {
     if (hasRuntimeBits(paramType)) args.push(sema.toRef(v, inst.offset));
   });
   const calleeRef = sema.toRef(callee, inst.offset);
-  return sema.emit({ op: 'call', type: fnType.ret, callee: calleeRef, args, calleeType: fnType }, body);
+  const calleeType = lowerFnType(fnType);
+  if (!returnsThroughMemory(fnType)) {
+    const ref = sema.emitRef({ op: 'call', type: calleeType.ret, callee: calleeRef, args, calleeType }, body);
+    return { rt: true, type: fnType.ret, ref };
+  }
+  // The result goes to a new stack slot, which then holds the returned value.
+  const slot = sema.emitRef({ op: 'alloc', type: calleeType.params[0]!, elemType: fnType.ret }, body);
+  const call = sema.emitRef({ op: 'call', type: VOID, callee: calleeRef, args: [slot, ...args], calleeType }, body);
+  // `zirc ir` writes the call where the slot is made, and nothing for the call itself.
+  sema.writeAs(slot, { kind: 'inst', tag: 'call', operands: [{ ref: calleeRef }, { refs: args }] });
+  sema.hideInZir([call]);
+  return sema.aggregateAt(fnType.ret, slot);
 }
 
 export function analyzeUnreachable(sema: Sema, inst: Inst, body: AirRef[]): SVal {

@@ -4,7 +4,7 @@
 import type { Inst } from '../zir/ast.js';
 import type { SemaOptions } from './api.js';
 import { comptime, type Sema, type SVal, typeOfSVal } from './Sema.js';
-import { hasRuntimeBits, typeName, VOID, type FnType, type Type } from './types.js';
+import { hasRuntimeBits, isAggregate, typeName, VOID, type FnType, type Type } from './types.js';
 
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('latin1');
@@ -33,6 +33,10 @@ export function isBuiltinWasiFunction(name: string, lib: string): boolean {
 
 export function analyzeExtern(sema: Sema, inst: Inst, opts: SemaOptions): SVal {
   const t = fnTypeArg(sema, inst);
+  // zirc passes slices and arrays through memory, which no C ABI does.
+  for (const p of [...t.params, t.ret]) {
+    if (isAggregate(p)) return sema.fail(inst.offset, `extern functions with values of type '${typeName(p)}' are not supported yet`);
+  }
   const name = latin1(sema.stringArg(inst.args[1], inst.offset));
   const libArg = inst.kwargs.get('lib');
   const lib = libArg === undefined ? 'env' : latin1(sema.stringArg(libArg, inst.offset));

@@ -9,7 +9,10 @@ import { intFits, wrapInt } from './int_math.js';
 import { runtimeBody } from './inst_arith.js';
 import { comptime, type Sema, type SVal, typeOfSVal } from './Sema.js';
 import {
+  airType,
   hasRuntimeBits,
+  intType,
+  isAggregate,
   sizeOf,
   typeEql,
   typeName,
@@ -119,11 +122,19 @@ export function analyzeDeref(sema: Sema, inst: Inst, body: AirRef[] | null): SVa
     const pointee = comptimePointee(p.tv.value);
     if (pointee !== null) return comptime({ type: t.elem, value: pointee.value });
   }
+  const b = runtimeBody(sema, body, inst);
+  if (isAggregate(t.elem)) {
+    // The value is a copy: later stores through `p` must not change it.
+    const from = sema.toRef(p, inst.offset);
+    const slot = sema.emitRef({ op: 'alloc', type: airType(t.elem), elemType: t.elem }, b);
+    sema.hideInZir(copyAggregate(sema, slot, from, t.elem, b));
+    sema.writeAs(slot, { kind: 'inst', tag: 'deref', operands: [{ ref: from }] });
+    return sema.aggregateAt(t.elem, slot);
+  }
   if (!isScalar(t.elem)) {
     return sema.fail(inst.offset, `loading a value of type '${typeName(t.elem)}' at runtime is not supported yet`);
   }
-  const b = runtimeBody(sema, body, inst);
-  return sema.emit({ op: 'load', type: t.elem, ptr: sema.toRef(p, inst.offset) }, b);
+  return sema.emit({ op: 'load', type: airType(t.elem), ptr: sema.toRef(p, inst.offset) }, b);
 }
 
 function isScalar(t: Type): boolean {
@@ -138,10 +149,15 @@ export function analyzeStore(sema: Sema, inst: Inst, body: AirRef[]): SVal {
   const value = coerce(sema, sema.resolveArg(inst.args[1], inst.offset), t.elem, inst.offset, body);
   const ptrRef = p.ref;
   const elem = t.elem;
+  if (isAggregate(elem) && (value.rt || value.tv.value.kind !== 'slice')) {
+    const valueRef = sema.toRef(value, inst.offset);
+    const [first, ...rest] = copyAggregate(sema, ptrRef, valueRef, elem, body);
+    sema.hideInZir(rest);
+    sema.writeAs(first!, { kind: 'inst', tag: 'store', operands: [{ ref: ptrRef }, { ref: valueRef }] });
+    return comptime({ type: { kind: 'void' }, value: { kind: 'void' } });
+  }
   if (elem.kind === 'pointer' && elem.size === 'slice') {
-    if (value.rt || value.tv.value.kind !== 'slice') {
-      return sema.fail(inst.offset, `runtime values of type '${typeName(elem)}' are not supported yet`);
-    }
+    if (value.rt || value.tv.value.kind !== 'slice') throw new Error('sema: slice store');
     const slice = value.tv.value;
     const many: Type = { kind: 'pointer', size: 'many', mutable: elem.mutable, elem: elem.elem };
     const usize = usizeType(sema.opts.target);
@@ -175,6 +191,12 @@ export function analyzeRef(sema: Sema, inst: Inst, body: AirRef[] | null): SVal 
   const ptrType: Type = { kind: 'pointer', size: 'one', mutable: false, elem: t };
   if (!v.rt) return comptime(sema.pointerToNewConstant(v.tv, ptrType, inst.offset));
   const b = runtimeBody(sema, body, inst);
+  // A runtime aggregate already lives in memory nothing writes: point at it.
+  if (isAggregate(t)) {
+    const ref = sema.emitRef({ op: 'bitcast', type: airType(t), operand: v.ref }, b);
+    sema.writeAs(ref, { kind: 'inst', tag: 'ref', operands: [{ ref: v.ref }] });
+    return { rt: true, type: ptrType, ref };
+  }
   if (!isScalar(t)) return sema.fail(inst.offset, `taking the address of a runtime '${typeName(t)}' is not supported yet`);
   const slot = sema.emitRef({ op: 'alloc', type: ptrType, elemType: t }, b);
   sema.emit({ op: 'store', type: { kind: 'void' }, ptr: slot, value: v.ref }, b);
@@ -224,10 +246,23 @@ export function analyzeElemPtr(sema: Sema, inst: Inst, body: AirRef[] | null): S
       p = sema.emit({ op: 'load', type: many, ptr: field }, b);
     }
   } else if (t.size === 'slice') {
-    if (p.rt) return sema.fail(inst.offset, `runtime values of type '${typeName(t)}' are not supported yet`);
-    const sv = p.tv.value;
     const many: Type = { kind: 'pointer', size: 'many', mutable: t.mutable, elem: t.elem };
-    p = comptime({ type: many, value: sv.kind === 'slice' ? sv.ptr : sv });
+    if (p.rt) {
+      // A runtime slice is held in memory: its first word is the pointer.
+      const b = runtimeBody(sema, body, inst);
+      const field = sema.emitRef({ op: 'offsetptr', type: { kind: 'pointer', size: 'one', mutable: false, elem: many }, ptr: p.ref, offset: 0 }, b);
+      sema.hideInZir([field]);
+      const slice = p.ref;
+      const loaded = sema.emitRef({ op: 'load', type: many, ptr: field }, b);
+      sema.hideInZir([loaded]);
+      const index_ = sema.toRef(index, inst.offset);
+      const ref = sema.emitRef({ op: 'elemptr', type: shape.result, ptr: loaded, index: index_, elemSize }, b);
+      sema.writeAs(ref, { kind: 'inst', tag: 'elemptr', operands: [{ ref: slice }, { ref: index_ }] });
+      return { rt: true, type: shape.result, ref };
+    } else {
+      const sv = p.tv.value;
+      p = comptime({ type: many, value: sv.kind === 'slice' ? sv.ptr : sv });
+    }
   }
   if (!p.rt && indexValue !== null && p.tv.value.kind === 'ptr') {
     const pv = p.tv.value;
@@ -282,4 +317,24 @@ export function analyzeFieldPtr(sema: Sema, inst: Inst, body: AirRef[] | null): 
     );
   }
   return sema.fail(inst.offset, `type '${typeName(t.size === 'one' ? t.elem : t)}' does not support field access`);
+}
+
+/**
+ * Copies the aggregate of type `t` at `src` to `dst`, in the widest integer pieces that
+ * fit (8, 4, 2, then 1 bytes): the backends only move scalars.
+ */
+export function copyAggregate(sema: Sema, dst: AirRef, src: AirRef, t: Type, body: AirRef[]): AirRef[] {
+  const emitted: AirRef[] = [];
+  const size = sizeOf(t, sema.opts.target);
+  for (let at = 0; at < size; ) {
+    const width = [8, 4, 2, 1].find((w) => at % w === 0 && at + w <= size)!;
+    const piece = intType(false, width * 8);
+    const pointer = (mutable: boolean): Type => ({ kind: 'pointer', size: 'one', mutable, elem: piece });
+    const from = sema.emitRef({ op: 'offsetptr', type: pointer(false), ptr: src, offset: at }, body);
+    const value = sema.emitRef({ op: 'load', type: piece, ptr: from }, body);
+    const to = sema.emitRef({ op: 'offsetptr', type: pointer(true), ptr: dst, offset: at }, body);
+    emitted.push(from, value, to, sema.emitRef({ op: 'store', type: { kind: 'void' }, ptr: to, value }, body));
+    at += width;
+  }
+  return emitted;
 }

@@ -162,3 +162,36 @@ export function hasRuntimeBits(t: Type): boolean {
       return false;
   }
 }
+
+/**
+ * Slices and arrays: values made of several words. At runtime sema keeps such a value in
+ * memory that nothing writes once it is made, and handles it by that memory's address,
+ * so the backends only ever see scalars and pointers.
+ */
+export function isAggregate(t: Type): boolean {
+  return (t.kind === 'pointer' && t.size === 'slice') || (t.kind === 'array' && hasRuntimeBits(t));
+}
+
+/** The type the backends see for a runtime value of type `t` (spec types in sema, lowered types in AIR). */
+export function airType(t: Type): Type {
+  if (isAggregate(t)) return { kind: 'pointer', size: 'one', mutable: false, elem: t };
+  if (t.kind === 'fn') return lowerFnType(t);
+  return t;
+}
+
+/** Whether calls return `t` through memory the caller passes as a hidden first argument. */
+export function returnsThroughMemory(t: FnType): boolean {
+  return isAggregate(t.ret);
+}
+
+/**
+ * A function type as the backends see it: an aggregate parameter becomes a pointer to the
+ * (unchanging) memory that holds it, and an aggregate result a pointer parameter in front
+ * through which the callee writes it.
+ */
+export function lowerFnType(t: FnType): FnType {
+  const params = t.params.map(airType);
+  if (!returnsThroughMemory(t)) return { kind: 'fn', params, ret: airType(t.ret), cc: t.cc };
+  const out: Type = { kind: 'pointer', size: 'one', mutable: true, elem: t.ret };
+  return { kind: 'fn', params: [out, ...params], ret: VOID, cc: t.cc };
+}
