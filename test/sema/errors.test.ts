@@ -118,3 +118,38 @@ describe('analysis errors of spec §10, at their positions', () => {
     expect(errorsOf(src)).toEqual([`${positionOf(src, '@naked, [])')}: unable to call function with naked calling convention`]);
   });
 });
+
+describe('slices and arrays at runtime', () => {
+  it('an extern cannot take or return them: zirc passes them through memory, which no C ABI does', () => {
+    const src =
+      PRELUDE +
+      `@bytes = const_slice_type(@u8)
+@ext_ty = fntype([@bytes], @void, cc=C)
+@ext = extern(@ext_ty, "takes_bytes", lib="env")
+@msg = str("hi")
+@entry = fn(@start_ty, {
+  %c = call(@ext, [@msg])
+  %u = unreachable()
+})
+`;
+    expect(errorsOf(src, WASM)).toEqual([`${after(src, '@ext = extern(')}: extern functions with values of type '[]const u8' are not supported yet`]);
+  });
+
+  it('a slice parameter given an array of another element type is a coercion error', () => {
+    const src =
+      PRELUDE +
+      `@words = const_slice_type(@u32)
+@f_ty = fntype([@words], @void)
+@f = fn(@f_ty, {
+  %s = arg("s")
+  %r = returnvoid()
+})
+@msg = str("hi")
+@entry = fn(@start_ty, {
+  %c = call(@f, [@msg])
+  %u = unreachable()
+})
+`;
+    expect(errorsOf(src)).toEqual([`${after(src, '%c = call(')}: expected type '[]const u32', found '*const [2:0]u8'`]);
+  });
+});
