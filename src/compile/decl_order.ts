@@ -95,13 +95,11 @@ export class DeclOrder<T extends Ordered> {
     const fromBlock = Math.min(from.block, this.blocks.length - 1);
     let toBlock = Math.min(to.block, this.blocks.length - 1);
     // Deletions shrink blocks: fold a small result into the next block so blocks stay few.
-    let after = placed.length - count;
-    for (let bi = fromBlock; bi <= toBlock; bi++) after += this.blocks[bi].items.length;
-    if (after < BLOCK_SIZE / 4 && toBlock + 1 < this.blocks.length) toBlock++;
-    const startIndex = first - from.offset - (from.block > fromBlock ? this.blocks[fromBlock].items.length : 0);
-
+    let itemsAfter = placed.length - count;
+    for (let bi = fromBlock; bi <= toBlock; bi++) itemsAfter += this.blocks[bi].items.length;
+    if (itemsAfter < BLOCK_SIZE / 4 && toBlock + 1 < this.blocks.length) toBlock++;
     const merged: PlacedItem<T>[] = [];
-    let index = startIndex;
+    let index = this.firstIndexOf(fromBlock);
     for (let bi = fromBlock; bi <= toBlock; bi++) {
       const b = this.blocks[bi];
       for (const item of b.items as T[]) {
@@ -147,9 +145,14 @@ export class DeclOrder<T extends Ordered> {
       if (holds(b, mid)) j = mid;
       else i = mid + 1;
     }
-    let before = 0;
-    for (let bi = 0; bi < lo; bi++) before += this.blocks[bi].items.length;
-    return before + i;
+    return this.firstIndexOf(lo) + i;
+  }
+
+  /** Index of the first item of block `block`. */
+  private firstIndexOf(block: number): number {
+    let index = 0;
+    for (let bi = 0; bi < block; bi++) index += this.blocks[bi].items.length;
+    return index;
   }
 }
 

@@ -8,7 +8,7 @@
 //! error per decl or body. A failure with no error means "a dependency failed; stay silent".
 
 import type { ArgValue, Decl, RefValue } from '../zir/ast.js';
-import type { AirConst, AirInst, AirRef, DataAtom, SymbolTarget, ZirForm } from './air.js';
+import type { AirConst, AirInst, AirRef, DataAtom, SymbolTarget, ZirForm, ZirOperand } from './air.js';
 import type { DeclResolver, SemaError, SemaOptions } from './api.js';
 import { layoutValue, LayoutError, pointerByteOffset } from './layout.js';
 import { airType, alignOf, hasRuntimeBits, isAggregate, typeName, type FnType, type Type } from './types.js';
@@ -210,6 +210,15 @@ export class Sema {
   /** Instructions `zirc ir` does not write: they are part of another one's lowering. */
   hideInZir(refs: readonly AirRef[]): void {
     for (const r of refs) this.writeAs(r, { kind: 'hidden' });
+  }
+
+  /**
+   * A lowering made of several instructions: `zirc ir` writes `leader` as the instruction
+   * the user wrote, `tag(operands...)`, and none of `parts`.
+   */
+  lowered(leader: AirRef, tag: string, operands: ZirOperand[], parts: readonly AirRef[]): void {
+    this.hideInZir(parts);
+    this.writeAs(leader, { kind: 'inst', tag, operands });
   }
 
   /** A runtime aggregate value held at `address` (a pointer to memory nothing writes any more). */

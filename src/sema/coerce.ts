@@ -88,8 +88,7 @@ function sliceOfArray(sema: Sema, arrayPtr: AirRef, dest: PointerType, len: numb
   const length = sema.toRef(comptime({ type: usize, value: { kind: 'int', value: BigInt(len) } }), 0);
   const lenField = fieldPtr(usize, target.ptrBytes);
   const storeLen = sema.emitRef({ op: 'store', type: { kind: 'void' }, ptr: lenField, value: length }, body);
-  sema.hideInZir([ptr, ptrField, storePtr, lenField, storeLen]);
-  sema.writeAs(slot, { kind: 'inst', tag: 'as', operands: [{ type: dest }, { ref: arrayPtr }] });
+  sema.lowered(slot, 'as', [{ type: dest }, { ref: arrayPtr }], [ptr, ptrField, storePtr, lenField, storeLen]);
   return sema.aggregateAt(dest, slot);
 }
 

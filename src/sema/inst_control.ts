@@ -167,9 +167,9 @@ export function analyzeReturn(sema: Sema, inst: Inst, body: AirRef[]): SVal {
   const v = coerce(sema, sema.resolveArg(inst.args[0], inst.offset), fnType.ret, inst.offset, body);
   if (fn.resultPtr !== null) {
     const value = sema.toRef(v, inst.offset);
-    sema.hideInZir(copyAggregate(sema, fn.resultPtr, value, fnType.ret, body));
+    const copy = copyAggregate(sema, fn.resultPtr, value, fnType.ret, body);
     const ret = sema.emitRef({ op: 'retvoid', type: NORETURN }, body);
-    sema.writeAs(ret, { kind: 'inst', tag: 'return', operands: [{ ref: value }] });
+    sema.lowered(ret, 'return', [{ ref: value }], copy);
     return { rt: true, type: NORETURN, ref: ret };
   }
   if (!hasRuntimeBits(fnType.ret)) {
@@ -221,8 +221,7 @@ export function analyzeCall(sema: Sema, inst: Inst, body: AirRef[]): SVal {
   const slot = sema.emitRef({ op: 'alloc', type: calleeType.params[0]!, elemType: fnType.ret }, body);
   const call = sema.emitRef({ op: 'call', type: VOID, callee: calleeRef, args: [slot, ...args], calleeType }, body);
   // `zirc ir` writes the call where the slot is made, and nothing for the call itself.
-  sema.writeAs(slot, { kind: 'inst', tag: 'call', operands: [{ ref: calleeRef }, { refs: args }] });
-  sema.hideInZir([call]);
+  sema.lowered(slot, 'call', [{ ref: calleeRef }, { refs: args }], [call]);
   return sema.aggregateAt(fnType.ret, slot);
 }
 

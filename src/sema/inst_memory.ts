@@ -127,8 +127,7 @@ export function analyzeDeref(sema: Sema, inst: Inst, body: AirRef[] | null): SVa
     // The value is a copy: later stores through `p` must not change it.
     const from = sema.toRef(p, inst.offset);
     const slot = sema.emitRef({ op: 'alloc', type: airType(t.elem), elemType: t.elem }, b);
-    sema.hideInZir(copyAggregate(sema, slot, from, t.elem, b));
-    sema.writeAs(slot, { kind: 'inst', tag: 'deref', operands: [{ ref: from }] });
+    sema.lowered(slot, 'deref', [{ ref: from }], copyAggregate(sema, slot, from, t.elem, b));
     return sema.aggregateAt(t.elem, slot);
   }
   if (!isScalar(t.elem)) {
@@ -149,40 +148,37 @@ export function analyzeStore(sema: Sema, inst: Inst, body: AirRef[]): SVal {
   const value = coerce(sema, sema.resolveArg(inst.args[1], inst.offset), t.elem, inst.offset, body);
   const ptrRef = p.ref;
   const elem = t.elem;
-  if (isAggregate(elem) && (value.rt || value.tv.value.kind !== 'slice')) {
+  if (isAggregate(elem)) {
+    // A comptime slice is written field by field; anything else is copied from its memory.
+    if (elem.kind === 'pointer' && !value.rt && value.tv.value.kind === 'slice') return storeComptimeSlice(sema, ptrRef, elem, value.tv.value, body, inst.offset);
     const valueRef = sema.toRef(value, inst.offset);
     const [first, ...rest] = copyAggregate(sema, ptrRef, valueRef, elem, body);
-    sema.hideInZir(rest);
-    sema.writeAs(first!, { kind: 'inst', tag: 'store', operands: [{ ref: ptrRef }, { ref: valueRef }] });
+    sema.lowered(first!, 'store', [{ ref: ptrRef }, { ref: valueRef }], rest);
     return comptime({ type: { kind: 'void' }, value: { kind: 'void' } });
-  }
-  if (elem.kind === 'pointer' && elem.size === 'slice') {
-    if (value.rt || value.tv.value.kind !== 'slice') throw new Error('sema: slice store');
-    const slice = value.tv.value;
-    const many: Type = { kind: 'pointer', size: 'many', mutable: elem.mutable, elem: elem.elem };
-    const usize = usizeType(sema.opts.target);
-    const ptrField = sema.emitRef(
-      { op: 'offsetptr', type: { kind: 'pointer', size: 'one', mutable: true, elem: many }, ptr: ptrRef, offset: 0 },
-      body,
-    );
-    const ptrVal = sema.toRef(comptime({ type: many, value: slice.ptr }), inst.offset);
-    sema.emit({ op: 'store', type: { kind: 'void' }, ptr: ptrField, value: ptrVal }, body);
-    const lenField = sema.emitRef(
-      {
-        op: 'offsetptr',
-        type: { kind: 'pointer', size: 'one', mutable: true, elem: usize },
-        ptr: ptrRef,
-        offset: sema.opts.target.ptrBytes,
-      },
-      body,
-    );
-    const lenVal = sema.toRef(comptime({ type: usize, value: { kind: 'int', value: BigInt(slice.len) } }), inst.offset);
-    return sema.emit({ op: 'store', type: { kind: 'void' }, ptr: lenField, value: lenVal }, body);
   }
   if (!isScalar(elem)) {
     return sema.fail(inst.offset, `storing a value of type '${typeName(elem)}' at runtime is not supported yet`);
   }
   return sema.emit({ op: 'store', type: { kind: 'void' }, ptr: ptrRef, value: sema.toRef(value, inst.offset) }, body);
+}
+
+/** Writes the two words of a comptime slice through `ptrRef`: no constant holding the slice is needed. */
+function storeComptimeSlice(
+  sema: Sema,
+  ptrRef: AirRef,
+  sliceType: PointerType,
+  slice: Extract<Value, { kind: 'slice' }>,
+  body: AirRef[],
+  offset: number,
+): SVal {
+  const many: Type = { kind: 'pointer', size: 'many', mutable: sliceType.mutable, elem: sliceType.elem };
+  const usize = usizeType(sema.opts.target);
+  const field = (elem: Type, at: number): AirRef =>
+    sema.emitRef({ op: 'offsetptr', type: { kind: 'pointer', size: 'one', mutable: true, elem }, ptr: ptrRef, offset: at }, body);
+  const ptrVal = sema.toRef(comptime({ type: many, value: slice.ptr }), offset);
+  sema.emit({ op: 'store', type: { kind: 'void' }, ptr: field(many, 0), value: ptrVal }, body);
+  const lenVal = sema.toRef(comptime({ type: usize, value: { kind: 'int', value: BigInt(slice.len) } }), offset);
+  return sema.emit({ op: 'store', type: { kind: 'void' }, ptr: field(usize, sema.opts.target.ptrBytes), value: lenVal }, body);
 }
 
 export function analyzeRef(sema: Sema, inst: Inst, body: AirRef[] | null): SVal {
@@ -251,13 +247,10 @@ export function analyzeElemPtr(sema: Sema, inst: Inst, body: AirRef[] | null): S
       // A runtime slice is held in memory: its first word is the pointer.
       const b = runtimeBody(sema, body, inst);
       const field = sema.emitRef({ op: 'offsetptr', type: { kind: 'pointer', size: 'one', mutable: false, elem: many }, ptr: p.ref, offset: 0 }, b);
-      sema.hideInZir([field]);
-      const slice = p.ref;
       const loaded = sema.emitRef({ op: 'load', type: many, ptr: field }, b);
-      sema.hideInZir([loaded]);
-      const index_ = sema.toRef(index, inst.offset);
-      const ref = sema.emitRef({ op: 'elemptr', type: shape.result, ptr: loaded, index: index_, elemSize }, b);
-      sema.writeAs(ref, { kind: 'inst', tag: 'elemptr', operands: [{ ref: slice }, { ref: index_ }] });
+      const indexRef = sema.toRef(index, inst.offset);
+      const ref = sema.emitRef({ op: 'elemptr', type: shape.result, ptr: loaded, index: indexRef, elemSize }, b);
+      sema.lowered(ref, 'elemptr', [{ ref: p.ref }, { ref: indexRef }], [field, loaded]);
       return { rt: true, type: shape.result, ref };
     } else {
       const sv = p.tv.value;
