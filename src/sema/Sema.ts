@@ -13,6 +13,7 @@ import type { DeclResolver, SemaError, SemaOptions } from './api.js';
 import { layoutValue, LayoutError, pointerByteOffset } from './layout.js';
 import { airType, alignOf, hasRuntimeBits, isAggregate, typeName, type FnType, type Type } from './types.js';
 import type { TypedValue } from './value.js';
+import { anonSymbolName } from './anon_names.js';
 
 export type SVal =
   | { rt: false; tv: TypedValue }
@@ -253,9 +254,9 @@ export class Sema {
     return this.fail(offset, `unable to use a comptime value of type '${typeName(tv.type)}' at runtime`);
   }
 
-  /** Creates the anonymous constant `<decl>__anon_<n>` holding `object`, and returns its symbol. */
+  /** Creates the anonymous constant `anonSymbolName(decl, n)` holding `object`, and returns its symbol. */
   placeObject(object: TypedValue, offset: number): SymbolTarget {
-    const name = `${this.decl.name}__anon_${this.anonCount++}`;
+    const name = anonSymbolName(this.decl.name, this.anonCount++);
     let laid;
     try {
       laid = layoutValue(object, this.opts.target, (inner) => this.placeObject(inner, offset));

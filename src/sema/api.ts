@@ -48,7 +48,7 @@ export interface DeclAnalysis {
   /** Null when analysis failed (errors say why, or a dependency failed). */
   typedValue: TypedValue | null;
   errors: SemaError[];
-  /** Anonymous constants the value refers to (e.g. the bytes of `str`), named `<decl>__anon_<n>`. */
+  /** Anonymous constants the value refers to (e.g. the bytes of `str`), named by `anonSymbolName` (anon_names.ts). */
   data: DataAtom[];
   /** Set for `export(...)` decls that analyzed successfully. `offset` is the export instruction's. */
   export: { symbolName: string; declName: string; offset: number } | null;
@@ -59,6 +59,6 @@ export interface FunctionAnalysis {
   /** Null when the body has errors. */
   air: AirFunction | null;
   errors: SemaError[];
-  /** Anonymous constants created in the body, named `<decl>__anon_<n>`. */
+  /** Anonymous constants created in the body, named by `anonSymbolName` (anon_names.ts). */
   data: DataAtom[];
 }

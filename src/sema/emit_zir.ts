@@ -10,6 +10,7 @@ import { printModule } from '../zir/print.js';
 import type { AirConst, AirFunction, AirInst, AirRef, DataAtom, SymbolTarget } from './air.js';
 import { symbolKey } from './air.js';
 import type { DeclAnalysis, FunctionAnalysis, SemaOptions } from './api.js';
+import { printableAnonName } from './anon_names.js';
 import { intWidens } from './coerce.js';
 import { primitiveNameOfType } from './primitives.js';
 import { BOOL, TYPE, typeEql, typeName, sizeOf, usizeType, type Type } from './types.js';
@@ -345,7 +346,7 @@ class ZirEmitter {
     }
     const isStrAtom = object.value.kind === 'bytes';
     const ptr: TypedValue = { type: t, value: { kind: 'ptr', target: null, object, index } };
-    const preferred = isStrAtom && index === null && this.byValue.get(this.key(ptr) ?? '') === undefined ? target.name : undefined;
+    const preferred = isStrAtom && index === null && this.byValue.get(this.key(ptr) ?? '') === undefined ? printableAnonName(target.name) : undefined;
     return this.constRef(ptr, preferred);
   }
 }

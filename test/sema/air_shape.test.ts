@@ -134,9 +134,9 @@ describe('AIR of hello_asm', () => {
     const f = airOf(p, 'entry');
     const pti = walkAir(f).find((i) => i.op === 'ptrtoint')!;
     if (pti.op !== 'ptrtoint') throw new Error();
-    expect(f.insts[pti.operand]).toMatchObject({ op: 'const', value: { kind: 'addr', target: { kind: 'decl', name: 'greeting__anon_0' }, offset: 0 } });
+    expect(f.insts[pti.operand]).toMatchObject({ op: 'const', value: { kind: 'addr', target: { kind: 'decl', name: 'greeting(anon 0)' }, offset: 0 } });
     const atom = p.values.get('greeting')!.data[0]!;
-    expect(atom).toMatchObject({ name: 'greeting__anon_0', align: 1, section: 'rodata' });
+    expect(atom).toMatchObject({ name: 'greeting(anon 0)', align: 1, section: 'rodata' });
     expect(Buffer.from(atom.bytes).toString('latin1')).toBe('Greetings from ZIR\n\0');
   });
   it('ends the naked entry with a safe unreachable', () => {

@@ -123,7 +123,7 @@ describe('strings and pointers at comptime', () => {
     const r = probe('str("hi\\n")');
     expect(typeName(r.tv!.type)).toBe('*const [3:0]u8');
     expect(r.data).toHaveLength(1);
-    expect(r.data[0]).toMatchObject({ name: 'probe__anon_0', section: 'rodata', align: 1 });
+    expect(r.data[0]).toMatchObject({ name: 'probe(anon 0)', section: 'rodata', align: 1 });
     expect([...r.data[0]!.bytes]).toEqual([0x68, 0x69, 0x0a, 0]);
   });
   it('folds the len field of an array pointer and indexes constants', () => {
@@ -145,7 +145,7 @@ describe('strings and pointers at comptime', () => {
     expect(typeName(r.tv!.type)).toBe('*const u32');
     expect([...r.data[0]!.bytes]).toEqual([4, 3, 2, 1]);
     const ptrs = probe('ref(@s)', '@s = str("x")\n');
-    expect(ptrs.data[0]!.relocs).toEqual([{ offset: 0, target: { kind: 'decl', name: 's__anon_0' }, addend: 0 }]);
+    expect(ptrs.data[0]!.relocs).toEqual([{ offset: 0, target: { kind: 'decl', name: 's(anon 0)' }, addend: 0 }]);
     expect(ptrs.data[0]!.bytes.length).toBe(8);
   });
   it('reads a symbol name through the 2020 ref(@s) wrapper', () => {

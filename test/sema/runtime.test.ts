@@ -134,6 +134,6 @@ describe('function bodies to AIR', () => {
   });
   it('a string made in a body becomes an anonymous constant of the function', () => {
     const p = analyzeProgram(entryProgram('  %s = str("in body")\n  %a = ptrtoint(%s)'), X86);
-    expect(p.bodies.get('entry')!.data.map((d) => d.name)).toEqual(['entry__anon_0']);
+    expect(p.bodies.get('entry')!.data.map((d) => d.name)).toEqual(['entry(anon 0)']);
   });
 });
