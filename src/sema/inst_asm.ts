@@ -1,13 +1,15 @@
 //! The `asm` instruction (spec §6): x86-64 only. Source, output constraint, inputs and
 //! clobbers are comptime strings; the source is checked with the x86-64 assembler's parser
 //! so that an instruction zirc cannot encode is an analysis error. Arguments keep their
-//! types; comptime ones become constants.
+//! types, except that a `comptime_int` is coerced to `usize` (as Zig 0.7.0 does); comptime
+//! ones become constants.
 
 import type { Inst } from '../zir/ast.js';
 import { checkAsmConstraints, parseAsm } from '../codegen/x86_64/asm.js';
 import type { AirRef } from './air.js';
 import { comptime, type Sema, type SVal, typeOfSVal } from './Sema.js';
-import { hasRuntimeBits, typeName, VOID } from './types.js';
+import { coerce } from './coerce.js';
+import { hasRuntimeBits, typeName, usizeType, VOID } from './types.js';
 
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('latin1');
@@ -42,7 +44,9 @@ export function analyzeAsm(sema: Sema, inst: Inst, body: AirRef[]): SVal {
   const constraintError = checkAsmConstraints(output, inputs, clobbers);
   if (constraintError !== null) return sema.fail(inst.offset, constraintError);
   const args = argValues.map((item) => {
-    const v = sema.resolveArg(item, inst.offset);
+    const resolved = sema.resolveArg(item, inst.offset);
+    // Zig 0.7.0 coerces asm arguments to usize; a comptime_int becomes a usize constant.
+    const v = typeOfSVal(resolved).kind === 'comptime_int' ? coerce(sema, resolved, usizeType(sema.opts.target), inst.offset, body) : resolved;
     const t = typeOfSVal(v);
     if (!hasRuntimeBits(t)) return sema.fail(inst.offset, `asm argument of type '${typeName(t)}' has no runtime value`);
     return sema.toRef(v, inst.offset);
