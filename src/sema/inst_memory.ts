@@ -212,9 +212,26 @@ function indexing(t: PointerType): { elem: Type; result: Type; arrayLen: number 
   return null;
 }
 
+/**
+ * For a pointer to a single pointer to an array (what `ref` of an array pointer gives),
+ * the array pointer it holds, read at comptime or loaded at runtime; any other pointer
+ * unchanged. `elemptr` and `fieldptr` look through this one level, as Zig 0.7.0 does.
+ */
+function throughArrayPointerRef(sema: Sema, p: SVal, t: PointerType, inst: Inst, body: AirRef[] | null): SVal {
+  const inner = t.elem;
+  if (t.size !== 'one' || inner.kind !== 'pointer' || inner.size !== 'one' || inner.elem.kind !== 'array') return p;
+  if (!p.rt) {
+    const pointee = comptimePointee(p.tv.value);
+    if (pointee === null) return sema.fail(inst.offset, 'unable to resolve comptime value');
+    return comptime({ type: inner, value: pointee.value });
+  }
+  return sema.emit({ op: 'load', type: inner, ptr: p.ref }, runtimeBody(sema, body, inst));
+}
+
 export function analyzeElemPtr(sema: Sema, inst: Inst, body: AirRef[] | null): SVal {
-  let p = sema.resolveArg(inst.args[0], inst.offset);
-  const t = requirePointer(sema, p, inst.offset);
+  const operand = sema.resolveArg(inst.args[0], inst.offset);
+  let p = throughArrayPointerRef(sema, operand, requirePointer(sema, operand, inst.offset), inst, body);
+  const t = typeOfSVal(p) as PointerType;
   const shape = indexing(t);
   if (shape === null) return sema.fail(inst.offset, `array access of non-array type '${typeName(t.size === 'one' ? t.elem : t)}'`);
   const usize = usizeType(sema.opts.target);
@@ -270,8 +287,9 @@ export function analyzeElemPtr(sema: Sema, inst: Inst, body: AirRef[] | null): S
 }
 
 export function analyzeFieldPtr(sema: Sema, inst: Inst, body: AirRef[] | null): SVal {
-  const p = sema.resolveArg(inst.args[0], inst.offset);
-  const t = requirePointer(sema, p, inst.offset);
+  const operand = sema.resolveArg(inst.args[0], inst.offset);
+  const p = throughArrayPointerRef(sema, operand, requirePointer(sema, operand, inst.offset), inst, body);
+  const t = typeOfSVal(p) as PointerType;
   const field = Buffer.from(sema.stringArg(inst.args[1], inst.offset)).toString('latin1');
   const usize = usizeType(sema.opts.target);
   const constUsizePtr: Type = { kind: 'pointer', size: 'one', mutable: false, elem: usize };
