@@ -3,14 +3,13 @@
 //! writer a sorted, coalesced list so a flush writes only what changed. While a full
 //! rewrite is pending, ranges are not recorded at all (the whole image will be written).
 
+import type { ByteRange } from '../output_io.js';
+
+export type { ByteRange };
+
 /** Two dirty ranges closer than this are written as one (saves syscalls, costs few bytes). */
 const COALESCE_GAP = 32;
 const utf8 = new TextEncoder();
-
-export interface ByteRange {
-  start: number;
-  end: number;
-}
 
 export class FileImage {
   private buf: Uint8Array;

@@ -1,14 +1,14 @@
 //! The wasm32-wasi linker (`Linker` for wasm): keeps the compilation's code and data in
 //! an in-memory object (object.ts), generates each function's body once when sema hands
 //! over its AIR, and at flush lays out the module, copies the cached bodies while
-//! applying relocations, and writes the file atomically (temp file + rename).
+//! applying relocations, and writes the whole file through output_io.ts: only over a
+//! writable regular file (or a symlink's target), as a temporary file renamed into place.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { AirFunction, DataAtom } from '../../sema/air.js';
 import { generateFunction } from '../../codegen/wasm/codegen.js';
 import { ByteWriter } from '../../codegen/wasm/leb.js';
-import { OutputWriteError, type ExportEntry, type FlushReport, type Linker } from '../Linker.js';
+import type { ExportEntry, FlushReport, Linker } from '../Linker.js';
+import { nodeOutputIo, replaceFile, resolveOutputTarget, type OutputIo } from '../output_io.js';
 import { computeLayout, sortData, sortFunctions, type ModuleLayout } from './layout.js';
 import { writeModule } from './module_writer.js';
 import { WasmObject, type LinkSymbol } from './object.js';
@@ -18,6 +18,8 @@ export { LinkError } from './object.js';
 export interface WasmLinkerOptions {
   /** Bytes of shadow stack at the bottom of memory (default 1 MiB; rounded up to 16). */
   stackSize?: number;
+  /** File operations (tests inject failures). */
+  io?: OutputIo;
 }
 
 export const DEFAULT_STACK_SIZE = 1 << 20;
@@ -34,11 +36,12 @@ export class WasmLinker implements Linker {
   private constructor(
     readonly path: string,
     private readonly stackSize: number,
+    private readonly io: OutputIo,
   ) {}
 
   /** A linker writing `path`. Whatever is there now is replaced at the first flush. */
   static open(outputPath: string, opts: WasmLinkerOptions = {}): WasmLinker {
-    return new WasmLinker(outputPath, opts.stackSize ?? DEFAULT_STACK_SIZE);
+    return new WasmLinker(outputPath, opts.stackSize ?? DEFAULT_STACK_SIZE, opts.io ?? nodeOutputIo);
   }
 
   updateFunc(func: AirFunction): void {
@@ -74,7 +77,7 @@ export class WasmLinker implements Linker {
     this.assertOpen();
     this.link();
     const bytes = this.out.bytes.subarray(0, this.out.length);
-    writeFileAtomically(this.path, bytes);
+    writeModuleFile(this.io, this.path, bytes);
     const report: FlushReport = { bytesWritten: bytes.length, fullWrite: true, functionsGenerated: this.generatedSinceFlush };
     this.generatedSinceFlush = 0;
     return report;
@@ -103,19 +106,9 @@ export class WasmLinker implements Linker {
   }
 }
 
-let tempSequence = 0;
-
-function writeFileAtomically(target: string, bytes: Uint8Array): void {
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${tempSequence++}.tmp`);
-  try {
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, target);
-  } catch (err) {
-    try {
-      fs.rmSync(tmp, { force: true });
-    } catch {
-      // nothing more to clean up
-    }
-    throw new OutputWriteError(target, err);
-  }
+/** Replaces the file at `outputPath` (see output_io.ts); throws `OutputWriteError`. */
+function writeModuleFile(io: OutputIo, outputPath: string, bytes: Uint8Array): void {
+  const target = resolveOutputTarget(io, outputPath);
+  const whole = [{ start: 0, end: bytes.length }];
+  replaceFile(io, outputPath, target, { bytes, ranges: whole, size: bytes.length, mode: 0o666, exactMode: false });
 }
