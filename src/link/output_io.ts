@@ -119,28 +119,33 @@ export function errorCode(err: unknown): unknown {
 /** Symlinks followed before giving up (as the kernel's ELOOP limit). */
 const MAX_SYMLINKS = 40;
 
+/** The end of the chain of symlinks starting at `p` (`p` itself if it is not a link), and what is there. */
+export function followSymlinks(io: OutputIo, p: string): { target: string; info: PathInfo | null } {
+  let target = p;
+  for (let hops = 0; ; hops++) {
+    const info = io.lstatSync(target);
+    if (info?.kind !== 'symlink') return { target, info };
+    if (hops === MAX_SYMLINKS) throw new Error('too many levels of symbolic links');
+    target = path.resolve(path.dirname(target), io.readlinkSync(target));
+  }
+}
+
 /**
  * The file a write of `outputPath` must replace or patch: `outputPath` itself, or the
  * end of its chain of symlinks. Throws `OutputWriteError` if what is there is not a
  * regular file this process may write. Nothing there yet is fine (the file is created).
  */
 export function resolveOutputTarget(io: OutputIo, outputPath: string): string {
-  const refuse = (why: string) => new OutputWriteError(outputPath, new Error(why));
-  let target = outputPath;
-  let info: PathInfo | null;
-  for (let hops = 0; ; hops++) {
-    try {
-      info = io.lstatSync(target);
-      if (info?.kind !== 'symlink') break;
-      if (hops === MAX_SYMLINKS) throw refuse('too many levels of symbolic links');
-      target = path.resolve(path.dirname(target), io.readlinkSync(target));
-    } catch (err) {
-      if (err instanceof OutputWriteError) throw err;
-      throw new OutputWriteError(outputPath, err);
-    }
+  let found: { target: string; info: PathInfo | null };
+  try {
+    found = followSymlinks(io, outputPath);
+  } catch (err) {
+    throw new OutputWriteError(outputPath, err);
   }
-  const which = target === outputPath ? 'it' : `its target '${target}'`;
+  const { target, info } = found;
   if (!info) return target;
+  const refuse = (why: string) => new OutputWriteError(outputPath, new Error(why));
+  const which = target === outputPath ? 'it' : `its target '${target}'`;
   if (info.kind !== 'file') throw refuse(`${which} is not a regular file (a ${info.kind})`);
   const readOnly = !io.mayWrite(target) || (io.privileged() && (info.mode & 0o222) === 0);
   if (readOnly) throw refuse(`${which} is read-only (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')})`);

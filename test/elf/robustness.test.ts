@@ -1,14 +1,16 @@
 // The output file is never trusted: foreign, truncated, garbage or tampered files are
-// rewritten whole; a crash or a write error mid-flush leaves a file that does not look like
-// ELF, throws OutputWriteError, and the next flush writes everything again.
+// rewritten whole. Only a writable regular file (or a symlink's target) is written. A full
+// write goes to a new file renamed into place, so a failure leaves the old file byte for
+// byte; a crash or a write error mid-patch leaves a file that does not look like ELF,
+// throws OutputWriteError, and the next flush writes everything again.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OutputWriteError } from '../../src/link/Linker.js';
 import { nodeOutputIo, type OutputIo } from '../../src/link/elf/output_file.js';
-import { buildFresh, expectedExit, IncrementalProgram, initialState, leafName } from './program_model.js';
+import { buildFresh, cloneState, expectedExit, IncrementalProgram, initialState, leafName, type ProgramState } from './program_model.js';
 import { ElfLinker } from '../../src/link/elf/ElfLinker.js';
 import { airFunction, pauseThenExit, readelfAll, runExecutable, startExit, tableBackend, tempDir } from './x86_snippets.js';
 
@@ -87,7 +89,9 @@ describe('a file changed behind the linker', () => {
   }
 });
 
-/** An OutputIo whose `writeSync` fails once, on the `n`th call from now. */
+const errno = (code: string) => Object.assign(new Error(`${code}: simulated, write`), { code });
+
+/** An OutputIo whose `writeSync` fails once, on the `n`th call after it is armed. */
 function failingWrites(n: number, error: () => Error): OutputIo & { armed: boolean; calls: number } {
   const io = {
     ...nodeOutputIo,
@@ -103,6 +107,76 @@ function failingWrites(n: number, error: () => Error): OutputIo & { armed: boole
   };
   return io;
 }
+
+/** What a process killed mid-flush "throws": nothing after it runs. */
+class ProcessKilled extends Error {}
+
+/**
+ * The file operations of a process that is killed after `arm(n)`'s `n` more of them:
+ * that call and every later one throw, so no cleanup or rollback runs. `bury()` then
+ * closes the files it had open, as the kernel does when a process dies.
+ */
+function dyingIo(): { io: OutputIo; arm(calls: number): void; readonly killed: boolean; bury(): void } {
+  const open = new Set<number>();
+  let left = Infinity;
+  let killed = false;
+  const io: Record<string, (...args: never[]) => unknown> = {};
+  for (const [name, op] of Object.entries(nodeOutputIo) as Array<[string, (...args: unknown[]) => unknown]>) {
+    io[name] = (...args: unknown[]) => {
+      if (killed || left-- <= 0) {
+        killed = true;
+        throw new ProcessKilled(`killed at ${name}`);
+      }
+      const result = op(...args);
+      if (name === 'openSync') open.add(result as number);
+      if (name === 'closeSync') open.delete(args[0] as number);
+      return result;
+    };
+  }
+  return {
+    io: io as unknown as OutputIo,
+    arm: (calls) => void (left = calls),
+    get killed() {
+      return killed;
+    },
+    bury() {
+      for (const fd of open) fs.closeSync(fd);
+      open.clear();
+    },
+  };
+}
+
+/** The states of a patch test: `before`, then `after`, which changes code and data in place. */
+function patchStates(): { before: ProgramState; after: ProgramState } {
+  const before = initialState(6);
+  const after = cloneState(before);
+  after.leaves.get(leafName(1))!.value = 40;
+  after.leaves.set(leafName(9), { value: 3, size: 300 });
+  after.message = 'a longer message, which moves the data\n';
+  return { before, after };
+}
+
+function flushError(file: string, io?: OutputIo): Error {
+  const p = new IncrementalProgram(io ? { io } : {}, file);
+  try {
+    p.apply(initialState(3));
+  } catch (err) {
+    expect(err).toBeInstanceOf(OutputWriteError);
+    return err as Error;
+  }
+  throw new Error(`flush of ${file} did not fail`);
+}
+
+async function spawned(file: string): Promise<ChildProcess> {
+  const child = spawn(file, [], { stdio: 'ignore' });
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', () => resolve());
+    child.once('error', reject);
+  });
+  return child;
+}
+
+const exited = (child: ChildProcess) => new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
 
 describe('an output that is running', () => {
   it('is replaced by a new file (ETXTBSY) while the running program keeps the old one', async () => {
@@ -135,6 +209,183 @@ describe('an output that is running', () => {
     l.updateFunc(airFunction('main.start'));
     expect(l.flush().fullWrite).toBe(false);
     expect(runExecutable(file).status).toBe(8);
+  });
+});
+
+describe('an output path that is not a writable regular file', () => {
+  it('is refused when it is a directory', () => {
+    const dir = tempDir();
+    const err = flushError(dir);
+    expect(err.message).toContain(`'${dir}'`);
+    expect(err.message).toMatch(/not a regular file \(a directory\)/);
+  });
+
+  it('is refused when it is a FIFO (not opened: that would wait for a reader forever)', () => {
+    const fifo = path.join(tempDir(), 'out');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    expect(flushError(fifo).message).toMatch(/not a regular file \(a FIFO\)/);
+    expect(fs.lstatSync(fifo).isFIFO()).toBe(true);
+  });
+
+  it('is refused when it is a device node (what -o /dev/null is), which keeps its mode', () => {
+    const dev = path.join(tempDir(), 'null');
+    // The same device as /dev/null, made here so a regression cannot damage the real one.
+    if (spawnSync('mknod', ['-m', '666', dev, 'c', '1', '3']).status !== 0) return; // needs CAP_MKNOD
+    const err = flushError(dev);
+    expect(err.message).toContain(`'${dev}'`);
+    expect(err.message).toMatch(/not a regular file \(a character device\)/);
+    const st = fs.lstatSync(dev);
+    expect(st.isCharacterDevice()).toBe(true);
+    expect(st.mode & 0o777).toBe(0o666);
+  });
+
+  it('is refused when it is a symlink to a device (/dev/full), naming the device', () => {
+    const link = path.join(tempDir(), 'out');
+    fs.symlinkSync('/dev/full', link);
+    const err = flushError(link);
+    expect(err.message).toContain(`'${link}'`);
+    expect(err.message).toMatch(/its target '\/dev\/full' is not a regular file/);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+  });
+
+  it('is refused when it is read-only (mode 0444, even for root), bytes kept; once writable, the same linker writes it', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'out');
+    fs.writeFileSync(file, 'keep me');
+    fs.chmodSync(file, 0o444);
+    const p = new IncrementalProgram({}, file);
+    const s = initialState(6);
+    expect(() => p.apply(s)).toThrow(/unable to write '.*\/out': it is read-only \(mode 0444\)/);
+    expect(fs.readFileSync(file, 'utf8')).toBe('keep me');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o444);
+    fs.chmodSync(file, 0o644);
+    expect(p.linker.flush().fullWrite).toBe(true);
+    expectRuns(file, s);
+    // A patch of a file made read-only is refused too, and leaves the program as it was.
+    fs.chmodSync(file, 0o555);
+    const before = fs.readFileSync(file);
+    s.leaves.get(leafName(0))!.value = 99;
+    expect(() => p.apply(s)).toThrow(/read-only \(mode 0555\)/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(fs.readdirSync(dir)).toEqual(['out']);
+  });
+});
+
+describe('an output path that is a symlink to a regular file', () => {
+  it('stays a link through a full write, a patch, and a replacement while its program runs', async () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'real'));
+    const target = path.join(dir, 'real', 'prog');
+    const link = path.join(dir, 'out');
+    fs.writeFileSync(target, 'an old file');
+    fs.symlinkSync('real/prog', link);
+    const table = new Map([['main.start', pauseThenExit(1)]]);
+    const l = ElfLinker.open(link, tableBackend(table));
+    l.updateFunc(airFunction('main.start'));
+    l.updateExports([{ symbolName: '_start', declName: 'main.start' }]);
+    expect(l.flush().fullWrite).toBe(true);
+    const stillLinked = () => {
+      expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(fs.readlinkSync(link)).toBe('real/prog');
+      expect(fs.readdirSync(dir).sort()).toEqual(['out', 'real']);
+      expect(fs.readdirSync(path.join(dir, 'real'))).toEqual(['prog']);
+    };
+    stillLinked();
+    const child = await spawned(link);
+    try {
+      table.set('main.start', startExit(6));
+      l.updateFunc(airFunction('main.start'));
+      expect(l.flush().fullWrite).toBe(true); // ETXTBSY: a new file renamed over the target
+      stillLinked();
+      expect(runExecutable(link).status).toBe(6);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited(child)).toBe('SIGTERM');
+    table.set('main.start', startExit(8));
+    l.updateFunc(airFunction('main.start'));
+    expect(l.flush().fullWrite).toBe(false);
+    stillLinked();
+    expect(runExecutable(target).status).toBe(8);
+  });
+
+  it('whose target does not exist yet: the target is made, the link kept', () => {
+    const dir = tempDir();
+    const link = path.join(dir, 'out');
+    fs.symlinkSync('prog', link);
+    const p = new IncrementalProgram({}, link);
+    p.apply(initialState(6));
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expectRuns(path.join(dir, 'prog'));
+  });
+});
+
+describe('a full write that fails part way', () => {
+  it('leaves the old file byte for byte at whichever write ENOSPC comes, and the same linker retries whole', () => {
+    const { before, after } = patchStates();
+    const old = new IncrementalProgram();
+    old.apply(before);
+    const oldBytes = fs.readFileSync(old.file);
+    let failures = 0;
+    for (let n = 1; ; n++) {
+      const io = failingWrites(n, () => errno('ENOSPC'));
+      const p = new IncrementalProgram({ io }, old.file); // a new linker: its first flush is full
+      io.armed = true;
+      let err: unknown = null;
+      try {
+        expect(p.apply(after).fullWrite).toBe(true);
+      } catch (e) {
+        err = e;
+      }
+      if (!err) break; // past the last write: this one succeeded
+      failures++;
+      expect(err).toBeInstanceOf(OutputWriteError);
+      expect((err as Error).message).toMatch(/ENOSPC/);
+      expect(fs.readFileSync(old.file).equals(oldBytes), `ENOSPC at write ${n}`).toBe(true);
+      expect(fs.readdirSync(path.dirname(old.file))).toEqual(['out']);
+      expectRuns(old.file, before);
+      expect(p.linker.flush().fullWrite).toBe(true);
+      expectRuns(old.file, after);
+      fs.writeFileSync(old.file, oldBytes);
+    }
+    expect(failures).toBeGreaterThan(2);
+    expectRuns(old.file, after);
+  });
+
+  it('killed at any point, leaves the old file byte for byte until the new one is renamed in whole', () => {
+    const { before, after } = patchStates();
+    const old = new IncrementalProgram();
+    old.apply(before);
+    const oldBytes = fs.readFileSync(old.file);
+    const ref = new IncrementalProgram();
+    ref.apply(before);
+    const fresh = new IncrementalProgram({}, ref.file);
+    expect(fresh.apply(after).fullWrite).toBe(true);
+    const newBytes = fs.readFileSync(ref.file);
+    let killedBeforeRename = 0;
+    for (let calls = 0; ; calls++) {
+      const d = dyingIo();
+      const p = new IncrementalProgram({ io: d.io }, old.file);
+      d.arm(calls);
+      try {
+        p.apply(after);
+      } catch (err) {
+        if (!d.killed) throw err;
+      }
+      if (!d.killed) break;
+      d.bury();
+      const now = fs.readFileSync(old.file);
+      if (now.equals(oldBytes)) {
+        killedBeforeRename++;
+        expectRuns(old.file, before);
+      } else {
+        expect(now.equals(newBytes), `killed after ${calls} calls`).toBe(true);
+        expectRuns(old.file, after);
+        fs.writeFileSync(old.file, oldBytes);
+      }
+    }
+    expect(killedBeforeRename).toBeGreaterThan(5);
+    expectRuns(old.file, after);
   });
 });
 
@@ -171,22 +422,6 @@ describe('a flush that fails part way', () => {
     const q = new IncrementalProgram({}, p.file);
     expect(q.apply(s).fullWrite).toBe(true);
     expectRuns(p.file, s);
-  });
-
-  it('reports ENOSPC as OutputWriteError (a file on /dev/full)', () => {
-    const dir = tempDir();
-    const file = path.join(dir, 'out');
-    fs.symlinkSync('/dev/full', file);
-    const p = new IncrementalProgram({}, file);
-    let err: unknown;
-    try {
-      p.apply(initialState(3));
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(OutputWriteError);
-    expect((err as Error).message).toContain(file);
-    expect((err as Error).message).toMatch(/ENOSPC/);
   });
 
   it('reports a permission error as OutputWriteError and retries with a full write once writable', () => {
