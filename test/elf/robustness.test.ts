@@ -1,14 +1,14 @@
 // The output file is never trusted: foreign, truncated, garbage or tampered files are
 // rewritten whole. Only a writable regular file (or a symlink's target) is written. A full
 // write goes to a new file renamed into place, so a failure leaves the old file byte for
-// byte; a crash or a write error mid-patch leaves a file that does not look like ELF,
-// throws OutputWriteError, and the next flush writes everything again.
+// byte; a patch is journaled, so a failed write is rolled back at once and a crash is
+// rolled back by the next linker that opens the file: the last good program is never lost.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OutputWriteError } from '../../src/link/Linker.js';
+import { OutputWriteError, type FlushReport } from '../../src/link/Linker.js';
 import { nodeOutputIo, type OutputIo } from '../../src/link/elf/output_file.js';
 import { buildFresh, cloneState, expectedExit, IncrementalProgram, initialState, leafName, type ProgramState } from './program_model.js';
 import { ElfLinker } from '../../src/link/elf/ElfLinker.js';
@@ -146,6 +146,11 @@ function dyingIo(): { io: OutputIo; arm(calls: number): void; readonly killed: b
   };
 }
 
+/** The next start of zirc: a new linker for the same path (it repairs what a crash left). */
+function nextStart(file: string): void {
+  ElfLinker.open(file, tableBackend(new Map())).close();
+}
+
 /** The states of a patch test: `before`, then `after`, which changes code and data in place. */
 function patchStates(): { before: ProgramState; after: ProgramState } {
   const before = initialState(6);
@@ -154,6 +159,15 @@ function patchStates(): { before: ProgramState; after: ProgramState } {
   after.leaves.set(leafName(9), { value: 3, size: 300 });
   after.message = 'a longer message, which moves the data\n';
   return { before, after };
+}
+
+/** The file's bytes after `before` and after `after` when nothing goes wrong (the second by a patch). */
+function referenceBytes(before: ProgramState, after: ProgramState): { oldBytes: Buffer; newBytes: Buffer } {
+  const ref = new IncrementalProgram();
+  ref.apply(before);
+  const oldBytes = fs.readFileSync(ref.file);
+  expect(ref.apply(after).fullWrite).toBe(false);
+  return { oldBytes, newBytes: fs.readFileSync(ref.file) };
 }
 
 function flushError(file: string, io?: OutputIo): Error {
@@ -389,39 +403,91 @@ describe('a full write that fails part way', () => {
   });
 });
 
-describe('a flush that fails part way', () => {
-  it('leaves a file that does not look valid after a crash between the magic and the patches', () => {
-    const io = failingWrites(2, () => new Error('simulated crash'));
-    const p = new IncrementalProgram({ io });
-    const s = initialState(6);
-    p.apply(s);
-    expect(looksLikeElf(p.file)).toBe(true);
-    s.leaves.get(leafName(1))!.value = 40;
-    io.armed = true; // 1st write: invalidate the magic; 2nd write (a patch) throws
-    expect(() => p.apply(s)).toThrow(OutputWriteError);
-    expect(looksLikeElf(p.file)).toBe(false);
-    // The kernel refuses it (ENOEXEC; execvp then hands it to /bin/sh, which fails too).
-    const broken = runExecutable(p.file);
-    expect(broken.status).not.toBe(0);
-    expect(broken.stdout).not.toBe(s.message);
-    // The same linker recovers with a full write.
-    const r = p.linker.flush();
-    expect(r.fullWrite).toBe(true);
-    expectRuns(p.file, s);
+describe('a patch that fails part way', () => {
+  it('is rolled back at once at whichever write ENOSPC comes: the old program byte for byte, no journal', () => {
+    const { before, after } = patchStates();
+    const { oldBytes } = referenceBytes(before, after);
+    let failures = 0;
+    for (let n = 1; ; n++) {
+      const io = failingWrites(n, () => errno('ENOSPC'));
+      const p = new IncrementalProgram({ io });
+      p.apply(before);
+      io.armed = true;
+      let err: unknown = null;
+      let r: FlushReport | null = null;
+      try {
+        r = p.apply(after);
+      } catch (e) {
+        err = e;
+      }
+      if (!err) {
+        expect(r!.fullWrite).toBe(false);
+        expectRuns(p.file, after);
+        break;
+      }
+      failures++;
+      expect(err).toBeInstanceOf(OutputWriteError);
+      expect((err as Error).message).toMatch(/ENOSPC/);
+      expect(fs.readFileSync(p.file).equals(oldBytes), `ENOSPC at write ${n}`).toBe(true);
+      expect(fs.readdirSync(path.dirname(p.file))).toEqual(['out']);
+      expectRuns(p.file, before);
+      // The same linker recovers with a full write.
+      expect(p.linker.flush().fullWrite).toBe(true);
+      expectRuns(p.file, after);
+    }
+    expect(failures).toBeGreaterThan(2);
   });
 
-  it('lets a new linker rebuild a file left behind by a crash', () => {
-    const io = failingWrites(3, () => new Error('simulated crash'));
-    const p = new IncrementalProgram({ io });
-    const s = initialState(6);
-    p.apply(s);
-    s.message = 'a different message that moves the data\n';
-    io.armed = true;
-    expect(() => p.apply(s)).toThrow(OutputWriteError);
-    expect(looksLikeElf(p.file)).toBe(false);
-    const q = new IncrementalProgram({}, p.file);
-    expect(q.apply(s).fullWrite).toBe(true);
-    expectRuns(p.file, s);
+  it('killed at any point, never looks valid while wrong, and once the next start opens it (linking nothing yet) is the old or the new program', () => {
+    const { before, after } = patchStates();
+    const { oldBytes, newBytes } = referenceBytes(before, after);
+    const seen = { old: 0, new: 0, invalidUntilRecovered: 0 };
+    for (let calls = 0; ; calls++) {
+      const d = dyingIo();
+      const p = new IncrementalProgram({ io: d.io });
+      p.apply(before);
+      d.arm(calls);
+      try {
+        p.apply(after);
+      } catch (err) {
+        if (!d.killed) throw err;
+      }
+      if (!d.killed) {
+        expect(fs.readFileSync(p.file).equals(newBytes)).toBe(true);
+        break;
+      }
+      d.bury();
+      const at = `killed after ${calls} calls`;
+      // Between the crash and the next start the file is the old program, the new one, or not valid-looking.
+      const left = fs.readFileSync(p.file);
+      if (looksLikeElf(p.file)) expect(left.equals(oldBytes) || left.equals(newBytes), at).toBe(true);
+      else seen.invalidUntilRecovered++;
+      nextStart(p.file);
+      const now = fs.readFileSync(p.file);
+      const which = now.equals(oldBytes) ? 'old' : now.equals(newBytes) ? 'new' : 'broken';
+      expect(which, at).not.toBe('broken');
+      seen[which as 'old' | 'new']++;
+      expectRuns(p.file, which === 'old' ? before : after);
+      expect(fs.readdirSync(path.dirname(p.file)), at).toEqual(['out']);
+      // And the new linker writes the file whole at its first flush.
+      const q = new IncrementalProgram({}, p.file);
+      expect(q.apply(after).fullWrite).toBe(true);
+      expectRuns(p.file, after);
+    }
+    expect(seen.old).toBeGreaterThan(0);
+    expect(seen.new).toBeGreaterThan(0);
+    expect(seen.invalidUntilRecovered).toBeGreaterThan(0);
+  });
+
+  it('a journal cut short (killed while writing it) is discarded and the file left as it was', () => {
+    const p = new IncrementalProgram();
+    p.apply(patchStates().before);
+    const oldBytes = fs.readFileSync(p.file);
+    const journal = `${p.file}.zirc-journal`;
+    fs.writeFileSync(journal, Buffer.from('ZIRCJNL1 and then nothing'));
+    nextStart(p.file);
+    expect(fs.existsSync(journal)).toBe(false);
+    expect(fs.readFileSync(p.file).equals(oldBytes)).toBe(true);
   });
 
   it('reports a permission error as OutputWriteError and retries with a full write once writable', () => {
@@ -444,15 +510,16 @@ describe('a flush that fails part way', () => {
     expectRuns(p.file, s);
   });
 
-  it('reports a full file system mid-flush, leaves no valid-looking file, and recovers when space returns', () => {
+  it('on a full file system keeps the last good program runnable, and recovers when space returns', () => {
     // A real small file system: a 1 MiB tmpfs (needs mount privileges; without them only
-    // the growth path is checked, and the ENOSPC test above still covers the error).
+    // the growth path is checked, and the injected ENOSPC tests above cover the error).
     const dir = tempDir();
     const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]).status === 0;
     try {
       const fsDir = mounted ? dir : tempDir();
       const p = new IncrementalProgram({}, path.join(fsDir, 'out'));
       const s = initialState(6);
+      const good = cloneState(s);
       p.apply(s);
       const filler = path.join(fsDir, 'filler');
       if (mounted) {
@@ -468,8 +535,11 @@ describe('a flush that fails part way', () => {
       }
       for (let i = 6; i < 60; i++) s.leaves.set(leafName(i), { value: 1, size: 4000 }); // needs more room than is left
       if (mounted) {
+        const before = fs.readFileSync(p.file);
         expect(() => p.apply(s)).toThrow(/ENOSPC/);
-        expect(looksLikeElf(p.file)).toBe(false);
+        expect(fs.readFileSync(p.file).equals(before)).toBe(true);
+        expectRuns(p.file, good);
+        expect(fs.readdirSync(fsDir).sort()).toEqual(['filler', 'out']);
         fs.unlinkSync(filler);
         expect(p.linker.flush().fullWrite).toBe(true);
       } else {

@@ -8,24 +8,27 @@
 //!   program is still there, byte for byte. A running program (ETXTBSY: it cannot be
 //!   opened for writing) is replaced the same way: it keeps its inode, the path gets the
 //!   new program.
-//! - A patch flush opens the file, overwrites the ELF magic with zeros, writes the dirty
-//!   ranges with positioned writes, extends the file if the image grew, then restores the
-//!   magic and closes the file (a file open for writing cannot be executed). A crash in
-//!   the middle leaves a file that does not look like ELF.
+//! - A patch flush writes the dirty ranges in place, journaled (patch_journal.ts): the old
+//!   bytes go to `<output>.zirc-journal` first, the ELF magic is zeros while the ranges
+//!   are written, so the file never looks valid while half patched, and a failed write
+//!   rolls the file back at once. After a crash the journal stays; the next `OutputFile`
+//!   for the path (the next linker: a new Compilation or a new start of zirc) rolls the
+//!   file back to the last good program when it is made. That is all recovery needs to
+//!   do: that linker writes the file whole at its first flush anyway.
 //! - A full flush happens the first time (zirc never trusts a file it did not just
 //!   write), after any failed flush, and whenever the file on disk is not the one the
 //!   last flush left (device, inode, size or modification time differ).
 //! - Any I/O failure becomes `OutputWriteError`.
 
 import { OutputWriteError } from '../Linker.js';
-import { errorCode, nodeOutputIo, replaceFile, resolveOutputTarget, writeAll, type FileIdentity, type OutputIo } from '../output_io.js';
+import { errorCode, nodeOutputIo, replaceFile, resolveOutputTarget, type FileIdentity, type OutputIo } from '../output_io.js';
+import { discardJournal, patchInPlace, recoverInterruptedPatch } from '../patch_journal.js';
 import { ELF_MAGIC } from './elf_format.js';
 import type { ByteRange, FileImage } from './file_image.js';
 
 export { nodeOutputIo, type FileIdentity, type OutputIo };
 
 const EXECUTABLE_MODE = 0o755;
-const ZERO_MAGIC = new Uint8Array(4);
 
 export interface WriteReport {
   bytesWritten: number;
@@ -39,7 +42,10 @@ export class OutputFile {
   constructor(
     readonly path: string,
     private readonly io: OutputIo = nodeOutputIo,
-  ) {}
+  ) {
+    // A patch killed part way left a journal: put the last good program back.
+    recoverInterruptedPatch(io, path);
+  }
 
   /** Whether the next flush must write the whole file (first flush, after a failure, or the disk copy changed). */
   needsFullWrite(image: FileImage): boolean {
@@ -67,24 +73,8 @@ export class OutputFile {
       // The program is running: replace the file; the running process keeps the old one.
       return { bytesWritten: this.replace(image, target, contentRanges), fullWrite: true };
     }
-    let written = 0;
-    try {
-      written += writeAll(this.io, fd, ZERO_MAGIC, 0, 4, 0);
-      for (const r of ranges) {
-        const start = Math.max(r.start, 4); // the magic is written last
-        if (r.end > start) written += writeAll(this.io, fd, image.bytes, start, r.end - start);
-      }
-      this.io.ftruncateSync(fd, image.size);
-      written += writeAll(this.io, fd, ELF_MAGIC, 0, 4, 0);
-      this.io.closeSync(fd);
-    } catch (err) {
-      try {
-        this.io.closeSync(fd);
-      } catch {
-        // The write error is the one worth reporting.
-      }
-      throw new OutputWriteError(this.path, err);
-    }
+    const patch = { bytes: image.bytes, ranges, size: image.size, markerLength: ELF_MAGIC.length };
+    const written = patchInPlace(this.io, this.path, target, fd, patch);
     this.succeeded(image);
     return { bytesWritten: written, fullWrite: false };
   }
@@ -92,6 +82,7 @@ export class OutputFile {
   private replace(image: FileImage, target: string, contentRanges: ByteRange[]): number {
     const replacement = { bytes: image.bytes, ranges: contentRanges, size: image.size, mode: EXECUTABLE_MODE, exactMode: true };
     const written = replaceFile(this.io, this.path, target, replacement);
+    discardJournal(this.io, target);
     this.succeeded(image);
     return written;
   }
