@@ -146,9 +146,11 @@ export function resolveOutputTarget(io: OutputIo, outputPath: string): string {
   if (!info) return target;
   const refuse = (why: string) => new OutputWriteError(outputPath, new Error(why));
   const which = target === outputPath ? 'it' : `its target '${target}'`;
-  if (info.kind !== 'file') throw refuse(`${which} is not a regular file (a ${info.kind})`);
+  // Worded like the system's errors where it has one for the case (EISDIR, EACCES).
+  if (info.kind === 'directory') throw refuse(`EISDIR: ${which} is a directory, not a regular file`);
+  if (info.kind !== 'file') throw refuse(`${which} is a ${info.kind}, not a regular file`);
   const readOnly = !io.mayWrite(target) || (io.privileged() && (info.mode & 0o222) === 0);
-  if (readOnly) throw refuse(`${which} is read-only (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')})`);
+  if (readOnly) throw refuse(`EACCES: ${which} is read-only (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')})`);
   return target;
 }
 
