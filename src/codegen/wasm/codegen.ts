@@ -1,7 +1,8 @@
 //! wasm32 code generation: one AIR function → a wasm function body plus relocations
-//! (`WasmFunction`). Pure. Each runtime value lives in its own wasm local (i32 for
-//! ints ≤ 32 bits, bools, pointers and function values; i64 for 33..64-bit ints), kept
-//! normalized (see types.ts); constants are materialized at their uses. Structured AIR
+//! (`WasmFunction`). Pure. Each runtime value lives in a wasm local (i32 for ints ≤ 32
+//! bits, bools, pointers and function values; i64 for 33..64-bit ints), kept normalized
+//! (see types.ts); a local is reused once its value is dead (liveness.ts), so the count
+//! of locals follows what is live at once. Constants are materialized at their uses. Structured AIR
 //! control flow maps onto wasm `block`/`loop`/`if`; `alloc` slots live in a 16-byte
 //! aligned frame on the shadow stack addressed through the `__stack_pointer` global.
 
@@ -9,6 +10,7 @@ import type { AirFunction, AirInst, AirRef } from '../../sema/air.js';
 import { hasRuntimeBits, sizeOf, WASM32_TARGET, type Type } from '../../sema/types.js';
 import { IntLowering, type ValueEmitter } from './arith.js';
 import { FunctionEmitter } from './emit.js';
+import { computeLiveness, type Liveness } from './liveness.js';
 import { Op } from './opcodes.js';
 import { I32, I64, type WasmFunction, type WasmValType } from './output.js';
 import { intRepr, wasmSigOf, wasmValType } from './types.js';
@@ -43,6 +45,11 @@ class FunctionLowering {
   private readonly frameOffset: Int32Array;
   private frameSize = 0;
   private fp = NO_LOCAL;
+  private readonly live: Liveness;
+  /** 1 when the value's local came from the pool (and goes back to it when the value dies). */
+  private readonly pooled: Uint8Array;
+  /** Locals of dead values, free for the next definition of that type. */
+  private readonly free: Record<WasmValType, number[]> = { [I32]: [], [I64]: [] };
 
   constructor(private readonly func: AirFunction) {
     this.e = new FunctionEmitter(wasmSigOf(func.type));
@@ -50,6 +57,8 @@ class FunctionLowering {
     this.localOf = new Int32Array(func.insts.length).fill(NO_LOCAL);
     this.labelOf = new Int32Array(func.insts.length).fill(NO_LOCAL);
     this.frameOffset = new Int32Array(func.insts.length).fill(NO_LOCAL);
+    this.live = computeLiveness(func);
+    this.pooled = new Uint8Array(func.insts.length);
   }
 
   run(): WasmFunction {
@@ -114,15 +123,31 @@ class FunctionLowering {
   }
 
   private lowerBody(body: readonly AirRef[]): void {
-    for (const ref of body) this.lowerInst(ref);
+    for (const ref of body) {
+      this.lowerInst(ref);
+      // After the whole instruction (nested bodies included): conservative for a condbr's condition.
+      this.retire(this.live.pos[ref]!);
+      const end = this.live.endPos[ref]!;
+      if (end !== NO_LOCAL) this.retire(end);
+    }
   }
 
-  /** A new local for instruction `ref`'s value, if its type has runtime bits. */
+  /** Gives the locals of the values that die at position `p` back to the pool. */
+  private retire(p: number): void {
+    for (const ref of this.live.diesAt(p)) {
+      if (this.pooled[ref] === 0) continue;
+      this.pooled[ref] = 0;
+      this.free[wasmValType(this.typeOf(ref))!].push(this.localOf[ref]!);
+    }
+  }
+
+  /** A local for instruction `ref`'s value (a free one if any), if its type has runtime bits. */
   private defineLocal(ref: AirRef, type: Type): number {
     const v = hasRuntimeBits(type) ? wasmValType(type) : null;
     if (v === null) return NO_LOCAL;
-    const local = this.e.newLocal(v);
+    const local = this.free[v].pop() ?? this.e.newLocal(v);
     this.localOf[ref] = local;
+    this.pooled[ref] = 1;
     return local;
   }
 
