@@ -143,7 +143,7 @@ class CaseSession {
       return observed;
     }
     observed.errors = result.errors.map(errorHeadline);
-    const errorProblem = compareErrorLists(update.expectErrors, observed.errors, 'expected');
+    const errorProblem = compareErrorLists(update.expectErrors, observed.errors);
     if (errorProblem) problems.push(errorProblem);
     if (result.errors.length > 0) {
       const outputProblem = this.checkOutputUntouched(outputPath);
@@ -197,7 +197,7 @@ class CaseSession {
 function compareBuilds(inc: Observation, fresh: Observation): string[] {
   const out: string[] = [];
   if (inc.errors && fresh.errors) {
-    const d = compareErrorLists(fresh.errors, inc.errors, 'the fresh build reported');
+    const d = compareErrorLists(fresh.errors, inc.errors, AGAINST_FRESH);
     if (d) out.push(d);
   }
   const a = inc.behaviour;
@@ -210,12 +210,23 @@ function compareBuilds(inc: Observation, fresh: Observation): string[] {
   return out;
 }
 
+/** How a comparison of error lists names the two kinds of difference. */
+interface ErrorLabels {
+  missing: string;
+  extra: string;
+}
+
+const AGAINST_EXPECTED: ErrorLabels = { missing: 'missing error(s)', extra: 'unexpected error(s)' };
+const AGAINST_FRESH: ErrorLabels = {
+  missing: 'error(s) only the fresh build reported',
+  extra: 'error(s) only the incremental build reported',
+};
+
 /**
  * Compares error lists as multisets: each headline must occur as many times in `actual`
- * as in `wanted` (an error reported twice is not the error reported once). `whose` names
- * the wanted side in the message.
+ * as in `wanted` (an error reported twice is not the error reported once), in any order.
  */
-export function compareErrorLists(wanted: readonly string[], actual: readonly string[], whose: string): string | null {
+export function compareErrorLists(wanted: readonly string[], actual: readonly string[], labels: ErrorLabels = AGAINST_EXPECTED): string | null {
   const counts = new Map<string, number>();
   for (const e of wanted) counts.set(e, (counts.get(e) ?? 0) + 1);
   for (const e of actual) counts.set(e, (counts.get(e) ?? 0) - 1);
@@ -227,8 +238,8 @@ export function compareErrorLists(wanted: readonly string[], actual: readonly st
   }
   if (missing.length === 0 && extra.length === 0) return null;
   const parts: string[] = [];
-  if (missing.length) parts.push(`missing error(s) ${whose}: ${missing.join(' | ')}`);
-  if (extra.length) parts.push(`unexpected error(s), beyond those ${whose}: ${extra.join(' | ')}`);
+  if (missing.length) parts.push(`${labels.missing}: ${missing.join(' | ')}`);
+  if (extra.length) parts.push(`${labels.extra}: ${extra.join(' | ')}`);
   return parts.join('; ');
 }
 

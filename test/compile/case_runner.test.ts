@@ -146,15 +146,15 @@ describe('the case runner', () => {
     const bad = failures(await runCaseFile(writeCase('twice', { targets: ['wasm32-wasi'] }), { createCompilation: twice }));
     expect(bad).toEqual([
       expect.stringContaining(
-        `"broken": fresh: unexpected error(s), beyond those expected: ${NOT_FOUND}; ` +
-          `incremental and fresh differ: missing error(s) the fresh build reported: ${NOT_FOUND}`,
+        `"broken": fresh: unexpected error(s): ${NOT_FOUND}; ` +
+          `incremental and fresh differ: error(s) only the fresh build reported: ${NOT_FOUND}`,
       ),
     ]);
   });
 
   it('compares error lists as multisets, in any order', () => {
-    expect(compareErrorLists(['a', 'b', 'a'], ['a', 'a', 'b'], 'expected')).toBeNull();
-    expect(compareErrorLists(['a', 'a'], ['a'], 'expected')).toBe('missing error(s) expected: a');
-    expect(compareErrorLists(['a'], ['a', 'a', 'b'], 'expected')).toBe('unexpected error(s), beyond those expected: a | b');
+    expect(compareErrorLists(['a', 'b', 'a'], ['a', 'a', 'b'])).toBeNull();
+    expect(compareErrorLists(['a', 'a'], ['a'])).toBe('missing error(s): a');
+    expect(compareErrorLists(['a'], ['a', 'a', 'b'])).toBe('unexpected error(s): a | b');
   });
 });
