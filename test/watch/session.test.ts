@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WatchSession } from '../../src/cli/watch/watch_session.js';
 import { watchSourceFile } from '../../src/cli/watch/source_watcher.js';
 import type { SourceWatcher } from '../../src/cli/watch/source_watcher.js';
-import { RecordingBuilder, RecordingReporter, okResult, sleep } from './session_harness.js';
+import { RecordingBuilder, RecordingReporter, eofError, okResult, sleep } from './session_harness.js';
 
 let dir: string;
 let file: string;
@@ -103,6 +103,106 @@ describe('watch session', () => {
     await reporter.waitFor((e) => e.kind === 'update' && e.update === 6);
     await settle();
     expect(builder.sources).toEqual(['v1', 'v2', 'v3', 'v4', 'v5', 'v6']);
+  });
+
+  it('builds one update per save when each save truncates, pauses 50 ms, then writes; never the empty text', async () => {
+    fs.writeFileSync(file, 'v1');
+    await startSession(); // the default quiet time, much shorter than the pause
+    for (let round = 2; round <= 6; round++) {
+      await reporter.waitFor((e) => e.kind === 'update' && builder.sources.at(-1) === `v${round - 1}`, 0);
+      fs.writeFileSync(file, '');
+      await sleep(50);
+      fs.writeFileSync(file, `v${round}`);
+    }
+    await reporter.waitFor((e) => e.kind === 'update' && builder.sources.at(-1) === 'v6', 0);
+    await settle();
+    expect(builder.sources).toEqual(['v1', 'v2', 'v3', 'v4', 'v5', 'v6']);
+  });
+
+  it('builds a file that was really emptied, once it has stayed empty', async () => {
+    fs.writeFileSync(file, 'v1');
+    await startSession();
+    await reporter.waitFor((e) => e.kind === 'update');
+    const emptiedAt = performance.now();
+    fs.writeFileSync(file, '');
+    await reporter.waitFor((e) => e.kind === 'update' && e.update === 2, 0);
+    expect(performance.now() - emptiedAt).toBeGreaterThanOrEqual(100); // it waited to see that the file stays empty
+    await settle();
+    expect(builder.sources).toEqual(['v1', '']);
+  });
+
+  it('builds a shorter save at once when it ends as the last build did (text deleted in the middle)', async () => {
+    const tail = '\n' + 'end of the file, unchanged by the edit\n'.repeat(3);
+    fs.writeFileSync(file, `head, and a part to delete${tail}`);
+    await startSession();
+    await reporter.waitFor((e) => e.kind === 'update');
+    const savedAt = performance.now();
+    fs.writeFileSync(file, `head${tail}`);
+    await reporter.waitFor((e) => e.kind === 'update' && e.update === 2, 0);
+    expect(performance.now() - savedAt).toBeLessThan(100);
+    expect(builder.sources.at(-1)).toBe(`head${tail}`);
+  });
+
+  it('does not build a large file caught between two chunks of its write', async () => {
+    const line = (i: number, v: string) => `@f${i} = fn(@step_ty, { %x = arg("x") %y = add(%x, @${v}) })\n`;
+    const program = (v: string) => Array.from({ length: 4000 }, (_, i) => line(i, v)).join('');
+    fs.writeFileSync(file, program('one'));
+    await startSession();
+    await reporter.waitFor((e) => e.kind === 'update');
+    for (let round = 2; round <= 4; round++) {
+      const next = Buffer.from(program(`v${round}`));
+      const fd = fs.openSync(file, 'w');
+      fs.writeSync(fd, next, 0, next.length >> 1);
+      await sleep(60);
+      fs.writeSync(fd, next, next.length >> 1);
+      fs.closeSync(fd);
+      await reporter.waitFor((e) => e.kind === 'update' && builder.sources.at(-1) === next.toString(), 0);
+    }
+    await settle();
+    expect(builder.sources.map((s) => s.length)).toEqual([program('one').length, ...[2, 3, 4].map((r) => program(`v${r}`).length)]);
+  });
+
+  it('reads again instead of reporting `unexpected EOF` for a file still being written when it was read', async () => {
+    const complete = (s: string) => s.endsWith('}\n');
+    builder.outcome = (s) =>
+      complete(s)
+        ? { kind: 'result', result: okResult() }
+        : { kind: 'result', result: { ...okResult(), ok: false, errors: [eofError(s.length)] } };
+    fs.writeFileSync(file, 'short }\n');
+    await startSession();
+    await reporter.waitFor((e) => e.kind === 'update');
+    // A save that grows the file: its first chunk is longer than the last build, so only its error says it is cut short.
+    const next = Buffer.from('a much longer program, written in two chunks }\n');
+    const fd = fs.openSync(file, 'w');
+    fs.writeSync(fd, next, 0, 30);
+    await sleep(60);
+    fs.writeSync(fd, next, 30);
+    fs.closeSync(fd);
+    await reporter.waitFor((e) => e.kind === 'update' && builder.sources.at(-1) === next.toString(), 0);
+    await settle();
+    expect(reporter.updates().map((e) => [e.update, e.result.ok])).toEqual([
+      [1, true],
+      [2, true],
+    ]);
+    expect(builder.sources.at(-1)).toBe(next.toString());
+  });
+
+  it('keeps up with 200 saves in 2 s: many updates during the burst, the last save built at once, none empty', async () => {
+    const text = (i: number) => `@entry = fn(@entry_ty, { %v = as(@u32, @n${i}) })\n`;
+    fs.writeFileSync(file, text(0));
+    await startSession();
+    await reporter.waitFor((e) => e.kind === 'update');
+    for (let i = 1; i <= 200; i++) {
+      fs.writeFileSync(file, text(i));
+      await sleep(10);
+    }
+    const lastSavedAt = performance.now();
+    await reporter.waitFor((e) => e.kind === 'update' && builder.sources.at(-1) === text(200), 0);
+    expect(performance.now() - lastSavedAt).toBeLessThan(150);
+    await settle();
+    expect(builder.sources.at(-1)).toBe(text(200));
+    expect(builder.sources.length).toBeGreaterThan(50);
+    expect(builder.sources).not.toContain('');
   });
 
   it('never loses the last save, even when several land within the watcher throttle window', async () => {

@@ -1,6 +1,7 @@
 // Helpers for driving a WatchSession in-process: a recording builder whose updates can be
 // held open, and a reporter that records events and lets a test wait for one.
 import type { UpdateResult } from '../../src/compile/Compilation.js';
+import type { CompileError } from '../../src/compile/errors.js';
 import type { BuildOutcome, Builder } from '../../src/cli/watch/builder.js';
 import type { WatchEvent } from '../../src/cli/watch/events.js';
 import type { Reporter } from '../../src/cli/watch/reporter.js';
@@ -18,6 +19,11 @@ export function okResult(declsAnalyzed = 1): UpdateResult {
       timings: { readMs: 0, splitMs: 0, parseMs: 0, analyzeMs: 0, linkMs: 0, totalMs: 0 },
     },
   };
+}
+
+/** The parser's error for a source cut short, at its end. */
+export function eofError(offset: number): CompileError {
+  return { path: 'main.zir', line: 1, col: offset + 1, offset, message: 'unexpected EOF', rendered: `main.zir:1:${offset + 1}: error: unexpected EOF` };
 }
 
 /** Records every source it is given; `hold()` makes the next updates wait until `release()`. */

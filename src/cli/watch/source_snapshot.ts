@@ -3,6 +3,9 @@
 //! editor mid-save) is "unstable" and read again later; one that is not there is
 //! "missing". Two snapshots are the same save when bytes, inode, size and times agree,
 //! so a repeated notice of one save is recognised, and saving identical bytes is not.
+//! A save caught between an editor's truncate and its write, or between two chunks of a
+//! large write, reads as a complete snapshot of a file cut short: `mayBeCutShort` says
+//! when a snapshot looks like that, and `changedSince` whether the file moved on since.
 
 import * as fsp from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
@@ -13,6 +16,8 @@ export interface SourceSnapshot {
   size: bigint;
   mtimeNs: bigint;
   ctimeNs: bigint;
+  /** `performance.now()` when the read ended. */
+  readAt: number;
 }
 
 export type SnapshotRead =
@@ -30,7 +35,7 @@ export async function readSnapshot(file: string): Promise<SnapshotRead> {
     if (!sameStat(before, after) || BigInt(content.length) !== after.size) return { kind: 'unstable' };
     return {
       kind: 'ok',
-      snapshot: { content, ino: after.ino, size: after.size, mtimeNs: after.mtimeNs, ctimeNs: after.ctimeNs },
+      snapshot: { content, ino: after.ino, size: after.size, mtimeNs: after.mtimeNs, ctimeNs: after.ctimeNs, readAt: performance.now() },
     };
   } catch (err) {
     const code = errorCode(err);
@@ -48,6 +53,32 @@ export function sameSave(a: SourceSnapshot, b: SourceSnapshot): boolean {
   return (
     a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.content.equals(b.content)
   );
+}
+
+/** How many bytes at the end of a shorter save must match the last build's end for it to count as whole. */
+const SAME_ENDING_BYTES = 64;
+
+/**
+ * True when `content` may be a save still being written, judged against the last source
+ * built (`previous`, null if none): an empty file, or one shorter than the last build
+ * that does not end as it did. Deleting text in the middle of a file keeps its end; a
+ * file cut short by a write in progress almost never ends where the old one did.
+ */
+export function mayBeCutShort(content: Buffer, previous: Buffer | null): boolean {
+  if (content.length === 0) return true;
+  if (previous === null || content.length >= previous.length) return false;
+  const n = Math.min(SAME_ENDING_BYTES, content.length);
+  return !content.subarray(content.length - n).equals(previous.subarray(previous.length - n));
+}
+
+/** True when the file is no longer what `snapshot` read (changed, replaced, or gone). */
+export async function changedSince(file: string, snapshot: SourceSnapshot): Promise<boolean> {
+  try {
+    const now = await fsp.stat(file, { bigint: true });
+    return !(now.ino === snapshot.ino && now.size === snapshot.size && now.mtimeNs === snapshot.mtimeNs && now.ctimeNs === snapshot.ctimeNs);
+  } catch {
+    return true;
+  }
 }
 
 function errorCode(err: unknown): string {

@@ -1,7 +1,12 @@
 //! The watch loop: turns "the source may have changed" notices into compiler updates.
 //!
 //! Notices are debounced (a few ms) so a burst of writes makes one update; then the file
-//! is read as a snapshot and built only if it is a save not built yet. After every
+//! is read as a snapshot and built only if it is a save not built yet. A snapshot that
+//! may be cut short (empty, or shorter than the last build and not ending as it did: an
+//! editor's truncate before its write, a large write half done) is built only once it
+//! has stayed the same for the settle time (or after the cap), so the save's real text
+//! is built instead; an update whose parse stopped at `unexpected EOF` while the file was
+//! still changing reads it again and builds that, under the same update number. After every
 //! update the file is read again, so a change made while the update ran is built next
 //! (never lost, even when the watcher's own event for it was dropped). A file that is
 //! gone (after a grace period, to let delete-then-write saves finish) is reported and
@@ -14,7 +19,7 @@ import type { UpdateResult } from '../../compile/Compilation.js';
 import type { Builder } from './builder.js';
 import type { Reporter } from './reporter.js';
 import type { SourceSnapshot } from './source_snapshot.js';
-import { readSnapshot, sameSave } from './source_snapshot.js';
+import { changedSince, mayBeCutShort, readSnapshot, sameSave } from './source_snapshot.js';
 
 /** What the session needs of `--run` (program_runner.ts). */
 export interface Runner {
@@ -34,16 +39,33 @@ export interface WatchSessionOptions {
   debounceMs?: number;
   /** How long a vanished file may stay away before it is reported as deleted. */
   missingGraceMs?: number;
+  /** How long a file that may be cut short must stay unchanged before it is built as it is. */
+  settleMs?: number;
 }
 
 const MISSING_POLL_MS = 500;
+/** The longest a save that keeps looking cut short is held back (the last save is always built). */
+const SETTLE_CAP_MS = 2000;
+/** How often a file is looked at while an `unexpected EOF` waits to see whether it was still being written. */
+const EOF_POLL_MS = 15;
 
-type CheckOutcome = 'built' | 'settled' | 'retry_soon' | 'retry_after_grace';
+/** Built; nothing to do; or look again in this many ms. */
+type CheckOutcome = 'built' | 'settled' | { retryInMs: number };
+
+/** A snapshot that may be cut short, held back: since when the file has looked cut short, and looked exactly so. */
+interface HeldBack {
+  snapshot: SourceSnapshot;
+  since: number;
+  unchangedSince: number;
+}
 
 export class WatchSession {
   private readonly debounceMs: number;
   private readonly missingGraceMs: number;
+  private readonly settleMs: number;
   private timer: NodeJS.Timeout | null = null;
+  /** When `timer` fires (`performance.now()` time). */
+  private timerDue = 0;
   /** The running sequence of checks and updates, if any. */
   private driving: Promise<void> | null = null;
   private kickedWhileDriving = false;
@@ -57,10 +79,12 @@ export class WatchSession {
   private everSeen = false;
   /** While the source is missing: a slow poll, in case no file-system event tells us it is back. */
   private missingPoll: NodeJS.Timeout | null = null;
+  private heldBack: HeldBack | null = null;
 
   constructor(private readonly opts: WatchSessionOptions) {
     this.debounceMs = opts.debounceMs ?? 5;
     this.missingGraceMs = opts.missingGraceMs ?? 150;
+    this.settleMs = opts.settleMs ?? 250;
   }
 
   /** Number of updates run so far. */
@@ -94,8 +118,12 @@ export class WatchSession {
     await this.opts.builder.close();
   }
 
-  private arm(ms: number): void {
+  /** Look at the file in `ms` (or sooner, with `keepSooner`, if a look is already due sooner). */
+  private arm(ms: number, keepSooner = false): void {
+    const due = performance.now() + ms;
+    if (this.timer && keepSooner && this.timerDue <= due) return;
     if (this.timer) clearTimeout(this.timer);
+    this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.kick();
@@ -121,12 +149,11 @@ export class WatchSession {
       // written, so it is built after the quiet time like any other.
       const outcome = await this.check(afterUpdate ? 'look' : 'build');
       afterUpdate = outcome === 'built';
-      if (afterUpdate) {
+      if (outcome === 'built') {
         if (this.timer) return; // a notice is still within its quiet time; its timer looks again
         continue;
       }
-      if (outcome === 'retry_soon') this.arm(this.debounceMs);
-      else if (outcome === 'retry_after_grace') this.arm(this.missingGraceMs);
+      if (outcome !== 'settled') this.arm(outcome.retryInMs, true); // a notice during the check may have armed a sooner look
       else if (this.kickedWhileDriving) continue;
       return;
     }
@@ -137,11 +164,11 @@ export class WatchSession {
     if (this.stopping) return 'settled';
     switch (read.kind) {
       case 'unstable':
-        return 'retry_soon';
+        return { retryInMs: this.debounceMs };
       case 'missing':
         return this.sourceMissing();
       case 'unreadable':
-        if (mode === 'look') return 'retry_soon';
+        if (mode === 'look') return { retryInMs: this.debounceMs };
         this.goneSince = 0;
         this.built = null;
         this.reportUpdate(++this.updates, unreadableResult(this.opts.displayPath, read.code), 0);
@@ -156,10 +183,31 @@ export class WatchSession {
       this.stopMissingPoll();
       this.opts.reporter.report({ kind: 'source_back', source: this.opts.displayPath });
     }
-    if (this.built && sameSave(this.built, read.snapshot)) return 'settled';
-    if (mode === 'look') return 'retry_soon';
+    if (this.built && sameSave(this.built, read.snapshot)) {
+      this.heldBack = null;
+      return 'settled';
+    }
+    if (mode === 'look') return { retryInMs: this.debounceMs };
+    const wait = this.holdBackFor(read.snapshot);
+    if (wait > 0) return { retryInMs: wait };
     await this.update(read.snapshot);
     return 'built';
+  }
+
+  /** How long to hold back a snapshot that may be cut short before building it as it is (0: build it now). */
+  private holdBackFor(snapshot: SourceSnapshot): number {
+    if (!mayBeCutShort(snapshot.content, this.built?.content ?? null)) {
+      this.heldBack = null;
+      return 0;
+    }
+    const now = performance.now();
+    const held = this.heldBack ?? { snapshot, since: now, unchangedSince: now };
+    if (!sameSave(held.snapshot, snapshot)) {
+      held.snapshot = snapshot;
+      held.unchangedSince = now;
+    }
+    this.heldBack = held;
+    return Math.max(0, Math.min(held.unchangedSince + this.settleMs, held.since + SETTLE_CAP_MS) - now);
   }
 
   private sourceMissing(): CheckOutcome {
@@ -167,10 +215,11 @@ export class WatchSession {
     const now = performance.now();
     if (this.everSeen) {
       if (this.goneSince === 0) this.goneSince = now;
-      if (now - this.goneSince < this.missingGraceMs) return 'retry_after_grace';
+      if (now - this.goneSince < this.missingGraceMs) return { retryInMs: this.missingGraceMs };
     }
     this.missing = true;
     this.built = null; // whatever comes back is built, even the same bytes
+    this.heldBack = null;
     this.missingPoll = setInterval(() => this.notice(), MISSING_POLL_MS);
     this.opts.reporter.report({
       kind: 'source_missing',
@@ -185,16 +234,26 @@ export class WatchSession {
     this.missingPoll = null;
   }
 
-  private async update(snapshot: SourceSnapshot): Promise<void> {
+  private async update(first: SourceSnapshot): Promise<void> {
     await this.opts.runner?.stop(); // it must not hold the output open while the update writes it
     if (this.stopping) return;
     const n = ++this.updates;
     const started = performance.now();
     this.opts.reporter.report({ kind: 'update_start', update: n });
     this.opts.reporter.updateBegins(n);
-    const outcome = await this.opts.builder.update(snapshot.content);
-    this.opts.reporter.updateEnds();
+    this.heldBack = null;
+    let snapshot = first;
+    let outcome = await this.opts.builder.update(snapshot.content);
     this.built = snapshot;
+    // A parse that ran out of text in a file still being written is not the save's verdict: build the rest of it.
+    while (outcome.kind === 'result' && stoppedAtEof(outcome.result)) {
+      const rest = await this.rewrittenSince(snapshot, started);
+      if (!rest) break;
+      snapshot = rest;
+      outcome = await this.opts.builder.update(snapshot.content);
+      this.built = snapshot;
+    }
+    this.opts.reporter.updateEnds();
     if (outcome.kind === 'crash') {
       this.opts.reporter.report({ kind: 'internal_error', update: n, message: outcome.message });
       return;
@@ -203,9 +262,33 @@ export class WatchSession {
     if (outcome.result.ok && !this.stopping) this.opts.runner?.run(n);
   }
 
+  /**
+   * The file as rewritten after `snapshot` was read, if it changes within the settle time
+   * of that read (and the cap of the update); null if it stays as it was, or is gone.
+   */
+  private async rewrittenSince(snapshot: SourceSnapshot, updateStarted: number): Promise<SourceSnapshot | null> {
+    const deadline = Math.min(snapshot.readAt + this.settleMs, updateStarted + SETTLE_CAP_MS);
+    for (;;) {
+      if (this.stopping) return null;
+      if (await changedSince(this.opts.sourcePath, snapshot)) {
+        const read = await readSnapshot(this.opts.sourcePath);
+        if (read.kind === 'ok' && !sameSave(read.snapshot, snapshot)) return read.snapshot;
+        if (read.kind === 'missing' || read.kind === 'unreadable') return null;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) return null;
+      await new Promise((r) => setTimeout(r, Math.min(EOF_POLL_MS, left)));
+    }
+  }
+
   private reportUpdate(n: number, result: UpdateResult, wallMs: number): void {
     this.opts.reporter.report({ kind: 'update', update: n, result, wallMs });
   }
+}
+
+/** True when the update failed because the parser ran out of text (`unexpected EOF`). */
+function stoppedAtEof(result: UpdateResult): boolean {
+  return !result.ok && result.errors.some((e) => e.message === 'unexpected EOF');
 }
 
 function unreadableResult(displayPath: string, code: string): UpdateResult {
