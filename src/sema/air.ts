@@ -11,7 +11,7 @@
 //! Guarantees sema gives the backends:
 //! - Runtime values are scalars: integers of 1..64 bits, `bool`, pointers (`one`/`many`,
 //!   never slices), and function values. Aggregates live in memory and are reached
-//!   through pointers (`alloc`, `elemptr`, `offsetptr`).
+//!   through pointers (`alloc`, `elemptr`, `offsetptr`), and copied with `memcpy`.
 //! - Binary operands have the same type (already coerced), `shl`/`shr` included.
 //! - Every body ends with a `noreturn` instruction (`br`, `ret`, `retvoid`, `condbr`,
 //!   `loop`, `unreachable`, or a `call` whose type is `noreturn`), except `loop` bodies,
@@ -116,6 +116,9 @@ type AirInstBody =
   | { op: 'elemptr'; type: Type; ptr: AirRef; index: AirRef; elemSize: number }
   /** `ptr + offset` bytes (fields of a slice in memory: `ptr` at 0, `len` at ptrBytes). */
   | { op: 'offsetptr'; type: Type; ptr: AirRef; offset: number }
+  /** Copies `len` bytes (comptime-known, any size) from `src` to `dst`, two pointers to
+   * memory that is either disjoint or the same. Copying an aggregate by value. Type void. */
+  | { op: 'memcpy'; type: Type; dst: AirRef; src: AirRef; len: number }
   /** A call. When `callee` is a `const` with an `addr` value it is a direct call to that
    * symbol; otherwise an indirect call through a function value. Type = return type. */
   | { op: 'call'; type: Type; callee: AirRef; args: AirRef[]; calleeType: FnType }
@@ -187,6 +190,8 @@ export function airOperands(inst: AirInst): AirRef[] {
       return [inst.ptr];
     case 'store':
       return [inst.ptr, inst.value];
+    case 'memcpy':
+      return [inst.dst, inst.src];
     case 'add': case 'sub': case 'mul': case 'div': case 'rem':
     case 'addwrap': case 'subwrap': case 'mulwrap':
     case 'bitand': case 'bitor': case 'xor': case 'shl': case 'shr':
@@ -228,6 +233,10 @@ function mapInstRefs(inst: AirInst, f: (r: AirRef) => AirRef): AirInst {
     case 'store': {
       const ptr = f(inst.ptr);
       return { ...inst, ptr, value: f(inst.value) };
+    }
+    case 'memcpy': {
+      const dst = f(inst.dst);
+      return { ...inst, dst, src: f(inst.src) };
     }
     case 'add': case 'sub': case 'mul': case 'div': case 'rem':
     case 'addwrap': case 'subwrap': case 'mulwrap':

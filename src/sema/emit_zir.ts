@@ -407,6 +407,8 @@ class BodyEmitter {
         return inst('deref', [op(i.ptr)]);
       case 'store':
         return inst('store', [op(i.ptr), op(i.value)]);
+      case 'memcpy':
+        throw new EmitError('a memcpy is always part of the lowering of a deref, store or return');
       case 'add':
       case 'sub':
       case 'mul':

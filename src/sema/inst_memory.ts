@@ -11,7 +11,6 @@ import { comptime, type Sema, type SVal, typeOfSVal } from './Sema.js';
 import {
   airType,
   hasRuntimeBits,
-  intType,
   isAggregate,
   sizeOf,
   typeEql,
@@ -149,7 +148,9 @@ export function analyzeStore(sema: Sema, inst: Inst, body: AirRef[]): SVal {
   const ptrRef = p.ref;
   const elem = t.elem;
   if (isAggregate(elem)) {
-    // A comptime slice is written field by field; anything else is copied from its memory.
+    // Storing `undefined` leaves any bytes there (no constant of the aggregate's size is made);
+    // a comptime slice is written field by field; anything else is copied from its memory.
+    if (!value.rt && value.tv.value.kind === 'undef') return comptime({ type: { kind: 'void' }, value: { kind: 'void' } });
     if (elem.kind === 'pointer' && !value.rt && value.tv.value.kind === 'slice') return storeComptimeSlice(sema, ptrRef, elem, value.tv.value, body, inst.offset);
     const valueRef = sema.toRef(value, inst.offset);
     const [first, ...rest] = copyAggregate(sema, ptrRef, valueRef, elem, body);
@@ -331,21 +332,11 @@ export function analyzeFieldPtr(sema: Sema, inst: Inst, body: AirRef[] | null): 
 }
 
 /**
- * Copies the aggregate of type `t` at `src` to `dst`, in the widest integer pieces that
- * fit (8, 4, 2, then 1 bytes): the backends only move scalars.
+ * Copies the aggregate of type `t` at `src` to `dst`: one `memcpy` whatever the size (the
+ * backends choose loads and stores or a block move), so analysis does not grow with the
+ * aggregate's length. Returns the instructions emitted.
  */
 export function copyAggregate(sema: Sema, dst: AirRef, src: AirRef, t: Type, body: AirRef[]): AirRef[] {
-  const emitted: AirRef[] = [];
-  const size = sizeOf(t, sema.opts.target);
-  for (let at = 0; at < size; ) {
-    const width = [8, 4, 2, 1].find((w) => at % w === 0 && at + w <= size)!;
-    const piece = intType(false, width * 8);
-    const pointer = (mutable: boolean): Type => ({ kind: 'pointer', size: 'one', mutable, elem: piece });
-    const from = sema.emitRef({ op: 'offsetptr', type: pointer(false), ptr: src, offset: at }, body);
-    const value = sema.emitRef({ op: 'load', type: piece, ptr: from }, body);
-    const to = sema.emitRef({ op: 'offsetptr', type: pointer(true), ptr: dst, offset: at }, body);
-    emitted.push(from, value, to, sema.emitRef({ op: 'store', type: { kind: 'void' }, ptr: to, value }, body));
-    at += width;
-  }
-  return emitted;
+  const len = sizeOf(t, sema.opts.target);
+  return [sema.emitRef({ op: 'memcpy', type: { kind: 'void' }, dst, src, len }, body)];
 }

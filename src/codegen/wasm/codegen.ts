@@ -19,6 +19,9 @@ export { wasmSigOf, wasmValType };
 
 const NO_LOCAL = -1;
 
+/** Copies of at most this many bytes are unrolled into loads and stores; longer ones use `memory.copy`. */
+export const UNROLLED_COPY_MAX = 64;
+
 /** Generate the wasm body of one analyzed function. Throws only on AIR that sema never
  * produces for wasm32 (inline assembly). */
 export function generateFunction(func: AirFunction): WasmFunction {
@@ -217,6 +220,8 @@ class FunctionLowering {
         return this.lowerLoad(ref, inst);
       case 'store':
         return this.lowerStore(inst);
+      case 'memcpy':
+        return this.lowerMemcpy(inst);
       case 'add':
       case 'sub':
       case 'mul': {
@@ -406,6 +411,28 @@ class FunctionLowering {
       else e.memOp(Op.i32_store, 2);
     } else {
       e.memOp(Op.i64_store, 3);
+    }
+  }
+
+  private lowerMemcpy(inst: Extract<AirInst, { op: 'memcpy' }>): void {
+    const e = this.e;
+    if (inst.len > UNROLLED_COPY_MAX) {
+      this.push(inst.dst);
+      this.push(inst.src);
+      e.i32Const(inst.len);
+      e.memoryCopy();
+      return;
+    }
+    // The widest pieces that fit (8, 4, 2, then 1 bytes), at offsets from the two pointers.
+    for (let at = 0; at < inst.len; ) {
+      const width = [8, 4, 2, 1].find((w) => at % w === 0 && at + w <= inst.len)!;
+      const [load, store] =
+        width === 8 ? [Op.i64_load, Op.i64_store] : width === 4 ? [Op.i32_load, Op.i32_store] : width === 2 ? [Op.i32_load16_u, Op.i32_store16] : [Op.i32_load8_u, Op.i32_store8];
+      this.push(inst.dst);
+      this.push(inst.src);
+      e.memOp(load, 0, at);
+      e.memOp(store, 0, at);
+      at += width;
     }
   }
 

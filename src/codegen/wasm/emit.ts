@@ -4,7 +4,7 @@
 
 import type { SymbolTarget } from '../../sema/air.js';
 import { ByteWriter, ulebSize, writeUleb } from './leb.js';
-import { BLOCKTYPE_EMPTY, Op } from './opcodes.js';
+import { BLOCKTYPE_EMPTY, MISC_MEMORY_COPY, MISC_PREFIX, Op } from './opcodes.js';
 import { I32, I64, type WasmFuncSig, type WasmReloc, type WasmValType } from './output.js';
 
 export class FunctionEmitter {
@@ -61,6 +61,14 @@ export class FunctionEmitter {
     this.code.byte(opcode);
     this.code.u32(alignLog2);
     this.code.u32(offset);
+  }
+
+  /** `memory.copy` within memory 0: pops destination, source and byte count. */
+  memoryCopy(): void {
+    this.code.byte(MISC_PREFIX);
+    this.code.u32(MISC_MEMORY_COPY);
+    this.code.byte(0x00);
+    this.code.byte(0x00);
   }
 
   /** Start a block/loop/if with no result (or one `result` value). */

@@ -1,4 +1,5 @@
-//! Wasm MVP opcodes used by the code generator and the runtime routines.
+//! Wasm opcodes used by the code generator and the runtime routines: the MVP's, and
+//! `memory.copy` of the bulk-memory proposal (part of wasm 2.0; Node has it by default).
 
 export const Op = {
   unreachable: 0x00,
@@ -93,6 +94,11 @@ export const Op = {
   i64_extend_i32_s: 0xac,
   i64_extend_i32_u: 0xad,
 } as const;
+
+/** Prefix of the bulk-memory (and other 0xfc) instructions; the sub-opcode follows as a u32. */
+export const MISC_PREFIX = 0xfc;
+/** `memory.copy` after MISC_PREFIX, followed by the destination and source memory indices. */
+export const MISC_MEMORY_COPY = 10;
 
 /** Block type of a block/loop/if with no result. */
 export const BLOCKTYPE_EMPTY = 0x40;

@@ -6,7 +6,8 @@
 //! are brought into the scratch registers rax/rcx/rdx (r11 for indirect callees), the
 //! result is computed in rax and written to the value's home. Values stay normalized
 //! (`integers.ts`). Failed safety checks jump to out-of-line stubs at the end of the
-//! function that call the runtime panic routines (`runtime.ts`).
+//! function that call the runtime panic routines (`runtime.ts`). A long `memcpy` is a
+//! `rep movsb`, which also takes rsi and rdi: the allocator keeps live values out of them.
 //!
 //! Calling convention: System V AMD64 for `C` and `Unspecified` (rdi, rsi, rdx, rcx, r8,
 //! r9, then the stack; result in rax). Functions and externs are called through the
@@ -22,11 +23,16 @@ import { intInfo, minInt, normalize, normalizedImm, type IntInfo } from './integ
 import type { X86Function } from './output.js';
 import { allocateRegisters, type Allocation } from './regalloc.js';
 import {
-  ARG_REGS, CALLEE_SAVED, CALLER_SAVED, parseRegName, R11, RAX, RBP, RCX, RDX, RSP,
+  ARG_REGS, CALLEE_SAVED, CALLER_SAVED, parseRegName, R11, RAX, RBP, RCX, RDI, RDX, RSI, RSP,
   type OperandSize, type Reg,
 } from './registers.js';
 
 export class CodegenError extends Error {}
+
+/** Copies of at most this many bytes are unrolled into moves through rcx; longer ones use `rep movsb`. */
+export const UNROLLED_COPY_MAX = 64;
+/** What `rep movsb` destroys beyond the scratch registers (rcx is one). */
+const BLOCK_MOVE_CLOBBERS: readonly Reg[] = [RSI, RDI];
 
 /** Generates the machine code of one analyzed function. */
 export function generateFunction(func: AirFunction): X86Function {
@@ -92,6 +98,7 @@ class FunctionLowering {
 
   private clobbers(inst: AirInst): readonly Reg[] | null {
     if (inst.op === 'call') return CALLER_SAVED;
+    if (inst.op === 'memcpy') return inst.len > UNROLLED_COPY_MAX ? BLOCK_MOVE_CLOBBERS : null;
     if (inst.op !== 'asm') return null;
     const regs = new Set<Reg>();
     for (const text of [...inst.inputs, ...(inst.output ? [inst.output] : []), ...inst.clobbers]) {
@@ -242,6 +249,39 @@ class FunctionLowering {
     return { base: RAX, disp: 0 };
   }
 
+  /** A memory operand at what pointer `ref` points at, loading the pointer into `scratch` only if it is in no register. */
+  private addressOf(ref: AirRef, scratch: Reg): Mem {
+    const inst = this.insts[ref]!;
+    if (inst.op === 'alloc' || (inst.op === 'const' && inst.value.kind === 'addr' && inst.type.kind === 'pointer')) return this.pointee(ref);
+    const place = this.placeOf(ref);
+    if (typeof place === 'number') return { base: place, disp: 0 };
+    this.loadInto(scratch, ref);
+    return { base: scratch, disp: 0 };
+  }
+
+  /** Short copies: moves through rcx, widest first. Long ones: `rep movsb` (rsi, rdi and rcx; see `clobbers`). */
+  private lowerMemcpy(inst: Extract<AirInst, { op: 'memcpy' }>): void {
+    const a = this.a;
+    if (inst.len > UNROLLED_COPY_MAX) {
+      // Through rax and rdx: the pointers may live in rsi and rdi, either way round.
+      this.loadInto(RAX, inst.src);
+      this.loadInto(RDX, inst.dst);
+      a.movRR(8, RSI, RAX);
+      a.movRR(8, RDI, RDX);
+      a.movRI(8, RCX, inst.len);
+      a.repMovsb();
+      return;
+    }
+    const src = this.addressOf(inst.src, RAX);
+    const dst = this.addressOf(inst.dst, RDX);
+    for (let at = 0; at < inst.len; ) {
+      const width = ([8, 4, 2, 1] as const).find((w) => at % w === 0 && at + w <= inst.len)!;
+      a.movRM(width, RCX, { ...src, disp: src.disp + at });
+      a.movMR(width, { ...dst, disp: dst.disp + at }, RCX);
+      at += width;
+    }
+  }
+
   /** Jumps to the panic stub of `sym` when `cc` holds (always when `cc` is null). */
   private panicIf(cc: Cond | null, sym: RuntimeSymbol): void {
     let label = this.panics.get(sym);
@@ -327,6 +367,8 @@ class FunctionLowering {
         this.loadInto(RCX, inst.value);
         return a.movMR(size, mem, RCX);
       }
+      case 'memcpy':
+        return this.lowerMemcpy(inst);
       case 'add':
       case 'sub':
       case 'addwrap':

@@ -520,6 +520,10 @@ export class Assembler {
   leave(): void {
     this.byte(0xc9);
   }
+  /** `rep movsb`: copies rcx bytes from [rsi] to [rdi], forward (the ABI keeps DF clear). */
+  repMovsb(): void {
+    this.bytes([0xf3, 0xa4]);
+  }
   /** `int imm8`. */
   int(n: number): void {
     if (!Number.isInteger(n) || n < 0 || n > 255) throw new EncodeError(`interrupt vector ${n} out of range`);
