@@ -10,7 +10,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCaseFile } from '../../src/compile/case_file.js';
 import { defaultOutputName } from '../../src/compile/target.js';
 import { WatchClient } from '../../src/cli/watch/json_client.js';
-import type { WatchJsonEvent } from '../../src/cli/watch/json_client.js';
 import { ensureBuilt, root } from './dist.js';
 
 const casesDir = path.join(root, 'test', 'cases');
@@ -29,9 +28,6 @@ function headline(e: JsonError): string {
   return e.line > 0 ? `${e.path}:${e.line}:${e.column}: error: ${e.message}` : `${e.path}: error: ${e.message}`;
 }
 
-function decode(e: WatchJsonEvent, field: 'stdoutBase64' | 'stderrBase64'): string {
-  return Buffer.from(String(e[field]), 'base64').toString('latin1');
-}
 
 describe('zirc watch on the acceptance cases', () => {
   for (const name of caseNames) {
@@ -64,9 +60,11 @@ describe('zirc watch on the acceptance cases', () => {
             const exit = await client.next((e) => e.event === 'exit' && e.update === u.update);
             expect(exit.error, where).toBeNull();
             expect(exit.killed).toBe(false);
-            expect(decode(exit, 'stdoutBase64'), `${where}: stdout`).toBe(update.expectStdout);
-            if (update.expectStderr !== null) expect(decode(exit, 'stderrBase64'), `${where}: stderr`).toBe(update.expectStderr);
-            expect(exit.exitCode, `${where}: exit status (stderr ${JSON.stringify(exit.stderr)})`).toBe(update.expectExit);
+            const stdout = client.programOutput(u.update as number, 'stdout').toString('latin1');
+            const stderr = client.programOutput(u.update as number, 'stderr').toString('latin1');
+            expect(stdout, `${where}: stdout`).toBe(update.expectStdout);
+            if (update.expectStderr !== null) expect(stderr, `${where}: stderr`).toBe(update.expectStderr);
+            expect(exit.exitCode, `${where}: exit status (stderr ${JSON.stringify(stderr)})`).toBe(update.expectExit);
             lastGood = fs.readFileSync(output);
           }
           const ended = await client.stop();

@@ -74,21 +74,26 @@ describe('watch output formats', () => {
     });
   });
 
-  it('reports a program exit with its captured output, exactly, in JSON', () => {
-    const e: WatchEvent = {
-      kind: 'run_exit',
-      update: 7,
-      exitCode: 134,
-      signal: null,
-      killed: false,
-      error: null,
-      stdout: Buffer.from([0x68, 0x69, 0xff]),
-      stderr: Buffer.from('panic: integer overflow\n'),
-    };
-    const o = JSON.parse(formatJson(e));
-    expect(o).toMatchObject({ event: 'exit', update: 7, exitCode: 134, killed: false, stderr: 'panic: integer overflow\n' });
-    expect(Buffer.from(o.stdoutBase64, 'base64')).toEqual(Buffer.from([0x68, 0x69, 0xff]));
+  it('reports a program exit with its status alone (its output came before, in output events)', () => {
+    const e: WatchEvent = { kind: 'run_exit', update: 7, exitCode: 134, signal: null, killed: false, error: null };
+    expect(JSON.parse(formatJson(e))).toEqual({ event: 'exit', update: 7, exitCode: 134, signal: null, killed: false, error: null });
     expect(formatText(e)).toBe('[zirc] program of update 7 exited with status 134\n');
+  });
+
+  it('gives a piece of program output as text, with its exact bytes in base64 only when they are not UTF-8', () => {
+    const text: WatchEvent = { kind: 'run_output', update: 3, stream: 'stderr', data: Buffer.from('panic: integer overflow\n') };
+    expect(JSON.parse(formatJson(text))).toEqual({ event: 'output', update: 3, stream: 'stderr', data: 'panic: integer overflow\n' });
+    const bytes: WatchEvent = { kind: 'run_output', update: 3, stream: 'stdout', data: Buffer.from([0x68, 0x69, 0xff]) };
+    const o = JSON.parse(formatJson(bytes));
+    expect(o).toMatchObject({ event: 'output', update: 3, stream: 'stdout', data: 'hi\ufffd' });
+    expect(Buffer.from(o.base64, 'base64')).toEqual(Buffer.from([0x68, 0x69, 0xff]));
+    expect(formatText(text)).toBe(''); // in text mode the output passes straight through
+  });
+
+  it('says how much of a stream was dropped after the cap', () => {
+    const e: WatchEvent = { kind: 'run_output_dropped', update: 2, stream: 'stdout', forwardedBytes: 1048576, droppedBytes: 5000 };
+    expect(JSON.parse(formatJson(e))).toEqual({ event: 'output_dropped', update: 2, stream: 'stdout', forwardedBytes: 1048576, droppedBytes: 5000 });
+    expect(formatText(e)).toBe('[zirc] program of update 2: 5000 bytes of stdout dropped after the first 1048576\n');
   });
 
   it('words the source going away and coming back', () => {

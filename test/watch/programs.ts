@@ -81,3 +81,27 @@ export function foreverProgram(): string {
 })
 `;
 }
+
+/** Writes `line` (ASCII, no quotes or backslashes) plus a newline to stdout forever, as fast as it can. */
+export function floodProgram(line: string): string {
+  return `${PRELUDE}@line = str("${line}\\n")
+@entry = fn(@entry_ty, {
+  %iov = alloc_mut(@iovec)
+  %text_addr = ptrtoint(@line)
+  %text_len_ptr = fieldptr(@line, @len)
+  %text_len = deref(%text_len_ptr)
+  %iov_ptr = elemptr(%iov, @zero)
+  %set_ptr = store(%iov_ptr, %text_addr)
+  %iov_len = elemptr(%iov, @one)
+  %set_len = store(%iov_len, %text_len)
+  %written = alloc_mut(@usize)
+  %stdout = as(@u32, @one)
+  %iov_addr = ptrtoint(%iov)
+  %iov_count = as(@usize, @one)
+  %written_addr = ptrtoint(%written)
+  %spin = loop({
+    %errno = call(@fd_write, [%stdout, %iov_addr, %iov_count, %written_addr])
+  })
+})
+`;
+}

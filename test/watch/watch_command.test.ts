@@ -143,8 +143,9 @@ describe('zirc watch', () => {
     expect(await client.next()).toEqual({ event: 'building', update: 2 });
     expect(await client.next()).toMatchObject({ event: 'update', update: 2, ok: true });
     expect(await client.next()).toMatchObject({ event: 'run', update: 2 });
-    const exit = await client.next();
-    expect(exit).toMatchObject({ event: 'exit', update: 2, killed: false, exitCode: 9, stdout: 'replaced\n' });
+    expect(await client.next()).toEqual({ event: 'output', update: 2, stream: 'stdout', data: 'replaced\n' });
+    expect(await client.next()).toMatchObject({ event: 'exit', update: 2, killed: false, exitCode: 9 });
+    expect(client.programOutput(2, 'stdout').toString()).toBe('replaced\n');
     expect(await client.stop()).toEqual({ code: 0, signal: null });
   });
 

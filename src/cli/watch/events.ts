@@ -1,10 +1,12 @@
 //! What a watch session tells its user, as data: one `WatchEvent` per thing that happened
 //! (the session started, an update finished, the source went away or came back, the
-//! program started or ended, the session is stopping). The session produces them; the
+//! program started, wrote output or ended, the session is stopping). The session produces them; the
 //! text and JSON formatters (format.ts) and the reporter (reporter.ts) turn them into output.
 
 import type { UpdateResult } from '../../compile/Compilation.js';
 import type { TargetName } from '../../compile/target.js';
+
+export type ProgramStream = 'stdout' | 'stderr';
 
 export type WatchEvent =
   | { kind: 'start'; source: string; output: string; target: TargetName; run: boolean }
@@ -13,6 +15,10 @@ export type WatchEvent =
   | { kind: 'source_missing'; source: string; reason: 'absent' | 'removed' }
   | { kind: 'source_back'; source: string }
   | { kind: 'run_start'; update: number; output: string }
+  /** A piece of the program's output, as it arrives (only with --json; otherwise it passes straight through). */
+  | { kind: 'run_output'; update: number; stream: ProgramStream; data: Buffer }
+  /** The program wrote more on `stream` than is forwarded per run; sent once, when it has ended. */
+  | { kind: 'run_output_dropped'; update: number; stream: ProgramStream; forwardedBytes: number; droppedBytes: number }
   | {
       kind: 'run_exit';
       update: number;
@@ -23,9 +29,6 @@ export type WatchEvent =
       killed: boolean;
       /** Set when the program could not be started at all. */
       error: string | null;
-      /** The program's output, captured only with --json (otherwise it passes straight through). */
-      stdout: Buffer | null;
-      stderr: Buffer | null;
     }
   | { kind: 'internal_error'; update: number; message: string }
   | { kind: 'stopping'; signal: string }

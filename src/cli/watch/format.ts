@@ -2,6 +2,7 @@
 //! one-line JSON objects a tool reads (`formatJson`). Pure functions; docs/watch.md
 //! documents every line and field they produce, so change both together.
 
+import { isUtf8 } from 'node:buffer';
 import type { CompileError } from '../../compile/errors.js';
 import type { WatchEvent } from './events.js';
 import { updateFacts } from './events.js';
@@ -33,6 +34,10 @@ export function formatText(e: WatchEvent): string {
       return `${PREFIX} ${e.source} is back\n`;
     case 'run_start':
       return `${PREFIX} running ${e.output} (update ${e.update})\n`;
+    case 'run_output':
+      return ''; // in text mode the program's output passes straight through instead
+    case 'run_output_dropped':
+      return `${PREFIX} program of update ${e.update}: ${e.droppedBytes} ${plural(e.droppedBytes, 'byte')} of ${e.stream} dropped after the first ${e.forwardedBytes}\n`;
     case 'run_exit':
       return `${PREFIX} ${describeExit(e)}\n`;
     case 'internal_error':
@@ -82,19 +87,16 @@ export function jsonObject(e: WatchEvent): Record<string, unknown> {
       return { event: 'source_back', source: e.source };
     case 'run_start':
       return { event: 'run', update: e.update, output: e.output };
+    case 'run_output': {
+      // The text, and the exact bytes too when they are not UTF-8 (the text then has U+FFFD in their place).
+      const o: Record<string, unknown> = { event: 'output', update: e.update, stream: e.stream, data: e.data.toString('utf8') };
+      if (!isUtf8(e.data)) o.base64 = e.data.toString('base64');
+      return o;
+    }
+    case 'run_output_dropped':
+      return { event: 'output_dropped', update: e.update, stream: e.stream, forwardedBytes: e.forwardedBytes, droppedBytes: e.droppedBytes };
     case 'run_exit':
-      return {
-        event: 'exit',
-        update: e.update,
-        exitCode: e.exitCode,
-        signal: e.signal,
-        killed: e.killed,
-        error: e.error,
-        stdout: e.stdout?.toString('utf8') ?? null,
-        stderr: e.stderr?.toString('utf8') ?? null,
-        stdoutBase64: e.stdout?.toString('base64') ?? null,
-        stderrBase64: e.stderr?.toString('base64') ?? null,
-      };
+      return { event: 'exit', update: e.update, exitCode: e.exitCode, signal: e.signal, killed: e.killed, error: e.error };
     case 'internal_error':
       return { event: 'internal_error', update: e.update, message: e.message };
     case 'stopping':

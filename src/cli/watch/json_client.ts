@@ -43,6 +43,8 @@ export class WatchClient {
   readonly events: WatchJsonEvent[] = [];
   /** Every line of stdout that was not JSON (there should be none). */
   readonly strayLines: string[] = [];
+  /** The length of the longest line read so far, in UTF-16 units (with `--run`, output arrives in chunks of at most 4 KiB). */
+  longestLine = 0;
   private stderrChunks: Buffer[] = [];
   private cursor = 0;
   private waiter: (() => void) | null = null;
@@ -104,6 +106,17 @@ export class WatchClient {
     }
   }
 
+  /**
+   * What the program of `update` wrote on `stream`, from the `output` events read so far
+   * (all of it once its `exit` event is read, up to the cap of an `output_dropped` event).
+   */
+  programOutput(update: number, stream: 'stdout' | 'stderr'): Buffer {
+    const chunks = this.events
+      .filter((e) => e.event === 'output' && e.update === update && e.stream === stream)
+      .map((e) => (typeof e.base64 === 'string' ? Buffer.from(e.base64, 'base64') : Buffer.from(String(e.data), 'utf8')));
+    return Buffer.concat(chunks);
+  }
+
   /** The next `update` event. */
   nextUpdate(timeoutMs?: number): Promise<WatchJsonEvent> {
     return this.next((e) => e.event === 'update', timeoutMs);
@@ -130,6 +143,7 @@ export class WatchClient {
     while ((nl = this.pending.indexOf('\n')) >= 0) {
       const line = this.pending.slice(0, nl);
       this.pending = this.pending.slice(nl + 1);
+      this.longestLine = Math.max(this.longestLine, line.length);
       if (line === '') continue;
       let e: WatchJsonEvent;
       try {

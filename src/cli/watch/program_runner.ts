@@ -1,24 +1,61 @@
 //! `--run`: runs the output after each good update, at most one program at a time. The
-//! program's stdout and stderr pass straight through (with `--json` they are captured
-//! and reported in its `exit` object, so stdout stays one JSON object per line). Before
-//! the next update writes the output, the session stops the program still running.
+//! program's stdout and stderr pass straight through; with `--json` they are read as they
+//! arrive and reported as `run_output` events, in chunks of at most 4 KiB and at most
+//! 1 MiB per stream and run (output_chunks.ts): the rest is read and dropped, so the
+//! program is never blocked, and counted in one `run_output_dropped` event at its end.
+//! Before the next update writes the output, the session stops the program still running.
 
-import type { RunResult, RunningProgram } from '../../compile/run_output.js';
-import { startOutput } from '../../compile/run_output.js';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import { spawnWasi } from '../../link/wasm/run_wasi.js';
 import type { TargetName } from '../../compile/target.js';
-import type { WatchEvent } from './events.js';
+import type { ProgramStream, WatchEvent } from './events.js';
+import { OutputChunker } from './output_chunks.js';
 
-export type StartProgram = (outputPath: string, target: TargetName, capture: boolean) => RunningProgram;
+export interface ProgramEnd {
+  /** The exit status; 128 + the signal number for a program ended by a signal. */
+  exitCode: number;
+  signal: NodeJS.Signals | null;
+}
 
-export const startProgram: StartProgram = (outputPath, target, capture) =>
-  startOutput(outputPath, target, { stdio: capture ? 'pipe' : 'inherit' });
+export interface StartedProgram {
+  /** Resolves once the program has ended and its output has all been delivered; rejects if it could not start. */
+  ended: Promise<ProgramEnd>;
+  kill(): void;
+}
+
+/** Output bytes as they arrive; null: let the program's output pass straight through. */
+export type OutputSink = ((stream: ProgramStream, bytes: Buffer) => void) | null;
+
+export type StartProgram = (outputPath: string, target: TargetName, onOutput: OutputSink) => StartedProgram;
+
+export const startProgram: StartProgram = (outputPath, target, onOutput) => {
+  const stdio = onOutput ? 'pipe' : 'inherit';
+  const child: ChildProcess =
+    target === 'x86_64-linux'
+      ? spawn(outputPath, [], { stdio: ['ignore', stdio, stdio] })
+      : spawnWasi(outputPath, [], ['ignore', stdio, stdio]);
+  if (onOutput) {
+    child.stdout?.on('data', (b: Buffer) => onOutput('stdout', b));
+    child.stderr?.on('data', (b: Buffer) => onOutput('stderr', b));
+  }
+  const ended = new Promise<ProgramEnd>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ exitCode: code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0), signal }));
+  });
+  return { ended, kill: () => child.kill('SIGKILL') };
+};
 
 interface Current {
   update: number;
-  program: RunningProgram;
+  program: StartedProgram;
   killed: boolean;
   done: Promise<void>;
+  chunkers: Record<ProgramStream, OutputChunker> | null;
 }
+
+const STREAMS: ProgramStream[] = ['stdout', 'stderr'];
 
 export class ProgramRunner {
   private current: Current | null = null;
@@ -26,6 +63,7 @@ export class ProgramRunner {
   constructor(
     private readonly outputPath: string,
     private readonly target: TargetName,
+    /** Report the output as events (--json) instead of passing it through. */
     private readonly capture: boolean,
     private readonly report: (e: WatchEvent) => void,
     private readonly start: StartProgram = startProgram,
@@ -41,15 +79,21 @@ export class ProgramRunner {
   run(update: number): void {
     if (this.current) throw new Error('ProgramRunner.run: a program is still running');
     this.report({ kind: 'run_start', update, output: this.displayOutput });
-    let program: RunningProgram;
+    const chunkers = this.capture ? { stdout: new OutputChunker(), stderr: new OutputChunker() } : null;
+    const sink: OutputSink = chunkers
+      ? (stream, bytes) => {
+          for (const data of chunkers[stream].push(bytes)) this.report({ kind: 'run_output', update, stream, data });
+        }
+      : null;
+    let program: StartedProgram;
     try {
-      program = this.start(this.outputPath, this.target, this.capture);
+      program = this.start(this.outputPath, this.target, sink);
     } catch (err) {
       this.report(failedToStart(update, err));
       return;
     }
-    const current: Current = { update, program, killed: false, done: Promise.resolve() };
-    current.done = program.result.then(
+    const current: Current = { update, program, killed: false, done: Promise.resolve(), chunkers };
+    current.done = program.ended.then(
       (r) => this.finished(current, r),
       (err) => this.failed(current, err),
     );
@@ -65,23 +109,29 @@ export class ProgramRunner {
     await c.done;
   }
 
-  private finished(c: Current, r: RunResult): void {
+  private finished(c: Current, r: ProgramEnd): void {
     if (this.current === c) this.current = null;
-    this.report({
-      kind: 'run_exit',
-      update: c.update,
-      exitCode: r.exitCode,
-      signal: r.signal,
-      killed: c.killed,
-      error: null,
-      stdout: this.capture ? r.stdout : null,
-      stderr: this.capture ? r.stderr : null,
-    });
+    this.reportOutputEnd(c);
+    this.report({ kind: 'run_exit', update: c.update, exitCode: r.exitCode, signal: r.signal, killed: c.killed, error: null });
   }
 
   private failed(c: Current, err: unknown): void {
     if (this.current === c) this.current = null;
+    this.reportOutputEnd(c);
     this.report(failedToStart(c.update, err));
+  }
+
+  /** What is left of each stream, then what was dropped of it. */
+  private reportOutputEnd(c: Current): void {
+    if (!c.chunkers) return;
+    for (const stream of STREAMS) {
+      const chunker = c.chunkers[stream];
+      for (const data of chunker.end()) this.report({ kind: 'run_output', update: c.update, stream, data });
+    }
+    for (const stream of STREAMS) {
+      const { forwardedBytes, droppedBytes } = c.chunkers[stream];
+      if (droppedBytes > 0) this.report({ kind: 'run_output_dropped', update: c.update, stream, forwardedBytes, droppedBytes });
+    }
   }
 }
 
@@ -93,7 +143,5 @@ function failedToStart(update: number, err: unknown): WatchEvent {
     signal: null,
     killed: false,
     error: err instanceof Error ? err.message : String(err),
-    stdout: null,
-    stderr: null,
   };
 }
