@@ -4,7 +4,7 @@
 import type { Inst } from '../zir/ast.js';
 import { lookupPrimitive } from './primitives.js';
 import { comptime, type Sema, type SVal, typeOfSVal } from './Sema.js';
-import { intFits } from './int_math.js';
+import { COMPTIME_INT_TOO_WIDE, comptimeIntFits, intFits } from './int_math.js';
 import {
   TYPE,
   intType,
@@ -29,6 +29,7 @@ export function analyzePrimitive(sema: Sema, inst: Inst): SVal {
 
 export function analyzeIntLiteral(sema: Sema, inst: Inst): SVal {
   const n = sema.intArg(inst.args[0], inst.offset);
+  if (!comptimeIntFits(n)) return sema.fail(inst.offset, COMPTIME_INT_TOO_WIDE);
   return comptime({ type: { kind: 'comptime_int' }, value: { kind: 'int', value: n } });
 }
 

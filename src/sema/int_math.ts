@@ -1,6 +1,7 @@
 //! Integer arithmetic at compile time (spec §3, §5): ranges of sized integers, and the
 //! folding of arithmetic, bitwise, shift and comparison operators on bigints with Zig's
-//! errors (overflow, division by zero, oversized shifts). `comptime_int` is unbounded.
+//! errors (overflow, division by zero, oversized shifts). A `comptime_int` holds at most
+//! `COMPTIME_INT_BITS` bits of magnitude (spec §10), so folding never runs away.
 
 import type { CmpOp } from './air.js';
 import { typeName, type IntType, type Type } from './types.js';
@@ -53,10 +54,26 @@ export const ARITH_TAGS: ReadonlySet<string> = new Set<ArithTag>([
   'shr',
 ]);
 
+/** The widest comptime integer: 65535 bits of magnitude, the widest integer type Zig allows. */
+export const COMPTIME_INT_BITS = 65535;
+const COMPTIME_INT_BOUND = 1n << BigInt(COMPTIME_INT_BITS);
+export const COMPTIME_INT_TOO_WIDE = `comptime integer exceeds the ${COMPTIME_INT_BITS}-bit limit`;
+
+/** Whether `v` fits a comptime_int: |v| < 2^65535. */
+export function comptimeIntFits(v: bigint): boolean {
+  return v < COMPTIME_INT_BOUND && v > -COMPTIME_INT_BOUND;
+}
+
 export type FoldResult = { ok: true; value: bigint } | { ok: false; message: string };
 
 /** Folds `lhs tag rhs` in type `t` (an integer type or comptime_int). */
 export function foldArith(tag: ArithTag, lhs: bigint, rhs: bigint, t: Type): FoldResult {
+  const folded = foldArithUnbounded(tag, lhs, rhs, t);
+  if (folded.ok && t.kind !== 'int' && !comptimeIntFits(folded.value)) return { ok: false, message: COMPTIME_INT_TOO_WIDE };
+  return folded;
+}
+
+function foldArithUnbounded(tag: ArithTag, lhs: bigint, rhs: bigint, t: Type): FoldResult {
   const sized = t.kind === 'int' ? t : null;
   const checked = (v: bigint): FoldResult =>
     sized === null || intFits(v, sized)
@@ -94,7 +111,9 @@ export function foldArith(tag: ArithTag, lhs: bigint, rhs: bigint, t: Type): Fol
       if (rhs < 0n || (sized !== null && rhs >= BigInt(sized.bits))) {
         return { ok: false, message: `shift amount '${rhs}' is too large for type '${typeName(t)}'` };
       }
-      if (tag === 'shr') return { ok: true, value: lhs >> rhs };
+      if (tag === 'shr') return { ok: true, value: rhs > BigInt(COMPTIME_INT_BITS) ? (lhs < 0n ? -1n : 0n) : lhs >> rhs };
+      // Shifting a comptime_int this far would exceed the limit: do not compute it.
+      if (sized === null && lhs !== 0n && rhs > BigInt(COMPTIME_INT_BITS)) return { ok: false, message: COMPTIME_INT_TOO_WIDE };
       return wrapped(lhs << rhs);
     }
   }
