@@ -16,14 +16,14 @@ import type { DeclParseResult } from '../zir/parse.js';
 import { splitDecls } from '../zir/split.js';
 import type { DeclResolver, ResolvedDecl, SemaOptions } from '../sema/api.js';
 import type { FnType } from '../sema/types.js';
-import { analyzeDecl, analyzeFunctionBody, emitZir, functionOwner, typedValueEql } from '../sema/index.js';
+import { AnalysisSuspended, analyzeDecl, analyzeFunctionBody, emitZir, functionOwner, typedValueEql } from '../sema/index.js';
 import type { ExportEntry, Linker, OptimizeMode } from '../link/Linker.js';
 import { OutputWriteError } from '../link/Linker.js';
 import { openLinker } from './open_linker.js';
 import type { CompileError } from './errors.js';
 import { emptyStats } from './update_stats.js';
 import type { UpdateStats } from './update_stats.js';
-import { errorAt, errorWithoutPosition } from './errors.js';
+import { errorAt, errorsAt, errorWithoutPosition } from './errors.js';
 import { changedRange } from './source_diff.js';
 import { SourceReader } from './source_reader.js';
 import { resplitChanged } from './resplit.js';
@@ -35,6 +35,9 @@ import { DeclState, DependencyGraph } from './units.js';
 import { DeclOrder } from './decl_order.js';
 import type { PlacedItem } from './decl_order.js';
 import { Reachability } from './reachability.js';
+
+/** How many analyses may nest (a decl's analysis resolving another's) before they suspend. */
+const MAX_NESTED_ANALYSES = 64;
 
 export type { CompileError } from './errors.js';
 export { emptyStats } from './update_stats.js';
@@ -85,6 +88,10 @@ export class Compilation {
   private needFlush = false;
   private inProgress = new Set<Unit>();
   private readonly analysisStack: Unit[] = [];
+  /** Analyses abandoned for a dependency, each below the one it waits for (see analyzeUnitOrSuspend). */
+  private readonly suspended: Unit[] = [];
+  /** Updates that reached analysis, counted from 1 (marks units' analyses and cycles). */
+  private updateCount = 0;
   private analyzedDecls = new Set<DeclState>();
   private analyzeQueue: Unit[] = [];
   /** Decls whose tree is held until the end of the current update. */
@@ -137,6 +144,7 @@ export class Compilation {
 
     const analyzeTimer = startTimer();
     this.analyzedDecls = new Set();
+    this.updateCount++;
     this.analyzeReachable();
     stats.declsAnalyzed = this.analyzedDecls.size;
     const errors = this.collectErrors();
@@ -354,13 +362,40 @@ export class Compilation {
         this.linkDirty.add(u);
         if (u.outdated) this.analyzeQueue.push(u);
       }
+      // Analyses suspended for a dependency resume first, the dependency on top.
+      const resumed = this.suspended.pop();
+      if (resumed) {
+        if (!resumed.decl.deleted && resumed.outdated) this.analyzeUnitOrSuspend(resumed);
+        continue;
+      }
       const u = this.analyzeQueue.pop();
       if (u) {
-        if (!u.decl.deleted && u.outdated && this.reach.has(u)) this.analyzeUnit(u);
+        if (!u.decl.deleted && u.outdated && this.reach.has(u)) this.analyzeUnitOrSuspend(u);
         continue;
       }
       if (!this.reach.hasPendingWork()) break;
       for (const gone of this.reach.settle()) this.linkDirty.add(gone);
+    }
+  }
+
+  /**
+   * Analyzes `u` from the top of the work loop. When a chain of dependencies nests deeper
+   * than MAX_NESTED_ANALYSES, the innermost resolve suspends every analysis under way: they
+   * go on the suspended stack, below the unit they wait for, and stay "in progress" for
+   * cycle detection until they resume. Chains of any length are analyzed this way, the
+   * same way every run.
+   */
+  private analyzeUnitOrSuspend(u: Unit): void {
+    try {
+      this.analyzeUnit(u);
+    } catch (err) {
+      if (!(err instanceof AnalysisSuspended)) throw err;
+      for (let i = err.abandoned.length - 1; i >= 0; i--) {
+        const waiting = err.abandoned[i] as Unit;
+        this.inProgress.add(waiting);
+        this.suspended.push(waiting);
+      }
+      this.suspended.push(err.needed as Unit);
     }
   }
 
@@ -370,11 +405,17 @@ export class Compilation {
     this.analyzedDecls.add(u.decl);
     const reads: string[] = [];
     const readSet = new Set<string>();
+    // A value analyzed before may read a decl it did not read last time: see closeNewEdge.
+    let previousReads: Set<string> | null = null;
     const resolver: DeclResolver = {
       resolveDecl: (name: string): ResolvedDecl => {
         if (!readSet.has(name)) {
           readSet.add(name);
           reads.push(name);
+          if (u.kind === 'value' && u.analyzed) {
+            previousReads ??= new Set(u.deps);
+            if (!previousReads.has(name)) this.closeNewEdge(u, name);
+          }
         }
         return this.resolve(name);
       },
@@ -383,6 +424,11 @@ export class Compilation {
       if (u.kind === 'value') this.analyzeValue(u, resolver);
       else this.analyzeBody(u, resolver);
     } catch (err) {
+      if (err instanceof AnalysisSuspended) {
+        // Abandoned, not failed: it runs again from the start when what it needs is done.
+        err.abandoned.push(u);
+        throw err;
+      }
       // A bug in analysis must not take the long-running compiler down: it becomes this decl's error.
       u.typedValue = null;
       u.air = null;
@@ -394,6 +440,7 @@ export class Compilation {
       this.analysisStack.pop();
     }
     this.graph.setDeps(u, reads);
+    u.analyzedIn = this.updateCount;
     u.outdated = false;
     u.analyzed = true;
     if (u.errors.length > 0) this.errorUnits.add(u);
@@ -440,13 +487,60 @@ export class Compilation {
     const d = this.decls.get(name);
     if (!d || d.deleted) return { status: 'not_found' };
     const u = d.value;
-    if (this.inProgress.has(u)) return { status: 'cycle' };
-    if (u.outdated) this.analyzeUnit(u);
+    if (this.inProgress.has(u)) {
+      this.markCycle(u);
+      return { status: 'cycle' };
+    }
+    if (u.outdated) {
+      if (this.analysisStack.length >= MAX_NESTED_ANALYSES) throw new AnalysisSuspended(u);
+      this.analyzeUnit(u);
+    }
     if (u.typedValue) return { status: 'ok', typedValue: u.typedValue };
-    // A failed value that itself depends on the reader is the same cycle seen from the other
+    // A failed value on a cycle through the reader is the same cycle seen from the other
     // side: every decl of a cycle reports it, whatever order the cycle was entered in.
     const reader = this.analysisStack[this.analysisStack.length - 1];
-    return { status: reader && this.valueDependsOn(u, reader) ? 'cycle' : 'failed' };
+    return { status: reader && this.failedOnCycleThrough(u, reader) ? 'cycle' : 'failed' };
+  }
+
+  /**
+   * `reader`, analyzed again, now reads `name`, which it did not read before. If `name`'s
+   * value was computed from `reader`'s old value (its recorded reads lead back to the
+   * reader), that value is stale and the new edge closes a cycle: every value on the way
+   * back is outdated, so it is analyzed again now and the cycle is found as a fresh build
+   * finds it. Only values from earlier updates can be stale, so each is walked once.
+   */
+  private closeNewEdge(reader: Unit, name: string): void {
+    const start = this.decls.get(name)?.value;
+    // Values analyzed in this update saw the reader's new state (or found the cycle).
+    if (!start || start === reader || start.analyzedIn === this.updateCount) return;
+    const forward = new Set<Unit>([start]);
+    const work = [start];
+    let reachesReader = false;
+    while (work.length > 0) {
+      for (const dep of work.pop()!.deps) {
+        const v = this.decls.get(dep)?.value;
+        if (!v || forward.has(v)) continue;
+        if (v === reader) {
+          reachesReader = true;
+          continue;
+        }
+        if (v.analyzedIn === this.updateCount) continue;
+        forward.add(v);
+        work.push(v);
+      }
+    }
+    if (!reachesReader) return;
+    // The values between `name` and the reader: those of `forward` that read the reader, or one of them.
+    const back = [reader];
+    const onCycle = new Set<Unit>();
+    while (back.length > 0) {
+      for (const dependant of this.graph.dependantsOf(back.pop()!.decl.name)) {
+        if (!forward.has(dependant) || onCycle.has(dependant)) continue;
+        onCycle.add(dependant);
+        back.push(dependant);
+      }
+    }
+    for (const v of onCycle) if (!this.inProgress.has(v)) this.markOutdated(v);
   }
 
   /** True when value unit `u` reads `target`'s value, directly or through other values. */
@@ -464,6 +558,44 @@ export class Compilation {
       }
     }
     return false;
+  }
+
+  /**
+   * `head` was read while in progress: every analysis from it to the innermost (the
+   * suspended ones, then the nested ones) is on one cycle. Cycles found in this update
+   * that share a unit are one (union-find on `cycleHead`).
+   */
+  private markCycle(head: Unit): void {
+    const open = [...this.suspended, ...this.analysisStack];
+    const from = open.lastIndexOf(head);
+    if (from < 0) return;
+    const root = this.cycleRoot(head) ?? head;
+    for (let i = from; i < open.length; i++) {
+      const member = open[i]!;
+      const old = this.cycleRoot(member);
+      if (old !== null && old !== root) old.cycleHead = root;
+      member.cycleHead = root;
+      member.cycleIn = this.updateCount;
+    }
+    root.cycleHead = root;
+    root.cycleIn = this.updateCount;
+  }
+
+  private cycleRoot(u: Unit): Unit | null {
+    let r = u;
+    while (r.cycleIn === this.updateCount && r.cycleHead !== null && r.cycleHead !== r) r = r.cycleHead;
+    return r.cycleIn === this.updateCount && r.cycleHead === r ? r : null;
+  }
+
+  /**
+   * Whether failed value `u`, read by `reader`, failed on a cycle through the reader.
+   * Analyzed in this update, the cycle marks say it at once (a long chain that failed for
+   * another reason costs nothing); analyzed earlier, the recorded dependencies are walked.
+   */
+  private failedOnCycleThrough(u: Unit, reader: Unit): boolean {
+    if (u.analyzedIn !== this.updateCount) return this.valueDependsOn(u, reader);
+    const root = this.cycleRoot(u);
+    return root !== null && root === this.cycleRoot(reader);
   }
 
   /** The units a unit keeps in the build: the values it read and, for a function's value, its body. */
@@ -488,8 +620,7 @@ export class Compilation {
     if (found.length === 0 && this.opts.target === 'x86_64-linux' && !exports.some((e) => e.symbolName === '_start')) {
       found.push({ offset: 0, message: 'no entry point found' });
     }
-    found.sort((a, b) => a.offset - b.offset);
-    return found.map((e) => errorAt(this.opts.displayPath, this.source, e.offset, nameForDisplay(e.message)));
+    return errorsAt(this.opts.displayPath, this.source, found.map((e) => ({ offset: e.offset, message: nameForDisplay(e.message) })));
   }
 
   /** The exports of reachable export decls in source order; a repeated symbol name is an error at the later one. */

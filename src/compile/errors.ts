@@ -1,7 +1,8 @@
 //! Compile errors as the user sees them: a file position computed from a byte offset,
 //! and the spec §10 rendering `path:line:col: error: msg` with the source line and a caret.
 
-import { lineCol, renderDiagnostic } from '../zir/diagnostic.js';
+import { lineCol, lineColsAscending, renderDiagnostic } from '../zir/diagnostic.js';
+import type { LineCol } from '../zir/diagnostic.js';
 
 export interface CompileError {
   path: string;
@@ -15,9 +16,21 @@ export interface CompileError {
   rendered: string;
 }
 
-export function errorAt(path: string, source: Uint8Array, offset: number, message: string): CompileError {
-  const { line, col } = lineCol(source, offset);
-  return { path, line, col, offset, message, rendered: renderDiagnostic(path, source, offset, message) };
+export function errorAt(
+  path: string,
+  source: Uint8Array,
+  offset: number,
+  message: string,
+  at: LineCol = lineCol(source, offset),
+): CompileError {
+  return { path, line: at.line, col: at.col, offset, message, rendered: renderDiagnostic(path, source, offset, message, at) };
+}
+
+/** Errors at the given places, sorted by offset; positions found in one pass over the source. */
+export function errorsAt(path: string, source: Uint8Array, found: Array<{ offset: number; message: string }>): CompileError[] {
+  const sorted = [...found].sort((a, b) => a.offset - b.offset);
+  const places = lineColsAscending(source, sorted.map((e) => e.offset));
+  return sorted.map((e, i) => errorAt(path, source, e.offset, e.message, places[i]));
 }
 
 /** An error about the file as a whole (unreadable source, unwritable output). */

@@ -23,6 +23,15 @@ export interface Unit {
   analyzed: boolean;
   /** Decl names read by the last analysis, without repeats. */
   deps: string[];
+  /** The update (Compilation's count) of the last analysis, 0 before the first. */
+  analyzedIn: number;
+  /**
+   * Set when an analysis in update `cycleIn` found this unit on a dependency cycle: the
+   * unit standing for the cycle (union-find: follow `cycleHead` to the root, see
+   * Compilation.cycleRoot). Marks from other updates mean nothing.
+   */
+  cycleHead: Unit | null;
+  cycleIn: number;
   errors: SemaError[];
   data: DataAtom[];
   /** Value units: the value, null when analysis failed. */
@@ -74,6 +83,9 @@ export function newUnit(kind: UnitKind, decl: DeclState): Unit {
     outdated: true,
     analyzed: false,
     deps: [],
+    analyzedIn: 0,
+    cycleHead: null,
+    cycleIn: 0,
     errors: [],
     data: [],
     typedValue: null,

@@ -7,6 +7,7 @@ import type { Decl } from '../zir/ast.js';
 import { mapAirRefs } from './air.js';
 import type { AirFunction, AirInst, AirRef } from './air.js';
 import type { DeclAnalysis, DeclResolver, FunctionAnalysis, SemaError, SemaOptions } from './api.js';
+import { AnalysisSuspended } from './api.js';
 import { analyzeBody, analyzeInst } from './dispatch.js';
 import { analyzeExport } from './inst_decl.js';
 import { Sema, SemaFailure } from './Sema.js';
@@ -62,11 +63,13 @@ export function analyzeFunctionBody(
 
 /**
  * The errors of a failed analysis. Analysis never throws for bad input: a nesting too deep
- * for the JS stack, or a bug, becomes an error at the decl rather than a crash.
+ * for the JS stack, or a bug, becomes an error at the decl rather than a crash. Only a
+ * stack overflow is "nesting too deep"; any other exception says what it was.
  */
 function failureErrors(e: unknown, decl: Decl): SemaError[] {
+  if (e instanceof AnalysisSuspended) throw e;
   if (e instanceof SemaFailure) return e.error ? [e.error] : [];
-  if (e instanceof RangeError) return [{ offset: decl.inst.offset, message: 'nesting too deep to analyze' }];
+  if (isStackOverflow(e)) return [{ offset: decl.inst.offset, message: 'nesting too deep to analyze' }];
   const detail = e instanceof Error ? e.message : String(e);
   return [{ offset: decl.inst.offset, message: `internal error in analysis: ${detail}` }];
 }
@@ -95,4 +98,9 @@ export function compactAir(func: AirFunction): AirFunction {
   };
   const body = func.body.map(visit);
   return { name: func.name, type: func.type, insts: out, body };
+}
+
+/** V8's stack overflow: a RangeError "Maximum call stack size exceeded". */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
 }

@@ -31,10 +31,25 @@ export type ResolvedDecl =
 /**
  * Provided by `Compilation`. Every call records the edge "the decl being analyzed reads
  * `name`" (for invalidation) and marks `name` as referenced (for reachability). The
- * resolver analyzes `name` first if it is not up to date.
+ * resolver analyzes `name` first if it is not up to date; when that would nest analyses
+ * too deeply, it throws `AnalysisSuspended` instead.
  */
 export interface DeclResolver {
   resolveDecl(name: string): ResolvedDecl;
+}
+
+/**
+ * Thrown by a resolver to abandon the analysis under way until a decl it needs has been
+ * analyzed on its own (so dependency chains are walked with a work stack, not the JS
+ * stack). Sema lets it through untouched and keeps no state from the abandoned attempt:
+ * the same analysis, run again later, starts afresh.
+ */
+export class AnalysisSuspended extends Error {
+  /** The analyses abandoned on the way out, innermost first (filled in by the resolver's owner). */
+  readonly abandoned: unknown[] = [];
+  constructor(readonly needed: unknown) {
+    super('analysis suspended until a dependency is analyzed');
+  }
 }
 
 /** An error inside a decl. `offset` is relative to the decl's first byte (like AST offsets). */

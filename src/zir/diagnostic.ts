@@ -26,6 +26,29 @@ export function lineCol(source: Uint8Array, offset: number): LineCol {
   return { line, col: target - lineStart + 1 };
 }
 
+/**
+ * Line and byte column of each offset of an ascending list, in one pass over the source:
+ * many errors cost one scan, not one scan each.
+ */
+export function lineColsAscending(source: Uint8Array, offsets: readonly number[]): LineCol[] {
+  const buf = asBuffer(source);
+  const out: LineCol[] = [];
+  let line = 1;
+  let lineStart = 0;
+  for (const offset of offsets) {
+    const target = Math.max(0, Math.min(offset, source.length));
+    if (target < lineStart) throw new RangeError('lineColsAscending: offsets must ascend');
+    for (;;) {
+      const nl = buf.indexOf(CH_LF, lineStart);
+      if (nl < 0 || nl >= target) break;
+      line++;
+      lineStart = nl + 1;
+    }
+    out.push({ line, col: target - lineStart + 1 });
+  }
+  return out;
+}
+
 /** `path:line:col: error: message`. */
 export function formatDiagnosticLine(path: string, line: number, col: number, message: string): string;
 /** `path:line:col: error: message`, with line and column computed from `offset`. */
@@ -59,8 +82,14 @@ export function sourceLineAt(source: Uint8Array, offset: number): Uint8Array {
  * The source line is decoded as UTF-8; the caret sits under the character that holds
  * the offending byte (for ASCII lines: `col - 1` spaces).
  */
-export function renderDiagnostic(path: string, source: Uint8Array, offset: number, message: string): string {
-  const { line, col } = lineCol(source, offset);
+export function renderDiagnostic(
+  path: string,
+  source: Uint8Array,
+  offset: number,
+  message: string,
+  at: LineCol = lineCol(source, offset),
+): string {
+  const { line, col } = at;
   const text = sourceLineAt(source, offset);
   const prefix = text.subarray(0, Math.min(col - 1, text.length));
   const shown = asBuffer(text).toString('utf8');
