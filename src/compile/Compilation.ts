@@ -19,7 +19,7 @@ import type { FnType } from '../sema/types.js';
 import { AnalysisSuspended, analyzeDecl, analyzeFunctionBody, emitZir, functionOwner, typedValueEql } from '../sema/index.js';
 import type { ExportEntry, Linker, OptimizeMode } from '../link/Linker.js';
 import { OutputWriteError } from '../link/Linker.js';
-import { openLinker } from './open_linker.js';
+import { openLinker, recoverInterruptedOutput } from './open_linker.js';
 import type { CompileError } from './errors.js';
 import { emptyStats } from './update_stats.js';
 import type { UpdateStats } from './update_stats.js';
@@ -104,6 +104,7 @@ export class Compilation {
   }
 
   static create(opts: CompilationOptions): Compilation {
+    if (opts.linkerFactory === undefined) recoverInterruptedOutput(opts.outputPath);
     return new Compilation(opts);
   }
 
@@ -617,10 +618,30 @@ export class Compilation {
     }
     const { exports, collisions } = this.computeExports();
     found.push(...collisions);
-    if (found.length === 0 && this.opts.target === 'x86_64-linux' && !exports.some((e) => e.symbolName === '_start')) {
-      found.push({ offset: 0, message: 'no entry point found' });
+    if (found.length === 0) {
+      const entryError = this.entryPointError(exports);
+      if (entryError) found.push(entryError);
     }
     return errorsAt(this.opts.displayPath, this.source, found.map((e) => ({ offset: e.offset, message: nameForDisplay(e.message) })));
+  }
+
+  /**
+   * Spec §6: every program has an entry point, the export `_start`, on both targets. On
+   * x86-64 it is entered by the kernel and has nowhere to return to: `fn() noreturn`. On
+   * wasm32 returning means exit status 0, so `fn() void` is allowed too (a `u32` result is
+   * not an exit status there). Reported at the export.
+   */
+  private entryPointError(exports: ExportEntry[]): { offset: number; message: string } | null {
+    const entry = exports.find((e) => e.symbolName === '_start');
+    if (!entry) return { offset: 0, message: 'no entry point found' };
+    const type = this.decls.get(entry.declName)?.value.typedValue?.type;
+    if (type?.kind !== 'fn') return null;
+    const returns = type.ret.kind;
+    const allowed = type.params.length === 0 && (returns === 'noreturn' || (returns === 'void' && this.opts.target === 'wasm32-wasi'));
+    if (allowed) return null;
+    const exporter = [...this.roots].find((d) => !d.deleted && d.value.exportEntry?.symbolName === '_start');
+    const offset = exporter ? exporter.start + exporter.value.exportEntry!.offset : 0;
+    return { offset, message: "entry point '_start' must not return" };
   }
 
   /** The exports of reachable export decls in source order; a repeated symbol name is an error at the later one. */
@@ -650,7 +671,9 @@ export class Compilation {
   private link(stats: UpdateStats): CompileError | null {
     const { exports } = this.computeExports();
     const exportsChanged = !sameExports(exports, this.linkedExports);
-    if (this.linkDirty.size === 0 && !exportsChanged && !this.needFlush) return null;
+    // A new compilation always writes its output once, even with nothing to link: a file
+    // left at the path by an earlier program must not stand for this one.
+    if (this.linker !== null && this.linkDirty.size === 0 && !exportsChanged && !this.needFlush) return null;
     try {
       const linker = this.linker ?? (this.linker = this.openLinker());
       for (const u of this.linkDirty) {
