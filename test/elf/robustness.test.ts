@@ -12,6 +12,7 @@ import { OutputWriteError, type FlushReport } from '../../src/link/Linker.js';
 import { nodeOutputIo, type OutputIo } from '../../src/link/elf/output_file.js';
 import { buildFresh, cloneState, expectedExit, IncrementalProgram, initialState, leafName, type ProgramState } from './program_model.js';
 import { ElfLinker } from '../../src/link/elf/ElfLinker.js';
+import { Compilation } from '../../src/compile/Compilation.js';
 import { airFunction, pauseThenExit, readelfAll, runExecutable, startExit, tableBackend, tempDir } from './x86_snippets.js';
 
 const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
@@ -477,6 +478,32 @@ describe('a patch that fails part way', () => {
     expect(seen.old).toBeGreaterThan(0);
     expect(seen.new).toBeGreaterThan(0);
     expect(seen.invalidUntilRecovered).toBeGreaterThan(0);
+  });
+
+  it('is repaired when a new Compilation is created on it, even if its first update has errors', () => {
+    const { before, after } = patchStates();
+    const { oldBytes, newBytes } = referenceBytes(before, after);
+    for (let calls = 0; ; calls++) {
+      const d = dyingIo();
+      const p = new IncrementalProgram({ io: d.io });
+      p.apply(before);
+      d.arm(calls);
+      try {
+        p.apply(after);
+      } catch (err) {
+        if (!d.killed) throw err;
+      }
+      expect(d.killed, 'a kill that leaves the file not valid-looking').toBe(true);
+      d.bury();
+      if (looksLikeElf(p.file)) continue;
+      const c = Compilation.create({ sourcePath: p.file + '.zir', outputPath: p.file, target: 'x86_64-linux', optimize: 'Debug' });
+      expect(c.update(Buffer.from('@broken = (')).ok).toBe(false);
+      c.close();
+      const now = fs.readFileSync(p.file);
+      expect(now.equals(oldBytes) || now.equals(newBytes), `killed after ${calls} calls`).toBe(true);
+      expectRuns(p.file, now.equals(oldBytes) ? before : after);
+      return;
+    }
   });
 
   it('a journal cut short (killed while writing it) is discarded and the file left as it was', () => {
