@@ -7,7 +7,7 @@ const dir = new URL('../cases/', import.meta.url);
 const caseFiles = readdirSync(dir).filter((f) => f.endsWith('.case'));
 
 /** Errors about the program as a whole, which Compilation (not sema) reports. */
-const WHOLE_PROGRAM_ERRORS = [/: error: no entry point found$/];
+const WHOLE_PROGRAM_ERRORS = [/: error: no entry point found$/, /: error: entry point '_start' must not return$/];
 
 describe('acceptance cases: sema errors', () => {
   for (const file of caseFiles) {
