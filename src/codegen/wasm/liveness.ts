@@ -2,8 +2,8 @@
 //! the way a register allocator reuses registers: the number of locals follows how many
 //! values are live at once, not how many there are (engines cap a function at 50,000).
 //!
-//! The structured AIR is numbered in emission order, as in the x86-64 allocator
-//! (`../x86_64/regalloc.ts`): every instruction gets a position, and `block`, `loop` and
+//! Positions and last uses come from the shared walk (`../air_liveness.ts`, the same one
+//! the x86-64 allocator uses): every instruction gets a position, and `block`, `loop` and
 //! `condbr` also get an end position after their bodies. A value dies at its last use,
 //! with two conservative rules:
 //! - a use inside a loop that the value was defined outside of keeps it alive to the
@@ -11,10 +11,8 @@
 //! - a `block`'s result lives at least to the block's end (every `br` writes it).
 //! A value nothing uses dies at its own position.
 
-import { airOperands } from '../../sema/air.js';
 import type { AirFunction, AirRef } from '../../sema/air.js';
-
-const NONE = -1;
+import { computeAirLiveness, NONE } from '../air_liveness.js';
 
 export interface Liveness {
   /** Position of each instruction listed in a body (NONE for consts and unlisted ones). */
@@ -28,57 +26,15 @@ export interface Liveness {
 /** Positions, and the position after which each value is dead. */
 export function computeLiveness(func: AirFunction): Liveness {
   const n = func.insts.length;
-  const pos = new Int32Array(n).fill(NONE);
-  const endPos = new Int32Array(n).fill(NONE);
-  const death = new Int32Array(n).fill(NONE);
-  const loopStart: number[] = [];
-  const loopEnd: number[] = [];
-  const loopParent: number[] = [];
-  const useValue: AirRef[] = [];
-  const usePos: number[] = [];
-  const useLoop: number[] = [];
-  let next = 0;
-
-  const walk = (body: readonly AirRef[], loop: number): void => {
-    for (const ref of body) {
-      const inst = func.insts[ref]!;
-      const at = next++;
-      pos[ref] = at;
-      for (const operand of airOperands(inst)) {
-        if (func.insts[operand]!.op === 'const') continue;
-        useValue.push(operand);
-        usePos.push(at);
-        useLoop.push(loop);
-      }
-      if (inst.op === 'block') {
-        walk(inst.body, loop);
-        endPos[ref] = next++;
-      } else if (inst.op === 'loop') {
-        const id = loopStart.length;
-        loopStart.push(at);
-        loopEnd.push(NONE);
-        loopParent.push(loop);
-        walk(inst.body, id);
-        endPos[ref] = loopEnd[id] = next++;
-      } else if (inst.op === 'condbr') {
-        walk(inst.then, loop);
-        walk(inst.else, loop);
-        endPos[ref] = next++;
-      }
-    }
-  };
-  walk(func.body, NONE);
-
-  for (let ref = 0; ref < n; ref++) death[ref] = Math.max(pos[ref]!, func.insts[ref]!.op === 'block' ? endPos[ref]! : NONE);
-  for (let u = 0; u < useValue.length; u++) {
-    const value = useValue[u]!;
-    let end = usePos[u]!;
-    for (let l = useLoop[u]!; l !== NONE && loopStart[l]! > pos[value]!; l = loopParent[l]!) end = Math.max(end, loopEnd[l]!);
-    if (end > death[value]!) death[value] = end;
+  const { positions, pos, endPos, lastUse } = computeAirLiveness(func);
+  const death = new Int32Array(n);
+  for (let ref = 0; ref < n; ref++) {
+    const blockEnd = func.insts[ref]!.op === 'block' ? endPos[ref]! : NONE;
+    death[ref] = Math.max(pos[ref]!, blockEnd, lastUse[ref]!);
   }
 
   // Bucket the values by death position: a linked list per position.
-  const head = new Int32Array(next + 1).fill(NONE);
+  const head = new Int32Array(positions + 1).fill(NONE);
   const link = new Int32Array(n).fill(NONE);
   for (let ref = 0; ref < n; ref++) {
     const d = death[ref]!;

@@ -1,20 +1,21 @@
 //! Liveness and register allocation for one AIR function (linear scan, Poletto–Sarkar).
 //!
-//! The structured AIR is numbered in emission order: every instruction gets a position,
-//! and `block`/`loop`/`condbr` also get an end position after their bodies. A value's
-//! live interval runs from its definition to its last use; a use inside a loop that the
-//! value was defined outside of extends the interval to the loop's end (the back edge
-//! brings control back), and a `block`'s result interval starts at the block (every `br`
-//! writes it). Each value then keeps one home — a register or a stack slot — for its
-//! whole interval, so every control-flow join sees it in the same place.
+//! Positions and last uses come from the shared walk (`../air_liveness.ts`, the same one
+//! the wasm backend uses): the structured AIR is numbered in emission order, every
+//! instruction gets a position, and `block`/`loop`/`condbr` also get an end position after
+//! their bodies. A value's live interval runs from its definition to its last use; a use
+//! inside a loop that the value was defined outside of extends the interval to the loop's
+//! end (the back edge brings control back), and a `block`'s result interval starts at the
+//! block (every `br` writes it). Each value then keeps one home — a register or a stack
+//! slot — for its whole interval, so every control-flow join sees it in the same place.
 //!
 //! Registers rax, rcx, rdx and r11 are never allocated: the lowering uses them as
 //! scratch. An interval that spans a call may only use callee-saved registers; one that
 //! spans inline assembly avoids every register the assembly names or clobbers.
 
-import { airOperands } from '../../sema/air.js';
 import type { AirFunction, AirInst, AirRef } from '../../sema/air.js';
 import { hasRuntimeBits } from '../../sema/types.js';
+import { computeAirLiveness, NONE } from '../air_liveness.js';
 import { CALLEE_SAVED, R10, R8, R9, RDI, RSI, type Reg } from './registers.js';
 
 export type ValueHome = { kind: 'none' } | { kind: 'reg'; reg: Reg } | { kind: 'spill'; slot: number };
@@ -46,63 +47,27 @@ interface Interval {
 /** Positions and live intervals of the function's values. */
 export function computeIntervals(func: AirFunction, clobbers: ClobberFn): Interval[] {
   const n = func.insts.length;
-  const def = new Int32Array(n).fill(-1);
-  const lastUse = new Int32Array(n).fill(-1);
-  const blockEnd = new Int32Array(n).fill(-1);
-  const loopStart: number[] = [];
-  const loopEnd: number[] = [];
-  const loopParent: number[] = [];
-  const uses: { value: AirRef; pos: number; loop: number }[] = [];
-  // Clobber points in increasing position order (the walk visits positions in order).
+  const { positions, pos: def, endPos, instAt, lastUse } = computeAirLiveness(func);
+  // Clobber points in increasing position order.
   const clobberPos: number[] = [];
   const clobberMask: number[] = [];
-  let next = 0;
-
-  const walk = (body: readonly AirRef[], loop: number): void => {
-    for (const ref of body) {
-      const inst = func.insts[ref]!;
-      const pos = next++;
-      def[ref] = pos;
-      for (const operand of airOperands(inst)) {
-        if (func.insts[operand]!.op !== 'const') uses.push({ value: operand, pos, loop });
-      }
-      const regs = clobbers(inst);
-      if (regs && regs.length) {
-        clobberPos.push(pos);
-        clobberMask.push(regs.reduce((m, r) => m | (1 << r), 0));
-      }
-      if (inst.op === 'block') {
-        walk(inst.body, loop);
-        blockEnd[ref] = next++;
-      } else if (inst.op === 'loop') {
-        const id = loopStart.length;
-        loopStart.push(pos);
-        loopEnd.push(-1);
-        loopParent.push(loop);
-        walk(inst.body, id);
-        loopEnd[id] = next++;
-      } else if (inst.op === 'condbr') {
-        walk(inst.then, loop);
-        walk(inst.else, loop);
-        next++;
-      }
+  for (let p = 0; p < positions; p++) {
+    const ref = instAt[p]!;
+    if (ref === NONE) continue;
+    const regs = clobbers(func.insts[ref]!);
+    if (regs && regs.length) {
+      clobberPos.push(p);
+      clobberMask.push(regs.reduce((m, r) => m | (1 << r), 0));
     }
-  };
-  walk(func.body, -1);
-
-  for (const u of uses) {
-    let end = u.pos;
-    for (let l = u.loop; l >= 0 && loopStart[l]! > def[u.value]!; l = loopParent[l]!) end = Math.max(end, loopEnd[l]!);
-    if (end > lastUse[u.value]!) lastUse[u.value] = end;
   }
 
   const intervals: Interval[] = [];
   for (let ref = 0; ref < n; ref++) {
     const inst = func.insts[ref]!;
-    if (def[ref]! < 0 || lastUse[ref]! < 0) continue;
+    if (def[ref] === NONE || lastUse[ref] === NONE) continue;
     if (inst.op === 'const' || inst.op === 'alloc' || !hasRuntimeBits(inst.type)) continue;
     const start = def[ref]!;
-    const end = inst.op === 'block' ? Math.max(lastUse[ref]!, blockEnd[ref]!) : lastUse[ref]!;
+    const end = inst.op === 'block' ? Math.max(lastUse[ref]!, endPos[ref]!) : lastUse[ref]!;
     let forbidden = 0;
     // First clobber point after `start` (binary search), then every one before `end`.
     let lo = 0;

@@ -1,0 +1,84 @@
+//! The target-independent liveness walk over one AIR function, shared by the x86-64
+//! register allocator (`x86_64/regalloc.ts`) and the wasm local allocator
+//! (`wasm/liveness.ts`); each backend builds its own view on top of it.
+//!
+//! The structured AIR is numbered in emission order: every instruction listed in a body
+//! gets a position, and `block`, `loop` and `condbr` also get an end position after their
+//! bodies (a loop's range runs from its position to its end position). A value is defined
+//! at its position and last used at the latest position of a use of it, with one
+//! conservative rule: a use inside a loop that the value was defined outside of counts as
+//! a use at the loop's end, since the back edge brings control back to earlier uses.
+//! Uses of consts are not recorded (consts have no position).
+
+import { airOperands } from '../sema/air.js';
+import type { AirFunction, AirRef } from '../sema/air.js';
+
+/** "No position": a const, an instruction listed in no body, or a value nothing uses. */
+export const NONE = -1;
+
+export interface AirLiveness {
+  /** Number of positions, end positions included. */
+  readonly positions: number;
+  /** Position (and so definition) of each instruction listed in a body, NONE for the others. */
+  readonly pos: Int32Array;
+  /** End position of each `block`, `loop` and `condbr`, NONE for the others. */
+  readonly endPos: Int32Array;
+  /** Instruction at each position, NONE at end positions. */
+  readonly instAt: Int32Array;
+  /** Last use of each value, the loop rule applied; NONE for a value nothing uses. */
+  readonly lastUse: Int32Array;
+}
+
+/** Numbers the function's instructions and finds each value's last use. */
+export function computeAirLiveness(func: AirFunction): AirLiveness {
+  const n = func.insts.length;
+  const pos = new Int32Array(n).fill(NONE);
+  const endPos = new Int32Array(n).fill(NONE);
+  const instAt: number[] = [];
+  const loopStart: number[] = [];
+  const loopEnd: number[] = [];
+  const loopParent: number[] = [];
+  const useValue: AirRef[] = [];
+  const usePos: number[] = [];
+  const useLoop: number[] = [];
+
+  const walk = (body: readonly AirRef[], loop: number): void => {
+    for (const ref of body) {
+      const inst = func.insts[ref]!;
+      const at = instAt.length;
+      instAt.push(ref);
+      pos[ref] = at;
+      for (const operand of airOperands(inst)) {
+        if (func.insts[operand]!.op === 'const') continue;
+        useValue.push(operand);
+        usePos.push(at);
+        useLoop.push(loop);
+      }
+      if (inst.op === 'block') {
+        walk(inst.body, loop);
+        endPos[ref] = instAt.push(NONE) - 1;
+      } else if (inst.op === 'loop') {
+        const id = loopStart.length;
+        loopStart.push(at);
+        loopEnd.push(NONE);
+        loopParent.push(loop);
+        walk(inst.body, id);
+        endPos[ref] = loopEnd[id] = instAt.push(NONE) - 1;
+      } else if (inst.op === 'condbr') {
+        walk(inst.then, loop);
+        walk(inst.else, loop);
+        endPos[ref] = instAt.push(NONE) - 1;
+      }
+    }
+  };
+  walk(func.body, NONE);
+
+  const lastUse = new Int32Array(n).fill(NONE);
+  for (let u = 0; u < useValue.length; u++) {
+    const value = useValue[u]!;
+    let end = usePos[u]!;
+    for (let l = useLoop[u]!; l !== NONE && loopStart[l]! > pos[value]!; l = loopParent[l]!) end = Math.max(end, loopEnd[l]!);
+    if (end > lastUse[value]!) lastUse[value] = end;
+  }
+  return { positions: instAt.length, pos, endPos, instAt: Int32Array.from(instAt), lastUse };
+}
