@@ -4,9 +4,9 @@
 // decode ("(bad)"); updates after the first are patches, not rewrites; and an update with
 // errors leaves the last good executable byte for byte (no file at all before the first).
 //
-// A "(bad)" is attributed to the function whose bytes [value, value + size) hold it.
-// Bytes between functions are not checked: the linker leaves the old bytes of a function
-// that moved or was deleted where they were (ElfLinker.placeAtom), so they may be anything.
+// A "(bad)" is attributed to the function whose bytes [value, value + size) hold it, or
+// to the space between functions, which holds only padding: the room a fresh layout left
+// (zeros), or int3 where a function shrank, moved away or was deleted (ElfLinker).
 // The functions compiled from the case's ZIR and the backend's own routines (safety panics
 // `__zirc_*`, WASI built-ins named after their extern) are checked separately, so a
 // failure says which of the two emitted the bytes.
@@ -31,6 +31,7 @@ interface Findings {
   errorOutputs: string[];
   badInCompiled: string[];
   badInRoutines: string[];
+  badBetween: string[];
   routinesSeen: number;
 }
 
@@ -56,7 +57,7 @@ function compileCase(name: string): Findings {
   const dir = tempDir();
   const out = path.join(dir, 'out');
   const comp = Compilation.create({ sourcePath: path.join(dir, 'main.zir'), outputPath: out, target: 'x86_64-linux', optimize: 'Debug', displayPath: 'main.zir' });
-  const f: Findings = { goodUpdates: 0, errorUpdates: 0, wellFormed: [], errorOutputs: [], badInCompiled: [], badInRoutines: [], routinesSeen: 0 };
+  const f: Findings = { goodUpdates: 0, errorUpdates: 0, wellFormed: [], errorOutputs: [], badInCompiled: [], badInRoutines: [], badBetween: [], routinesSeen: 0 };
   let lastGood: Buffer | null = null;
   try {
     for (const u of parsed.updates) {
@@ -83,7 +84,10 @@ function compileCase(name: string): Findings {
       const isRoutine = (s: ElfSymbol) => s.name.startsWith('__zirc_') || builtins.has(s.name);
       f.routinesSeen += funcs.filter(isRoutine).length;
       for (const bad of badInstructions(out, funcs)) {
-        if (!bad.func) continue;
+        if (!bad.func) {
+          f.badBetween.push(at(`0x${bad.address.toString(16)}: ${bad.line}`));
+          continue;
+        }
         const where = at(`${bad.func.name}+0x${(bad.address - bad.func.value).toString(16)} (of ${bad.func.size} bytes): ${bad.line}`);
         (isRoutine(bad.func) ? f.badInRoutines : f.badInCompiled).push(where);
       }
@@ -127,6 +131,10 @@ describe('outputs of the compiler for the acceptance cases', () => {
 
       it("the backend's own routines (panics, WASI built-ins) have no byte objdump cannot decode", () => {
         expect(f.badInRoutines).toEqual([]);
+      });
+
+      it('the space between functions is padding objdump decodes (no old code or data left behind)', () => {
+        expect(f.badBetween).toEqual([]);
       });
     });
   }

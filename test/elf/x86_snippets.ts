@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { X86Function, X86Reloc } from '../../src/codegen/x86_64/output.js';
+import type { X86Function, X86Reloc, X86RelocTarget } from '../../src/codegen/x86_64/output.js';
 import type { AirFunction, RuntimeSymbol, SymbolTarget } from '../../src/sema/air.js';
 import type { ElfLinkerOptions } from '../../src/link/elf/ElfLinker.js';
 
@@ -22,7 +22,7 @@ class Code {
   imm32(v: number): this {
     return this.emit(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
   }
-  reloc(kind: X86Reloc['kind'], target: SymbolTarget, width: 4 | 8, addend: number): this {
+  reloc(kind: X86Reloc['kind'], target: X86RelocTarget, width: 4 | 8, addend: number): this {
     this.relocs.push({ offset: this.bytes.length, kind, target, addend });
     for (let i = 0; i < width; i++) this.bytes.push(0);
     return this;
@@ -139,18 +139,23 @@ export function callExtern(name: string, lib: string): X86Function {
   return new Code().emit(0xff, 0x15).reloc('got_rel32', { kind: 'extern', name, lib }, 4, -4).emit(0xc3).finish();
 }
 
-/** A stand-in runtime routine: writes `panic: <sym>\n` to stderr and exits 134 (message follows the code). */
+/** A stand-in runtime routine: writes `panic: <sym>\n` (its own constant `message`) to stderr and exits 134. */
 export function fakeRuntime(sym: RuntimeSymbol): X86Function {
   const msg = enc.encode(`panic: ${sym}\n`);
   const c = new Code();
-  // lea rsi, [rip+d]: the message starts right after the code below (7+5+5+5+2+5+5+2 = 36 bytes).
-  const codeLen = 36;
-  c.emit(0x48, 0x8d, 0x35).imm32(codeLen - 7);
+  c.emit(0x48, 0x8d, 0x35).reloc('rel32', { kind: 'constant', name: 'message' }, 4, -4); // lea rsi, [rip+message]
   c.emit(0xba).imm32(msg.length).emit(0xbf).imm32(2).emit(0xb8).imm32(1).emit(0x0f, 0x05);
   exitWith(c, 134);
-  if (c.bytes.length !== codeLen) throw new Error(`fakeRuntime length ${c.bytes.length}`);
-  c.emit(...msg);
-  return c.finish();
+  return { ...c.finish(), constants: [{ name: 'message', bytes: msg, align: 1 }] };
+}
+
+/**
+ * Exits with `status`, followed by `text` inside the function's own bytes: data in code,
+ * as the backend's routines once had, which objdump decodes as "(bad)" (a probe for
+ * tests that check such bytes are gone from the file).
+ */
+export function exitThenInlineText(status: number, text: string): X86Function {
+  return { code: new Uint8Array([...exitWith(new Code(), status).bytes, ...enc.encode(text)]), relocs: [] };
 }
 
 export function airFunction(name: string): AirFunction {
@@ -182,6 +187,13 @@ export interface RunResult {
   stderr: string;
 }
 
+/** Runs a tool the tests need; a missing tool fails the test (never skips it). */
+function runTool(tool: string, args: string[]): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(tool, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.error) throw new Error(`${tool} could not run (${r.error.message}): install binutils`);
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
 export function runExecutable(file: string): RunResult {
   const r = spawnSync(file, [], { encoding: 'utf8', timeout: 10000 });
   if (r.error) throw r.error;
@@ -190,7 +202,7 @@ export function runExecutable(file: string): RunResult {
 
 /** `readelf --all --wide`; returns stdout and any warning/error lines. */
 export function readelfAll(file: string): { text: string; problems: string[] } {
-  const r = spawnSync('readelf', ['--all', '--wide', file], { encoding: 'utf8' });
+  const r = runTool('readelf', ['--all', '--wide', file]);
   const all = `${r.stdout}\n${r.stderr}`;
   const problems = all.split('\n').filter((l) => /warning|error/i.test(l));
   if (r.status !== 0) problems.push(`readelf exit status ${r.status}`);
@@ -207,7 +219,7 @@ export interface ElfSymbol {
 }
 
 export function readSymbols(file: string): ElfSymbol[] {
-  const r = spawnSync('readelf', ['--syms', '--wide', file], { encoding: 'utf8' });
+  const r = runTool('readelf', ['--syms', '--wide', file]);
   const out: ElfSymbol[] = [];
   for (const line of r.stdout.split('\n')) {
     const m = /^\s*\d+:\s+([0-9a-f]+)\s+(\d+)\s+(\w+)\s+(\w+)\s+\w+\s+(\w+)\s*(.*)$/.exec(line);
@@ -218,7 +230,7 @@ export function readSymbols(file: string): ElfSymbol[] {
 
 /** Function labels `objdump -d` prints (`<name>:`) and the addresses they start at. */
 export function objdumpFunctions(file: string): { labels: Set<string>; addresses: Set<number>; text: string; stderr: string } {
-  const r = spawnSync('objdump', ['-d', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = runTool('objdump', ['-d', file]);
   const labels = new Set<string>();
   const addresses = new Set<number>();
   for (const m of r.stdout.matchAll(/^([0-9a-f]+) <([^>]+)>:$/gm)) {
@@ -236,4 +248,28 @@ export function expectEveryFunctionDisassembled(file: string): string[] {
   if (/\(bad\)/.test(text)) missing.push('objdump printed (bad)');
   for (const s of readSymbols(file)) if (s.type === 'FUNC' && !addresses.has(s.value)) missing.push(s.name);
   return missing;
+}
+
+/**
+ * The file's bytes at virtual addresses [addr, addr + len): the section that starts
+ * nearest below `addr` maps them (past its end too, so the space a removed last block
+ * left can be read).
+ */
+export function fileBytesAt(file: string, addr: number, len: number): Buffer {
+  const elf = fs.readFileSync(file);
+  const shoff = Number(elf.readBigUInt64LE(0x28));
+  const shentsize = elf.readUInt16LE(0x3a);
+  const shnum = elf.readUInt16LE(0x3c);
+  let best: { addr: number; offset: number } | null = null;
+  for (let i = 0; i < shnum; i++) {
+    const sh = shoff + i * shentsize;
+    const type = elf.readUInt32LE(sh + 4);
+    const shAddr = Number(elf.readBigUInt64LE(sh + 0x10));
+    const shOffset = Number(elf.readBigUInt64LE(sh + 0x18));
+    if (type === 8 /* SHT_NOBITS */ || shAddr === 0 || shAddr > addr) continue;
+    if (!best || shAddr > best.addr) best = { addr: shAddr, offset: shOffset };
+  }
+  if (!best) throw new Error(`no section holds address 0x${addr.toString(16)}`);
+  const at = best.offset + (addr - best.addr);
+  return elf.subarray(at, at + len);
 }

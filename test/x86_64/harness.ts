@@ -2,7 +2,8 @@
 //! entry per function referenced through `got_rel32`) and data atoms into a minimal
 //! static ELF executable (one RWX PT_LOAD), resolves the relocations, runs it and
 //! returns stdout/stderr/exit status. Runtime routines and WASI built-ins are pulled in
-//! from `runtime.ts` on demand. (The real incremental linker lives in src/link/elf/.)
+//! from `runtime.ts` on demand; a function's own constants are laid out with the data.
+//! (The real incremental linker lives in src/link/elf/.)
 
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import type { AirFunction, DataAtom, SymbolTarget } from '../../src/sema/air.js';
 import { symbolKey } from '../../src/sema/air.js';
 import { generateFunction } from '../../src/codegen/x86_64/codegen.js';
-import type { X86Function } from '../../src/codegen/x86_64/output.js';
+import type { X86Function, X86RelocTarget } from '../../src/codegen/x86_64/output.js';
 import { generateRuntimeRoutine, generateWasiBuiltin } from '../../src/codegen/x86_64/runtime.js';
 
 export interface Program {
@@ -60,11 +61,17 @@ export function linkProgram(program: Program): Uint8Array {
   while (pending.length) {
     const f = pending.pop()!;
     for (const r of f.relocs) {
+      if (r.target.kind === 'constant') continue;
       need(r.target);
       if (r.kind === 'got_rel32') gotTargets.set(symbolKey(r.target), r.target);
     }
   }
   for (const d of data.values()) for (const r of d.relocs) need(r.target);
+  /** A function's own constant, keyed as the ELF linker keys it. */
+  const constantKey = (owner: string, name: string) => `c:${owner}:${name}`;
+  for (const [key, f] of code) {
+    for (const c of f.constants ?? []) data.set(constantKey(key, c.name), { name: c.name, bytes: c.bytes, align: c.align, relocs: [], section: 'rodata' });
+  }
 
   // Layout: headers, code, offset table, data.
   const addr = new Map<string, number>();
@@ -89,9 +96,10 @@ export function linkProgram(program: Program): Uint8Array {
   const image = new Uint8Array(at);
   const view = new DataView(image.buffer);
 
-  const targetAddr = (t: SymbolTarget): number => {
-    const a = addr.get(symbolKey(t));
-    if (a === undefined) throw new Error(`no address for ${symbolKey(t)}`);
+  const targetAddr = (t: X86RelocTarget, owner?: string): number => {
+    const key = t.kind === 'constant' ? constantKey(owner!, t.name) : symbolKey(t);
+    const a = addr.get(key);
+    if (a === undefined) throw new Error(`no address for ${key}`);
     return a;
   };
   for (const [key, f] of code) {
@@ -99,7 +107,8 @@ export function linkProgram(program: Program): Uint8Array {
     image.set(f.code, base);
     for (const r of f.relocs) {
       const p = BASE + base + r.offset;
-      if (r.kind === 'abs64') view.setBigUint64(base + r.offset, BigInt(targetAddr(r.target) + r.addend), true);
+      if (r.kind === 'abs64') view.setBigUint64(base + r.offset, BigInt(targetAddr(r.target, key) + r.addend), true);
+      else if (r.target.kind === 'constant') view.setInt32(base + r.offset, targetAddr(r.target, key) + r.addend - p, true);
       else {
         const s = r.kind === 'got_rel32' ? gotAddr.get(symbolKey(r.target))! : targetAddr(r.target);
         view.setInt32(base + r.offset, s + r.addend - p, true);

@@ -18,13 +18,20 @@ describe('runtime routines', () => {
     expect(r.status).toBe(134);
   });
 
-  it('are self-contained: no relocations, message bytes after the code', () => {
+  it('keep their message in a read-only constant reached by a relocation: the code is instructions only', () => {
     const f = generateRuntimeRoutine('panic_division_by_zero');
-    expect(f.relocs).toEqual([]);
-    expect(new TextDecoder().decode(f.code).endsWith('panic: division by zero\n')).toBe(true);
-    expect(disassemble(f.code).map((d) => d.text).slice(0, 9)).toEqual([
-      'mov eax,0x1', 'mov edi,0x2', 'lea rsi,[rip+0x15]', 'mov edx,0x18', 'syscall', 'mov eax,0xe7', 'mov edi,0x86', 'syscall', 'ud2',
+    expect(f.constants).toEqual([{ name: 'message', bytes: new TextEncoder().encode('panic: division by zero\n'), align: 1 }]);
+    expect(f.relocs).toEqual([{ offset: 13, kind: 'rel32', target: { kind: 'constant', name: 'message' }, addend: -4 }]);
+    expect(disassemble(f.code).map((d) => d.text)).toEqual([
+      'mov eax,0x1', 'mov edi,0x2', 'lea rsi,[rip+0x0]', 'mov edx,0x18', 'syscall', 'mov eax,0xe7', 'mov edi,0x86', 'syscall', 'ud2',
     ]);
+  });
+
+  it.each(Object.keys(PANIC_MESSAGES) as RuntimeSymbol[])('%s has no byte objdump cannot decode', (sym) => {
+    const code = generateRuntimeRoutine(sym).code;
+    const insns = disassemble(code);
+    expect(insns.filter((d) => d.text.includes('(bad)'))).toEqual([]);
+    expect(insns.reduce((n, d) => n + d.length, 0)).toBe(code.length);
   });
 });
 
@@ -68,12 +75,26 @@ describe('WASI built-ins on x86-64', () => {
 
   it('fd_write sets SIGPIPE to ignored, then calls writev with its arguments intact', () => {
     const f = generateWasiBuiltin('fd_write')!;
-    expect(f.relocs).toEqual([]);
+    expect(f.relocs[0]).toEqual({ offset: 21, kind: 'rel32', target: { kind: 'constant', name: 'sigpipe_ignore' }, addend: -4 });
     expect(disassemble(f.code).map((d) => d.text).slice(0, 15)).toEqual([
       'mov r8,rcx', 'mov r9d,edi', 'push rsi', 'push rdx',
-      'mov eax,0xd', 'mov edi,0xd', 'lea rsi,[rip+0xc4]', 'xor edx,edx', 'mov r10d,0x8', 'syscall',
+      'mov eax,0xd', 'mov edi,0xd', 'lea rsi,[rip+0x0]', 'xor edx,edx', 'mov r10d,0x8', 'syscall',
       'pop rdx', 'pop rsi', 'mov edi,r9d', 'mov eax,0x14', 'syscall',
     ]);
+  });
+
+  it('fd_write keeps its errno table and sigaction in read-only constants: the code is instructions only', () => {
+    const f = generateWasiBuiltin('fd_write')!;
+    expect(f.constants!.map((c) => [c.name, c.bytes.length, c.align])).toEqual([['errno_table', 128, 1], ['sigpipe_ignore', 32, 8]]);
+    expect(f.constants![0]!.bytes[32]).toBe(64); // EPIPE → WASI EPIPE
+    expect(f.constants![1]!.bytes.slice(0, 8)).toEqual(new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0])); // SIG_IGN
+    expect(f.relocs.map((r) => r.target)).toEqual([{ kind: 'constant', name: 'sigpipe_ignore' }, { kind: 'constant', name: 'errno_table' }]);
+    for (const code of [f.code, generateWasiBuiltin('proc_exit')!.code]) {
+      const insns = disassemble(code);
+      expect(insns.filter((d) => d.text.includes('(bad)'))).toEqual([]);
+      expect(insns.reduce((n, d) => n + d.length, 0)).toBe(code.length);
+      expect(insns.at(-1)!.text).toMatch(/^(ret|ud2)$/);
+    }
   });
 
   it('fd_write to a pipe nobody reads returns EPIPE instead of dying of SIGPIPE', () => {

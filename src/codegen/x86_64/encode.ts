@@ -1,12 +1,12 @@
 //! The x86-64 instruction encoder: an `Assembler` that appends machine code for each
 //! instruction form the code generator and the inline-assembly parser emit, with
-//! forward/backward labels (rel32 jumps, rip-relative references to local bytes) and
-//! relocations against symbols (`output.ts`). It knows prefixes, REX (including the
+//! forward/backward labels (rel32 jumps, rip-relative references to local bytes),
+//! relocations against symbols and the function's own read-only constants (`output.ts`). It knows prefixes, REX (including the
 //! REX needed to reach spl/bpl/sil/dil), ModRM/SIB/displacement and immediates; it
 //! knows nothing about AIR. Operands are Intel-ordered: destination first.
 
 import type { SymbolTarget } from '../../sema/air.js';
-import type { X86Function, X86Reloc, X86RelocKind } from './output.js';
+import type { X86Constant, X86Function, X86Reloc, X86RelocKind, X86RelocTarget } from './output.js';
 import { regName, type OperandSize, type Reg } from './registers.js';
 
 /** A memory operand `[base + index*scale + disp]`, `[rip + disp]` or absolute `[disp]`. */
@@ -15,8 +15,8 @@ export interface Mem {
   index?: Reg;
   scale?: 1 | 2 | 4 | 8;
   disp: number;
-  /** For `rip`: resolve the displacement as a relocation against a symbol (disp is added to the addend)... */
-  reloc?: { kind: X86RelocKind; target: SymbolTarget };
+  /** For `rip`: resolve the displacement as a relocation against a symbol or constant (disp is added to the addend)... */
+  reloc?: { kind: X86RelocKind; target: X86RelocTarget };
   /** ...or against a label of this assembler (a local fixup; disp is added). */
   label?: Label;
 }
@@ -78,7 +78,7 @@ interface Fixup {
 interface PendingReloc {
   field: number;
   kind: X86RelocKind;
-  target: SymbolTarget;
+  target: X86RelocTarget;
 }
 
 export class Assembler {
@@ -87,6 +87,7 @@ export class Assembler {
   private readonly labels: number[] = [];
   private readonly fixups: Fixup[] = [];
   readonly relocs: X86Reloc[] = [];
+  private readonly constants: X86Constant[] = [];
   /** Set while encoding one instruction that refers to a rip-relative field. */
   private pendingRip: { field: number; reloc?: PendingReloc; label?: Label; addend: number } | null = null;
 
@@ -143,6 +144,16 @@ export class Assembler {
     return this.labels[label] !== -1;
   }
 
+  /**
+   * Declares read-only bytes the function owns; returns the target a rip-relative operand
+   * names to reach them. They go to .rodata with the function, never into its code.
+   */
+  constant(name: string, bytes: ArrayLike<number>, align = 1): X86RelocTarget {
+    if (this.constants.some((c) => c.name === name)) throw new EncodeError(`constant ${name} declared twice`);
+    this.constants.push({ name, bytes: Uint8Array.from(bytes), align });
+    return { kind: 'constant', name };
+  }
+
   /** Resolves label fixups and returns the code with its relocations. */
   finish(): X86Function {
     for (const f of this.fixups) {
@@ -150,7 +161,9 @@ export class Assembler {
       if (at === undefined || at < 0) throw new EncodeError(`label ${f.label} never bound`);
       this.patch32(f.field, at + f.addend - f.end);
     }
-    return { code: this.buf.slice(0, this.len), relocs: this.relocs.slice() };
+    const out: X86Function = { code: this.buf.slice(0, this.len), relocs: this.relocs.slice() };
+    if (this.constants.length > 0) out.constants = this.constants.slice();
+    return out;
   }
 
   // ---- the generic ModRM instruction -------------------------------------------------

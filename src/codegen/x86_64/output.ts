@@ -1,5 +1,6 @@
 //! What the x86-64 code generator hands the ELF linker: position-independent machine
-//! code for one function plus the relocations the linker resolves in place.
+//! code for one function, the read-only constants it owns, and the relocations the
+//! linker resolves in place. Code holds instructions only: every byte of it decodes.
 
 import type { SymbolTarget } from '../../sema/air.js';
 
@@ -14,15 +15,32 @@ import type { SymbolTarget } from '../../sema/air.js';
  */
 export type X86RelocKind = 'rel32' | 'got_rel32' | 'abs64';
 
+/** What a relocation points at: a symbol, or one of the function's own constants by name. */
+export type X86RelocTarget = SymbolTarget | { kind: 'constant'; name: string };
+
 export interface X86Reloc {
   /** Byte offset of the field inside the function's code. */
   offset: number;
   kind: X86RelocKind;
-  target: SymbolTarget;
+  target: X86RelocTarget;
   addend: number;
+}
+
+/**
+ * Read-only bytes a function reaches by address (a routine's message, a lookup table).
+ * The linker places each in .rodata as a symbol `<function>.<name>` that comes and goes
+ * with the function, as sema's string constants are placed: never inside the code.
+ */
+export interface X86Constant {
+  /** Unique within the function. */
+  name: string;
+  bytes: Uint8Array;
+  align: number;
 }
 
 export interface X86Function {
   code: Uint8Array;
   relocs: X86Reloc[];
+  /** The function's own constants (absent or empty for most functions). */
+  constants?: X86Constant[];
 }

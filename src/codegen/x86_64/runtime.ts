@@ -1,8 +1,9 @@
 //! Routines the x86-64 backend provides itself: the safety panics (spec §8) and, for
 //! `extern` functions of `wasi_snapshot_preview1`, the WASI built-ins of spec §7
 //! written with Linux system calls, so one program runs unchanged on both targets.
-//! Each routine is self-contained position-independent code with no relocations:
-//! its constant bytes follow the code and are reached rip-relative.
+//! Each routine is position-independent code that calls nothing; its constant bytes (a
+//! message, a table) are its own read-only constants, reached rip-relative through a
+//! relocation and placed in .rodata by the linker, so every byte of the code decodes.
 
 import { PANIC_MESSAGES, type RuntimeSymbol } from '../../sema/air.js';
 import { Assembler } from './encode.js';
@@ -23,18 +24,16 @@ export const PANIC_EXIT_STATUS = 134;
 export function generateRuntimeRoutine(sym: RuntimeSymbol): X86Function {
   const text = new TextEncoder().encode(`panic: ${PANIC_MESSAGES[sym]}\n`);
   const a = new Assembler();
-  const message = a.newLabel();
+  const message = a.constant('message', text);
   a.movRI(4, RAX, SYS_WRITE);
   a.movRI(4, RDI, 2);
-  a.lea(8, RSI, { base: 'rip', disp: 0, label: message });
+  a.lea(8, RSI, { base: 'rip', disp: 0, reloc: { kind: 'rel32', target: message } });
   a.movRI(4, RDX, text.length);
   a.syscall();
   a.movRI(4, RAX, SYS_EXIT_GROUP);
   a.movRI(4, RDI, PANIC_EXIT_STATUS);
   a.syscall();
   a.ud2();
-  a.bind(message);
-  a.bytes(text);
   return a.finish();
 }
 
@@ -60,22 +59,23 @@ const WASI_EIO = 29;
  *
  * A write to a pipe nobody reads must return EPIPE, as it does under WASI, not kill the
  * process with SIGPIPE: each call first sets SIGPIPE to ignored (what Zig's start code
- * does once; this routine has no data of its own to remember that it did).
+ * does once; this routine has no writable data to remember that it did).
  */
 function generateFdWrite(): X86Function {
   const a = new Assembler();
-  const table = a.newLabel();
+  const maxErrno = 127;
+  const errnoTable = Array.from({ length: maxErrno + 1 }, (_, errno) => LINUX_TO_WASI_ERRNO.get(errno) ?? WASI_EIO);
+  const table = a.constant('errno_table', errnoTable);
+  const ignoreAction = a.constant('sigpipe_ignore', IGNORE_ACTION, 8);
   const failed = a.newLabel();
   const unknown = a.newLabel();
-  const ignoreAction = a.newLabel();
-  const maxErrno = 127;
   a.movRR(8, R8, RCX); // nwritten survives the syscalls (rcx does not)
   a.movRR(4, R9, RDI); // fd is a u32: clear any upper bits
   a.push(RSI);
   a.push(RDX);
   a.movRI(4, RAX, SYS_RT_SIGACTION);
   a.movRI(4, RDI, SIGPIPE);
-  a.lea(8, RSI, { base: 'rip', disp: 0, label: ignoreAction });
+  a.lea(8, RSI, { base: 'rip', disp: 0, reloc: { kind: 'rel32', target: ignoreAction } });
   a.alu('xor', 4, RDX, RDX);
   a.movRI(4, R10, 8); // sizeof(sigset_t)
   a.syscall();
@@ -94,16 +94,12 @@ function generateFdWrite(): X86Function {
   a.unary('neg', 8, RAX);
   a.alu('cmp', 8, RAX, { imm: maxErrno });
   a.jcc('a', unknown);
-  a.lea(8, RDX, { base: 'rip', disp: 0, label: table });
+  a.lea(8, RDX, { base: 'rip', disp: 0, reloc: { kind: 'rel32', target: table } });
   a.movzx(4, RAX, 1, { base: RDX, index: RAX, scale: 1, disp: 0 });
   a.ret();
   a.bind(unknown);
   a.movRI(4, RAX, WASI_EIO);
   a.ret();
-  a.bind(table);
-  for (let errno = 0; errno <= maxErrno; errno++) a.byte(LINUX_TO_WASI_ERRNO.get(errno) ?? WASI_EIO);
-  a.bind(ignoreAction);
-  a.bytes(IGNORE_ACTION);
   return a.finish();
 }
 

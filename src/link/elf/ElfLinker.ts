@@ -5,14 +5,15 @@
 //! relocation index — and keeps the image consistent after each call:
 //!   updateFunc/updateData → place the atom (in place, or moved), write its bytes,
 //!     resolve its relocations, and if its address changed rewrite its offset-table slot,
-//!     its symbol, its exports and the relocations that point at it;
-//!   deleteSymbol → free its block, symbol slot, name and slot;
+//!     its symbol, its exports and the relocations that point at it; a function's own
+//!     constants become .rodata atoms that live and leave with it;
+//!   deleteSymbol → free its block (its bytes become padding), symbol slot, name and slot;
 //!   updateExports → add/remove/rewrite global symbols; `_start` becomes e_entry;
 //!   flush → re-encode the header page, write the dirty ranges (or everything), close.
 //! Code generation happens here (x86-64 backend, injectable for tests).
 
 import { generateFunction } from '../../codegen/x86_64/codegen.js';
-import type { X86Function } from '../../codegen/x86_64/output.js';
+import type { X86Constant, X86Function, X86RelocTarget } from '../../codegen/x86_64/output.js';
 import { generateRuntimeRoutine, generateWasiBuiltin } from '../../codegen/x86_64/runtime.js';
 import { symbolKey, type AirFunction, type DataAtom, type RuntimeSymbol, type SymbolTarget } from '../../sema/air.js';
 import type { ExportEntry, FlushReport, Linker } from '../Linker.js';
@@ -42,6 +43,16 @@ export interface ElfLinkerOptions {
 export const WASI_LIB = 'wasi_snapshot_preview1';
 const FUNCTION_ALIGN = 16;
 const INT3 = 0xcc;
+
+/** What fills bytes no atom holds: padding after a shrink, the space a move or removal frees. */
+function paddingByte(kind: Atom['kind']): number {
+  return kind === 'func' ? INT3 : 0;
+}
+
+/** The symbol key of a function's own constant (`X86Constant`): `c:<function key>:<name>`. */
+export function constantKey(ownerKey: string, name: string): string {
+  return `c:${ownerKey}:${name}`;
+}
 
 type AtomSection = 'text' | 'rodata' | 'data' | 'bss';
 type FileSection = 'text' | 'rodata' | 'data' | 'got';
@@ -77,6 +88,8 @@ export class ElfLinker implements Linker, AddressResolver {
   private readonly strtab: StringTable;
   private readonly relocs = new RelocationIndex();
   private readonly atoms = new Map<string, Atom>();
+  /** Keys of the constants each function owns, by the function's key (only those that have some). */
+  private readonly constantsOf = new Map<string, string[]>();
   /** Externs with no built-in definition (their references resolve to 0), by key, with
    * the global undefined symbol each has while something refers to it. */
   private readonly undefinedExterns = new Map<string, { name: string; nameOffset: number | null }>();
@@ -182,7 +195,7 @@ export class ElfLinker implements Linker, AddressResolver {
   // ---------------------------------------------------------------------------------
   // Queries (tests, diagnostics)
 
-  /** Virtual address of a symbol by key (`d:name`, `r:panic_...`, `e:lib:name`), or null. */
+  /** Virtual address of a symbol by key (`d:name`, `r:panic_...`, `e:lib:name`, `c:<owner key>:<constant>`), or null. */
   addressOf(key: string): number | null {
     const atom = this.atoms.get(key);
     if (!atom) return null;
@@ -203,11 +216,31 @@ export class ElfLinker implements Linker, AddressResolver {
   // Placing atoms
 
   private placeFunction(key: string, symbolName: string, code: X86Function): void {
-    const relocs: LinkReloc[] = code.relocs.map((r) => {
-      this.provide(r.target);
-      return { offset: r.offset, kind: r.kind, target: symbolKey(r.target), addend: r.addend };
-    });
+    const relocs: LinkReloc[] = code.relocs.map((r) => ({ offset: r.offset, kind: r.kind, target: this.targetKey(key, r.target), addend: r.addend }));
     this.placeAtom(key, symbolName, 'func', 'text', code.code, FUNCTION_ALIGN, relocs);
+    this.placeConstants(key, symbolName, code.constants ?? []);
+  }
+
+  /** The key a function's relocation target has; defines the routine or built-in it names, if needed. */
+  private targetKey(ownerKey: string, target: X86RelocTarget): string {
+    if (target.kind === 'constant') return constantKey(ownerKey, target.name);
+    this.provide(target);
+    return symbolKey(target);
+  }
+
+  /**
+   * A function's constants, each a .rodata atom `<function>.<name>`, after the function
+   * (placing one patches the function's references to it); the ones it no longer has go.
+   */
+  private placeConstants(ownerKey: string, ownerName: string, constants: readonly X86Constant[]): void {
+    const keys = constants.map((c) => constantKey(ownerKey, c.name));
+    for (const old of this.constantsOf.get(ownerKey) ?? []) {
+      const atom = this.atoms.get(old);
+      if (atom && !keys.includes(old)) this.removeAtom(atom);
+    }
+    constants.forEach((c, i) => this.placeAtom(keys[i]!, `${ownerName}.${c.name}`, 'data', 'rodata', c.bytes, Math.max(1, c.align), []));
+    if (keys.length > 0) this.constantsOf.set(ownerKey, keys);
+    else this.constantsOf.delete(ownerKey);
   }
 
   /** Defines runtime routines and WASI built-ins the first time something refers to them. */
@@ -245,6 +278,7 @@ export class ElfLinker implements Linker, AddressResolver {
     const layout = this.layouts[section];
     this.maxAlign[section] = Math.max(this.maxAlign[section], align);
     let moved: boolean;
+    let oldOffset = 0;
     let oldSize = 0;
     if (!atom) {
       atom = {
@@ -259,17 +293,21 @@ export class ElfLinker implements Linker, AddressResolver {
       this.atoms.set(key, atom);
       moved = true;
     } else {
-      // Bytes left behind by a move stay as they are (nothing refers to them; not
-      // rewriting them keeps the write small): only the free list knows the space.
       oldSize = layout.size(atom.block);
-      moved = layout.resize(atom.block, bytes.length, align).moved;
+      const placement = layout.resize(atom.block, bytes.length, align);
+      moved = placement.moved;
+      oldOffset = placement.oldOffset;
     }
     this.fitSection(section);
     if (section !== 'bss') {
+      const region = this.fileRegions[section];
+      // Moved: the old place becomes padding, as in a fresh build nothing is there (filled
+      // first, so the new bytes win where the two places overlap).
+      if (moved && oldSize > 0) this.image.fill(region.offset + oldOffset, oldSize, paddingByte(kind));
       const at = this.fileOffsetOf(atom);
       this.image.write(at, bytes);
       // Shrunk in place: the old tail becomes padding.
-      if (!moved && oldSize > bytes.length) this.image.fill(at + bytes.length, oldSize - bytes.length, kind === 'func' ? INT3 : 0);
+      if (!moved && oldSize > bytes.length) this.image.fill(at + bytes.length, oldSize - bytes.length, paddingByte(kind));
     }
     this.setRelocations(atom, relocs);
     // A function keeps its slot for life; an existing atom that did not move has its slot right.
@@ -285,7 +323,10 @@ export class ElfLinker implements Linker, AddressResolver {
   private removeAtom(atom: Atom): void {
     const key = atom.key;
     this.atoms.delete(key);
-    this.layouts[atom.section].free(atom.block);
+    // Its bytes leave the file: the space becomes padding (only those bytes are written).
+    const layout = this.layouts[atom.section];
+    if (atom.section !== 'bss') this.image.fill(this.fileOffsetOf(atom), layout.size(atom.block), paddingByte(atom.kind));
+    layout.free(atom.block);
     this.fitSection(atom.section);
     this.symtab.freeLocal(atom.symIndex);
     this.strtab.release(atom.symbolName);
@@ -295,6 +336,15 @@ export class ElfLinker implements Linker, AddressResolver {
     this.writeGotSlotIfAny(key);
     this.reapplyRelocationsTo(key);
     this.refreshExports(key);
+    // The function's constants leave with it.
+    const constants = this.constantsOf.get(key);
+    if (constants) {
+      this.constantsOf.delete(key);
+      for (const c of constants) {
+        const owned = this.atoms.get(c);
+        if (owned) this.removeAtom(owned);
+      }
+    }
   }
 
   /** Replaces the relocations in `atom`, keeps offset-table references counted, applies them. */

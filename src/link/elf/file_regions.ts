@@ -2,7 +2,8 @@
 //! .symtab, .strtab) inside the output file. Each region has a file offset, a capacity
 //! and a count of bytes in use. A region that needs more room grows in place when the
 //! file space after it is free; otherwise it moves to the first hole that fits (the space
-//! regions left behind) or to the end of the file, with 1.5× the capacity it needs.
+//! regions left behind) or to the end of the file, with 1.5× the capacity it needs; the
+//! space it left is zeroed, so no stale copy of its content stays in the file.
 //! Moving only changes file offsets: virtual addresses belong to segments, not regions.
 
 import type { ByteRange, FileImage } from './file_image.js';
@@ -53,6 +54,8 @@ export class FileRegions {
     const at = this.findHole(newCap, region.align, region);
     this.image.ensureSize(at + newCap);
     this.image.move(at, region.offset, region.used);
+    // (`used` may already count the bytes it is growing for: only its old capacity was its own.)
+    this.zeroLeftBehind(region.offset, region.offset + Math.min(region.used, region.capacity), at, at + newCap);
     region.offset = at;
     region.capacity = newCap;
     return true;
@@ -89,6 +92,13 @@ export class FileRegions {
       .filter((r) => r.used > 0)
       .map((r) => ({ start: r.offset, end: r.offset + r.used }))
       .sort((a, b) => a.start - b.start);
+  }
+
+  /** Zeroes the old content range [from, to) where the new place [newStart, newEnd) does not cover it. */
+  private zeroLeftBehind(from: number, to: number, newStart: number, newEnd: number): void {
+    this.image.fill(from, Math.min(to, newStart) - from, 0);
+    const after = Math.max(from, newEnd);
+    this.image.fill(after, to - after, 0);
   }
 
   private isFree(start: number, end: number, except: FileRegion): boolean {

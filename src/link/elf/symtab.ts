@@ -4,8 +4,9 @@
 //! `localCapacity` slots (unused and freed slots are all-zero entries, which are valid
 //! null locals), so `sh_info` (the first global) only changes when that block grows by
 //! 1.5×. Globals (exports) follow it, packed: removing one moves the last into its slot.
-//! Names are interned in .strtab with reference counts; a freed name's bytes are reused by
-//! a later name of the same length, otherwise the table grows at its end (amortized 1.5×).
+//! Names are interned in .strtab with reference counts; a freed name's bytes are zeroed (a
+//! name that left the build leaves the file) and reused by a later name of the same length,
+//! otherwise the table grows at its end (amortized 1.5×).
 
 import { encodeSymbol, SYM_SIZE, type SymbolEntry } from './elf_format.js';
 import type { FileImage } from './file_image.js';
@@ -69,6 +70,7 @@ export class StringTable {
     if (--e.refs > 0) return;
     this.entries.delete(name);
     const len = utf8Length(name) + 1;
+    this.image.fill(this.region.offset + e.offset, len - 1, 0);
     let list = this.freeByLength.get(len);
     if (!list) this.freeByLength.set(len, (list = []));
     list.push(e.offset);
