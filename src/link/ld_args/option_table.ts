@@ -1,0 +1,145 @@
+//! The GNU ld / ld.lld options `zirc ld` knows, and how one argv element is matched
+//! against them. The syntax is ld.lld's: a long option takes one or two dashes
+//! (`-static`, `--static`); its value is `--name=V` or `--name V` (an optional value only
+//! `--name=V`); a one-letter option takes its value joined or separate (`-lc`, `-l c`);
+//! the longest spelling wins (`-library` is `--library`, `-lfoo` is `-l foo`), except that
+//! `-output` without `=` is `-o utput`, as in both linkers. Unique prefixes of long names,
+//! which GNU ld accepts and ld.lld does not, are not accepted.
+
+import { LdUsageError } from './plan.js';
+
+export type LdOptionId =
+  // output and entry
+  | 'output' | 'entry' | 'undefined' | 'defsym' | 'emulation' | 'sysroot'
+  // inputs and their position-dependent state
+  | 'library' | 'library-path' | 'start-group' | 'end-group' | 'whole-archive' | 'no-whole-archive'
+  | 'as-needed' | 'no-as-needed' | 'Bstatic' | 'Bdynamic' | 'push-state' | 'pop-state'
+  // output shape
+  | 'gc-sections' | 'no-gc-sections' | 'build-id' | 'eh-frame-hdr' | 'no-eh-frame-hdr' | 'z'
+  | 'hash-style' | 'strip-all' | 'strip-debug' | 'discard-locals' | 'discard-all' | 'no-undefined'
+  | 'optimize' | 'nostdlib' | 'pie' | 'no-pie' | 'dynamic-linker' | 'no-dynamic-linker'
+  // diagnostics and information
+  | 'fatal-warnings' | 'no-fatal-warnings' | 'color-diagnostics' | 'no-color-diagnostics'
+  | 'v' | 'version' | 'help'
+  // accepted and ignored (gcc passes the LTO plugin)
+  | 'plugin' | 'plugin-opt'
+  // refused: dynamic or shared links, and features zirc ld does not have
+  | 'dynamic-only' | 'unsupported';
+
+export type LdArity = 'flag' | 'value' | 'optional';
+
+interface OptionSpec {
+  id: LdOptionId;
+  arity: LdArity;
+  long?: readonly string[];
+  short?: string;
+  /** False: the single-dash long spelling must use `=` (`-output=F`; `-output` is `-o utput`). */
+  singleDashSeparate?: boolean;
+}
+
+const SPECS: readonly OptionSpec[] = [
+  { id: 'output', arity: 'value', long: ['output'], short: 'o', singleDashSeparate: false },
+  { id: 'entry', arity: 'value', long: ['entry'], short: 'e' },
+  { id: 'undefined', arity: 'value', long: ['undefined'], short: 'u' },
+  { id: 'defsym', arity: 'value', long: ['defsym'] },
+  { id: 'emulation', arity: 'value', short: 'm' },
+  { id: 'sysroot', arity: 'value', long: ['sysroot'] },
+  { id: 'library', arity: 'value', long: ['library'], short: 'l' },
+  { id: 'library-path', arity: 'value', long: ['library-path'], short: 'L' },
+  { id: 'start-group', arity: 'flag', long: ['start-group'], short: '(' },
+  { id: 'end-group', arity: 'flag', long: ['end-group'], short: ')' },
+  { id: 'whole-archive', arity: 'flag', long: ['whole-archive'] },
+  { id: 'no-whole-archive', arity: 'flag', long: ['no-whole-archive'] },
+  { id: 'as-needed', arity: 'flag', long: ['as-needed'] },
+  { id: 'no-as-needed', arity: 'flag', long: ['no-as-needed'] },
+  { id: 'Bstatic', arity: 'flag', long: ['Bstatic', 'static', 'dn', 'non_shared'] },
+  { id: 'Bdynamic', arity: 'flag', long: ['Bdynamic', 'dy', 'call_shared'] },
+  { id: 'push-state', arity: 'flag', long: ['push-state'] },
+  { id: 'pop-state', arity: 'flag', long: ['pop-state'] },
+  { id: 'gc-sections', arity: 'flag', long: ['gc-sections'] },
+  { id: 'no-gc-sections', arity: 'flag', long: ['no-gc-sections'] },
+  { id: 'build-id', arity: 'optional', long: ['build-id'] },
+  { id: 'eh-frame-hdr', arity: 'flag', long: ['eh-frame-hdr'] },
+  { id: 'no-eh-frame-hdr', arity: 'flag', long: ['no-eh-frame-hdr'] },
+  { id: 'z', arity: 'value', short: 'z' },
+  { id: 'hash-style', arity: 'value', long: ['hash-style'] },
+  { id: 'strip-all', arity: 'flag', long: ['strip-all'], short: 's' },
+  { id: 'strip-debug', arity: 'flag', long: ['strip-debug'], short: 'S' },
+  { id: 'discard-locals', arity: 'flag', long: ['discard-locals'], short: 'X' },
+  { id: 'discard-all', arity: 'flag', long: ['discard-all'], short: 'x' },
+  { id: 'no-undefined', arity: 'flag', long: ['no-undefined'] },
+  { id: 'optimize', arity: 'value', short: 'O' },
+  { id: 'nostdlib', arity: 'flag', long: ['nostdlib'] },
+  { id: 'pie', arity: 'flag', long: ['pie', 'pic-executable'] },
+  { id: 'no-pie', arity: 'flag', long: ['no-pie', 'no-pic-executable'] },
+  { id: 'dynamic-linker', arity: 'value', long: ['dynamic-linker'] },
+  { id: 'no-dynamic-linker', arity: 'flag', long: ['no-dynamic-linker'] },
+  { id: 'fatal-warnings', arity: 'flag', long: ['fatal-warnings'] },
+  { id: 'no-fatal-warnings', arity: 'flag', long: ['no-fatal-warnings'] },
+  { id: 'color-diagnostics', arity: 'optional', long: ['color-diagnostics'] },
+  { id: 'no-color-diagnostics', arity: 'flag', long: ['no-color-diagnostics'] },
+  { id: 'v', arity: 'flag', short: 'v' },
+  { id: 'v', arity: 'flag', short: 'V' },
+  { id: 'version', arity: 'flag', long: ['version'] },
+  { id: 'help', arity: 'flag', long: ['help'] },
+  { id: 'plugin', arity: 'value', long: ['plugin'] },
+  { id: 'plugin-opt', arity: 'value', long: ['plugin-opt'] },
+  { id: 'dynamic-only', arity: 'flag', long: ['shared', 'Bshareable', 'export-dynamic', 'Bsymbolic', 'Bsymbolic-functions'], short: 'E' },
+  { id: 'dynamic-only', arity: 'value', long: ['soname', 'rpath', 'dynamic-list'], short: 'h' },
+  { id: 'dynamic-only', arity: 'value', short: 'R' },
+  { id: 'unsupported', arity: 'flag', long: ['relocatable'], short: 'r' },
+  { id: 'unsupported', arity: 'value', long: ['script', 'version-script', 'Map'], short: 'T' },
+];
+
+const LONG = new Map<string, OptionSpec>();
+const SHORT = new Map<string, OptionSpec>();
+for (const spec of SPECS) {
+  for (const name of spec.long ?? []) LONG.set(name, spec);
+  if (spec.short) SHORT.set(spec.short, spec);
+}
+
+export interface MatchedOption {
+  id: LdOptionId;
+  /** The option as the user spelled it, without its value (`--output`, `-o`, `-static`). */
+  spelling: string;
+  value: string | undefined;
+  /** How many argv elements the option used (2 when its value was separate). */
+  used: 1 | 2;
+}
+
+/** Matches `argv[i]`, which starts with `-` and is longer than one character. */
+export function matchOption(argv: readonly string[], i: number): MatchedOption {
+  const arg = argv[i]!;
+  const dashes = arg.startsWith('--') ? 2 : 1;
+  const body = arg.slice(dashes);
+  const eq = body.indexOf('=');
+  const key = eq < 0 ? body : body.slice(0, eq);
+  const long = LONG.get(key);
+  const spelling = arg.slice(0, dashes + key.length);
+  if (long && !(dashes === 1 && eq < 0 && long.arity === 'value' && long.singleDashSeparate === false)) {
+    if (long.arity === 'flag') {
+      if (eq >= 0) throw new LdUsageError(spelling, `${spelling} takes no value: ${arg}`);
+      return { id: long.id, spelling, value: undefined, used: 1 };
+    }
+    if (eq >= 0) return { id: long.id, spelling, value: body.slice(eq + 1), used: 1 };
+    if (long.arity === 'optional') return { id: long.id, spelling, value: undefined, used: 1 };
+    return separateValue(long.id, spelling, argv, i);
+  }
+  const short = dashes === 1 ? SHORT.get(body[0]!) : undefined;
+  if (short) {
+    const letter = `-${body[0]!}`;
+    if (short.arity === 'flag') {
+      if (body.length !== 1) throw new LdUsageError(arg, `unknown option: ${arg}`);
+      return { id: short.id, spelling: letter, value: undefined, used: 1 };
+    }
+    if (body.length > 1) return { id: short.id, spelling: letter, value: body.slice(1), used: 1 };
+    return separateValue(short.id, letter, argv, i);
+  }
+  throw new LdUsageError(arg, `unknown option: ${arg}`);
+}
+
+function separateValue(id: LdOptionId, spelling: string, argv: readonly string[], i: number): MatchedOption {
+  const value = argv[i + 1];
+  if (value === undefined) throw new LdUsageError(spelling, `${spelling}: missing argument`);
+  return { id, spelling, value, used: 2 };
+}
