@@ -19,18 +19,19 @@ export function run(tool: string, args: string[], cwd?: string): string {
   return execFileSync(tool, args, { cwd, encoding: 'latin1', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** `readelf -W -S -s -r -g file`, split per file: key is '' for an object, the member name for an archive. */
-export function readelfListings(file: string): Map<string, Listing> {
+/** `readelf -W -S -s -r -g file` of an object. */
+export function readelfListing(file: string): Listing {
+  return parseListing(run('readelf', ['-W', '-S', '-s', '-r', '-g', file]));
+}
+
+/** `readelf -W -S -s -r -g archive`, split per member, in archive order: [member name, listing]. */
+export function readelfMemberListings(file: string): Array<[string, Listing]> {
   const text = run('readelf', ['-W', '-S', '-s', '-r', '-g', file]);
-  const out = new Map<string, Listing>();
-  const parts = text.split(/^File: /m);
-  if (parts.length === 1) out.set('', parseListing(text));
-  else for (const p of parts.slice(1)) {
+  return text.split(/^File: /m).slice(1).map((p) => {
     const nl = p.indexOf('\n');
     const m = /\((.*)\)$/.exec(p.slice(0, nl))!;
-    out.set(m[1]!, parseListing(p.slice(nl + 1)));
-  }
-  return out;
+    return [m[1]!, parseListing(p.slice(nl + 1))];
+  });
 }
 
 const SECTION_RE = /^\s*\[\s*(\d+)\] (?:(\S+)|\s{17})\s+(.+?)\s+([0-9a-f]{16})\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([A-Za-z]*)\s+(\d+)\s+(\d+)\s+(\d+)$/;

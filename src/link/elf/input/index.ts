@@ -6,3 +6,4 @@ export { ObjectFormatError } from './format_error.js';
 export type { ElfObject, InputSection, Note, RelocationTable, SectionGroup, SymbolTable } from './object_model.js';
 export { readElfObject } from './object_reader.js';
 export { isKnownRelocationType, relocationTypeName, relocationWidth } from './x86_64_relocations.js';
+export { isArchive, readArchive, type Archive, type ArchiveMember } from './archive.js';
