@@ -16,10 +16,12 @@ import type { DeclParseResult } from '../zir/parse.js';
 import { splitDecls } from '../zir/split.js';
 import type { DeclResolver, ResolvedDecl, SemaOptions } from '../sema/api.js';
 import type { FnType } from '../sema/types.js';
+import type { AirFunction } from '../sema/air.js';
 import { AnalysisSuspended, analyzeDecl, analyzeFunctionBody, emitZir, functionOwner, typedValueEql } from '../sema/index.js';
 import type { ExportEntry, Linker, OptimizeMode } from '../link/Linker.js';
 import { OutputWriteError } from '../link/Linker.js';
 import { openLinker, recoverInterruptedOutput } from './open_linker.js';
+import { targetBackend, type TargetBackend } from './target_backend.js';
 import type { CompileError } from './errors.js';
 import { emptyStats } from './update_stats.js';
 import type { UpdateStats } from './update_stats.js';
@@ -68,6 +70,7 @@ interface Timer {
 export class Compilation {
   private readonly opts: Required<Omit<CompilationOptions, 'linkerFactory'>> & Pick<CompilationOptions, 'linkerFactory'>;
   private readonly semaOptions: SemaOptions;
+  private readonly backend: TargetBackend;
   /** The source as of the last update that parsed. */
   private source: Buffer = Buffer.alloc(0);
   private readonly reader = new SourceReader();
@@ -99,7 +102,8 @@ export class Compilation {
 
   private constructor(opts: CompilationOptions) {
     this.opts = { ...opts, displayPath: opts.displayPath ?? opts.sourcePath };
-    this.semaOptions = { target: targetInfo(opts.target), safety: opts.optimize !== 'ReleaseFast' };
+    this.backend = targetBackend(opts.target);
+    this.semaOptions = this.backend.semaOptions(opts.optimize !== 'ReleaseFast');
     this.reach = new Reachability((u) => this.successors(u));
   }
 
@@ -154,7 +158,7 @@ export class Compilation {
 
     const linkTimer = startTimer();
     const linkError = this.link(stats);
-    stats.timings.linkMs = elapsed(linkTimer);
+    stats.timings.linkMs = Math.max(0, elapsed(linkTimer) - stats.timings.codegenMs);
     return finish(linkError ? [linkError] : []);
   }
 
@@ -677,7 +681,7 @@ export class Compilation {
     try {
       const linker = this.linker ?? (this.linker = this.openLinker());
       for (const u of this.linkDirty) {
-        const wanted = this.reach.has(u) && !u.decl.deleted ? this.unitSymbols(u) : [];
+        const wanted = this.reach.has(u) && !u.decl.deleted ? this.unitSymbols(u, stats) : [];
         const had = this.linkedSymbols.get(u) ?? [];
         const wantedNames = new Set(wanted.map((s) => s.name));
         for (const name of had) if (!wantedNames.has(name)) linker.deleteSymbol(name);
@@ -695,7 +699,6 @@ export class Compilation {
       const report = linker.flush();
       this.needFlush = false;
       stats.bytesWritten = report.bytesWritten;
-      stats.functionsGenerated = report.functionsGenerated;
       return null;
     } catch (err) {
       if (err instanceof OutputWriteError) return errorWithoutPosition(this.opts.outputPath, err.message);
@@ -703,6 +706,15 @@ export class Compilation {
       this.resetLinker();
       return errorWithoutPosition(this.opts.outputPath, `internal linker error: ${describe(err)}`);
     }
+  }
+
+  /** The target's code for a function's AIR (compile/target_backend.ts), counted and timed. */
+  private generateCode(air: AirFunction, stats: UpdateStats): unknown {
+    const timer = startTimer();
+    const code = this.backend.generate(air);
+    stats.timings.codegenMs += elapsed(timer);
+    stats.functionsGenerated++;
+    return code;
   }
 
   /** Drops the linker; the next good update links every unit in the build into a new output. */
@@ -730,13 +742,16 @@ export class Compilation {
     return (this.opts.linkerFactory ?? openLinker)(this.opts.outputPath, this.opts.target);
   }
 
-  /** The symbols a unit contributes to the output, each with how to put it into the linker. */
-  private unitSymbols(u: Unit): Array<{ name: string; put: (l: Linker) => void }> {
+  /**
+   * The symbols a unit contributes to the output, each with how to put it into the
+   * linker. A function's code is generated here, timed apart from linking.
+   */
+  private unitSymbols(u: Unit, stats: UpdateStats): Array<{ name: string; put: (l: Linker) => void }> {
     const out: Array<{ name: string; put: (l: Linker) => void }> = [];
     if (u.errors.length > 0) return out;
     if (u.kind === 'body' && u.air) {
       const air = u.air;
-      out.push({ name: air.name, put: (l) => l.updateFunc(air) });
+      out.push({ name: air.name, put: (l) => l.updateFunc(air.name, this.generateCode(air, stats)) });
     }
     if (u.kind === 'value' && !u.typedValue) return out;
     if (u.kind === 'body' && !u.air) return out;

@@ -2,14 +2,13 @@
 //! and repairs an output a killed patch left behind.
 
 import type { Linker } from '../link/Linker.js';
-import { ElfLinker } from '../link/elf/ElfLinker.js';
-import { WasmLinker } from '../link/wasm/WasmLinker.js';
 import { nodeOutputIo } from '../link/output_io.js';
 import { recoverInterruptedPatch } from '../link/patch_journal.js';
 import type { TargetName } from './target.js';
+import { targetBackend } from './target_backend.js';
 
 export function openLinker(outputPath: string, target: TargetName): Linker {
-  return target === 'x86_64-linux' ? ElfLinker.open(outputPath) : WasmLinker.open(outputPath);
+  return targetBackend(target).openLinker(outputPath);
 }
 
 /**

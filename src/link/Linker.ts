@@ -1,8 +1,9 @@
-//! The interface `Compilation` drives, whatever the output format: update a function,
-//! update data, update exports, delete a symbol, flush. The ELF and wasm linkers
-//! implement it; each calls its own target's code generator on the AIR it is given.
+//! The interface `Compilation` drives, whatever the output format: place a function's
+//! finished code, update data, update exports, delete a symbol, flush. The ELF and wasm
+//! linkers implement it. Code generation is not theirs: Compilation runs the target's code
+//! generator (compile/target_backend.ts) and hands over what it made.
 
-import type { AirFunction, DataAtom } from '../sema/air.js';
+import type { DataAtom } from '../sema/air.js';
 
 /** An exported symbol: `symbolName` in the output names the function decl `declName`. */
 export interface ExportEntry {
@@ -17,8 +18,6 @@ export interface FlushReport {
   bytesWritten: number;
   /** True when the whole file was (re)written rather than patched. */
   fullWrite: boolean;
-  /** Functions whose machine code was generated since the previous flush. */
-  functionsGenerated: number;
 }
 
 /** A write to the output failed (full disk, permission, ...). The output is left not looking valid. */
@@ -31,9 +30,12 @@ export class OutputWriteError extends Error {
   }
 }
 
-export interface Linker {
-  /** Generate and place the code of a function (replacing an earlier version of it). */
-  updateFunc(func: AirFunction): void;
+export interface Linker<Code = unknown> {
+  /**
+   * Place the code of function `name` (replacing an earlier version of it): what the
+   * target's code generator made of its AIR.
+   */
+  updateFunc(name: string, code: Code): void;
   /** Place or replace a data atom. */
   updateData(atom: DataAtom): void;
   /** Remove a function or data symbol; its space is reused. */

@@ -9,7 +9,7 @@ export function nullLinker(): Linker {
     updateData() {},
     deleteSymbol() {},
     updateExports() {},
-    flush: () => ({ bytesWritten: 0, fullWrite: false, functionsGenerated: 0 }),
+    flush: () => ({ bytesWritten: 0, fullWrite: false }),
     close() {},
   };
 }

@@ -16,7 +16,15 @@ export interface SemaOptions {
   target: TargetInfo;
   /** Emit the safety checks of spec §8 (Debug, ReleaseSafe). */
   safety: boolean;
+  /**
+   * The target's check of an `asm` instruction (spec §6), given by Compilation: the
+   * message of what its assembler cannot encode, or null. Without it, `asm` is an error.
+   */
+  checkInlineAsm?: InlineAsmCheck;
 }
+
+/** Checks inline assembly source and constraints; returns an error message or null. */
+export type InlineAsmCheck = (source: string, output: string | null, inputs: readonly string[], clobbers: readonly string[]) => string | null;
 
 /** The answer to "what is the value of decl `name`?" */
 export type ResolvedDecl =

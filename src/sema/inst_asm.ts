@@ -1,11 +1,11 @@
 //! The `asm` instruction (spec §6): x86-64 only. Source, output constraint, inputs and
-//! clobbers are comptime strings; the source is checked with the x86-64 assembler's parser
-//! so that an instruction zirc cannot encode is an analysis error. Arguments keep their
+//! clobbers are comptime strings; the source is checked by the target's assembler (given
+//! through SemaOptions.checkInlineAsm) so that an instruction zirc cannot encode is an
+//! analysis error. Arguments keep their
 //! types, except that a `comptime_int` is coerced to `usize` (as Zig 0.7.0 does); comptime
 //! ones become constants.
 
 import type { Inst } from '../zir/ast.js';
-import { checkAsmConstraints, parseAsm } from '../codegen/x86_64/asm.js';
 import type { AirRef } from './air.js';
 import { comptime, type Sema, type SVal, typeOfSVal } from './Sema.js';
 import { coerce } from './coerce.js';
@@ -39,10 +39,10 @@ export function analyzeAsm(sema: Sema, inst: Inst, body: AirRef[]): SVal {
   if (output === null && hasRuntimeBits(resultType)) {
     return sema.fail(inst.offset, `asm with result type '${typeName(resultType)}' needs an output constraint`);
   }
-  const parsed = parseAsm(source);
-  if (!parsed.ok) return sema.fail(inst.offset, parsed.message);
-  const constraintError = checkAsmConstraints(output, inputs, clobbers);
-  if (constraintError !== null) return sema.fail(inst.offset, constraintError);
+  const check = sema.opts.checkInlineAsm;
+  if (check === undefined) return sema.fail(inst.offset, 'inline assembly is not supported on this target');
+  const asmError = check(source, output, inputs, clobbers);
+  if (asmError !== null) return sema.fail(inst.offset, asmError);
   const args = argValues.map((item) => {
     const resolved = sema.resolveArg(item, inst.offset);
     // Zig 0.7.0 coerces asm arguments to usize; a comptime_int becomes a usize constant.

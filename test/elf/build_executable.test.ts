@@ -2,6 +2,7 @@
 // executables that run, that readelf reads without complaint, and that objdump disassembles.
 
 import * as fs from 'node:fs';
+import { openElfLinker } from '../support/air_linker.js';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ElfLinker } from '../../src/link/elf/ElfLinker.js';
@@ -31,7 +32,7 @@ const bytes = (s: string) => new TextEncoder().encode(s);
 
 function build(table: Map<string, X86Function>, setup?: (l: ElfLinker) => void, exportsOf = [{ symbolName: '_start', declName: 'main.start' }]) {
   const file = path.join(tempDir(), 'out');
-  const linker = ElfLinker.open(file, tableBackend(table));
+  const linker = openElfLinker(file, tableBackend(table));
   setup?.(linker);
   for (const name of table.keys()) linker.updateFunc(airFunction(name));
   linker.updateExports(exportsOf);
@@ -47,7 +48,6 @@ describe('a fresh build', () => {
     ]);
     const { file, report } = build(table);
     expect(report.fullWrite).toBe(true);
-    expect(report.functionsGenerated).toBe(2);
     // Room to grow is left as holes: written bytes are the content, not the file size.
     expect(report.bytesWritten).toBeLessThan(fs.statSync(file).size / 4);
     expect(fs.statSync(file).mode & 0o111).toBe(0o111);
@@ -82,7 +82,7 @@ describe('a fresh build', () => {
     const table = new Map([['main.start', writeThroughPointer('main.ptr', 8, 3)]]);
     const { file } = build(table);
     const file2 = path.join(path.dirname(file), 'out2');
-    const l = ElfLinker.open(file2, tableBackend(table));
+    const l = openElfLinker(file2, tableBackend(table));
     l.updateFunc(airFunction('main.start'));
     l.updateData({ name: 'main.ptr', bytes: new Uint8Array(8), align: 8, relocs: [{ offset: 0, target: { kind: 'decl', name: 'main.msg' }, addend: 2 }], section: 'data' });
     l.updateData({ name: 'main.msg', bytes: bytes('xxpointer\n'), align: 1, relocs: [], section: 'rodata' });
@@ -122,7 +122,7 @@ describe('a fresh build', () => {
     const { generateWasiBuiltin } = await import('../../src/codegen/x86_64/runtime.js');
     const table = new Map([['main.start', callFdWrite('main.msg', 9, 5)]]);
     const file = path.join(tempDir(), 'out');
-    const l = ElfLinker.open(file, tableBackend(table, { wasiBuiltin: generateWasiBuiltin }));
+    const l = openElfLinker(file, tableBackend(table, { wasiBuiltin: generateWasiBuiltin }));
     l.updateData({ name: 'main.msg', bytes: bytes('via wasi\n'), align: 1, relocs: [], section: 'rodata' });
     l.updateFunc(airFunction('main.start'));
     l.updateExports([{ symbolName: '_start', declName: 'main.start' }]);

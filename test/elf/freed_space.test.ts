@@ -6,6 +6,7 @@
 // real: a missing objdump fails the test.
 
 import * as fs from 'node:fs';
+import { openElfLinker } from '../support/air_linker.js';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { X86Function } from '../../src/codegen/x86_64/output.js';
@@ -35,7 +36,7 @@ const INT3 = 0xcc;
 /** A linker over `table` (looked up at each updateFunc, so tests can change entries). */
 function open(table: Map<string, X86Function>, extra: Parameters<typeof tableBackend>[1] = {}) {
   const file = path.join(tempDir(), 'out');
-  const linker = ElfLinker.open(file, tableBackend(table, extra));
+  const linker = openElfLinker(file, tableBackend(table, extra));
   return { file, linker };
 }
 

@@ -10,6 +10,7 @@ import { ElfLinker, type ElfLinkerOptions } from '../../src/link/elf/ElfLinker.j
 import type { DataAtom } from '../../src/sema/air.js';
 import type { ExportEntry, FlushReport } from '../../src/link/Linker.js';
 import { airFunction, returnConst, runExecutable, sumOfCalls, tableBackend, tempDir, writeData, type RunResult } from './x86_snippets.js';
+import { openElfLinker } from '../support/air_linker.js';
 
 export interface Leaf {
   value: number;
@@ -59,7 +60,7 @@ export function expectedExit(state: ProgramState): number {
 export function buildFresh(state: ProgramState, opts: Partial<ElfLinkerOptions> = {}): string {
   const file = path.join(tempDir('zirc-fresh-'), 'out');
   const table = codeFor(state);
-  const l = ElfLinker.open(file, tableBackend(table, opts));
+  const l = openElfLinker(file, tableBackend(table, opts));
   l.updateData(messageAtom(state));
   for (const name of table.keys()) l.updateFunc(airFunction(name));
   l.updateExports(exportsOf(state));
@@ -78,7 +79,7 @@ export class IncrementalProgram {
   constructor(opts: Partial<ElfLinkerOptions> = {}, file?: string) {
     this.file = file ?? path.join(tempDir('zirc-incr-'), 'out');
     const live = this;
-    this.linker = ElfLinker.open(
+    this.linker = openElfLinker(
       this.file,
       tableBackend(new Map(), {
         ...opts,

@@ -14,6 +14,7 @@ import { buildFresh, cloneState, expectedExit, IncrementalProgram, initialState,
 import { ElfLinker } from '../../src/link/elf/ElfLinker.js';
 import { Compilation } from '../../src/compile/Compilation.js';
 import { airFunction, pauseThenExit, readelfAll, runExecutable, startExit, tableBackend, tempDir } from './x86_snippets.js';
+import { openElfLinker } from '../support/air_linker.js';
 
 const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 
@@ -149,7 +150,7 @@ function dyingIo(): { io: OutputIo; arm(calls: number): void; readonly killed: b
 
 /** The next start of zirc: a new linker for the same path (it repairs what a crash left). */
 function nextStart(file: string): void {
-  ElfLinker.open(file, tableBackend(new Map())).close();
+  openElfLinker(file, tableBackend(new Map())).close();
 }
 
 /** The states of a patch test: `before`, then `after`, which changes code and data in place. */
@@ -197,7 +198,7 @@ describe('an output that is running', () => {
   it('is replaced by a new file (ETXTBSY) while the running program keeps the old one', async () => {
     const file = path.join(tempDir(), 'out');
     const table = new Map([['main.start', pauseThenExit(1)]]);
-    const l = ElfLinker.open(file, tableBackend(table));
+    const l = openElfLinker(file, tableBackend(table));
     l.updateFunc(airFunction('main.start'));
     l.updateExports([{ symbolName: '_start', declName: 'main.start' }]);
     l.flush();
@@ -295,7 +296,7 @@ describe('an output path that is a symlink to a regular file', () => {
     fs.writeFileSync(target, 'an old file');
     fs.symlinkSync('real/prog', link);
     const table = new Map([['main.start', pauseThenExit(1)]]);
-    const l = ElfLinker.open(link, tableBackend(table));
+    const l = openElfLinker(link, tableBackend(table));
     l.updateFunc(airFunction('main.start'));
     l.updateExports([{ symbolName: '_start', declName: 'main.start' }]);
     expect(l.flush().fullWrite).toBe(true);

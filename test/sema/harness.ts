@@ -10,8 +10,9 @@ import { analyzeDecl, analyzeFunctionBody, emitZir, functionOwner } from '../../
 import type { DeclAnalysis, FunctionAnalysis, ResolvedDecl, SemaOptions } from '../../src/sema/api.js';
 import type { AirFunction, AirInst } from '../../src/sema/air.js';
 import { WASM32_TARGET, X86_64_TARGET, typeName, type FnType } from '../../src/sema/types.js';
+import { checkInlineAsm } from '../../src/codegen/x86_64/asm.js';
 
-export const X86: SemaOptions = { target: X86_64_TARGET, safety: true };
+export const X86: SemaOptions = { target: X86_64_TARGET, safety: true, checkInlineAsm };
 export const WASM: SemaOptions = { target: WASM32_TARGET, safety: true };
 
 export interface ProgramError {

@@ -8,11 +8,12 @@ import {
   arrayOf, BOOL, buildFn, fnType, i32, NORETURN, ptrTo, u32, u64, u8, usize, VOID, type FnBuilder,
 } from './air_builder.js';
 import { ExitSignal, expectValidModule, instantiate, type Harness } from './wasm_check.js';
+import { openWasmLinker } from '../support/air_linker.js';
 
 const decl = (name: string): SymbolTarget => ({ kind: 'decl', name });
 
 async function link(funcs: AirFunction[], data: DataAtom[] = [], env: Record<string, unknown> = {}): Promise<Harness> {
-  const linker = WasmLinker.open('/dev/null');
+  const linker = openWasmLinker('/dev/null');
   for (const d of data) linker.updateData(d);
   for (const f of funcs) linker.updateFunc(f);
   linker.updateExports(funcs.map((f) => ({ symbolName: f.name, declName: f.name })));
@@ -345,6 +346,6 @@ describe('reinterpretation, comparisons of non-integers, constants', () => {
       b.emit({ op: 'asm', type: VOID, source: 'nop', isVolatile: true, output: null, inputs: [], clobbers: [], args: [] });
       b.retvoid();
     });
-    expect(() => WasmLinker.open('/dev/null').updateFunc(f)).toThrow(/inline assembly is not supported on wasm32/);
+    expect(() => openWasmLinker('/dev/null').updateFunc(f)).toThrow(/inline assembly is not supported on wasm32/);
   });
 });

@@ -7,6 +7,7 @@ import { generateFunction } from '../../src/codegen/wasm/codegen.js';
 import { WasmLinker } from '../../src/link/wasm/WasmLinker.js';
 import { arrayOf, FnBuilder, fnType, onePtr, u8, usize, VOID } from './air_builder.js';
 import { expectValidModule, instantiate, wasmToWat, type Harness } from './wasm_check.js';
+import { openWasmLinker } from '../support/air_linker.js';
 
 const SIZES = [0, 1, 2, 3, 5, 6, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100, 1003, 70001];
 
@@ -19,7 +20,7 @@ function memcpy(b: FnBuilder, dst: AirRef, src: AirRef, len: number): AirRef {
 }
 
 async function link(funcs: AirFunction[], data: DataAtom[]): Promise<Harness> {
-  const linker = WasmLinker.open('/dev/null');
+  const linker = openWasmLinker('/dev/null');
   for (const d of data) linker.updateData(d);
   for (const f of funcs) linker.updateFunc(f);
   linker.updateExports(funcs.map((f) => ({ symbolName: f.name, declName: f.name })));
@@ -60,7 +61,7 @@ describe('memcpy', () => {
 
   test('a long copy is one memory.copy whatever its length, a short one is loads and stores', () => {
     const wat = (len: number) => {
-      const linker = WasmLinker.open('/dev/null');
+      const linker = openWasmLinker('/dev/null');
       linker.updateFunc(copyAndPrint(len));
       linker.updateExports([{ symbolName: `copy_${len}`, declName: `copy_${len}` }]);
       const bytes = linker.buildModule();

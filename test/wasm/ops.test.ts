@@ -7,6 +7,7 @@ import type { AirRef } from '../../src/sema/air.js';
 import { WasmLinker } from '../../src/link/wasm/WasmLinker.js';
 import { BOOL, buildFn, fnType, intType, type FnBuilder, type IntType } from './air_builder.js';
 import { ExitSignal, expectValidModule, instantiate, type Harness } from './wasm_check.js';
+import { openWasmLinker } from '../support/air_linker.js';
 
 const TYPES: IntType[] = [
   [false, 1], [true, 1], [false, 7], [true, 7], [false, 8], [true, 8], [false, 16], [true, 16],
@@ -63,7 +64,7 @@ function emitBin(b: FnBuilder, op: BinOp, t: IntType, x: AirRef, y: AirRef): Air
 /** One module per type: every op as an export, plus intcasts to every other type and a
  * store/load round trip through a stack slot. */
 async function buildTypeModule(t: IntType): Promise<Harness> {
-  const linker = WasmLinker.open('/dev/null');
+  const linker = openWasmLinker('/dev/null');
   const exports: { symbolName: string; declName: string }[] = [];
   const add = (name: string, f: Parameters<WasmLinker['updateFunc']>[0]) => {
     linker.updateFunc(f);

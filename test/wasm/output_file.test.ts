@@ -15,6 +15,7 @@ import { nodeOutputIo, type OutputIo } from '../../src/link/output_io.js';
 import { WasmLinker } from '../../src/link/wasm/WasmLinker.js';
 import { buildFn, fnType, NORETURN, procExit, PROC_EXIT_TY, stringAtom, u32, usize } from './air_builder.js';
 import { expectValidModule } from './wasm_check.js';
+import { openWasmLinker } from '../support/air_linker.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-wasm-output-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -22,7 +23,7 @@ const decl = (name: string): SymbolTarget => ({ kind: 'decl', name });
 
 /** `_start` that writes "hi\n" and exits with `status`. */
 function flushProgram(out: string, status: number, io?: OutputIo): WasmLinker {
-  const l = WasmLinker.open(out, io ? { io } : {});
+  const l = openWasmLinker(out, io ? { io } : {});
   l.updateData(stringAtom('msg', 'hi\n'));
   l.updateFunc(
     buildFn('entry', fnType([], NORETURN, 'C'), (b) => {

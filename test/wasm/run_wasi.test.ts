@@ -12,6 +12,7 @@ import {
   arrayOf, buildFn, fnType, NORETURN, PROC_EXIT_TY, procExit, ptrTo, stringAtom, u32, u8, usize, VOID, WASI,
 } from './air_builder.js';
 import { expectValidModule } from './wasm_check.js';
+import { openWasmLinker } from '../support/air_linker.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-run-wasi-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -19,7 +20,7 @@ let counter = 0;
 
 function build(funcs: AirFunction[], data: DataAtom[] = [], entry = 'entry'): string {
   const out = path.join(tmp, `p${counter++}.wasm`);
-  const l = WasmLinker.open(out);
+  const l = openWasmLinker(out);
   data.forEach((d) => l.updateData(d));
   funcs.forEach((f) => l.updateFunc(f));
   l.updateExports([{ symbolName: '_start', declName: entry }]);

@@ -60,6 +60,13 @@ export function constraintRegister(constraint: string, kind: 'input' | 'output')
  * `{reg}` (each register once) and clobbers (register names, optionally `%`-prefixed or
  * braced, `memory`, `cc`). Returns an error message, or null when they are all usable.
  */
+/** Sema's check of an `asm` instruction (SemaOptions.checkInlineAsm): what this assembler cannot take, or null. */
+export function checkInlineAsm(source: string, output: string | null, inputs: readonly string[], clobbers: readonly string[]): string | null {
+  const parsed = parseAsm(source);
+  if (!parsed.ok) return parsed.message;
+  return checkAsmConstraints(output, inputs, clobbers);
+}
+
 export function checkAsmConstraints(output: string | null, inputs: readonly string[], clobbers: readonly string[]): string | null {
   if (output !== null && constraintRegister(output, 'output') === null) return `invalid output constraint in inline assembly: '${output}'`;
   const seen = new Set<Reg>();

@@ -12,10 +12,8 @@
 //!   flush → re-encode the header page, write the dirty ranges (or everything), close.
 //! Code generation happens here (x86-64 backend, injectable for tests).
 
-import { generateFunction } from '../../codegen/x86_64/codegen.js';
 import type { X86Constant, X86Function, X86RelocTarget } from '../../codegen/x86_64/output.js';
-import { generateRuntimeRoutine, generateWasiBuiltin } from '../../codegen/x86_64/runtime.js';
-import { symbolKey, type AirFunction, type DataAtom, type RuntimeSymbol, type SymbolTarget } from '../../sema/air.js';
+import { symbolKey, type DataAtom, type RuntimeSymbol, type SymbolTarget } from '../../sema/air.js';
 import type { ExportEntry, FlushReport, Linker } from '../Linker.js';
 import { STB_GLOBAL, STB_LOCAL, STT_FUNC, STT_NOTYPE, STT_OBJECT, SHN_UNDEF } from './elf_format.js';
 import { FileImage } from './file_image.js';
@@ -28,13 +26,15 @@ import { applyRelocation, RelocationIndex, type AddressResolver, type LinkReloc 
 import { HEADER_PAGE, SECTION_INDEX, segmentSpec, type AllocSectionName } from './segments.js';
 import { StringTable, SymbolTable } from './symtab.js';
 
+/**
+ * What the linker defines itself when code refers to it, made by the code generator and
+ * given by whoever opens the linker (compile/target_backend.ts): it never runs codegen.
+ */
 export interface ElfLinkerOptions {
-  /** AIR function → machine code (default: the x86-64 code generator). */
-  generate?: (func: AirFunction) => X86Function;
   /** Code of a backend runtime routine such as a safety panic. */
-  runtime?: (sym: RuntimeSymbol) => X86Function;
+  runtime: (sym: RuntimeSymbol) => X86Function;
   /** Code of a WASI built-in (`fd_write`, `proc_exit`), or null if there is none by that name. */
-  wasiBuiltin?: (name: string) => X86Function | null;
+  wasiBuiltin: (name: string) => X86Function | null;
   /** File operations (tests inject failures). */
   io?: OutputIo;
 }
@@ -98,16 +98,13 @@ export class ElfLinker implements Linker, AddressResolver {
   private readonly exports = new Map<string, { declName: string; nameOffset: number }>();
   private readonly exportsByDecl = new Map<string, Set<string>>();
   private readonly output: OutputFile;
-  private readonly generate: (func: AirFunction) => X86Function;
   private readonly runtime: (sym: RuntimeSymbol) => X86Function;
   private readonly wasiBuiltin: (name: string) => X86Function | null;
-  private functionsGenerated = 0;
   private closed = false;
 
   private constructor(path: string, opts: ElfLinkerOptions) {
-    this.generate = opts.generate ?? generateFunction;
-    this.runtime = opts.runtime ?? generateRuntimeRoutine;
-    this.wasiBuiltin = opts.wasiBuiltin ?? generateWasiBuiltin;
+    this.runtime = opts.runtime;
+    this.wasiBuiltin = opts.wasiBuiltin;
     this.output = new OutputFile(path, opts.io);
     this.regions.add('header', HEADER_PAGE.size, HEADER_PAGE.size, 0).used = HEADER_PAGE.size;
     const fileRegion = (name: FileSection) => {
@@ -125,18 +122,16 @@ export class ElfLinker implements Linker, AddressResolver {
    * A linker for the executable at `path`. Whatever is there now is never read or
    * trusted: the first flush writes the whole file.
    */
-  static open(path: string, opts: ElfLinkerOptions = {}): ElfLinker {
+  static open(path: string, opts: ElfLinkerOptions): ElfLinker {
     return new ElfLinker(path, opts);
   }
 
   // ---------------------------------------------------------------------------------
   // Linker interface
 
-  updateFunc(func: AirFunction): void {
+  updateFunc(name: string, code: X86Function): void {
     this.checkOpen();
-    const code = this.generate(func);
-    this.functionsGenerated++;
-    this.placeFunction(symbolKey({ kind: 'decl', name: func.name }), func.name, code);
+    this.placeFunction(symbolKey({ kind: 'decl', name }), name, code);
   }
 
   updateData(atom: DataAtom): void {
@@ -182,10 +177,7 @@ export class ElfLinker implements Linker, AddressResolver {
       this.regions.relayout(regionSlack);
     }
     writeHeaders(this.image, this.layoutSnapshot());
-    const report = this.output.flush(this.image, full, this.regions.contentRanges());
-    const functionsGenerated = this.functionsGenerated;
-    this.functionsGenerated = 0;
-    return { ...report, functionsGenerated };
+    return this.output.flush(this.image, full, this.regions.contentRanges());
   }
 
   close(): void {

@@ -1,11 +1,11 @@
 //! The wasm32-wasi linker (`Linker` for wasm): keeps the compilation's code and data in
-//! an in-memory object (object.ts), generates each function's body once when sema hands
-//! over its AIR, and at flush lays out the module, copies the cached bodies while
+//! an in-memory object (object.ts), takes each function's body as the wasm code generator
+//! made it, and at flush lays out the module, copies the cached bodies while
 //! applying relocations, and writes the whole file through output_io.ts: only over a
 //! writable regular file (or a symlink's target), as a temporary file renamed into place.
 
-import type { AirFunction, DataAtom } from '../../sema/air.js';
-import { generateFunction } from '../../codegen/wasm/codegen.js';
+import type { DataAtom, RuntimeSymbol } from '../../sema/air.js';
+import type { WasmFunction } from '../../codegen/wasm/output.js';
 import { ByteWriter } from '../../codegen/wasm/leb.js';
 import type { ExportEntry, FlushReport, Linker } from '../Linker.js';
 import { nodeOutputIo, replaceFile, resolveOutputTarget, type OutputIo } from '../output_io.js';
@@ -16,6 +16,8 @@ import { WasmObject, type LinkSymbol } from './object.js';
 export { LinkError } from './object.js';
 
 export interface WasmLinkerOptions {
+  /** Code of a backend runtime routine such as a safety panic, from the code generator. */
+  runtime: (sym: RuntimeSymbol) => WasmFunction;
   /** Bytes of shadow stack at the bottom of memory (default 1 MiB; rounded up to 16). */
   stackSize?: number;
   /** File operations (tests inject failures). */
@@ -24,31 +26,31 @@ export interface WasmLinkerOptions {
 
 export const DEFAULT_STACK_SIZE = 1 << 20;
 
-export class WasmLinker implements Linker {
-  private readonly obj = new WasmObject();
+export class WasmLinker implements Linker<WasmFunction> {
+  private readonly obj: WasmObject;
   private exports: ExportEntry[] = [];
   private sortedFuncs: LinkSymbol[] = [];
   private sortedData: LinkSymbol[] = [];
   private readonly out = new ByteWriter(1 << 16);
-  private generatedSinceFlush = 0;
   private closed = false;
 
   private constructor(
     readonly path: string,
+    runtime: (sym: RuntimeSymbol) => WasmFunction,
     private readonly stackSize: number,
     private readonly io: OutputIo,
-  ) {}
-
-  /** A linker writing `path`. Whatever is there now is replaced at the first flush. */
-  static open(outputPath: string, opts: WasmLinkerOptions = {}): WasmLinker {
-    return new WasmLinker(outputPath, opts.stackSize ?? DEFAULT_STACK_SIZE, opts.io ?? nodeOutputIo);
+  ) {
+    this.obj = new WasmObject(runtime);
   }
 
-  updateFunc(func: AirFunction): void {
+  /** A linker writing `path`. Whatever is there now is replaced at the first flush. */
+  static open(outputPath: string, opts: WasmLinkerOptions): WasmLinker {
+    return new WasmLinker(outputPath, opts.runtime, opts.stackSize ?? DEFAULT_STACK_SIZE, opts.io ?? nodeOutputIo);
+  }
+
+  updateFunc(name: string, code: WasmFunction): void {
     this.assertOpen();
-    const fn = generateFunction(func);
-    this.generatedSinceFlush++;
-    this.obj.setFunction(func.name, fn);
+    this.obj.setFunction(name, code);
   }
 
   updateData(atom: DataAtom): void {
@@ -78,8 +80,7 @@ export class WasmLinker implements Linker {
     this.link();
     const bytes = this.out.bytes.subarray(0, this.out.length);
     writeModuleFile(this.io, this.path, bytes);
-    const report: FlushReport = { bytesWritten: bytes.length, fullWrite: true, functionsGenerated: this.generatedSinceFlush };
-    this.generatedSinceFlush = 0;
+    const report: FlushReport = { bytesWritten: bytes.length, fullWrite: true };
     return report;
   }
 

@@ -6,7 +6,7 @@
 //! liveness incremental makes an incrementally updated object identical to a fresh one.
 
 import type { AirFunction, DataAtom, RuntimeSymbol, SymbolTarget } from '../../sema/air.js';
-import { generateRuntimeRoutine, runtimeSymbolName } from '../../codegen/wasm/runtime.js';
+import { runtimeSymbolName } from '../../codegen/wasm/runtime.js';
 import { sigKey, type WasmFuncSig, type WasmFunction, type WasmReloc } from '../../codegen/wasm/output.js';
 
 /** Relocation kinds in the flat arrays (stride 4: kind, offset, symbol id or sig id, addend). */
@@ -76,6 +76,9 @@ export class WasmObject {
   funcSetChanged = true;
   dataSetChanged = true;
   private readonly runtimeCache = new Map<RuntimeSymbol, WasmFunction>();
+
+  /** `runtime`: the code of a backend routine (a safety panic), from the code generator. */
+  constructor(private readonly runtime: (sym: RuntimeSymbol) => WasmFunction) {}
 
   internSig(sig: WasmFuncSig): number {
     const key = sigKey(sig);
@@ -268,7 +271,7 @@ export class WasmObject {
     const name = sym.name as RuntimeSymbol;
     let fn = this.runtimeCache.get(name);
     if (fn === undefined) {
-      fn = generateRuntimeRoutine(name);
+      fn = this.runtime(name);
       this.runtimeCache.set(name, fn);
     }
     this.installFunc(this.makeFuncAtom(sym, fn));

@@ -1,0 +1,43 @@
+//! What each target contributes to a compilation, in one table: sema's view of it (pointer
+//! width, the inline-asm check), the code generator that turns AIR into the linker's
+//! input, and the in-place linker that places that code. Compilation runs the code
+//! generator itself and hands the linker finished code, so the linkers never run codegen
+//! (DESIGN.md) and the two steps are timed apart.
+
+import type { AirFunction } from '../sema/air.js';
+import type { SemaOptions } from '../sema/api.js';
+import { checkInlineAsm } from '../codegen/x86_64/asm.js';
+import { generateFunction as generateX86Function } from '../codegen/x86_64/codegen.js';
+import { generateRuntimeRoutine, generateWasiBuiltin } from '../codegen/x86_64/runtime.js';
+import { generateFunction as generateWasmFunction } from '../codegen/wasm/codegen.js';
+import { generateRuntimeRoutine as generateWasmRuntimeRoutine } from '../codegen/wasm/runtime.js';
+import type { Linker } from '../link/Linker.js';
+import { ElfLinker } from '../link/elf/ElfLinker.js';
+import { WasmLinker } from '../link/wasm/WasmLinker.js';
+import type { TargetName } from './target.js';
+import { targetInfo } from './target.js';
+
+export interface TargetBackend {
+  /** Sema's options for this target and optimize mode's safety. */
+  semaOptions(safety: boolean): SemaOptions;
+  /** A function's AIR to the code its linker places (machine code or a wasm body, plus relocations). */
+  generate(func: AirFunction): unknown;
+  /** The in-place linker of `outputPath`, given the routines it defines on demand. */
+  openLinker(outputPath: string): Linker;
+}
+
+const X86_64: TargetBackend = {
+  semaOptions: (safety) => ({ target: targetInfo('x86_64-linux'), safety, checkInlineAsm }),
+  generate: generateX86Function,
+  openLinker: (outputPath) => ElfLinker.open(outputPath, { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin }),
+};
+
+const WASM32: TargetBackend = {
+  semaOptions: (safety) => ({ target: targetInfo('wasm32-wasi'), safety }),
+  generate: generateWasmFunction,
+  openLinker: (outputPath) => WasmLinker.open(outputPath, { runtime: generateWasmRuntimeRoutine }),
+};
+
+export function targetBackend(target: TargetName): TargetBackend {
+  return target === 'x86_64-linux' ? X86_64 : WASM32;
+}
