@@ -11,7 +11,7 @@ const stats = {
   functionsGenerated: 2,
   declsDeleted: 1,
   bytesWritten: 4096,
-  timings: { readMs: 0.05, splitMs: 0.1, parseMs: 0.2, analyzeMs: 1.5, linkMs: 0.7, totalMs: 2.5 },
+  timings: { readMs: 0.05, splitMs: 0.1, parseMs: 0.2, analyzeMs: 1.5, codegenMs: 0.4, linkMs: 0.7, totalMs: 2.5 },
 };
 
 const failed: UpdateResult = {
@@ -60,7 +60,7 @@ describe('watch output formats', () => {
       bytesWritten: 0,
       ms: 2.5,
       wallMs: 1.235,
-      timings: { readMs: 0.05, splitMs: 0.1, parseMs: 0.2, analyzeMs: 1.5, linkMs: 0.7 },
+      timings: { readMs: 0.05, splitMs: 0.1, parseMs: 0.2, analyzeMs: 1.5, codegenMs: 0.4, linkMs: 0.7 },
       errors: [
         {
           path: 'main.zir',

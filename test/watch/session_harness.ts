@@ -16,7 +16,7 @@ export function okResult(declsAnalyzed = 1): UpdateResult {
       functionsGenerated: 0,
       declsDeleted: 0,
       bytesWritten: 0,
-      timings: { readMs: 0, splitMs: 0, parseMs: 0, analyzeMs: 0, linkMs: 0, totalMs: 0 },
+      timings: { readMs: 0, splitMs: 0, parseMs: 0, analyzeMs: 0, codegenMs: 0, linkMs: 0, totalMs: 0 },
     },
   };
 }

@@ -77,7 +77,7 @@ export function jsonObject(e: WatchEvent): Record<string, unknown> {
         ...updateFacts(e),
         ms: round(e.result.stats.timings.totalMs),
         wallMs: round(e.wallMs),
-        timings: { readMs: round(t.readMs), splitMs: round(t.splitMs), parseMs: round(t.parseMs), analyzeMs: round(t.analyzeMs), linkMs: round(t.linkMs) },
+        timings: { readMs: round(t.readMs), splitMs: round(t.splitMs), parseMs: round(t.parseMs), analyzeMs: round(t.analyzeMs), codegenMs: round(t.codegenMs), linkMs: round(t.linkMs) },
         errors: e.result.errors.map(jsonError),
       };
     }
