@@ -35,7 +35,7 @@ function parseArgs(argv) {
 function buildReaders(dir) {
   const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
   const files = fs.readdirSync(path.join(ROOT, 'src/link/elf/input')).filter((f) => f.endsWith('.ts')).map((f) => path.join(ROOT, 'src/link/elf/input', f));
-  execFileSync(tsc, ['--ignoreConfig', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--skipLibCheck', '--outDir', dir, ...files], { stdio: 'inherit' });
+  execFileSync(tsc, ['--ignoreConfig', '--strict', '--module', 'es2022', '--moduleResolution', 'bundler', '--target', 'es2022', '--types', 'node', '--skipLibCheck', '--outDir', dir, ...files], { stdio: 'inherit' });
   fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}');
 }
 
