@@ -34,7 +34,7 @@ function parseArgs(argv) {
 /** Compiles the readers alone into `dir`. */
 function buildReaders(dir) {
   const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
-  const files = fs.readdirSync(path.join(ROOT, 'src/link/elf/input')).filter((f) => f.endsWith('.ts')).map((f) => path.join(ROOT, 'src/link/elf/input', f));
+  const files = [...fs.readdirSync(path.join(ROOT, 'src/link/elf/input')).filter((f) => f.endsWith('.ts')).map((f) => path.join(ROOT, 'src/link/elf/input', f)), path.join(ROOT, 'src/link/elf/elf_constants.ts')];
   execFileSync(tsc, ['--ignoreConfig', '--strict', '--module', 'es2022', '--moduleResolution', 'bundler', '--target', 'es2022', '--types', 'node', '--skipLibCheck', '--outDir', dir, ...files], { stdio: 'inherit' });
   fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}');
 }
@@ -128,7 +128,7 @@ function mutate(input, rand) {
 
 async function runWorker() {
   const { dir, corpus, seed, from, to, budgetMs, progress } = workerData;
-  const r = await import(pathToFileURL(path.join(dir, 'index.js')).href);
+  const r = await import(pathToFileURL(path.join(dir, 'input', 'index.js')).href);
   const slow = [];
   const failures = [];
   let accepted = 0;

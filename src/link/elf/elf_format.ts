@@ -2,40 +2,16 @@
 //! headers, section headers and symbol table entries. Nothing here knows about layout or
 //! I/O: each encoder writes one fixed-size record into a DataView at a given offset.
 
+export * from './elf_constants.js';
+import { EHDR_SIZE, EM_X86_64, ET_EXEC, PHDR_SIZE, SHDR_SIZE, SYM_SIZE } from './elf_constants.js';
 export const ELF_MAGIC = new Uint8Array([0x7f, 0x45, 0x4c, 0x46]);
 
-export const EHDR_SIZE = 64;
-export const PHDR_SIZE = 56;
-export const SHDR_SIZE = 64;
-export const SYM_SIZE = 24;
 
-export const ET_EXEC = 2;
-export const EM_X86_64 = 62;
 
-export const PT_NULL = 0;
-export const PT_LOAD = 1;
-export const PT_GNU_STACK = 0x6474e551;
 
-export const PF_X = 1;
-export const PF_W = 2;
-export const PF_R = 4;
 
-export const SHT_NULL = 0;
-export const SHT_PROGBITS = 1;
-export const SHT_SYMTAB = 2;
-export const SHT_STRTAB = 3;
-export const SHT_NOBITS = 8;
 
-export const SHF_WRITE = 1;
-export const SHF_ALLOC = 2;
-export const SHF_EXECINSTR = 4;
 
-export const STB_LOCAL = 0;
-export const STB_GLOBAL = 1;
-export const STT_NOTYPE = 0;
-export const STT_OBJECT = 1;
-export const STT_FUNC = 2;
-export const SHN_UNDEF = 0;
 
 export interface ElfHeader {
   entry: bigint;

@@ -7,7 +7,7 @@
 //! is rejected: its members live in other files. Errors are ObjectFormatError naming the
 //! archive, the member and the byte offset.
 
-import { hex, STB_LOCAL, SYM_UNDEF } from './elf_constants.js';
+import { hex, STB_LOCAL, SYM_UNDEF } from '../elf_constants.js';
 import { ObjectFormatError } from './format_error.js';
 import { readElfObject } from './object_reader.js';
 

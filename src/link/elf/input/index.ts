@@ -1,7 +1,7 @@
 //! The input readers of the ELF linker: relocatable objects and `ar` archives, read from
 //! bytes into plain data. This file only gathers their public names.
 
-export * from './elf_constants.js';
+export * from '../elf_constants.js';
 export { ObjectFormatError } from './format_error.js';
 export type { ElfObject, InputSection, Note, RelocationTable, SectionGroup, SymbolTable } from './object_model.js';
 export { readElfObject } from './object_reader.js';

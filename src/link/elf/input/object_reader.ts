@@ -12,7 +12,7 @@ import {
   SHT_GROUP, SHT_NOBITS, SHT_NOTE, SHT_NULL, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB,
   SHT_SYMTAB_SHNDX, SHF_EXECINSTR, STT_SECTION, SYM_ABS, SYM_COMMON, SYM_LARGE_COMMON, SYM_SIZE, SYM_UNDEF,
   sectionTypeName,
-} from './elf_constants.js';
+} from '../elf_constants.js';
 import { ObjectFormatError } from './format_error.js';
 import type { ElfObject, InputSection, Note, RelocationTable, SectionGroup, SymbolTable } from './object_model.js';
 import { relocationTypeName, relocationWidth } from './x86_64_relocations.js';

@@ -126,3 +126,13 @@ export function visibilityName(vis: number): string {
 export function hex(n: number | bigint): string {
   return `0x${n.toString(16)}`;
 }
+
+// Executables (what the output writer needs beyond the readers).
+export const PHDR_SIZE = 56;
+export const ET_EXEC = 2;
+export const PT_NULL = 0;
+export const PT_LOAD = 1;
+export const PT_GNU_STACK = 0x6474e551;
+export const PF_X = 1;
+export const PF_W = 2;
+export const PF_R = 4;
