@@ -1,15 +1,20 @@
-//! `zirc build`: one compilation of a source file to an executable or wasm module.
+//! `zirc build`: one compilation of a source file to an executable or wasm module, or
+//! with `-c` to a relocatable x86-64 object (link/elf/relocatable/compile_object.ts).
 
+import * as fs from 'node:fs';
 import type { OptimizeMode } from '../link/Linker.js';
+import { compileObject } from '../link/elf/relocatable/compile_object.js';
 import { Compilation } from '../compile/Compilation.js';
 import type { UpdateResult } from '../compile/Compilation.js';
 import type { TargetName } from '../compile/target.js';
-import { EXIT_COMPILE_ERRORS, EXIT_OK, outputPathFor } from './options.js';
+import { EXIT_COMPILE_ERRORS, EXIT_OK, EXIT_USAGE, objectPathFor, outputPathFor } from './options.js';
 
 export interface BuildOptions {
   output?: string;
   target: TargetName;
   optimize: OptimizeMode;
+  /** `-c`: write a relocatable object instead of an executable (x86_64-linux only). */
+  object?: boolean;
 }
 
 /** Builds `source`; prints errors to stderr. Returns the output path, or null on errors. */
@@ -26,5 +31,25 @@ export function buildOnce(source: string, opts: BuildOptions): { outputPath: str
 }
 
 export function buildCommand(source: string, opts: BuildOptions): number {
+  if (opts.object) return buildObjectCommand(source, opts);
   return buildOnce(source, opts).result.ok ? EXIT_OK : EXIT_COMPILE_ERRORS;
+}
+
+/** `zirc build -c`: the program as a relocatable object for ld.lld, mold or gcc to link. */
+function buildObjectCommand(source: string, opts: BuildOptions): number {
+  if (opts.target !== 'x86_64-linux') {
+    process.stderr.write(`zirc build: -c needs target x86_64-linux, not ${opts.target}\n`);
+    return EXIT_USAGE;
+  }
+  const outputPath = objectPathFor(source, opts.output);
+  const { result, object } = compileObject(source, { optimize: opts.optimize, outputPath });
+  for (const e of result.errors) process.stderr.write(e.rendered + '\n');
+  if (!object) return EXIT_COMPILE_ERRORS;
+  try {
+    fs.writeFileSync(outputPath, object);
+  } catch (err) {
+    process.stderr.write(`${outputPath}: error: unable to write '${outputPath}': ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_COMPILE_ERRORS;
+  }
+  return EXIT_OK;
 }

@@ -42,9 +42,10 @@ export function makeProgram(setExit: (code: number) => void): Command {
     .description('compile a .zir file to an executable (x86_64-linux) or a .wasm module (wasm32-wasi)')
     .argument('<file>', 'the .zir source file')
     .option('-o, --output <path>', 'output file (default: the source name without .zir, or with .wasm)')
+    .option('-c', 'write a relocatable object (.o, x86_64-linux) for ld.lld, mold or gcc to link')
     .addOption(targetOption())
     .addOption(optimizeOption())
-    .action((file: string, flags: CommonFlags) => setExit(buildCommand(file, flags)));
+    .action((file: string, flags: CommonFlags & { c?: boolean }) => setExit(buildCommand(file, { ...flags, object: flags.c })));
 
   program
     .command('run')

@@ -25,6 +25,11 @@ export function outputPathFor(source: string, target: TargetName, output: string
   return output ?? defaultOutputName(path.basename(source), target);
 }
 
+/** `-o` if given, else the source's name with `.o` for `.zir` in the current directory (`build -c`). */
+export function objectPathFor(source: string, output: string | undefined): string {
+  return output ?? path.basename(source).replace(/\.zir$/, '') + '.o';
+}
+
 /** Exit statuses of the `zirc` command. */
 export const EXIT_OK = 0;
 export const EXIT_COMPILE_ERRORS = 1;
