@@ -55,6 +55,12 @@ export interface CompilationOptions {
   displayPath?: string;
   /** Supplies the linker (default: the target's in-place linker on `outputPath`). */
   linkerFactory?: (outputPath: string, target: TargetName) => Linker;
+  /**
+   * `executable` (default): a program, with an entry point, whose externs zirc must
+   * define. `object`: a relocatable object (`zirc build -c`) for another link, which needs
+   * no entry point and leaves externs to that link.
+   */
+  output?: 'executable' | 'object';
 }
 
 export interface UpdateResult {
@@ -101,9 +107,9 @@ export class Compilation {
   private astsHeld: DeclState[] = [];
 
   private constructor(opts: CompilationOptions) {
-    this.opts = { ...opts, displayPath: opts.displayPath ?? opts.sourcePath };
+    this.opts = { ...opts, displayPath: opts.displayPath ?? opts.sourcePath, output: opts.output ?? 'executable' };
     this.backend = targetBackend(opts.target);
-    this.semaOptions = this.backend.semaOptions(opts.optimize !== 'ReleaseFast');
+    this.semaOptions = { ...this.backend.semaOptions(opts.optimize !== 'ReleaseFast'), externsLinkedLater: this.opts.output === 'object' };
     this.reach = new Reachability((u) => this.successors(u));
   }
 
@@ -622,7 +628,7 @@ export class Compilation {
     }
     const { exports, collisions } = this.computeExports();
     found.push(...collisions);
-    if (found.length === 0) {
+    if (found.length === 0 && this.opts.output === 'executable') {
       const entryError = this.entryPointError(exports);
       if (entryError) found.push(entryError);
     }

@@ -21,6 +21,11 @@ export interface SemaOptions {
    * message of what its assembler cannot encode, or null. Without it, `asm` is an error.
    */
   checkInlineAsm?: InlineAsmCheck;
+  /**
+   * The output is an object for another link (`zirc build -c`): an `extern` that zirc does
+   * not define itself is left undefined for that link, not an error (spec §7).
+   */
+  externsLinkedLater?: boolean;
 }
 
 /** Checks inline assembly source and constraints; returns an error message or null. */

@@ -40,7 +40,7 @@ export function analyzeExtern(sema: Sema, inst: Inst, opts: SemaOptions): SVal {
   const name = latin1(sema.stringArg(inst.args[1], inst.offset));
   const libArg = inst.kwargs.get('lib');
   const lib = libArg === undefined ? 'env' : latin1(sema.stringArg(libArg, inst.offset));
-  if (opts.target.arch === 'x86_64' && !isBuiltinWasiFunction(name, lib)) {
+  if (opts.target.arch === 'x86_64' && !isBuiltinWasiFunction(name, lib) && !opts.externsLinkedLater) {
     return sema.fail(inst.offset, `undefined symbol: ${name}`);
   }
   return comptime({ type: t, value: { kind: 'extern_fn', decl: sema.decl.name, name, lib } });

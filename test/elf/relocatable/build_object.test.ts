@@ -114,3 +114,52 @@ describe('zirc build -c on the command line', () => {
     expect(code).toBe(2);
   });
 });
+
+describe('zirc build -c: ZIR and C in one program', () => {
+  const LIB = `@u32 = primitive(u32)
+@three = int(3)
+@add3_ty = fntype([@u32], @u32, cc=C)
+@twice_ty = fntype([@u32], @u32, cc=C)
+@c_twice = extern(@twice_ty, "c_twice")
+@add3 = fn(@add3_ty, {
+  %x = arg("x")
+  %t = call(@c_twice, [%x])
+  %r = add(%t, @three)
+  %ret = return(%r)
+})
+@add3_name = str("add3")
+@add3_export = export(@add3_name, "add3")
+`;
+  const MAIN_C = `#include <stdio.h>
+unsigned add3(unsigned);
+unsigned c_twice(unsigned x) { return 2 * x; }
+int main(void) { printf("add3(c_twice(20)) = %u\\n", add3(20)); return 7; }
+`;
+
+  it('a ZIR library with no entry point, whose extern a C object defines, links with a C main (gcc -static and mold)', () => {
+    const dir = tempDir('zirc-reloc-c-');
+    const obj = objectOf(dir, 'lib', LIB);
+    const { problems } = readelfAll(obj);
+    expect(problems).toEqual([]);
+    fs.writeFileSync(path.join(dir, 'main.c'), MAIN_C);
+    for (const [name, extra] of [['gcc', []], ['mold', ['-fuse-ld=mold']]] as const) {
+      const prog = path.join(dir, `prog-${name}`);
+      tool('gcc', ['-static', ...extra, 'main.c', obj, '-o', prog], dir);
+      const r = runExecutable(prog);
+      expect(r.stdout, name).toBe('add3(c_twice(20)) = 43\n');
+      expect(r.status, name).toBe(7);
+    }
+  });
+
+  it('an executable build of the same source still needs an entry point and a definition of each extern', () => {
+    const dir = tempDir('zirc-reloc-exe-');
+    const src = path.join(dir, 'lib.zir');
+    fs.writeFileSync(src, LIB);
+    const c = Compilation.create({ sourcePath: src, outputPath: path.join(dir, 'lib'), target: 'x86_64-linux', optimize: 'Debug' });
+    try {
+      expect(c.update().errors.map((e) => e.message)).toEqual(['undefined symbol: c_twice']);
+    } finally {
+      c.close();
+    }
+  });
+});

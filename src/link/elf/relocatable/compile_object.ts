@@ -109,6 +109,7 @@ export function compileObject(sourcePath: string, opts: CompileObjectOptions): {
     outputPath: opts.outputPath,
     target: 'x86_64-linux',
     optimize: opts.optimize,
+    output: 'object',
     linkerFactory: () => (collector = new ObjectCollector(path.basename(sourcePath))),
   });
   try {
