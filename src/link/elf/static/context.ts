@@ -1,0 +1,184 @@
+//! The state one static link passes from pass to pass: the loaded objects and archives,
+//! the global symbol table (parallel arrays indexed by an integer symbol id, with one
+//! name → id map), the output sections, the GOT and the laid-out segments. Every pass
+//! takes the context and fills in its part; errors are collected here, never thrown.
+
+import type { Archive, ElfObject } from '../input/index.js';
+
+export interface LinkInput {
+  path: string;
+  bytes: Uint8Array;
+}
+
+export interface StaticLinkOptions {
+  /** The entry symbol (default `_start`). */
+  entry?: string;
+  /** The output path, for messages. */
+  output?: string;
+}
+
+export type StaticLinkResult =
+  | { ok: true; bytes: Uint8Array; timings: PassTiming[] }
+  | { ok: false; errors: string[]; timings: PassTiming[] };
+
+export interface PassTiming {
+  pass: string;
+  ms: number;
+}
+
+/** One object in the link: a command-line object or an archive member pulled in. */
+export interface LinkedObject {
+  object: ElfObject;
+  /** For symbol `i` at or past `firstGlobal`: its id in the global table (else -1). */
+  globalOf: Int32Array;
+  /** Per section: 1 when it belongs to a COMDAT group another object already supplied. */
+  discarded: Uint8Array;
+  /** Per section: the output section it goes to, or -1 when it is not in the image. */
+  outputOf: Int32Array;
+  /** Per section: its virtual address once laid out. */
+  address: Float64Array;
+}
+
+export interface LinkedArchive {
+  archive: Archive;
+  /** Per member: 1 once pulled into the link. */
+  pulled: Uint8Array;
+}
+
+/** How a global symbol is defined at this point of the resolution. */
+export const enum Def {
+  Undefined = 0,
+  Weak = 1,
+  Strong = 2,
+  Common = 3,
+  /** Defined by the linker (`_end`, `__init_array_start`, …): its value is set at layout. */
+  Linker = 4,
+}
+
+export interface GlobalSymbols {
+  byName: Map<string, number>;
+  names: string[];
+  def: Def[];
+  /** Defining object (index into `objects`) and symbol index there; -1 when none. */
+  object: number[];
+  symbol: number[];
+  /** 1 when some object refers to it with a non-weak undefined symbol. */
+  strongRef: number[];
+  /** Address (Common and Linker symbols, set at layout) — others come from their section. */
+  value: number[];
+  /** Size (COMMON: the largest requested) and alignment (COMMON). */
+  size: number[];
+  align: number[];
+  type: number[];
+}
+
+export interface OutputSection {
+  name: string;
+  type: number;
+  flags: number;
+  align: number;
+  /** Input sections in placement order, as (object, section) pairs. */
+  members: Array<{ object: number; section: number }>;
+  /** Bytes the linker itself appends after the members (COMMON symbols, GOT entries). */
+  syntheticSize: number;
+  addr: number;
+  offset: number;
+  size: number;
+  /** Index in the output section header table, once written. */
+  headerIndex: number;
+}
+
+/** A GOT entry that could not be relaxed away: an address, or a TLS offset from the thread pointer. */
+export interface GotEntry {
+  kind: 'address' | 'tpoff';
+  object: number;
+  symbol: number;
+}
+
+export interface Segment {
+  type: number;
+  flags: number;
+  offset: number;
+  vaddr: number;
+  filesz: number;
+  memsz: number;
+  align: number;
+}
+
+export interface LinkContext {
+  entry: string;
+  output: string;
+  errors: string[];
+  timings: PassTiming[];
+  objects: LinkedObject[];
+  archives: LinkedArchive[];
+  symbols: GlobalSymbols;
+  /** Global ids of the COMMON symbols still common after resolution, in first-seen order. */
+  commons: number[];
+  outputs: OutputSection[];
+  /** Output section indices in address order (set by layout). */
+  order: number[];
+  got: { entries: GotEntry[]; byKey: Map<string, number>; section: number; needed: boolean };
+  segments: Segment[];
+  /** The PT_TLS range: start address, memory size (tdata+tbss) and alignment; size 0 when none. */
+  tls: { start: number; memsz: number; align: number };
+  imageBase: number;
+  headersSize: number;
+  /** End of the file image (before the non-allocated sections). */
+  fileSize: number;
+}
+
+export function newLinkContext(options: StaticLinkOptions): LinkContext {
+  return {
+    entry: options.entry ?? '_start',
+    output: options.output ?? 'a.out',
+    errors: [],
+    timings: [],
+    objects: [],
+    archives: [],
+    symbols: {
+      byName: new Map(), names: [], def: [], object: [], symbol: [], strongRef: [], value: [], size: [], align: [], type: [],
+    },
+    commons: [],
+    outputs: [],
+    order: [],
+    got: { entries: [], byKey: new Map(), section: -1, needed: false },
+    segments: [],
+    tls: { start: 0, memsz: 0, align: 1 },
+    imageBase: 0x200000,
+    headersSize: 0,
+    fileSize: 0,
+  };
+}
+
+/** The id of the global symbol `name`, created undefined if new. */
+export function internGlobal(s: GlobalSymbols, name: string): number {
+  let id = s.byName.get(name);
+  if (id !== undefined) return id;
+  id = s.names.length;
+  s.byName.set(name, id);
+  s.names.push(name);
+  s.def.push(Def.Undefined);
+  s.object.push(-1);
+  s.symbol.push(-1);
+  s.strongRef.push(0);
+  s.value.push(0);
+  s.size.push(0);
+  s.align.push(1);
+  s.type.push(0);
+  return id;
+}
+
+/** Runs one pass and records how long it took. */
+export function timed<T>(ctx: LinkContext, pass: string, run: () => T): T {
+  const t0 = performance.now();
+  try {
+    return run();
+  } finally {
+    ctx.timings.push({ pass, ms: performance.now() - t0 });
+  }
+}
+
+export function alignUp(n: number, align: number): number {
+  return align <= 1 ? n : Math.ceil(n / align) * align;
+}

@@ -1,0 +1,131 @@
+//! Lays the output sections out in three page-aligned PT_LOAD segments — R (the ELF and
+//! program headers, read-only data), RX (code), RW (TLS templates, init/fini arrays,
+//! .data.rel.ro, .got, .data, then .bss) — from ld.lld's non-PIE image base 0x200000,
+//! with each section's address equal to the base plus its file offset. `.tbss` takes no
+//! room in the RW segment (it only sizes PT_TLS), as in ld.lld. Gives every input section,
+//! COMMON symbol and GOT entry its address, and builds the program header table:
+//! PT_PHDR, the loads, PT_TLS when there is thread-local data, and a non-executable
+//! PT_GNU_STACK.
+
+import {
+  EHDR_SIZE, PF_R, PF_W, PF_X, PHDR_SIZE, PT_GNU_STACK, PT_LOAD, SHF_EXECINSTR, SHF_TLS, SHF_WRITE, SHT_NOBITS,
+} from '../input/index.js';
+import { alignUp, type LinkContext, type OutputSection, type Segment } from './context.js';
+
+export const PAGE_SIZE = 0x1000;
+const PT_PHDR = 6;
+export const PT_TLS = 7;
+
+const RW_RANK: Record<string, number> = {
+  '.tdata': 0, '.tbss': 1, '.preinit_array': 2, '.init_array': 3, '.fini_array': 4, '.data.rel.ro': 5, '.got': 6, '.data': 7,
+};
+
+function segmentOf(os: OutputSection): 0 | 1 | 2 {
+  if (os.flags & SHF_WRITE) return 2;
+  if (os.flags & SHF_EXECINSTR) return 1;
+  return 0;
+}
+
+function rank(os: OutputSection): number {
+  switch (segmentOf(os)) {
+    case 0: return os.name === '.rodata' ? 0 : 1;
+    case 1: return os.name === '.text' ? 0 : os.name === '.init' ? 1 : os.name === '.fini' ? 2 : 3;
+    default:
+      if (RW_RANK[os.name] !== undefined) return RW_RANK[os.name]!;
+      if (os.flags & SHF_TLS) return os.type === SHT_NOBITS ? 1 : 0;
+      if (os.type !== SHT_NOBITS) return 8;
+      return os.name === '.bss' ? 9 : 10;
+  }
+}
+
+export function layoutSegments(ctx: LinkContext): void {
+  const idx = ctx.outputs.map((_, i) => i);
+  idx.sort((a, b) => {
+    const A = ctx.outputs[a]!, B = ctx.outputs[b]!;
+    return segmentOf(A) - segmentOf(B) || rank(A) - rank(B) || a - b;
+  });
+  ctx.order = idx;
+  const bySegment: number[][] = [[], [], []];
+  for (const i of idx) bySegment[segmentOf(ctx.outputs[i]!)]!.push(i);
+  const hasTls = ctx.outputs.some((o) => o.flags & SHF_TLS);
+  const loads = bySegment.filter((s, i) => i === 0 || s.length > 0).length;
+  const phnum = 1 + loads + (hasTls ? 1 : 0) + 1;
+  ctx.headersSize = EHDR_SIZE + phnum * PHDR_SIZE;
+  const base = ctx.imageBase;
+  const tlsAlign = Math.max(1, ...ctx.outputs.filter((o) => o.flags & SHF_TLS).map((o) => o.align));
+
+  let off = ctx.headersSize;
+  const loadSegments: Segment[] = [];
+  for (let seg = 0; seg < 3; seg++) {
+    const members = bySegment[seg]!;
+    if (seg > 0 && members.length === 0) continue;
+    const start = seg === 0 ? 0 : alignUp(off, PAGE_SIZE);
+    off = Math.max(off, start);
+    let mem = base + off; // memory cursor: passes file end once NOBITS sections start
+    for (const i of members) {
+      const os = ctx.outputs[i]!;
+      const tls = (os.flags & SHF_TLS) !== 0;
+      const align = tls ? Math.max(os.align, tlsAlign) : os.align;
+      if (os.type === SHT_NOBITS) {
+        os.addr = alignUp(mem, align);
+        os.offset = off;
+        placeMembers(ctx, os);
+        if (!tls) mem = os.addr + os.size;
+      } else {
+        off = alignUp(off, align);
+        os.addr = base + off;
+        os.offset = off;
+        placeMembers(ctx, os);
+        off += os.size;
+        mem = base + off;
+      }
+      if (tls) {
+        if (ctx.tls.memsz === 0 && ctx.tls.start === 0) ctx.tls.start = os.addr;
+        ctx.tls.memsz = os.addr + os.size - ctx.tls.start;
+        ctx.tls.align = tlsAlign;
+      }
+    }
+    const flags = seg === 0 ? PF_R : seg === 1 ? PF_R | PF_X : PF_R | PF_W;
+    loadSegments.push({ type: PT_LOAD, flags, offset: start, vaddr: base + start, filesz: off - start, memsz: mem - base - start, align: PAGE_SIZE });
+  }
+  ctx.fileSize = off;
+  ctx.segments = [
+    { type: PT_PHDR, flags: PF_R, offset: EHDR_SIZE, vaddr: base + EHDR_SIZE, filesz: phnum * PHDR_SIZE, memsz: phnum * PHDR_SIZE, align: 8 },
+    ...loadSegments,
+  ];
+  if (hasTls) {
+    const tdata = ctx.outputs.filter((o) => (o.flags & SHF_TLS) && o.type !== SHT_NOBITS);
+    const filesz = tdata.length ? Math.max(...tdata.map((o) => o.addr + o.size)) - ctx.tls.start : 0;
+    ctx.segments.push({ type: PT_TLS, flags: PF_R, offset: ctx.tls.start - base, vaddr: ctx.tls.start, filesz, memsz: ctx.tls.memsz, align: ctx.tls.align });
+  }
+  ctx.segments.push({ type: PT_GNU_STACK, flags: PF_R | PF_W, offset: 0, vaddr: 0, filesz: 0, memsz: 0, align: 0 });
+}
+
+/** Places an output section's input sections, then what the linker adds (COMMON symbols, GOT entries). */
+function placeMembers(ctx: LinkContext, os: OutputSection): void {
+  let at = 0;
+  for (const m of os.members) {
+    const lo = ctx.objects[m.object]!;
+    const sec = lo.object.sections[m.section]!;
+    at = alignUp(at, sec.addralign || 1);
+    lo.address[m.section] = os.addr + at;
+    at += sec.size;
+  }
+  if (os.name === '.bss') {
+    for (const g of ctx.commons) {
+      at = alignUp(at, ctx.symbols.align[g]!);
+      ctx.symbols.value[g] = os.addr + at;
+      at += ctx.symbols.size[g]!;
+    }
+  }
+  if (ctx.outputs[ctx.got.section] === os) {
+    at = alignUp(at, 8);
+    at += 8 * ctx.got.entries.length;
+  }
+  os.size = at;
+}
+
+/** Offset of a TLS symbol at `addr` from the thread pointer (variant II: the block ends at the TP). */
+export function tpOffset(ctx: LinkContext, addr: number): number {
+  return addr - ctx.tls.start - alignUp(ctx.tls.memsz, ctx.tls.align);
+}

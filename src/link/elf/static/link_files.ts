@@ -1,0 +1,22 @@
+//! The thin I/O driver around linkStatic: reads the input files, writes the executable
+//! (mode 0755) on success. Everything else is pure and lives in the passes.
+
+import * as fs from 'node:fs';
+import { linkStatic, type StaticLinkOptions, type StaticLinkResult } from './link_static.js';
+
+export function linkStaticFiles(inputPaths: readonly string[], outputPath: string, options: StaticLinkOptions = {}): StaticLinkResult {
+  const inputs = [];
+  for (const path of inputPaths) {
+    try {
+      inputs.push({ path, bytes: new Uint8Array(fs.readFileSync(path)) });
+    } catch (e) {
+      return { ok: false, errors: [`cannot open ${path}: ${(e as Error).message}`], timings: [] };
+    }
+  }
+  const result = linkStatic(inputs, { ...options, output: outputPath });
+  if (result.ok) {
+    fs.rmSync(outputPath, { force: true });
+    fs.writeFileSync(outputPath, result.bytes, { mode: 0o755 });
+  }
+  return result;
+}

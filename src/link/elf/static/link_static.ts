@@ -1,0 +1,45 @@
+//! `linkStatic`: a from-scratch static link of x86-64 ET_REL objects and archives into a
+//! non-PIE ET_EXEC, as a list of named passes over one LinkContext, each timed. Pure: the
+//! inputs arrive as bytes and the executable leaves as bytes (link_files.ts does the I/O).
+
+import {
+  newLinkContext, timed, type LinkContext, type LinkInput, type StaticLinkOptions, type StaticLinkResult,
+} from './context.js';
+import { layoutSegments } from './layout.js';
+import { assignLinkerSymbols, defineLinkerSymbols, reportUndefinedSymbols } from './linker_symbols.js';
+import { createOutputSections } from './output_sections.js';
+import { resolveSymbols } from './resolve_symbols.js';
+import { allocateCommons, scanRelocations } from './scan_relocations.js';
+import { writeExecutable } from './write_executable.js';
+
+export type { LinkInput, StaticLinkOptions, StaticLinkResult } from './context.js';
+
+export function linkStatic(inputs: readonly LinkInput[], options: StaticLinkOptions = {}): StaticLinkResult {
+  const ctx = newLinkContext(options);
+  const failed = (): StaticLinkResult | null => (ctx.errors.length > 0 ? { ok: false, errors: ctx.errors, timings: ctx.timings } : null);
+  // Read the inputs, resolve symbols, keep each COMDAT group once, pull archive members.
+  timed(ctx, 'resolveSymbols', () => resolveSymbols(ctx, inputs));
+  // Merge input sections into output sections by name; drop what is not loaded.
+  timed(ctx, 'createOutputSections', () => createOutputSections(ctx));
+  // Define the symbols the linker provides (`_end`, `__init_array_start`, …) if referenced.
+  timed(ctx, 'defineLinkerSymbols', () => defineLinkerSymbols(ctx));
+  // What nobody defines and somebody needs is an error.
+  timed(ctx, 'reportUndefinedSymbols', () => reportUndefinedSymbols(ctx));
+  const early = failed();
+  if (early) return early;
+  // Check every relocation type, decide relaxations, find the symbols that need GOT entries.
+  timed(ctx, 'scanRelocations', () => scanRelocations(ctx));
+  // Make room for COMMON symbols in .bss.
+  timed(ctx, 'allocateCommons', () => allocateCommons(ctx));
+  const scanned = failed();
+  if (scanned) return scanned;
+  // Give every section, COMMON symbol and GOT entry an address; build the segments.
+  timed(ctx, 'layoutSegments', () => layoutSegments(ctx));
+  // Now linker-defined symbols have values.
+  timed(ctx, 'assignLinkerSymbols', () => assignLinkerSymbols(ctx));
+  // Copy sections, apply relocations, write headers and the symbol table.
+  const bytes = timed(ctx, 'writeExecutable', () => writeExecutable(ctx));
+  return bytes === null || ctx.errors.length > 0 ? { ok: false, errors: ctx.errors, timings: ctx.timings } : { ok: true, bytes, timings: ctx.timings };
+}
+
+export type { LinkContext };

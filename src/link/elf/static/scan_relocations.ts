@@ -1,0 +1,79 @@
+//! Scans the relocations of every section in the image before layout: rejects the types
+//! this linker does not handle, and relocations against IFUNC symbols or against sections
+//! that are not in the image, each error naming object, section, offset, type and symbol;
+//! decides which GOT-using relocations cannot be relaxed and gives their symbols a GOT
+//! entry; creates `.got` when something needs it and `.bss` room for COMMON symbols.
+
+import { hex, relocationTypeName, SHF_ALLOC, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS, STT_GNU_IFUNC } from '../input/index.js';
+import { GotAccess, gotAccess, isSupportedRelocation } from './arch_x86_64.js';
+import { Def, type LinkContext } from './context.js';
+import { ensureOutputSection } from './output_sections.js';
+import { symbolName, symbolTarget, targetType, type SymbolTarget } from './symbol_values.js';
+
+/** `obj:(.text+0x12)`, as ld.lld names a place. */
+export function placeName(ctx: LinkContext, o: number, section: number, offset: number): string {
+  const obj = ctx.objects[o]!.object;
+  return `${obj.path}:(${obj.sections[section]!.name}+${hex(offset)})`;
+}
+
+export function gotKey(t: SymbolTarget, tpoff: boolean): string {
+  return `${tpoff ? 't' : 'a'}${t.global >= 0 ? `g${t.global}` : `l${t.object}:${t.symbol}`}`;
+}
+
+export function scanRelocations(ctx: LinkContext): void {
+  for (let o = 0; o < ctx.objects.length; o++) {
+    const lo = ctx.objects[o]!;
+    const obj = lo.object;
+    for (const rt of obj.relocations) {
+      if (lo.outputOf[rt.target]! < 0) continue;
+      const data = obj.sections[rt.target]!.data;
+      for (let r = 0; r < rt.count; r++) {
+        const type = rt.type[r]!;
+        const offset = rt.offset[r]!;
+        const sym = rt.symbol[r]!;
+        const where = () => `${placeName(ctx, o, rt.target, offset)}: ${relocationTypeName(type)} against ${symbolName(ctx, o, sym)}`;
+        if (!isSupportedRelocation(type)) {
+          ctx.errors.push(`${where()}: relocation type not supported by the static linker`);
+          continue;
+        }
+        if (type === 0) continue;
+        const t = symbolTarget(ctx, o, sym);
+        if (t.def === Def.Strong || t.def === Def.Weak) {
+          const tobj = ctx.objects[t.object]!;
+          const shndx = tobj.object.symbols.shndx[t.symbol]!;
+          if (shndx < tobj.object.sections.length && shndx !== 0 && tobj.outputOf[shndx]! < 0) {
+            const sec = tobj.object.sections[shndx]!;
+            ctx.errors.push(`${where()}: refers to section ${sec.name} of ${tobj.object.path}, which is not in the image${tobj.discarded[shndx] ? ' (a discarded COMDAT copy)' : ''}`);
+            continue;
+          }
+        }
+        if (targetType(ctx, t) === STT_GNU_IFUNC) {
+          ctx.errors.push(`${where()}: IFUNC symbols are not supported by the static linker`);
+          continue;
+        }
+        if (data === null) continue;
+        const access = gotAccess(type, data, offset, t.def !== Def.Undefined);
+        if (access === GotAccess.GotAddress || access === GotAccess.GotTpoff) {
+          const key = gotKey(t, access === GotAccess.GotTpoff);
+          if (!ctx.got.byKey.has(key)) {
+            ctx.got.byKey.set(key, ctx.got.entries.length);
+            ctx.got.entries.push({ kind: access === GotAccess.GotTpoff ? 'tpoff' : 'address', object: o, symbol: sym });
+          }
+        }
+        if (type === 26) ctx.got.needed = true; // GOTPC32: relative to _GLOBAL_OFFSET_TABLE_
+      }
+    }
+  }
+  if (ctx.got.entries.length > 0 || ctx.got.needed) {
+    ctx.got.section = ensureOutputSection(ctx, '.got', SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8);
+    ctx.outputs[ctx.got.section]!.syntheticSize = 8 * ctx.got.entries.length;
+  }
+}
+
+/** COMMON symbols go at the end of `.bss`. */
+export function allocateCommons(ctx: LinkContext): void {
+  if (ctx.commons.length === 0) return;
+  let align = 1;
+  for (const g of ctx.commons) align = Math.max(align, ctx.symbols.align[g]!);
+  ensureOutputSection(ctx, '.bss', SHT_NOBITS, SHF_ALLOC | SHF_WRITE, align);
+}

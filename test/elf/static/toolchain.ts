@@ -1,0 +1,54 @@
+// Compiling C against musl, linking with zirc's static linker and with ld.lld, running
+// the results: the shared steps of the static-link tests. A missing tool throws (the test
+// fails), never skips.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { linkStaticFiles } from '../../../src/link/elf/static/link_files.js';
+
+export const MUSL_LIB = '/usr/lib/x86_64-linux-musl';
+export const MUSL_INCLUDE = '/usr/include/x86_64-linux-musl';
+export const SOURCES = path.join(import.meta.dirname, 'sources');
+
+export function run(tool: string, args: string[]): string {
+  return execFileSync(tool, args, { encoding: 'latin1', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** clang -c -O1 -fno-pie against musl's headers. */
+export function compileMusl(source: string, object: string, extra: string[] = []): string {
+  const resource = run('clang', ['-print-resource-dir']).trim();
+  run('clang', ['-c', '-O1', '-fno-pie', '-nostdinc', '-isystem', MUSL_INCLUDE, '-isystem', path.join(resource, 'include'), ...extra, source, '-o', object]);
+  return object;
+}
+
+/** Links with zirc; throws with the linker's errors on failure. */
+export function linkWithZirc(inputs: string[], output: string): string {
+  const r = linkStaticFiles(inputs, output);
+  if (!r.ok) throw new Error(`zirc static link failed:\n${r.errors.join('\n')}`);
+  return output;
+}
+
+export function linkWithLld(inputs: string[], output: string): string {
+  run('ld.lld', ['-static', '-o', output, ...inputs]);
+  return output;
+}
+
+export interface RunResult { stdout: string; stderr: string; status: number | null; signal: NodeJS.Signals | null }
+
+export function execute(file: string, args: string[] = []): RunResult {
+  const r = spawnSync(file, args, { encoding: 'latin1', timeout: 10_000, env: {} });
+  if (r.error) throw r.error;
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status, signal: r.signal };
+}
+
+/** `readelf -W -a`, with whatever it says on stderr. */
+export function readelfAll(file: string): { stdout: string; stderr: string } {
+  const r = spawnSync('readelf', ['-W', '-a', file], { encoding: 'latin1', maxBuffer: 1 << 28 });
+  if (r.error) throw r.error;
+  return { stdout: r.stdout, stderr: r.stderr };
+}
+
+export function exists(file: string): boolean {
+  return fs.existsSync(file);
+}
