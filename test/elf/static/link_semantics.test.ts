@@ -1,0 +1,88 @@
+// The rules of a static link, each on a small real case, against ld.lld where it links:
+// init/fini arrays sorted by priority, the largest COMMON wins, a weak undefined function
+// is null, -fpie code's GOT loads are relaxed (REX_GOTPCRELX → lea, GOTTPOFF → mov $imm)
+// or kept in a GOT; a COMDAT group is kept once (the first); and the errors: duplicate
+// strong definitions name both objects, an undefined symbol names its referrer, and an
+// unsupported relocation (TLSGD from -fpic code) names object, section, offset and type.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { linkStatic } from '../../../src/link/elf/static/link_static.js';
+import { compileMusl, execute, linkWithLld, linkWithZirc, MUSL_LIB, readelfAll, run, SOURCES } from './toolchain.js';
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-static-rules-'));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+const src = (name: string) => path.join(SOURCES, name);
+const out = (name: string) => path.join(work, name);
+const load = (files: string[]) => files.map((p) => ({ path: p, bytes: new Uint8Array(fs.readFileSync(p)) }));
+
+function assemble(source: string, object: string): string {
+  run('clang', ['-c', source, '-o', object]);
+  return object;
+}
+
+describe('static link rules', () => {
+  it('runs constructors by priority, keeps the largest COMMON, nulls a weak undefined, relaxes -fpie GOT and IE TLS', () => {
+    const pr = compileMusl(src('priorities.c'), out('pr.o'), ['-fpie', '-fcommon']);
+    const co = compileMusl(src('common_other.c'), out('co.o'), ['-fcommon']);
+    const inputs = [`${MUSL_LIB}/crt1.o`, `${MUSL_LIB}/crti.o`, pr, co, `${MUSL_LIB}/libc.a`, `${MUSL_LIB}/crtn.o`];
+    const mine = linkWithZirc(inputs, out('pr.zirc'));
+    const ref = linkWithLld(inputs, out('pr.lld'));
+    const a = execute(mine);
+    expect(a).toEqual(execute(ref));
+    expect(a.stdout).toBe('c101 c200 c300 cplain \nmain common=16 weak=absent ie=41\nie now 42\ndplain d150\n');
+    const listing = readelfAll(mine);
+    expect(listing.stderr).toBe('');
+    expect(listing.stdout).toMatch(/ 64 OBJECT {2}GLOBAL DEFAULT +\d+ shared_common\n/);
+    // The six REX_GOTPCRELX loads of `stdout` became `lea` and the GOTTPOFF load a `mov $imm`:
+    // only the two weak undefined symbols (not_linked, and _DYNAMIC in musl's __init_tls) keep GOT slots.
+    expect(listing.stdout).toMatch(/\.got +PROGBITS +[0-9a-f]+ [0-9a-f]+ 000010 /);
+  });
+
+  it('keeps the first copy of a COMDAT group', () => {
+    const a = assemble(src('comdat_a.s'), out('ca.o'));
+    const b = assemble(src('comdat_b.s'), out('cb.o'));
+    const mine = linkWithZirc([a, b], out('comdat.zirc'));
+    const r = execute(mine);
+    expect(r.status).toBe(22); // 11 + 11: both calls reach comdat_a's `pick`
+    expect(r).toEqual(execute(linkWithLld([a, b], out('comdat.lld'))));
+  });
+
+  it('reports two strong definitions naming both objects, and lets a strong one replace a weak one', () => {
+    const a = compileMusl(src('dup_a.c'), out('dup_a.o'));
+    const b = compileMusl(src('dup_b.c'), out('dup_b.o'));
+    const r = linkStatic(load([a, b]));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual([`duplicate symbol: twice\n>>> defined in ${a}\n>>> defined in ${b}`]);
+  });
+
+  it('reports an undefined symbol with the object that refers to it', () => {
+    const o = compileMusl(src('needs_missing.c'), out('missing.o'));
+    const r = linkStatic(load([o, `${MUSL_LIB}/libc.a`]));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toEqual([`undefined symbol: nowhere_defined\n>>> referenced by ${o}`]);
+  });
+
+  it('rejects general-dynamic TLS from -fpic code, naming object, section, offset and type', () => {
+    const o = compileMusl(src('tls_gd.c'), out('gd.o'), ['-fpic']);
+    const start = assemble(src('comdat_a.s'), out('start.o'));
+    const other = assemble(src('comdat_b.s'), out('other.o'));
+    const tls = compileMusl(src('common_other.c'), out('tlsdef.o'), ['-Die_var=elsewhere']);
+    const r = linkStatic(load([start, other, o, tls, `${MUSL_LIB}/libc.a`]));
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.errors).toContain(`${o}:(.text+0x5): R_X86_64_TLSGD against elsewhere: relocation type not supported by the static linker`);
+    }
+  });
+
+  it('reports a missing entry symbol', () => {
+    const o = compileMusl(src('dup_a.c'), out('noentry.o'));
+    const r = linkStatic(load([o]));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toEqual(['entry symbol _start is not defined by any input']);
+  });
+});

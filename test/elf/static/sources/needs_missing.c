@@ -1,0 +1,2 @@
+extern int nowhere_defined(void);
+void _start(void) { nowhere_defined(); }
