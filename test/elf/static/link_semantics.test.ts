@@ -85,4 +85,14 @@ describe('static link rules', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors).toEqual(['entry symbol _start is not defined by any input']);
   });
+
+  it('computes PC32, PC64, 32, 32S, SIZE32, SIZE64, TPOFF32, TPOFF64 and GOTPCREL (self-checking program)', () => {
+    const o = out('relocs.o');
+    run('clang', ['-c', '-Wa,-mrelax-relocations=no', src('relocs.s'), '-o', o]);
+    const types = run('readelf', ['-rW', o]);
+    for (const t of ['PC64', '32', '32S', 'SIZE32', 'SIZE64', 'TPOFF32', 'TPOFF64', 'GOTPCREL']) expect(types).toContain(`R_X86_64_${t} `);
+    const r = execute(linkWithZirc([o], out('relocs.zirc')));
+    expect(r.status).toBe(0);
+    expect(readelfAll(out('relocs.zirc')).stderr).toBe('');
+  });
 });

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileMusl, execute, linkWithLld, linkWithZirc, MUSL_LIB, readelfAll, SOURCES } from './toolchain.js';
+import { compileMusl, compileMuslWithGcc, execute, libgcc, linkWithLld, linkWithZirc, MUSL_LIB, readelfAll, SOURCES } from './toolchain.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-static-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -55,5 +55,26 @@ describe('static link of real objects', () => {
     expect(out.stderr).toBe('open: No such file or directory (errno 2)\n');
     expect(out.status).toBe(5);
     expectCleanReadelf(mine);
+  });
+
+  it('links a larger program (threads with aligned TLS, libm, setjmp, wide chars) like ld.lld', () => {
+    const obj = compileMusl(path.join(SOURCES, 'threads_and_libm.c'), path.join(work, 'big.o'), ['-O2']);
+    const inputs = [`${MUSL_LIB}/crt1.o`, `${MUSL_LIB}/crti.o`, obj, `${MUSL_LIB}/libc.a`, `${MUSL_LIB}/crtn.o`];
+    const { mine, ref } = both('big', inputs);
+    const a = execute(mine, ['x']);
+    expect(a).toEqual(execute(ref, ['x']));
+    expect(a.stdout).toContain('thread 3\nmain tls: tls-init 0 aligned=0\n');
+    expectCleanReadelf(mine);
+  });
+
+  it('links gcc-built objects with libgcc.a like ld.lld', () => {
+    for (const name of ['hello', 'threads_and_libm']) {
+      const obj = compileMuslWithGcc(path.join(SOURCES, `${name}.c`), path.join(work, `${name}.gcc.o`));
+      const inputs = [`${MUSL_LIB}/crt1.o`, `${MUSL_LIB}/crti.o`, obj, `${MUSL_LIB}/libc.a`, libgcc(), `${MUSL_LIB}/crtn.o`];
+      const { mine, ref } = both(`${name}.gcc`, inputs);
+      const a = execute(mine, ['1', '2']), b = execute(ref, ['1', '2']);
+      expect({ ...a, stdout: a.stdout.replace(mine, 'PROG') }).toEqual({ ...b, stdout: b.stdout.replace(ref, 'PROG') });
+      expectCleanReadelf(mine);
+    }
   });
 });

@@ -22,6 +22,17 @@ export function compileMusl(source: string, object: string, extra: string[] = []
   return object;
 }
 
+/** gcc -c -O1 -fno-pie against musl's headers. */
+export function compileMuslWithGcc(source: string, object: string): string {
+  const include = run('gcc', ['-print-file-name=include']).trim();
+  run('gcc', ['-c', '-O1', '-fno-pie', '-nostdinc', '-isystem', MUSL_INCLUDE, '-isystem', include, source, '-o', object]);
+  return object;
+}
+
+export function libgcc(): string {
+  return run('gcc', ['-print-libgcc-file-name']).trim();
+}
+
 /** Links with zirc; throws with the linker's errors on failure. */
 export function linkWithZirc(inputs: string[], output: string): string {
   const r = linkStaticFiles(inputs, output);
