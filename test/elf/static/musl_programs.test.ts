@@ -8,13 +8,22 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileMusl, compileMuslWithGcc, execute, libgcc, linkWithLld, linkWithZirc, MUSL_LIB, readelfAll, SOURCES } from './toolchain.js';
+import { compileMusl, compileMuslWithGcc, execute, libgcc, linkWithLld, linkWithZirc, MUSL_LIB, readelfAll, run, SOURCES } from './toolchain.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-static-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 function both(name: string, inputs: string[]): { mine: string; ref: string } {
   return { mine: linkWithZirc(inputs, path.join(work, `${name}.zirc`)), ref: linkWithLld(inputs, path.join(work, `${name}.lld`)) };
+}
+
+/** The function, object and TLS symbols of `readelf -s` as sorted `name type bind size` lines. */
+function symbolSet(file: string): string[] {
+  return run('readelf', ['-sW', file]).split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 8 && ['FUNC', 'OBJECT', 'TLS'].includes(f[3]!))
+    .map((f) => `${f[7]} ${f[3]} ${f[4]} ${f[2]}`)
+    .sort();
 }
 
 function expectCleanReadelf(file: string): void {
@@ -55,6 +64,8 @@ describe('static link of real objects', () => {
     expect(out.stderr).toBe('open: No such file or directory (errno 2)\n');
     expect(out.status).toBe(5);
     expectCleanReadelf(mine);
+    // The same symbols as ld.lld writes: locals, hidden globals made local, weak and global.
+    expect(symbolSet(mine)).toEqual(symbolSet(ref));
   });
 
   it('links a larger program (threads with aligned TLS, libm, setjmp, wide chars) like ld.lld', () => {

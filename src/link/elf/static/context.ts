@@ -70,6 +70,8 @@ export interface GlobalSymbols {
   size: number[];
   align: number[];
   type: number[];
+  /** The most constraining st_other visibility any object gives it (ELF: INTERNAL > HIDDEN > PROTECTED > DEFAULT). */
+  visibility: number[];
 }
 
 export interface OutputSection {
@@ -137,7 +139,7 @@ export function newLinkContext(options: StaticLinkOptions): LinkContext {
     objects: [],
     archives: [],
     symbols: {
-      byName: new Map(), names: [], def: [], object: [], symbol: [], strongRef: [], value: [], size: [], align: [], type: [],
+      byName: new Map(), names: [], def: [], object: [], symbol: [], strongRef: [], value: [], size: [], align: [], type: [], visibility: [],
     },
     commons: [],
     outputs: [],
@@ -166,6 +168,7 @@ export function internGlobal(s: GlobalSymbols, name: string): number {
   s.size.push(0);
   s.align.push(1);
   s.type.push(0);
+  s.visibility.push(0);
   return id;
 }
 

@@ -89,6 +89,8 @@ export function addObject(ctx: LinkContext, comdats: Set<string>, object: ElfObj
     if (name === '') continue;
     const g = internGlobal(s, name);
     globalOf[i] = g;
+    const vis = syms.visibility[i]! & 3;
+    if (vis !== 0 && (s.visibility[g] === 0 || vis < s.visibility[g]!)) s.visibility[g] = vis;
     const shndx = syms.shndx[i]!;
     const weak = syms.bind[i] === STB_WEAK;
     const isRealSection = shndx !== SYM_UNDEF && shndx !== SYM_ABS && shndx !== SYM_COMMON && shndx !== SYM_LARGE_COMMON;

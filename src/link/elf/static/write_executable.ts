@@ -1,11 +1,13 @@
 //! Writes the laid-out link as ET_EXEC bytes: the ELF header, the program headers, the
 //! section contents (via apply_relocations.ts), and after the loaded image the
-//! non-allocated `.symtab` (the global symbols, TLS ones as offsets into PT_TLS), `.strtab`,
+//! non-allocated `.symtab` (named local symbols, hidden globals made local, then the
+//! globals; TLS ones as offsets into PT_TLS), `.strtab`,
 //! `.shstrtab` and the section header table.
 
 import {
   buildShstrtab, encodeElfHeader, encodeProgramHeader, encodeSectionHeader, encodeSymbol, SHDR_SIZE, SHN_ABS, SHT_STRTAB,
-  SHT_SYMTAB, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_TLS, SYM_ABS, SYM_SIZE,
+  SHT_SYMTAB, STB_GLOBAL, STB_LOCAL, STB_WEAK, STT_COMMON, STT_FILE, STT_OBJECT, STT_SECTION, STT_TLS, STV_HIDDEN,
+  STV_INTERNAL, SYM_ABS, SYM_SIZE,
 } from '../elf_format.js';
 import { copySectionsAndApplyRelocations } from './apply_relocations.js';
 import { alignUp, Def, type LinkContext } from './context.js';
@@ -14,7 +16,7 @@ import { targetAddress } from './symbol_values.js';
 interface OutSymbol { name: string; bind: number; type: number; shndx: number; value: number; size: number }
 
 export function writeExecutable(ctx: LinkContext): Uint8Array | null {
-  const symbols = collectSymbols(ctx);
+  const { symbols, locals } = collectSymbols(ctx);
   const enc = new TextEncoder();
   const strParts: Uint8Array[] = [new Uint8Array(1)];
   let strSize = 1;
@@ -65,7 +67,7 @@ export function writeExecutable(ctx: LinkContext): Uint8Array | null {
   const n = outputs.length;
   encodeSectionHeader(view, shOff + SHDR_SIZE * (n + 1), {
     name: shnames.offsets[n]!, type: SHT_SYMTAB, flags: 0, addr: 0, offset: symtabOff, size: symtabSize,
-    link: n + 2, info: 1, addralign: 8, entsize: SYM_SIZE,
+    link: n + 2, info: locals + 1, addralign: 8, entsize: SYM_SIZE,
   });
   encodeSectionHeader(view, shOff + SHDR_SIZE * (n + 2), {
     name: shnames.offsets[n + 1]!, type: SHT_STRTAB, flags: 0, addr: 0, offset: strtabOff, size: strSize, link: 0, info: 0, addralign: 1, entsize: 0,
@@ -76,11 +78,33 @@ export function writeExecutable(ctx: LinkContext): Uint8Array | null {
   return image;
 }
 
-/** The defined global symbols, in id order, with their output section header index. */
-function collectSymbols(ctx: LinkContext): OutSymbol[] {
+/**
+ * The output symbol table: first the locals — each object's named function, object and
+ * TLS symbols, then the hidden globals, made local as ld.lld does — then the globals.
+ * Returns the symbols and how many of them are local.
+ */
+function collectSymbols(ctx: LinkContext): { symbols: OutSymbol[]; locals: number } {
   ctx.order.forEach((i, k) => { ctx.outputs[i]!.headerIndex = k + 1; });
   const s = ctx.symbols;
-  const out: OutSymbol[] = [];
+  const locals: OutSymbol[] = [];
+  const globals: OutSymbol[] = [];
+  const headerOf = (o: number, sec: number): number => {
+    const lo = ctx.objects[o]!;
+    if (sec === SYM_ABS || sec >= lo.object.sections.length || lo.outputOf[sec]! < 0) return SHN_ABS;
+    return ctx.outputs[lo.outputOf[sec]!]!.headerIndex;
+  };
+  for (let o = 0; o < ctx.objects.length; o++) {
+    const lo = ctx.objects[o]!;
+    const syms = lo.object.symbols;
+    for (let i = 1; i < syms.firstGlobal; i++) {
+      const type = syms.type[i]!, name = syms.names[i]!, sec = syms.shndx[i]!;
+      if (name === '' || name.startsWith('.L') || type > STT_TLS || type === STT_SECTION || type === STT_FILE) continue;
+      if (sec === 0 || (sec !== SYM_ABS && (sec >= lo.object.sections.length || lo.outputOf[sec]! < 0))) continue;
+      let value = targetAddress(ctx, { global: -1, def: Def.Strong, object: o, symbol: i }) ?? 0;
+      if (type === STT_TLS) value -= ctx.tls.start;
+      locals.push({ name, bind: STB_LOCAL, type, shndx: headerOf(o, sec), value, size: Number(syms.size[i]!) });
+    }
+  }
   const bss = ctx.outputs.find((o) => o.name === '.bss');
   for (let g = 0; g < s.names.length; g++) {
     const def = s.def[g]!;
@@ -89,17 +113,18 @@ function collectSymbols(ctx: LinkContext): OutSymbol[] {
     let value = targetAddress(ctx, t) ?? 0;
     let shndx = SHN_ABS;
     let type = s.type[g]!;
+    let hidden = def === Def.Linker;
     if (def === Def.Common) {
       shndx = bss?.headerIndex ?? SHN_ABS;
-      type = type === 5 ? 1 : type; // STT_COMMON → STT_OBJECT
+      type = type === STT_COMMON ? STT_OBJECT : type;
     } else if (def === Def.Strong || def === Def.Weak) {
-      const lo = ctx.objects[t.object]!;
-      const sec = lo.object.symbols.shndx[t.symbol]!;
-      if (sec !== SYM_ABS && sec < lo.object.sections.length && lo.outputOf[sec]! >= 0) shndx = ctx.outputs[lo.outputOf[sec]!]!.headerIndex;
+      shndx = headerOf(t.object, ctx.objects[t.object]!.object.symbols.shndx[t.symbol]!);
+      hidden = s.visibility[g] === STV_HIDDEN || s.visibility[g] === STV_INTERNAL;
     }
     if (type === STT_SECTION) continue;
     if (type === STT_TLS) value -= ctx.tls.start;
-    out.push({ name: s.names[g]!, bind: def === Def.Weak ? STB_WEAK : STB_GLOBAL, type, shndx, value, size: s.size[g]! });
+    const sym = { name: s.names[g]!, bind: hidden ? STB_LOCAL : def === Def.Weak ? STB_WEAK : STB_GLOBAL, type, shndx, value, size: s.size[g]! };
+    (hidden ? locals : globals).push(sym);
   }
-  return out;
+  return { symbols: [...locals, ...globals], locals: locals.length };
 }
