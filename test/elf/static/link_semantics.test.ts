@@ -95,4 +95,18 @@ describe('static link rules', () => {
     expect(r.status).toBe(0);
     expect(readelfAll(out('relocs.zirc')).stderr).toBe('');
   });
+
+  it('relaxes GOTPCRELX and REX_GOTPCRELX: mov → lea, call * → addr32 call, jmp * → jmp; nop', () => {
+    const o = out('relocs_relaxed.o');
+    run('clang', ['-c', src('relocs.s'), '-o', o]);
+    const types = run('readelf', ['-rW', o]);
+    expect(types).toContain('R_X86_64_REX_GOTPCRELX ');
+    expect(types).toContain('R_X86_64_GOTPCRELX ');
+    const exe = linkWithZirc([o], out('relocs_relaxed.zirc'));
+    expect(execute(exe).status).toBe(0);
+    const code = run('objdump', ['-d', exe]);
+    expect(code).toMatch(/addr32 call/);
+    expect(code).toMatch(/jmp +[0-9a-f]+ <tail>\n.*\tnop/);
+    expect(code).not.toMatch(/\*0x[0-9a-f]+\(%rip\)/); // no indirect call or jump through the GOT is left
+  });
 });

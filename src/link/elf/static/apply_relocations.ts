@@ -3,13 +3,12 @@
 //! fills the GOT. Runs after layout, when every address is known. Gaps inside code
 //! sections are filled with int3 (0xcc), as ld.lld does.
 
-import { SHF_EXECINSTR, SHT_NOBITS, STT_TLS } from '../input/index.js';
+import { relocationTypeName, SHF_EXECINSTR, SHT_NOBITS, STT_TLS } from '../input/index.js';
 import { applyRelocation, GotAccess, gotAccess } from './arch_x86_64.js';
 import { Def, type LinkContext } from './context.js';
 import { tpOffset } from './layout.js';
 import { gotKey, placeName } from './scan_relocations.js';
 import { symbolName, symbolTarget, targetAddress, targetSize } from './symbol_values.js';
-import { relocationTypeName } from '../input/index.js';
 
 export function copySectionsAndApplyRelocations(ctx: LinkContext, image: Uint8Array): void {
   const gotBase = gotAddress(ctx);

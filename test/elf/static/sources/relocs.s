@@ -1,6 +1,7 @@
 # Each relocation type's arithmetic, checked by the program itself: exit status 0 when
 # every value is right, else the number of the first wrong check. Built with
 # -Wa,-mrelax-relocations=no so `foo@GOTPCREL` stays R_X86_64_GOTPCREL (a real GOT entry).
+# Built with relaxation on as well, the GOT loads become lea, `call *`/`jmp *` direct calls.
 # (ld.lld rejects R_X86_64_TPOFF64 in a static link, so this one is checked on its own.)
         .section .data.obj,"aw",@progbits
         .globl obj
@@ -63,10 +64,17 @@ _start:
         call *helper@GOTPCREL(%rip)     # (-mrelax-relocations=no: GOT) returns 77
         cmpl $77, %eax
         jne fail
+        movl $11, %edi
+        leaq back(%rip), %r12
+        jmp *tail@GOTPCREL(%rip)        # (GOTPCRELX when relaxed: jmp tail; nop)
+back:   cmpl $88, %eax
+        jne fail
         xorl %edi, %edi
 fail:   movl $60, %eax
         syscall
 
 helper: movl $77, %eax
         ret
+tail:   movl $88, %eax
+        jmp *%r12
         .section .note.GNU-stack,"",@progbits
