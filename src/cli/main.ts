@@ -1,4 +1,5 @@
-//! The `zirc` command line: subcommands build, run, ir, watch and test, with `--help`,
+//! The `zirc` command line: subcommands build, run, ir, watch, test and ld (GNU ld's
+//! command line, parsed by src/cli/ld/), with `--help`,
 //! `--version`, and exit statuses 0 (success), 1 (compile errors or failing cases),
 //! 2 (usage). A thin client of the library API; all compiler logic lives elsewhere.
 
@@ -9,6 +10,7 @@ import type { TargetName } from '../compile/target.js';
 import { DEFAULT_TARGET, TARGET_NAMES } from '../compile/target.js';
 import { buildCommand } from './build.js';
 import { irCommand } from './ir.js';
+import { ldCommand } from './ld/ld_command.js';
 import { EXIT_OK, EXIT_USAGE, OPTIMIZE_MODES, parseOptimize, parseTarget } from './options.js';
 import { runCommand } from './run.js';
 import { testCommand } from './test.js';
@@ -84,10 +86,23 @@ export function makeProgram(setExit: (code: number) => void): Command {
     .addOption(optimizeOption())
     .action(async (cases: string[], flags: CommonFlags) => setExit(await testCommand(cases, flags.optimize)));
 
+  // Listed for --help; `main` hands `zirc ld ...` to its own parser before commander sees it.
+  program
+    .command('ld')
+    .description("link x86-64 objects and archives statically, on GNU ld's command line (also installed as zirc-ld)")
+    .argument('[args...]', 'ld arguments')
+    .allowUnknownOption()
+    .action((args: string[]) => setExit(ldCommand(args)));
+
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `zirc ld` takes GNU ld's command line, which is not commander's: it has a parser of its own.
+  if (argv[2] === 'ld') {
+    process.exitCode = ldCommand(argv.slice(3));
+    return;
+  }
   let code = EXIT_OK;
   const program = makeProgram((c) => (code = c));
   try {
