@@ -1,6 +1,7 @@
 // `zirc ld` and `zirc-ld` as a compiler driver runs them: musl's gcc wrapper links through
 // zirc (gcc -B <dir holding an `ld` that runs zirc-ld>) into a program that behaves as the
-// driver's own link does; bad command lines exit 2 naming the option; what the linker
+// driver's own link does; --whole-archive, -u and --defsym link as with ld.lld; bad command
+// lines exit 2 naming the option; what the linker
 // cannot do (glibc's IFUNCs) exits 1 with the object, section and offset, writing nothing.
 // Every tool must be installed: a missing one fails the test.
 import { spawnSync } from 'node:child_process';
@@ -59,9 +60,29 @@ describe('zirc ld', () => {
     const shared = zircLd('-shared', 'x.o');
     expect(shared.status).toBe(2);
     expect(shared.stderr).toMatch(/static/);
-    const whole = zircLd('--whole-archive', 'x.a');
-    expect(whole.status).toBe(2);
-    expect(whole.stderr).toContain('not supported yet: --whole-archive');
+  });
+
+  it('links --whole-archive, -u and --defsym from the command line as ld.lld does', () => {
+    fs.writeFileSync(path.join(dir, 'ctor.c'), '#include <stdio.h>\n__attribute__((constructor)) static void c(void) { puts("ctor"); }\nint pulled_by_u;\n');
+    fs.writeFileSync(path.join(dir, 'use.c'), '#include <stdio.h>\nextern char magic[];\nint main(void) { printf("magic=%#lx\\n", (unsigned long)magic); return 0; }\n');
+    for (const c of ['ctor', 'use']) expect(run('x86_64-linux-musl-gcc', ['-c', '-O1', '-fno-pie', `${c}.c`]).status).toBe(0);
+    fs.rmSync(path.join(dir, 'libctor.a'), { force: true });
+    expect(run('llvm-ar', ['rcs', 'libctor.a', 'ctor.o']).status).toBe(0);
+    const musl = '/usr/lib/x86_64-linux-musl';
+    const line = (lib: string[], out: string) => ['-static', '--defsym=magic=0x2a', '-o', out, `${musl}/crt1.o`, `${musl}/crti.o`, 'use.o', ...lib, `${musl}/libc.a`, `${musl}/crtn.o`];
+    for (const [name, lib, expected] of [
+      ['whole', ['--whole-archive', 'libctor.a', '--no-whole-archive'], 'ctor\nmagic=0x2a\n'],
+      ['undef', ['-u', 'pulled_by_u', 'libctor.a'], 'ctor\nmagic=0x2a\n'],
+      ['lazy', ['libctor.a'], 'magic=0x2a\n'],
+    ] as const) {
+      const mine = zircLd(...line([...lib], `${name}_zirc`));
+      expect(mine.stderr).toBe('');
+      expect(mine.status).toBe(0);
+      expect(run('ld.lld', line([...lib], `${name}_lld`)).status).toBe(0);
+      const a = run(path.join(dir, `${name}_zirc`), []);
+      expect(a.stdout).toBe(expected);
+      expect(a.stdout).toBe(run(path.join(dir, `${name}_lld`), []).stdout);
+    }
   });
 
   it('refuses what it cannot link (glibc IFUNCs) by object, section and offset, and writes no output', () => {

@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { LdUsageError, type LdPlan } from '../../link/ld_args/plan.js';
-import { linkStaticFiles } from '../../link/elf/static/link_files.js';
+import { linkStaticFiles, type LinkFile } from '../../link/elf/static/link_files.js';
 import { parseLdCommandLine, resolveLibrariesOnDisk } from './ld_command_line.js';
 
 const EXIT_LINK_ERRORS = 1;
@@ -22,17 +22,11 @@ A static x86-64 ELF linker on GNU ld's command line (as ld.lld reads it).
   -o FILE             write the executable to FILE (default a.out)
   -e SYM, --entry=SYM entry point (default _start)
   -L DIR, -l NAME     archive search: libNAME.a in each -L directory, in order
+  --whole-archive     link every member of the archives up to --no-whole-archive
+  -u SYM              undefined from the start: pulls the archive member defining SYM
+  --defsym=SYM=EXPR   define SYM as a number, a symbol, or symbol +/- number
   --start-group ... --end-group, -static, -nostdlib, -m elf_x86_64, -z KEYWORD, ...
 `;
-
-/** What the plan asks for that the linker does not do yet: named, so nothing is silently ignored. */
-function unsupported(plan: LdPlan): string[] {
-  const out: string[] = [];
-  if (plan.inputs.some((i) => i.wholeArchive)) out.push('--whole-archive');
-  if (plan.undefinedSymbols.length > 0) out.push('-u/--undefined');
-  if (plan.defsyms.length > 0) out.push('--defsym');
-  return out;
-}
 
 export function ldCommand(argv: readonly string[]): number {
   let plan: LdPlan;
@@ -49,14 +43,9 @@ export function ldCommand(argv: readonly string[]): number {
   if (plan.printVersion) process.stdout.write(`${version()}\n`);
   if (plan.printHelp) process.stdout.write(HELP);
   if (!plan.link) return 0;
-  const missing = unsupported(plan);
-  if (missing.length > 0) {
-    process.stderr.write(`zirc ld: not supported yet: ${missing.join(', ')}\n`);
-    return EXIT_USAGE;
-  }
-  let paths: string[];
+  let files: LinkFile[];
   try {
-    paths = resolveLibrariesOnDisk(plan).map((i) => i.resolvedPath);
+    files = resolveLibrariesOnDisk(plan).map((i) => ({ path: i.resolvedPath, wholeArchive: i.wholeArchive }));
   } catch (err) {
     if (err instanceof LdUsageError) {
       process.stderr.write(`${err.message}\n`);
@@ -64,11 +53,13 @@ export function ldCommand(argv: readonly string[]): number {
     }
     throw err;
   }
-  if (paths.length === 0) {
+  if (files.length === 0) {
     process.stderr.write('zirc ld: no input files\n');
     return EXIT_USAGE;
   }
-  const result = linkStaticFiles(paths, plan.output, { entry: plan.entry ?? '_start' });
+  const result = linkStaticFiles(files, plan.output, {
+    entry: plan.entry ?? '_start', undefinedSymbols: plan.undefinedSymbols, defsyms: plan.defsyms,
+  });
   if (!result.ok) {
     for (const e of result.errors) process.stderr.write(`zirc ld: error: ${e}\n`);
     return EXIT_LINK_ERRORS;

@@ -2,19 +2,31 @@
 //! the global symbol table (parallel arrays indexed by an integer symbol id, with one
 //! name → id map), the output sections, the GOT and the laid-out segments. Every pass
 //! takes the context and fills in its part; errors are collected here, never thrown.
+//! The command line's symbols (`-u`, `--defsym`) arrive in the options.
 
 import type { Archive, ElfObject } from '../input/index.js';
 
 export interface LinkInput {
   path: string;
   bytes: Uint8Array;
+  /** `--whole-archive` was in force for this input: every member of the archive is linked. */
+  wholeArchive?: boolean;
 }
+
+/** `--defsym=NAME=EXPR`: an absolute value, or another symbol plus an addend (possibly negative). */
+export type Defsym =
+  | { name: string; kind: 'absolute'; value: bigint }
+  | { name: string; kind: 'symbol'; target: string; addend: bigint };
 
 export interface StaticLinkOptions {
   /** The entry symbol (default `_start`). */
   entry?: string;
   /** The output path, for messages. */
   output?: string;
+  /** `-u SYM`: undefined from the start, so an archive member defining it is pulled; never an error if left undefined. */
+  undefinedSymbols?: readonly string[];
+  /** `--defsym`s in command-line order; each replaces any definition from the inputs. */
+  defsyms?: readonly Defsym[];
 }
 
 export type StaticLinkResult =
@@ -53,6 +65,8 @@ export const enum Def {
   Common = 3,
   /** Defined by the linker (`_end`, `__init_array_start`, …): its value is set at layout. */
   Linker = 4,
+  /** Defined by `--defsym`: its value (and output section, for an alias) is set after layout. */
+  Defsym = 5,
 }
 
 export interface GlobalSymbols {
@@ -107,9 +121,23 @@ export interface Segment {
   align: number;
 }
 
+/** A `--defsym` being applied: `target` is a global id, or -1 for an absolute value (then `addend` is the value). */
+export interface DefsymEntry {
+  global: number;
+  target: number;
+  addend: number;
+  /** The output section the alias lands in (its target's), or -1 for an absolute symbol; set after layout. */
+  section: number;
+}
+
 export interface LinkContext {
   entry: string;
   output: string;
+  undefinedSymbols: readonly string[];
+  defsymOptions: readonly Defsym[];
+  /** Global ids the command line (`-u`, a `--defsym` target) refers to: roots, not errors when left undefined. */
+  commandLineRefs: Set<number>;
+  defsyms: DefsymEntry[];
   errors: string[];
   timings: PassTiming[];
   objects: LinkedObject[];
@@ -134,6 +162,10 @@ export function newLinkContext(options: StaticLinkOptions): LinkContext {
   return {
     entry: options.entry ?? '_start',
     output: options.output ?? 'a.out',
+    undefinedSymbols: options.undefinedSymbols ?? [],
+    defsymOptions: options.defsyms ?? [],
+    commandLineRefs: new Set(),
+    defsyms: [],
     errors: [],
     timings: [],
     objects: [],

@@ -5,6 +5,7 @@
 import {
   newLinkContext, timed, type LinkContext, type LinkInput, type StaticLinkOptions, type StaticLinkResult,
 } from './context.js';
+import { addCommandLineReferences, assignDefsyms, defineDefsyms } from './command_line_symbols.js';
 import { layoutSegments } from './layout.js';
 import { assignLinkerSymbols, defineLinkerSymbols, reportUndefinedSymbols } from './linker_symbols.js';
 import { createOutputSections } from './output_sections.js';
@@ -12,17 +13,21 @@ import { resolveSymbols } from './resolve_symbols.js';
 import { allocateCommons, scanRelocations } from './scan_relocations.js';
 import { writeExecutable } from './write_executable.js';
 
-export type { LinkInput, StaticLinkOptions, StaticLinkResult } from './context.js';
+export type { Defsym, LinkInput, StaticLinkOptions, StaticLinkResult } from './context.js';
 
 export function linkStatic(inputs: readonly LinkInput[], options: StaticLinkOptions = {}): StaticLinkResult {
   const ctx = newLinkContext(options);
   const failed = (): StaticLinkResult | null => (ctx.errors.length > 0 ? { ok: false, errors: ctx.errors, timings: ctx.timings } : null);
+  // `-u` symbols and `--defsym` targets are wanted before any input is read.
+  timed(ctx, 'addCommandLineReferences', () => addCommandLineReferences(ctx));
   // Read the inputs, resolve symbols, keep each COMDAT group once, pull archive members.
   timed(ctx, 'resolveSymbols', () => resolveSymbols(ctx, inputs));
   // Merge input sections into output sections by name; drop what is not loaded.
   timed(ctx, 'createOutputSections', () => createOutputSections(ctx));
   // Define the symbols the linker provides (`_end`, `__init_array_start`, …) if referenced.
   timed(ctx, 'defineLinkerSymbols', () => defineLinkerSymbols(ctx));
+  // `--defsym`s replace whatever the inputs define under their names.
+  timed(ctx, 'defineDefsyms', () => defineDefsyms(ctx));
   // What nobody defines and somebody needs is an error.
   timed(ctx, 'reportUndefinedSymbols', () => reportUndefinedSymbols(ctx));
   const early = failed();
@@ -37,6 +42,8 @@ export function linkStatic(inputs: readonly LinkInput[], options: StaticLinkOpti
   timed(ctx, 'layoutSegments', () => layoutSegments(ctx));
   // Now linker-defined symbols have values.
   timed(ctx, 'assignLinkerSymbols', () => assignLinkerSymbols(ctx));
+  // Then the `--defsym`s, which may name them.
+  timed(ctx, 'assignDefsyms', () => assignDefsyms(ctx));
   // Copy sections, apply relocations, write headers and the symbol table.
   const bytes = timed(ctx, 'writeExecutable', () => writeExecutable(ctx));
   return bytes === null || ctx.errors.length > 0 ? { ok: false, errors: ctx.errors, timings: ctx.timings } : { ok: true, bytes, timings: ctx.timings };

@@ -2,7 +2,7 @@
 //! start-up code and libc use (`__init_array_start`, `_end`, `__ehdr_start`, …, the
 //! IRELATIVE range `__rela_iplt_start/_end`, always empty here) and `__start_X`/`__stop_X`
 //! for an output section X named like a C identifier — and, after layout, their values.
-//! Also reports the symbols left undefined that some object needs.
+//! Also reports the symbols left undefined that some object needs (a `-u` alone is no error).
 
 import { Def, type LinkContext } from './context.js';
 
@@ -38,6 +38,7 @@ export function reportUndefinedSymbols(ctx: LinkContext): void {
       ctx.errors.push(`entry symbol ${ctx.entry} is not defined by any input`);
       continue;
     }
+    if (ctx.commandLineRefs.has(g) && s.object[g]! < 0) continue; // only -u or a --defsym wants it
     const by = s.object[g]! >= 0 ? ctx.objects[s.object[g]!]!.object.path : '(command line)';
     ctx.errors.push(`undefined symbol: ${s.names[g]}\n>>> referenced by ${by}`);
   }

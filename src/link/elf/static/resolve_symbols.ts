@@ -4,6 +4,8 @@
 //! are an error naming both objects, the largest COMMON wins), and pulls archive members
 //! in while they define a symbol that is still undefined (strongly referenced), rescanning
 //! every archive until nothing new comes in, as inside `--start-group … --end-group`.
+//! An archive given under `--whole-archive` has every member loaded, in order, where it
+//! stands on the command line.
 
 import {
   isArchive, ObjectFormatError, readArchive, readElfObject, STB_WEAK, STB_GNU_UNIQUE, SYM_COMMON, SYM_LARGE_COMMON, SYM_UNDEF,
@@ -21,7 +23,8 @@ export function resolveSymbols(ctx: LinkContext, inputs: readonly LinkInput[]): 
       if (isArchive(input.bytes)) {
         const archive = readArchive(input.path, input.bytes);
         ctx.archives.push({ archive, pulled: new Uint8Array(archive.members.length) });
-        pullArchiveMembers(ctx, comdats, ctx.archives.length - 1);
+        if (input.wholeArchive) loadWholeArchive(ctx, comdats, ctx.archives.length - 1);
+        else pullArchiveMembers(ctx, comdats, ctx.archives.length - 1);
       } else {
         addObject(ctx, comdats, readElfObject(input.path, input.bytes));
       }
@@ -47,21 +50,33 @@ function pullArchiveMembers(ctx: LinkContext, comdats: Set<string>, only: number
         const la = ctx.archives[a]!;
         const m = la.archive.symbols.get(s.names[g]!);
         if (m === undefined || la.pulled[m]) continue;
-        la.pulled[m] = 1;
-        const member = la.archive.members[m]!;
-        const path = `${la.archive.path}(${member.name})`;
-        try {
-          addObject(ctx, comdats, readElfObject(path, member.data));
-        } catch (e) {
-          if (e instanceof ObjectFormatError) ctx.errors.push(e.message);
-          else throw e;
-        }
+        loadMember(ctx, comdats, a, m);
         changed = any = true;
         break;
       }
     }
   }
   return any;
+}
+
+/** `--whole-archive`: every member of archive `a`, in archive order, whether or not anything refers to it. */
+function loadWholeArchive(ctx: LinkContext, comdats: Set<string>, a: number): void {
+  const la = ctx.archives[a]!;
+  for (let m = 0; m < la.archive.members.length; m++) if (!la.pulled[m]) loadMember(ctx, comdats, a, m);
+}
+
+/** Reads member `m` of archive `a` into the link and marks it pulled. */
+function loadMember(ctx: LinkContext, comdats: Set<string>, a: number, m: number): void {
+  const la = ctx.archives[a]!;
+  la.pulled[m] = 1;
+  const member = la.archive.members[m]!;
+  const path = `${la.archive.path}(${member.name})`;
+  try {
+    addObject(ctx, comdats, readElfObject(path, member.data));
+  } catch (e) {
+    if (e instanceof ObjectFormatError) ctx.errors.push(e.message);
+    else throw e;
+  }
 }
 
 /** Adds one object: decides its COMDAT groups, then resolves its non-local symbols. */

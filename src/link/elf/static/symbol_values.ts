@@ -1,6 +1,6 @@
 //! Where a symbol that a relocation names ends up: follows a global symbol to the object
 //! that won its resolution (or to the value the linker gave a COMMON or linker-defined
-//! symbol) and turns a section-relative value into a virtual address. Used by the
+//! symbol, or a `--defsym`) and turns a section-relative value into a virtual address. Used by the
 //! relocation scan (before layout, for the kind of symbol) and by relocation application.
 
 import { STT_SECTION, SYM_ABS, SYM_COMMON, SYM_LARGE_COMMON, SYM_UNDEF } from '../input/index.js';
@@ -27,7 +27,7 @@ export function symbolTarget(ctx: LinkContext, o: number, sym: number): SymbolTa
 export function targetAddress(ctx: LinkContext, t: SymbolTarget): number | null {
   switch (t.def) {
     case Def.Undefined: return 0;
-    case Def.Common: case Def.Linker: return ctx.symbols.value[t.global]!;
+    case Def.Common: case Def.Linker: case Def.Defsym: return ctx.symbols.value[t.global]!;
   }
   const lo = ctx.objects[t.object]!;
   const syms = lo.object.symbols;

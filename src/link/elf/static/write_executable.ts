@@ -1,7 +1,7 @@
 //! Writes the laid-out link as ET_EXEC bytes: the ELF header, the program headers, the
 //! section contents (via apply_relocations.ts), and after the loaded image the
 //! non-allocated `.symtab` (named local symbols, hidden globals made local, then the
-//! globals; TLS ones as offsets into PT_TLS), `.strtab`,
+//! globals, `--defsym`s absolute or in their target's section; TLS ones as offsets into PT_TLS), `.strtab`,
 //! `.shstrtab` and the section header table.
 
 import {
@@ -106,6 +106,7 @@ function collectSymbols(ctx: LinkContext): { symbols: OutSymbol[]; locals: numbe
     }
   }
   const bss = ctx.outputs.find((o) => o.name === '.bss');
+  const defsymSection = new Map(ctx.defsyms.map((d) => [d.global, d.section]));
   for (let g = 0; g < s.names.length; g++) {
     const def = s.def[g]!;
     if (def === Def.Undefined) continue;
@@ -119,6 +120,10 @@ function collectSymbols(ctx: LinkContext): { symbols: OutSymbol[]; locals: numbe
       type = type === STT_COMMON ? STT_OBJECT : type;
     } else if (def === Def.Strong || def === Def.Weak) {
       shndx = headerOf(t.object, ctx.objects[t.object]!.object.symbols.shndx[t.symbol]!);
+      hidden = s.visibility[g] === STV_HIDDEN || s.visibility[g] === STV_INTERNAL;
+    } else if (def === Def.Defsym) {
+      const section = defsymSection.get(g) ?? -1;
+      shndx = section >= 0 ? ctx.outputs[section]!.headerIndex : SHN_ABS;
       hidden = s.visibility[g] === STV_HIDDEN || s.visibility[g] === STV_INTERNAL;
     }
     if (type === STT_SECTION) continue;
