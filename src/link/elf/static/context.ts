@@ -5,6 +5,7 @@
 //! The command line's symbols (`-u`, `--defsym`) arrive in the options.
 
 import type { Archive, ElfObject } from '../input/index.js';
+import type { ProgramHeader } from '../elf_format.js';
 
 export interface LinkInput {
   path: string;
@@ -111,15 +112,8 @@ export interface GotEntry {
   symbol: number;
 }
 
-export interface Segment {
-  type: number;
-  flags: number;
-  offset: number;
-  vaddr: number;
-  filesz: number;
-  memsz: number;
-  align: number;
-}
+/** A program header of the output, as elf_format.ts encodes it. */
+export type Segment = ProgramHeader;
 
 /** A `--defsym` being applied: `target` is a global id, or -1 for an absolute value (then `addend` is the value). */
 export interface DefsymEntry {
