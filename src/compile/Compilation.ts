@@ -37,6 +37,7 @@ import { DeclState, DependencyGraph } from './units.js';
 import { DeclOrder } from './decl_order.js';
 import type { PlacedItem } from './decl_order.js';
 import { Reachability } from './reachability.js';
+import { failedOnCycleThrough, markCycle, staleValuesOnNewEdge, type CycleContext } from './cycles.js';
 
 /** How many analyses may nest (a decl's analysis resolving another's) before they suspend. */
 const MAX_NESTED_ANALYSES = 64;
@@ -416,7 +417,7 @@ export class Compilation {
     this.analyzedDecls.add(u.decl);
     const reads: string[] = [];
     const readSet = new Set<string>();
-    // A value analyzed before may read a decl it did not read last time: see closeNewEdge.
+    // A value analyzed before may read a decl it did not read last time: see staleValuesOnNewEdge.
     let previousReads: Set<string> | null = null;
     const resolver: DeclResolver = {
       resolveDecl: (name: string): ResolvedDecl => {
@@ -425,7 +426,9 @@ export class Compilation {
           reads.push(name);
           if (u.kind === 'value' && u.analyzed) {
             previousReads ??= new Set(u.deps);
-            if (!previousReads.has(name)) this.closeNewEdge(u, name);
+            if (!previousReads.has(name)) {
+              for (const stale of staleValuesOnNewEdge(this.cycles, u, name)) if (!this.inProgress.has(stale)) this.markOutdated(stale);
+            }
           }
         }
         return this.resolve(name);
@@ -499,7 +502,7 @@ export class Compilation {
     if (!d || d.deleted) return { status: 'not_found' };
     const u = d.value;
     if (this.inProgress.has(u)) {
-      this.markCycle(u);
+      markCycle(this.cycles, u);
       return { status: 'cycle' };
     }
     if (u.outdated) {
@@ -510,104 +513,16 @@ export class Compilation {
     // A failed value on a cycle through the reader is the same cycle seen from the other
     // side: every decl of a cycle reports it, whatever order the cycle was entered in.
     const reader = this.analysisStack[this.analysisStack.length - 1];
-    return { status: reader && this.failedOnCycleThrough(u, reader) ? 'cycle' : 'failed' };
+    return { status: reader && failedOnCycleThrough(this.cycles, u, reader) ? 'cycle' : 'failed' };
   }
 
-  /**
-   * `reader`, analyzed again, now reads `name`, which it did not read before. If `name`'s
-   * value was computed from `reader`'s old value (its recorded reads lead back to the
-   * reader), that value is stale and the new edge closes a cycle: every value on the way
-   * back is outdated, so it is analyzed again now and the cycle is found as a fresh build
-   * finds it. Only values from earlier updates can be stale, so each is walked once.
-   */
-  private closeNewEdge(reader: Unit, name: string): void {
-    const start = this.decls.get(name)?.value;
-    // Values analyzed in this update saw the reader's new state (or found the cycle).
-    if (!start || start === reader || start.analyzedIn === this.updateCount) return;
-    const forward = new Set<Unit>([start]);
-    const work = [start];
-    let reachesReader = false;
-    while (work.length > 0) {
-      for (const dep of work.pop()!.deps) {
-        const v = this.decls.get(dep)?.value;
-        if (!v || forward.has(v)) continue;
-        if (v === reader) {
-          reachesReader = true;
-          continue;
-        }
-        if (v.analyzedIn === this.updateCount) continue;
-        forward.add(v);
-        work.push(v);
-      }
-    }
-    if (!reachesReader) return;
-    // The values between `name` and the reader: those of `forward` that read the reader, or one of them.
-    const back = [reader];
-    const onCycle = new Set<Unit>();
-    while (back.length > 0) {
-      for (const dependant of this.graph.dependantsOf(back.pop()!.decl.name)) {
-        if (!forward.has(dependant) || onCycle.has(dependant)) continue;
-        onCycle.add(dependant);
-        back.push(dependant);
-      }
-    }
-    for (const v of onCycle) if (!this.inProgress.has(v)) this.markOutdated(v);
-  }
-
-  /** True when value unit `u` reads `target`'s value, directly or through other values. */
-  private valueDependsOn(u: Unit, target: Unit): boolean {
-    if (target.kind !== 'value') return false;
-    const seen = new Set<Unit>([u]);
-    const stack = [u];
-    while (stack.length > 0) {
-      for (const name of stack.pop()!.deps) {
-        const d = this.decls.get(name);
-        if (!d || seen.has(d.value)) continue;
-        if (d.value === target) return true;
-        seen.add(d.value);
-        stack.push(d.value);
-      }
-    }
-    return false;
-  }
-
-  /**
-   * `head` was read while in progress: every analysis from it to the innermost (the
-   * suspended ones, then the nested ones) is on one cycle. Cycles found in this update
-   * that share a unit are one (union-find on `cycleHead`).
-   */
-  private markCycle(head: Unit): void {
-    const open = [...this.suspended, ...this.analysisStack];
-    const from = open.lastIndexOf(head);
-    if (from < 0) return;
-    const root = this.cycleRoot(head) ?? head;
-    for (let i = from; i < open.length; i++) {
-      const member = open[i]!;
-      const old = this.cycleRoot(member);
-      if (old !== null && old !== root) old.cycleHead = root;
-      member.cycleHead = root;
-      member.cycleIn = this.updateCount;
-    }
-    root.cycleHead = root;
-    root.cycleIn = this.updateCount;
-  }
-
-  private cycleRoot(u: Unit): Unit | null {
-    let r = u;
-    while (r.cycleIn === this.updateCount && r.cycleHead !== null && r.cycleHead !== r) r = r.cycleHead;
-    return r.cycleIn === this.updateCount && r.cycleHead === r ? r : null;
-  }
-
-  /**
-   * Whether failed value `u`, read by `reader`, failed on a cycle through the reader.
-   * Analyzed in this update, the cycle marks say it at once (a long chain that failed for
-   * another reason costs nothing); analyzed earlier, the recorded dependencies are walked.
-   */
-  private failedOnCycleThrough(u: Unit, reader: Unit): boolean {
-    if (u.analyzedIn !== this.updateCount) return this.valueDependsOn(u, reader);
-    const root = this.cycleRoot(u);
-    return root !== null && root === this.cycleRoot(reader);
-  }
+  /** What the cycle questions (cycles.ts) need of this compilation. */
+  private readonly cycles: CycleContext = {
+    update: () => this.updateCount,
+    valueOf: (name) => this.decls.get(name)?.value,
+    dependantsOf: (name) => this.graph.dependantsOf(name),
+    openAnalyses: () => [...this.suspended, ...this.analysisStack],
+  };
 
   /** The units a unit keeps in the build: the values it read and, for a function's value, its body. */
   private successors(u: Unit): Unit[] {
