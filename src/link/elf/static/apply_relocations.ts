@@ -1,14 +1,26 @@
 //! Copies every input section in the image into the output bytes and applies its
 //! relocations there (the x86-64 arithmetic and relaxations are in arch_x86_64.ts), then
-//! fills the GOT. Runs after layout, when every address is known. Gaps inside code
+//! fills the GOT and the IFUNC stubs, slots and IRELATIVE relocations (a reference to an
+//! IFUNC symbol goes to its `.iplt` stub; the stub's slot starts as the resolver's
+//! address, which glibc's start-up replaces by the resolver's answer). Runs after layout, when every address is known. Gaps inside code
 //! sections are filled with int3 (0xcc), as ld.lld does.
 
-import { relocationTypeName, SHF_EXECINSTR, SHT_NOBITS, STT_TLS } from '../input/index.js';
+import { relocationTypeName, SHF_EXECINSTR, SHT_NOBITS, STT_GNU_IFUNC, STT_TLS } from '../input/index.js';
 import { applyRelocation, GotAccess, gotAccess } from './arch_x86_64.js';
 import { Def, type LinkContext } from './context.js';
 import { tpOffset } from './layout.js';
-import { gotKey, placeName } from './scan_relocations.js';
-import { symbolName, symbolTarget, targetAddress, targetSize } from './symbol_values.js';
+import { gotKey, IPLT_ENTRY_SIZE, placeName, RELA_SIZE } from './scan_relocations.js';
+import { symbolName, symbolTarget, targetAddress, targetSize, targetType, type SymbolTarget } from './symbol_values.js';
+
+const R_X86_64_IRELATIVE = 37;
+
+/** The address references to `t` resolve to: its `.iplt` stub for an IFUNC, else its own. */
+export function referenceAddress(ctx: LinkContext, t: SymbolTarget): number | null {
+  const S = targetAddress(ctx, t);
+  if (S === null || ctx.iplt.plt < 0 || t.def === Def.Undefined || targetType(ctx, t) !== STT_GNU_IFUNC) return S;
+  const i = ctx.iplt.byKey.get(gotKey(t, false));
+  return i === undefined ? S : ctx.outputs[ctx.iplt.plt]!.addr + IPLT_ENTRY_SIZE * i;
+}
 
 export function copySectionsAndApplyRelocations(ctx: LinkContext, image: Uint8Array): void {
   const gotBase = gotAddress(ctx);
@@ -39,7 +51,7 @@ export function copySectionsAndApplyRelocations(ctx: LinkContext, image: Uint8Ar
         if (type === 0) continue;
         const offset = rt.offset[r]!;
         const t = symbolTarget(ctx, o, rt.symbol[r]!);
-        const S = targetAddress(ctx, t);
+        const S = referenceAddress(ctx, t);
         if (S === null) continue; // reported by the scan
         const access = gotAccess(type, sec.data, offset, t.def !== Def.Undefined);
         const slot = ctx.got.byKey.get(gotKey(t, access === GotAccess.GotTpoff));
@@ -55,6 +67,30 @@ export function copySectionsAndApplyRelocations(ctx: LinkContext, image: Uint8Ar
     }
   }
   writeGot(ctx, image, gotBase);
+  writeIplt(ctx, image);
+}
+
+/** Each stub is `jmp *slot(%rip)` padded with int3; each slot holds the resolver; each IRELATIVE names both. */
+function writeIplt(ctx: LinkContext, image: Uint8Array): void {
+  if (ctx.iplt.plt < 0) return;
+  const plt = ctx.outputs[ctx.iplt.plt]!, slots = ctx.outputs[ctx.iplt.slots]!, rela = ctx.outputs[ctx.iplt.rela]!;
+  const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  const pltBase = plt.size - IPLT_ENTRY_SIZE * ctx.iplt.entries.length;
+  const slotBase = slots.size - 8 * ctx.iplt.entries.length;
+  const relaBase = rela.size - RELA_SIZE * ctx.iplt.entries.length;
+  ctx.iplt.entries.forEach((e, i) => {
+    const resolver = targetAddress(ctx, { global: -1, def: Def.Strong, object: e.object, symbol: e.symbol }) ?? 0;
+    const stub = pltBase + IPLT_ENTRY_SIZE * i;
+    const slot = slots.addr + slotBase + 8 * i;
+    image[plt.offset + stub] = 0xff;
+    image[plt.offset + stub + 1] = 0x25;
+    view.setInt32(plt.offset + stub + 2, slot - (plt.addr + stub + 6), true);
+    view.setBigUint64(slots.offset + slotBase + 8 * i, BigInt(resolver), true);
+    const r = rela.offset + relaBase + RELA_SIZE * i;
+    view.setBigUint64(r, BigInt(slot), true);
+    view.setBigUint64(r + 8, BigInt(R_X86_64_IRELATIVE), true);
+    view.setBigInt64(r + 16, BigInt(resolver), true);
+  });
 }
 
 function isTlsTarget(ctx: LinkContext, t: ReturnType<typeof symbolTarget>): boolean {
@@ -75,7 +111,7 @@ function writeGot(ctx: LinkContext, image: Uint8Array, gotBase: number): void {
   const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
   ctx.got.entries.forEach((e, i) => {
     const t = symbolTarget(ctx, e.object, e.symbol);
-    const S = targetAddress(ctx, t) ?? 0;
+    const S = referenceAddress(ctx, t) ?? 0;
     const value = e.kind === 'tpoff' ? tpOffset(ctx, S) : S;
     view.setBigUint64(os.offset + (gotBase - os.addr) + 8 * i, BigInt.asUintN(64, BigInt(value)), true);
   });

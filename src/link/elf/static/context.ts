@@ -103,6 +103,19 @@ export interface OutputSection {
   size: number;
   /** Index in the output section header table, once written. */
   headerIndex: number;
+  /** sh_entsize, and the output section sh_info names (SHF_INFO_LINK), -1 for none. */
+  entsize?: number;
+  infoSection?: number;
+}
+
+/**
+ * An IFUNC symbol's PLT-like stub (`jmp *slot(%rip)` in `.iplt`), its slot in `.got.plt`
+ * and the R_X86_64_IRELATIVE relocation in `.rela.iplt` that fills the slot at start-up.
+ * (object, symbol) is where the IFUNC is defined: its value is the resolver.
+ */
+export interface IpltEntry {
+  object: number;
+  symbol: number;
 }
 
 /** A GOT entry that could not be relaxed away: an address, or a TLS offset from the thread pointer. */
@@ -143,6 +156,8 @@ export interface LinkContext {
   /** Output section indices in address order (set by layout). */
   order: number[];
   got: { entries: GotEntry[]; byKey: Map<string, number>; section: number; needed: boolean };
+  /** IFUNC stubs: entries, key (as gotKey) → index, and the output sections `.iplt`, `.got.plt`, `.rela.iplt` (-1 when none). */
+  iplt: { entries: IpltEntry[]; byKey: Map<string, number>; plt: number; slots: number; rela: number };
   segments: Segment[];
   /** The PT_TLS range: start address, memory size (tdata+tbss) and alignment; size 0 when none. */
   tls: { start: number; memsz: number; align: number };
@@ -171,6 +186,7 @@ export function newLinkContext(options: StaticLinkOptions): LinkContext {
     outputs: [],
     order: [],
     got: { entries: [], byKey: new Map(), section: -1, needed: false },
+    iplt: { entries: [], byKey: new Map(), plt: -1, slots: -1, rela: -1 },
     segments: [],
     tls: { start: 0, memsz: 0, align: 1 },
     imageBase: 0x200000,

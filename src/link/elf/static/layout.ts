@@ -5,7 +5,8 @@
 //! room in the RW segment (it only sizes PT_TLS), as in ld.lld. Gives every input section,
 //! COMMON symbol and GOT entry its address, and builds the program header table:
 //! PT_PHDR, the loads, PT_TLS when there is thread-local data, and a non-executable
-//! PT_GNU_STACK.
+//! PT_GNU_STACK. The IFUNC sections go where ld.lld puts them: `.rela.iplt` first in R,
+//! `.iplt` last in RX, `.got.plt` after the RW progbits; `.eh_frame` is in R.
 
 import {
   EHDR_SIZE, PF_R, PF_W, PF_X, PHDR_SIZE, PT_GNU_STACK, PT_LOAD, SHF_EXECINSTR, SHF_TLS, SHF_WRITE, SHT_NOBITS,
@@ -28,8 +29,8 @@ function segmentOf(os: OutputSection): 0 | 1 | 2 {
 
 function rank(os: OutputSection): number {
   switch (segmentOf(os)) {
-    case 0: return os.name === '.rodata' ? 0 : 1;
-    case 1: return os.name === '.text' ? 0 : os.name === '.init' ? 1 : os.name === '.fini' ? 2 : 3;
+    case 0: return os.name === '.rela.iplt' ? -1 : os.name === '.rodata' ? 0 : 1;
+    case 1: return os.name === '.text' ? 0 : os.name === '.init' ? 1 : os.name === '.fini' ? 2 : os.name === '.iplt' ? 4 : 3;
     default:
       if (RW_RANK[os.name] !== undefined) return RW_RANK[os.name]!;
       if (os.flags & SHF_TLS) return os.type === SHT_NOBITS ? 1 : 0;
@@ -107,7 +108,8 @@ function placeMembers(ctx: LinkContext, os: OutputSection): void {
   for (const m of os.members) {
     const lo = ctx.objects[m.object]!;
     const sec = lo.object.sections[m.section]!;
-    at = alignUp(at, sec.addralign || 1);
+    // `.eh_frame` entries are packed: zero padding between them would read as a terminator.
+    at = alignUp(at, os.name === '.eh_frame' ? Math.min(4, sec.addralign || 1) : sec.addralign || 1);
     lo.address[m.section] = os.addr + at;
     at += sec.size;
   }
@@ -121,6 +123,11 @@ function placeMembers(ctx: LinkContext, os: OutputSection): void {
   if (ctx.outputs[ctx.got.section] === os) {
     at = alignUp(at, 8);
     at += 8 * ctx.got.entries.length;
+  }
+  const i = ctx.outputs.indexOf(os);
+  if (i >= 0 && (i === ctx.iplt.plt || i === ctx.iplt.slots || i === ctx.iplt.rela)) {
+    at = alignUp(at, os.align);
+    at += os.syntheticSize;
   }
   os.size = at;
 }

@@ -1,6 +1,6 @@
 //! The symbols the linker itself defines when an input refers to them — the ones musl's
 //! start-up code and libc use (`__init_array_start`, `_end`, `__ehdr_start`, …, the
-//! IRELATIVE range `__rela_iplt_start/_end`, always empty here) and `__start_X`/`__stop_X`
+//! IRELATIVE range `__rela_iplt_start/_end` around `.rela.iplt`, empty without IFUNCs) and `__start_X`/`__stop_X`
 //! for an output section X named like a C identifier — and, after layout, their values.
 //! Also reports the symbols left undefined that some object needs (a `-u` alone is no error).
 
@@ -65,7 +65,8 @@ export function assignLinkerSymbols(ctx: LinkContext): void {
     ['__init_array_start', range('.init_array')[0]], ['__init_array_end', range('.init_array')[1]],
     ['__fini_array_start', range('.fini_array')[0]], ['__fini_array_end', range('.fini_array')[1]],
     ['__preinit_array_start', range('.preinit_array')[0]], ['__preinit_array_end', range('.preinit_array')[1]],
-    ['__rela_iplt_start', ctx.imageBase], ['__rela_iplt_end', ctx.imageBase],
+    ['__rela_iplt_start', ctx.iplt.rela >= 0 ? ctx.outputs[ctx.iplt.rela]!.addr : ctx.imageBase],
+    ['__rela_iplt_end', ctx.iplt.rela >= 0 ? ctx.outputs[ctx.iplt.rela]!.addr + ctx.outputs[ctx.iplt.rela]!.size : ctx.imageBase],
     ['_GLOBAL_OFFSET_TABLE_', ctx.got.section >= 0 ? ctx.outputs[ctx.got.section]!.addr : edata],
   ]);
   for (const os of ctx.outputs) {

@@ -4,14 +4,16 @@
 //! their priority N (no suffix sorts last), as ld.lld does. Merge-string sections are kept
 //! unmerged (correct, only larger). Dropped: non-allocated sections (debug info, .comment,
 //! .note.GNU-stack, symbol and relocation tables), COMDAT copies already supplied, groups,
-//! SHF_EXCLUDE sections, notes (.note.gnu.property is only a CET marking) and .eh_frame
-//! (nothing in a static C program reads it unless it unwinds through C++ or
-//! backtrace(); there is no .eh_frame_hdr either).
+//! SHF_EXCLUDE sections and notes (.note.gnu.property is only a CET marking, .note.ABI-tag
+//! is read by nobody in a static program). The input `.eh_frame`s (PROGBITS or
+//! X86_64_UNWIND) are concatenated into one read-only PROGBITS `.eh_frame`, their
+//! relocations applied as any other section's; the zero terminators (crtend.o's) go last.
+//! There is no `.eh_frame_hdr`: glibc's crtbeginT.o registers the frames itself.
 
 import {
   SHF_ALLOC, SHF_EXCLUDE, SHF_EXECINSTR, SHF_TLS, SHF_WRITE, SHT_GROUP,
   SHT_NOBITS, SHT_NOTE, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, SHT_LLVM_ADDRSIG, SHT_INIT_ARRAY, SHT_FINI_ARRAY,
-  SHT_PREINIT_ARRAY, SHT_X86_64_UNWIND, type InputSection,
+  SHT_PREINIT_ARRAY, SHT_PROGBITS, SHT_X86_64_UNWIND, type InputSection,
 } from '../input/index.js';
 import type { LinkContext, OutputSection } from './context.js';
 
@@ -24,7 +26,7 @@ export function outputSectionName(sec: InputSection): string | null {
     case SHT_GROUP: case SHT_RELA: case SHT_REL: case SHT_SYMTAB: case SHT_STRTAB: case SHT_NOTE: case SHT_LLVM_ADDRSIG:
       return null;
   }
-  if (sec.name === '.eh_frame' || sec.type === SHT_X86_64_UNWIND) return null;
+  if (sec.name === '.eh_frame' || sec.type === SHT_X86_64_UNWIND) return '.eh_frame';
   for (const p of MERGED_PREFIXES) if (sec.name === p || sec.name.startsWith(p + '.')) return p;
   return sec.name;
 }
@@ -65,6 +67,15 @@ export function createOutputSections(ctx: LinkContext): void {
       const keyed = os.members.map((m, i) => ({ m, i, p: priority(ctx.objects[m.object]!.object.sections[m.section]!.name) }));
       keyed.sort((a, b) => a.p - b.p || a.i - b.i);
       os.members = keyed.map((k) => k.m);
+    }
+    if (os.name === '.eh_frame') {
+      os.type = SHT_PROGBITS;
+      // A 4-byte zero entry ends the frames (crtend.o's): those go after everything else.
+      const isTerminator = (m: { object: number; section: number }): boolean => {
+        const sec = ctx.objects[m.object]!.object.sections[m.section]!;
+        return sec.size === 4 && sec.data !== null && sec.data.every((b) => b === 0);
+      };
+      os.members = [...os.members.filter((m) => !isTerminator(m)), ...os.members.filter(isTerminator)];
     }
   }
 }

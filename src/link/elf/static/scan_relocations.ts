@@ -1,10 +1,15 @@
 //! Scans the relocations of every section in the image before layout: rejects the types
-//! this linker does not handle, and relocations against IFUNC symbols or against sections
-//! that are not in the image, each error naming object, section, offset, type and symbol;
-//! decides which GOT-using relocations cannot be relaxed and gives their symbols a GOT
-//! entry; creates `.got` when something needs it and `.bss` room for COMMON symbols.
+//! this linker does not handle and relocations against sections that are not in the image
+//! (except from `.eh_frame`, whose FDE for a dropped section is left pointing nowhere),
+//! each error naming object, section, offset, type and symbol; decides which GOT-using
+//! relocations cannot be relaxed and gives their symbols a GOT entry; gives every IFUNC
+//! symbol referred to an `.iplt` stub, a `.got.plt` slot and an IRELATIVE relocation in
+//! `.rela.iplt` (every reference then goes to the stub, as ld.lld does for a non-PIC static
+//! link); creates `.got` when something needs it and `.bss` room for COMMON symbols.
 
-import { hex, relocationTypeName, SHF_ALLOC, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS, STT_GNU_IFUNC } from '../input/index.js';
+import {
+  hex, relocationTypeName, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS, SHT_RELA, STT_GNU_IFUNC,
+} from '../input/index.js';
 import { GotAccess, gotAccess, isSupportedRelocation } from './arch_x86_64.js';
 import { Def, type LinkContext } from './context.js';
 import { ensureOutputSection } from './output_sections.js';
@@ -26,6 +31,7 @@ export function scanRelocations(ctx: LinkContext): void {
     const obj = lo.object;
     for (const rt of obj.relocations) {
       if (lo.outputOf[rt.target]! < 0) continue;
+      const inEhFrame = ctx.outputs[lo.outputOf[rt.target]!]!.name === '.eh_frame';
       const data = obj.sections[rt.target]!.data;
       for (let r = 0; r < rt.count; r++) {
         const type = rt.type[r]!;
@@ -42,14 +48,18 @@ export function scanRelocations(ctx: LinkContext): void {
           const tobj = ctx.objects[t.object]!;
           const shndx = tobj.object.symbols.shndx[t.symbol]!;
           if (shndx < tobj.object.sections.length && shndx !== 0 && tobj.outputOf[shndx]! < 0) {
+            if (inEhFrame) continue;
             const sec = tobj.object.sections[shndx]!;
             ctx.errors.push(`${where()}: refers to section ${sec.name} of ${tobj.object.path}, which is not in the image${tobj.discarded[shndx] ? ' (a discarded COMDAT copy)' : ''}`);
             continue;
           }
         }
-        if (targetType(ctx, t) === STT_GNU_IFUNC) {
-          ctx.errors.push(`${where()}: IFUNC symbols are not supported by the static linker`);
-          continue;
+        if (t.def !== Def.Undefined && targetType(ctx, t) === STT_GNU_IFUNC) {
+          const key = gotKey(t, false);
+          if (!ctx.iplt.byKey.has(key)) {
+            ctx.iplt.byKey.set(key, ctx.iplt.entries.length);
+            ctx.iplt.entries.push({ object: t.object, symbol: t.symbol });
+          }
         }
         if (data === null) continue;
         const access = gotAccess(type, data, offset, t.def !== Def.Undefined);
@@ -68,7 +78,23 @@ export function scanRelocations(ctx: LinkContext): void {
     ctx.got.section = ensureOutputSection(ctx, '.got', SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8);
     ctx.outputs[ctx.got.section]!.syntheticSize = 8 * ctx.got.entries.length;
   }
+  const n = ctx.iplt.entries.length;
+  if (n > 0) {
+    ctx.iplt.plt = ensureOutputSection(ctx, '.iplt', SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 16);
+    ctx.iplt.slots = ensureOutputSection(ctx, '.got.plt', SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8);
+    ctx.iplt.rela = ensureOutputSection(ctx, '.rela.iplt', SHT_RELA, SHF_ALLOC | SHF_INFO_LINK, 8);
+    ctx.outputs[ctx.iplt.plt]!.syntheticSize = IPLT_ENTRY_SIZE * n;
+    ctx.outputs[ctx.iplt.slots]!.syntheticSize = 8 * n;
+    const rela = ctx.outputs[ctx.iplt.rela]!;
+    rela.syntheticSize = RELA_SIZE * n;
+    rela.entsize = RELA_SIZE;
+    rela.infoSection = ctx.iplt.slots;
+  }
 }
+
+export const IPLT_ENTRY_SIZE = 16;
+export const RELA_SIZE = 24;
+const SHF_INFO_LINK = 0x40;
 
 /** COMMON symbols go at the end of `.bss`. */
 export function allocateCommons(ctx: LinkContext): void {

@@ -61,7 +61,8 @@ export function writeExecutable(ctx: LinkContext): Uint8Array | null {
   outputs.forEach((os, i) => {
     encodeSectionHeader(view, shOff + SHDR_SIZE * (i + 1), {
       name: shnames.offsets[i]!, type: os.type, flags: os.flags, addr: os.addr, offset: os.offset, size: os.size,
-      link: 0, info: 0, addralign: os.align, entsize: 0,
+      link: 0, info: os.infoSection !== undefined && os.infoSection >= 0 ? ctx.outputs[os.infoSection]!.headerIndex : 0,
+      addralign: os.align, entsize: os.entsize ?? 0,
     });
   });
   const n = outputs.length;
