@@ -7,7 +7,8 @@
 //! `--shapes=chain,loops`, `--targets=x86_64-linux`, `--edits=N`, `--const-edits=N`,
 //! `--no-c` (skip the C comparison), `--no-watch`, `--no-docs` (results JSON only), `--out=DIR`,
 //! `--c-max=N` (largest program the C twin is built for; default 10k), `--report=FILE.json`
-//! (only re-render docs/performance.md from a results file).
+//! (only re-render docs/performance.md from a results file), `--only=link` (only zirc ld's
+//! full link of the C twin against ld.lld and mold: src/bench/link_bench.ts), `--no-link`.
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -24,6 +25,7 @@ import type { BenchResults, ConfigResult, FrontEndFigures, WatchFigures } from '
 import { evaluateTargets } from './targets.js';
 import type { runParseBench } from './parse_bench.js';
 import { measureWatchLatency } from './watch_latency.js';
+import { linkBenchMain, runLinkBench } from './link_bench.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -189,6 +191,11 @@ async function main(): Promise<void> {
     log(`report: ${path.relative(process.cwd(), writeReport(results, results.command ?? 'npm run bench'))}`);
     return;
   }
+  if (process.argv.includes('--only=link')) {
+    const rest = process.argv.slice(2).filter((a) => a !== '--only=link');
+    await linkBenchMain(rest, `npm run bench -- ${process.argv.slice(2).join(' ')}`);
+    return;
+  }
   const plan = parsePlan(process.argv.slice(2));
   const started = Date.now();
   const workRoot = path.join(plan.outDir, 'work');
@@ -236,6 +243,12 @@ async function main(): Promise<void> {
   const watch = plan.watch ? await measureWatch(plan.bodyEdits, path.join(workRoot, 'watch')) : { skipped: 'not requested (--no-watch)' };
   log(watch.skipped ?? `watch p50 ${watch.p50Ms} ms, p95 ${watch.p95Ms} ms`);
 
+  const linkSizes = plan.sizes.filter((n) => n >= 10_000);
+  const link =
+    plan.compareC && !process.argv.includes('--no-link') && linkSizes.length > 0
+      ? await runLinkBench({ sizes: linkSizes, runs: 5, shape: 'loops', workDir: workRoot, log })
+      : undefined;
+
   const date = new Date().toISOString();
   const x86 = describeCommands('x86_64');
   const wasm = describeCommands('wasm32');
@@ -258,6 +271,7 @@ async function main(): Promise<void> {
     configs,
     frontEnd,
     watch,
+    ...(link ? { link } : {}),
     wallSeconds: (Date.now() - started) / 1000,
   };
   const resultsDir = path.join(plan.outDir, 'results');

@@ -7,6 +7,7 @@ import type { BenchResults, CEditSeries, ConfigResult, EditSeries } from './resu
 import type { Summary } from './stats.js';
 import { ratio } from './stats.js';
 import { evaluateTargets, findConfig, growthSizes } from './targets.js';
+import { linkSectionBlock, renderLinkSection } from './link_bench.js';
 
 const ms = (v: number | null | undefined, digits = 2): string => (v == null || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 const times = (v: number | null | undefined): string => (v == null || !Number.isFinite(v) ? '—' : `${v.toFixed(2)}×`);
@@ -295,6 +296,7 @@ export function renderReport(r: BenchResults, command: string, analysis: string 
     out.push('');
     for (const c of errors) out.push(`- ${configLabel(c).join(' ')}: ${c.error}`);
   }
+  if (r.link) out.push('', linkSectionBlock(renderLinkSection(r.link, r.machine, command, r.date)));
   out.push('');
   out.push('## Misses');
   out.push('');

@@ -5,6 +5,7 @@
 import type { MachineInfo } from './machine.js';
 import type { Summary } from './stats.js';
 import type { TargetName } from '../compile/target.js';
+import type { LinkBenchFigures } from './link_bench.js';
 
 /** One series of edits of one kind on one program. */
 export interface EditSeries {
@@ -120,5 +121,7 @@ export interface BenchResults {
   configs: ConfigResult[];
   frontEnd: FrontEndFigures;
   watch: WatchFigures;
+  /** zirc ld's full link of the C twin against ld.lld and mold (link_bench.ts). */
+  link?: LinkBenchFigures;
   wallSeconds: number;
 }

@@ -1,0 +1,372 @@
+//! `npm run bench:link` (or `npm run bench -- --only=link`): zirc ld's full link of the
+//! C twin (issue 12 item 8), side by side with ld.lld and mold in the same run.
+//!
+//! For each size it writes the C twin of the generated program (c_project.ts: one unit
+//! per 100 functions plus rt.c, freestanding: rt.c defines `_start` and makes the system
+//! calls itself, no libc), compiles the objects once (`clang -O0 -c`, c_toolchain.ts),
+//! then times process start to exit of
+//!   node bin/zirc-ld.js -static -e _start -o prog.zirc-ld <objects>
+//!   ld.lld              -static -e _start -o prog.ld.lld <objects>
+//!   mold --no-fork      -static -e _start -o prog.mold   <objects>
+//! (the same inputs and options; `--no-fork` as the bench's C comparison uses it, so that
+//! mold's teardown is inside the measured time), interleaved, one uncounted warm-up each,
+//! then `runs` timed runs each (median, min, max). Peak memory is each linker's maximum
+//! resident set size, from one more run under GNU time (`/usr/bin/time -f %M`) when it is
+//! installed, else from polling /proc/<pid>/status VmHWM. Each output is then run: its
+//! stdout and exit status must be what the generator predicts, the same for all three.
+//!
+//! Flags: `--sizes=10000,100000`, `--runs=N` (default 5), `--shape=loops`, `--out=DIR`,
+//! `--no-docs`, `--keep` (leave each size's objects in DIR/work/link_<shape>_<size>).
+
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CProject } from './c_project.js';
+import type { CToolchain } from './c_toolchain.js';
+import { compileUnits, detectToolchain, linkArgs } from './c_toolchain.js';
+import type { MachineInfo } from './machine.js';
+import { describeMachine } from './machine.js';
+import type { Shape } from './programs.js';
+import { EditedProgram, SHAPES } from './programs.js';
+import { median, msSince, ratio, summarize } from './stats.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+const ZIRC_LD = path.join(REPO, 'bin', 'zirc-ld.js');
+const GNU_TIME = '/usr/bin/time';
+/** The issue's target: zirc ld within this factor of ld.lld at 100k functions. */
+export const LINK_TARGET_FACTOR = 2;
+export const LINK_LINKERS = ['zirc-ld', 'ld.lld', 'mold'] as const;
+export type LinkBenchLinker = (typeof LINK_LINKERS)[number];
+
+export interface LinkerFigures {
+  /** The command line, with the objects as `<N objects>`. */
+  command: string;
+  ok: boolean;
+  error?: string;
+  /** Process start to exit, the timed runs. */
+  wallMs: number[];
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  /** Peak resident set size of the linker's process (MiB), and how it was read. */
+  maxRssMiB: number | null;
+  outputBytes: number | null;
+  /** Running the output: exit status and whether stdout is the generator's prediction. */
+  run?: { exitCode: number | null; stdoutMatches: boolean };
+}
+
+export interface LinkSizeFigures {
+  functions: number;
+  shape: string;
+  objects: number;
+  objectBytes: number;
+  compileMs: number;
+  linkers: Record<string, LinkerFigures>;
+  /** zirc ld's median / ld.lld's median, and / mold's. */
+  vsLld: number | null;
+  vsMold: number | null;
+  /** All three outputs ran and printed the predicted stdout with exit status 0. */
+  outputsAgree: boolean;
+}
+
+export interface LinkBenchFigures {
+  skipped?: string;
+  runs: number;
+  rssMethod: string;
+  /** `node bin/zirc-ld.js --version`: Node's start and the linker's module load, no link (ms). */
+  startupMs?: { median: number; min: number; max: number };
+  sizes: LinkSizeFigures[];
+}
+
+export interface LinkBenchOptions {
+  sizes: number[];
+  runs: number;
+  shape: Shape;
+  workDir: string;
+  /** Keep each size's C twin and objects (for profiling) instead of deleting them. */
+  keep?: boolean;
+  log?: (msg: string) => void;
+}
+
+interface Exit {
+  code: number | null;
+  ms: number;
+  rssMiB: number | null;
+  stderr: string;
+}
+
+/** Spawns `cmd args` in `cwd` and resolves at its exit, timed from the spawn. */
+function timedRun(cmd: string, args: string[], cwd: string, rss: 'none' | 'gnu-time' | 'proc'): Promise<Exit> {
+  return new Promise((resolve) => {
+    const rssFile = path.join(cwd, '.maxrss');
+    const [exe, argv] = rss === 'gnu-time' ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+    let stderr = '';
+    let hwmKiB = 0;
+    const start = process.hrtime.bigint();
+    const child = spawn(exe, argv, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.on('data', (d: Buffer) => {
+      if (stderr.length < 4000) stderr += d.toString();
+    });
+    let poll: NodeJS.Timeout | null = null;
+    if (rss === 'proc' && child.pid !== undefined) {
+      const status = `/proc/${child.pid}/status`;
+      poll = setInterval(() => {
+        try {
+          const m = fs.readFileSync(status, 'utf8').match(/^VmHWM:\s*(\d+)\s*kB$/m);
+          if (m) hwmKiB = Math.max(hwmKiB, Number(m[1]));
+        } catch {
+          // gone
+        }
+      }, 2);
+    }
+    const finish = (code: number | null): void => {
+      const ms = msSince(start);
+      if (poll) clearInterval(poll);
+      let rssMiB: number | null = null;
+      if (rss === 'gnu-time') {
+        const kib = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+        rssMiB = Number.isFinite(kib) ? kib / 1024 : null;
+      } else if (rss === 'proc') rssMiB = hwmKiB > 0 ? hwmKiB / 1024 : null;
+      resolve({ code, ms, rssMiB, stderr });
+    };
+    child.on('error', (e) => {
+      stderr += e.message;
+      finish(null);
+    });
+    child.on('exit', (code) => finish(code));
+  });
+}
+
+function linkCommand(tc: CToolchain, linker: LinkBenchLinker, objects: string[], output: string): { cmd: string; args: string[] } {
+  if (linker === 'zirc-ld') return { cmd: process.execPath, args: [ZIRC_LD, ...linkArgs('ld.lld', objects, output)] };
+  return { cmd: tc.linkers[linker]!, args: linkArgs(linker, objects, output) };
+}
+
+function shownCommand(linker: LinkBenchLinker, count: number): string {
+  const args = linkArgs(linker === 'zirc-ld' ? 'ld.lld' : linker, [`<${count} objects>`], `prog.${linker}`).join(' ');
+  return linker === 'zirc-ld' ? `node bin/zirc-ld.js ${args}` : `${linker} ${args}`;
+}
+
+export async function runLinkBench(opts: LinkBenchOptions): Promise<LinkBenchFigures> {
+  const log = opts.log ?? ((m: string) => process.stdout.write(`${m}\n`));
+  const tc = detectToolchain();
+  const rssMethod = fs.existsSync(GNU_TIME) ? 'gnu-time' : 'proc';
+  const base: LinkBenchFigures = { runs: opts.runs, rssMethod: rssMethod === 'gnu-time' ? '/usr/bin/time -f %M' : '/proc/<pid>/status VmHWM, polled every 2 ms', sizes: [] };
+  const missing = !tc.clang ? 'clang' : !tc.linkers['ld.lld'] ? 'ld.lld' : !tc.linkers.mold ? 'mold' : null;
+  if (missing) return { ...base, skipped: `${missing} is not installed (apt-get install clang lld mold)` };
+  if (!fs.existsSync(path.join(REPO, 'dist', 'cli', 'ld', 'ld_command.js'))) return { ...base, skipped: 'dist/ is not built (npm run build)' };
+  const startup: number[] = [];
+  for (let run = -1; run < opts.runs; run++) {
+    const r = await timedRun(process.execPath, [ZIRC_LD, '--version'], REPO, 'none');
+    if (run >= 0 && r.code === 0) startup.push(r.ms);
+  }
+  if (startup.length > 0) base.startupMs = { median: median(startup), min: Math.min(...startup), max: Math.max(...startup) };
+  for (const functions of opts.sizes) {
+    const dir = path.join(opts.workDir, `link_${opts.shape}_${functions}`);
+    log(`zirc ld: ${opts.shape} ${functions} functions: writing and compiling the C twin...`);
+    const program = new EditedProgram(opts.shape, functions, 1);
+    const project = new CProject(dir, 'x86_64', true, 100);
+    project.generate(program.source);
+    const t = process.hrtime.bigint();
+    await compileUnits(tc, 'x86_64', project.sources, dir);
+    const compileMs = msSince(t);
+    const objects = project.sources.map((s) => path.basename(project.objectFor(s)));
+    const objectBytes = objects.reduce((n, o) => n + fs.statSync(path.join(dir, o)).size, 0);
+    const figures: Record<string, LinkerFigures> = {};
+    for (const l of LINK_LINKERS) {
+      figures[l] = { command: shownCommand(l, objects.length), ok: true, wallMs: [], medianMs: NaN, minMs: NaN, maxMs: NaN, maxRssMiB: null, outputBytes: null };
+    }
+    // One warm-up each (page cache, Node's compile cache), then interleaved timed runs.
+    for (let run = -1; run < opts.runs; run++) {
+      for (const l of LINK_LINKERS) {
+        const f = figures[l];
+        if (!f.ok) continue;
+        const output = `prog.${l}`;
+        fs.rmSync(path.join(dir, output), { force: true });
+        const { cmd, args } = linkCommand(tc, l, objects, output);
+        const r = await timedRun(cmd, args, dir, 'none');
+        if (r.code !== 0) {
+          f.ok = false;
+          f.error = `exit ${r.code}: ${r.stderr.trim().slice(0, 1000)}`;
+          continue;
+        }
+        if (run >= 0) f.wallMs.push(r.ms);
+      }
+    }
+    for (const l of LINK_LINKERS) {
+      const f = figures[l];
+      if (!f.ok) continue;
+      const s = summarize(f.wallMs);
+      f.medianMs = median(f.wallMs);
+      f.minMs = s.min;
+      f.maxMs = s.max;
+      const { cmd, args } = linkCommand(tc, l, objects, `prog.${l}`);
+      const r = await timedRun(cmd, args, dir, rssMethod);
+      f.maxRssMiB = r.rssMiB;
+      const out = path.join(dir, `prog.${l}`);
+      f.outputBytes = fs.statSync(out).size;
+      const ran = spawnSync(out, [], { cwd: dir, encoding: 'latin1', maxBuffer: 1 << 26 });
+      f.run = { exitCode: ran.status, stdoutMatches: ran.stdout === program.expectedStdout };
+    }
+    const z = figures['zirc-ld'];
+    const agree = LINK_LINKERS.every((l) => figures[l].ok && figures[l].run?.exitCode === program.expectedExitCode && figures[l].run?.stdoutMatches);
+    const row: LinkSizeFigures = {
+      functions,
+      shape: opts.shape,
+      objects: objects.length,
+      objectBytes,
+      compileMs,
+      linkers: figures,
+      vsLld: z.ok ? ratio(z.medianMs, figures['ld.lld'].medianMs) : null,
+      vsMold: z.ok ? ratio(z.medianMs, figures.mold.medianMs) : null,
+      outputsAgree: agree,
+    };
+    base.sizes.push(row);
+    log(
+      `zirc ld: ${functions} functions, ${objects.length} objects: ` +
+        LINK_LINKERS.map((l) => (figures[l].ok ? `${l} ${figures[l].medianMs.toFixed(1)} ms ${figures[l].maxRssMiB?.toFixed(0)} MiB` : `${l} FAILED`)).join(', ') +
+        `; zirc/lld ${row.vsLld?.toFixed(2)}×, outputs ${agree ? 'agree' : 'DIFFER'}`,
+    );
+    // The objects of 100k functions are ~100 MB; keep the disk as it was.
+    if (!opts.keep) fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return base;
+}
+
+const f1 = (v: number | null | undefined, d = 1): string => (v == null || !Number.isFinite(v) ? '—' : v.toFixed(d));
+const sizeLabel = (n: number): string => (n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
+
+/** The report's section "zirc ld: full link of the C twin" (Markdown, no trailing newline). */
+export function renderLinkSection(link: LinkBenchFigures, machine: MachineInfo, command: string, date: string): string {
+  const out: string[] = [];
+  out.push('## zirc ld: full link of the C twin');
+  out.push('');
+  if (link.skipped) {
+    out.push(`Not measured: ${link.skipped}.`);
+    return out.join('\n');
+  }
+  out.push(
+    `Issue 12 item 8. Measured by \`${command}\` on ${date}: ${machine.cpuModel}, ${machine.cores} cores (\`nproc\`), ` +
+      `${(machine.memTotalMiB / 1024).toFixed(1)} GiB, Node ${machine.node}. ` +
+      'The C twin (one unit per 100 functions plus `rt.c`) is freestanding: `rt.c` defines `_start` and makes the system calls itself, ' +
+      'so there is no libc and the three linkers get exactly the same objects and options. The objects are compiled once (`clang -O0 -c`); ' +
+      `each linker is then timed from process start to exit, interleaved, after one uncounted warm-up: ${link.runs} runs each (median, min, max). ` +
+      `Peak memory is the linker process's maximum resident set size from one more run (${link.rssMethod}); for zirc ld it includes Node itself. ` +
+      'ld.lld and mold use their default thread counts. Each output is run and must print the checksum the generator predicts and exit 0.',
+  );
+  if (link.startupMs) {
+    out.push('');
+    out.push(
+      `For scale: \`node bin/zirc-ld.js --version\` (Node's start and loading the linker's modules, no link) takes ` +
+        `${f1(link.startupMs.median)} ms (min ${f1(link.startupMs.min)}, max ${f1(link.startupMs.max)}) on this machine; it is part of every zirc-ld figure below.`,
+    );
+  }
+  out.push('');
+  const head = ['size', 'objects', 'linker', 'command', 'median ms', 'min ms', 'max ms', 'peak RSS MiB', 'output bytes', 'runs as predicted'];
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  out.push(line(head), line(head.map(() => '---')));
+  for (const s of link.sizes) {
+    for (const l of LINK_LINKERS) {
+      const f = s.linkers[l];
+      out.push(
+        line([
+          `${sizeLabel(s.functions)} ${s.shape}`,
+          `${s.objects} (${f1(s.objectBytes / 1048576)} MiB)`,
+          l,
+          `\`${f.command}\``,
+          f.ok ? f1(f.medianMs) : `failed: ${f.error ?? ''}`.replace(/\|/g, '\\|').replace(/\n/g, ' '),
+          f1(f.minMs),
+          f1(f.maxMs),
+          f1(f.maxRssMiB, 0),
+          f.outputBytes == null ? '—' : String(f.outputBytes),
+          f.run ? (f.run.exitCode === 0 && f.run.stdoutMatches ? 'yes' : `no (exit ${f.run.exitCode}, stdout ${f.run.stdoutMatches ? 'ok' : 'wrong'})`) : '—',
+        ]),
+      );
+    }
+  }
+  out.push('');
+  for (const s of link.sizes) {
+    const verdict = s.vsLld == null ? 'not measured' : s.vsLld <= LINK_TARGET_FACTOR ? 'met' : 'missed';
+    const target = s.functions === 100_000 ? ` Target (within ${LINK_TARGET_FACTOR}× of ld.lld at 100k functions): **${verdict}**.` : '';
+    out.push(
+      `- ${sizeLabel(s.functions)} functions: zirc ld ${f1(s.vsLld, 2)}× ld.lld's median, ${f1(s.vsMold, 2)}× mold's; ` +
+        `peak RSS ${f1(ratio(s.linkers['zirc-ld'].maxRssMiB, s.linkers['ld.lld'].maxRssMiB), 2)}× ld.lld's; ` +
+        `outputs ${s.outputsAgree ? 'behave the same' : 'DIFFER'}; the objects compiled in ${f1(s.compileMs / 1000)} s (not part of the link).${target}`,
+    );
+  }
+  if (!link.sizes.some((s) => s.functions === 100_000)) out.push(`- 100k functions: not measured in this run, so the ${LINK_TARGET_FACTOR}× target is not judged.`);
+  return out.join('\n');
+}
+
+const BEGIN = '<!-- zirc-ld link bench: begin -->';
+const END = '<!-- zirc-ld link bench: end -->';
+
+/** Puts the section into docs/performance.md, replacing an earlier one, leaving the rest as it is. */
+export function writeLinkSection(docPath: string, section: string): void {
+  const block = `${BEGIN}\n${section}\n${END}\n`;
+  const text = fs.existsSync(docPath) ? fs.readFileSync(docPath, 'utf8') : '# Performance\n';
+  const b = text.indexOf(BEGIN);
+  const e = text.indexOf(END);
+  const next = b >= 0 && e > b ? `${text.slice(0, b)}${block}${text.slice(e + END.length + 1)}` : `${text.replace(/\n*$/, '\n\n')}${block}`;
+  fs.writeFileSync(docPath, next);
+}
+
+/** The section wrapped in its markers, for report.ts (the full bench's page). */
+export function linkSectionBlock(section: string): string {
+  return `${BEGIN}\n${section}\n${END}`;
+}
+
+export function parseLinkFlags(argv: readonly string[]): { sizes: number[]; runs: number; shape: Shape } {
+  const flag = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const shape = (flag('shape') ?? 'loops') as Shape;
+  return {
+    sizes: flag('sizes')?.split(',').map(Number).filter((n) => n > 0) ?? [10_000, 100_000],
+    runs: Math.max(1, Number(flag('runs') ?? 5)),
+    shape: SHAPES.includes(shape) ? shape : 'loops',
+  };
+}
+
+/** The standalone run: measures, writes `bench/results/<date>-link.json` and the section of docs/performance.md. */
+export async function linkBenchMain(argv: readonly string[], command: string): Promise<void> {
+  const flags = parseLinkFlags(argv);
+  const outDir = path.resolve(argv.find((a) => a.startsWith('--out='))?.slice(6) ?? path.join(REPO, 'bench'));
+  const workDir = path.join(outDir, 'work');
+  fs.mkdirSync(workDir, { recursive: true });
+  const started = Date.now();
+  const machine = describeMachine();
+  const tc = detectToolchain();
+  const link = await runLinkBench({ ...flags, workDir, keep: argv.includes('--keep') });
+  const date = new Date().toISOString();
+  const commit = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' });
+  const results = {
+    date,
+    command,
+    commit: commit.status === 0 ? commit.stdout.trim() : null,
+    machine,
+    tools: { 'ld.lld': tc.versions['ld.lld'], mold: tc.versions.mold, clang: tc.versions.clang, 'GNU time': fs.existsSync(GNU_TIME) ? GNU_TIME : null },
+    link,
+    wallSeconds: (Date.now() - started) / 1000,
+  };
+  const resultsDir = path.join(outDir, 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const jsonPath = path.join(resultsDir, `${date.slice(0, 10)}-link.json`);
+  fs.writeFileSync(jsonPath, `${JSON.stringify(results, null, 1)}\n`);
+  process.stdout.write(`results: ${path.relative(process.cwd(), jsonPath)}\n`);
+  if (!argv.includes('--no-docs')) {
+    const docPath = path.join(REPO, 'docs', 'performance.md');
+    writeLinkSection(docPath, renderLinkSection(link, machine, command, date));
+    process.stdout.write(`report: ${path.relative(process.cwd(), docPath)}\n`);
+  }
+  process.stdout.write(`done in ${((Date.now() - started) / 60_000).toFixed(1)} minutes (${os.cpus().length} cores)\n`);
+}
+
+const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  linkBenchMain(process.argv.slice(2), `npm run bench:link${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`).catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
+}
