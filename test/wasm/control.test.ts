@@ -7,21 +7,12 @@ import { WasmLinker } from '../../src/link/wasm/WasmLinker.js';
 import {
   arrayOf, BOOL, buildFn, fnType, i32, NORETURN, ptrTo, u32, u64, u8, usize, VOID, type FnBuilder,
 } from './air_builder.js';
-import { ExitSignal, expectValidModule, instantiate, type Harness } from './wasm_check.js';
+import { ExitSignal, expectValidModule, instantiate, type Harness, linkAndInstantiate } from './wasm_check.js';
 import { openWasmLinker } from '../support/air_linker.js';
 
 const decl = (name: string): SymbolTarget => ({ kind: 'decl', name });
 
-async function link(funcs: AirFunction[], data: DataAtom[] = [], env: Record<string, unknown> = {}): Promise<Harness> {
-  const linker = openWasmLinker('/dev/null');
-  for (const d of data) linker.updateData(d);
-  for (const f of funcs) linker.updateFunc(f);
-  linker.updateExports(funcs.map((f) => ({ symbolName: f.name, declName: f.name })));
-  const bytes = linker.buildModule();
-  linker.close();
-  expectValidModule(bytes);
-  return instantiate(bytes, env);
-}
+const link = linkAndInstantiate;
 
 const binU32 = fnType([u32, u32], u32, 'C');
 

@@ -7,18 +7,9 @@ import type { AirFunction, AirRef } from '../../src/sema/air.js';
 import { generateFunction } from '../../src/codegen/wasm/codegen.js';
 import { WasmLinker } from '../../src/link/wasm/WasmLinker.js';
 import { buildFn, fnType, u32, u64, VOID } from './air_builder.js';
-import { expectValidModule, instantiate, type Harness } from './wasm_check.js';
-import { openWasmLinker } from '../support/air_linker.js';
+import { expectValidModule, instantiate, type Harness, linkAndInstantiate } from './wasm_check.js';
 
-async function link(funcs: AirFunction[]): Promise<Harness> {
-  const linker = openWasmLinker('/dev/null');
-  for (const f of funcs) linker.updateFunc(f);
-  linker.updateExports(funcs.map((f) => ({ symbolName: f.name, declName: f.name })));
-  const bytes = linker.buildModule();
-  linker.close();
-  expectValidModule(bytes);
-  return instantiate(bytes);
-}
+const link = linkAndInstantiate;
 
 /** Number of locals (parameters excluded) a generated body declares. */
 function localCount(func: AirFunction): number {

@@ -6,7 +6,7 @@ import type { AirFunction, AirRef, DataAtom } from '../../src/sema/air.js';
 import { generateFunction } from '../../src/codegen/wasm/codegen.js';
 import { WasmLinker } from '../../src/link/wasm/WasmLinker.js';
 import { arrayOf, FnBuilder, fnType, onePtr, u8, usize, VOID } from './air_builder.js';
-import { expectValidModule, instantiate, wasmToWat, type Harness } from './wasm_check.js';
+import { expectValidModule, instantiate, wasmToWat, type Harness, linkAndInstantiate } from './wasm_check.js';
 import { openWasmLinker } from '../support/air_linker.js';
 
 const SIZES = [0, 1, 2, 3, 5, 6, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100, 1003, 70001];
@@ -19,16 +19,7 @@ function memcpy(b: FnBuilder, dst: AirRef, src: AirRef, len: number): AirRef {
   return b.emit({ op: 'memcpy', type: VOID, dst, src, len });
 }
 
-async function link(funcs: AirFunction[], data: DataAtom[]): Promise<Harness> {
-  const linker = openWasmLinker('/dev/null');
-  for (const d of data) linker.updateData(d);
-  for (const f of funcs) linker.updateFunc(f);
-  linker.updateExports(funcs.map((f) => ({ symbolName: f.name, declName: f.name })));
-  const bytes = linker.buildModule();
-  linker.close();
-  expectValidModule(bytes);
-  return instantiate(bytes);
-}
+const link = linkAndInstantiate;
 
 /** copy_<len>(src, dst): copies, then prints dst. */
 function copyAndPrint(len: number): AirFunction {

@@ -4,6 +4,8 @@
 
 import { expect } from 'vitest';
 import wabtInit from 'wabt';
+import type { AirFunction, DataAtom } from '../../src/sema/air.js';
+import { openWasmLinker } from '../support/air_linker.js';
 
 const wabt = await wabtInit();
 
@@ -87,4 +89,16 @@ export async function instantiate(bytes: Uint8Array, env: Record<string, unknown
       }
     },
   };
+}
+
+/** Links hand-written AIR (each function exported under its name) into a module, checks it with wabt, instantiates it. */
+export async function linkAndInstantiate(funcs: AirFunction[], data: DataAtom[] = [], env: Record<string, unknown> = {}): Promise<Harness> {
+  const linker = openWasmLinker('/dev/null');
+  for (const d of data) linker.updateData(d);
+  for (const f of funcs) linker.updateFunc(f);
+  linker.updateExports(funcs.map((f) => ({ symbolName: f.name, declName: f.name })));
+  const bytes = linker.buildModule();
+  linker.close();
+  expectValidModule(bytes);
+  return instantiate(bytes, env);
 }
