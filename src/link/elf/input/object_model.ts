@@ -3,20 +3,15 @@
 //! tables (symbols, relocations) are parallel typed arrays indexed by integer; section
 //! bytes are subarrays of the input, never copies. Nothing here parses.
 
-/** One section header, with its bytes (a view into the file) unless it is NOBITS. */
-export interface InputSection {
+import type { SectionHeader } from '../elf_format.js';
+
+/**
+ * One section header (the fields elf_format.ts encodes, `offset` meaningless for NOBITS),
+ * with its name resolved and its bytes (a view into the file) unless it is NOBITS.
+ */
+export interface InputSection extends Omit<SectionHeader, 'name'> {
   index: number;
   name: string;
-  type: number;
-  flags: number;
-  addr: number;
-  /** File offset of the contents (meaningless for NOBITS). */
-  offset: number;
-  size: number;
-  link: number;
-  info: number;
-  addralign: number;
-  entsize: number;
   /** The contents (a subarray of the input), or null for NOBITS and NULL sections. */
   data: Uint8Array | null;
   /** Index into `ElfObject.relocations` of the RELA section applying to this one, or -1. */
