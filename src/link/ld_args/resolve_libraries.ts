@@ -8,22 +8,16 @@
 //! `libNAME.so` before `libNAME.a` in each directory. zirc ld makes static executables only,
 //! so it searches `libNAME.a` alone in either state, and when only a `.so` exists it says so.
 
+import { findInSearchDirs, joinPath, librarySearchName, librarySpelling } from '../args/library_search.js';
+import type { FileExists } from '../args/library_search.js';
 import type { LdInput, LdPlan } from './plan.js';
 import { LdUsageError } from './plan.js';
 
-export type FileExists = (path: string) => boolean;
+export { librarySearchName } from '../args/library_search.js';
+export type { FileExists } from '../args/library_search.js';
 
 /** An input with the file it names: as given for a file, the found archive for `-l`. */
 export type ResolvedLdInput = LdInput & { resolvedPath: string };
-
-function joinPath(dir: string, file: string): string {
-  return dir.endsWith('/') ? dir + file : `${dir}/${file}`;
-}
-
-/** The file name searched for in each directory: `libNAME.a`, or FILE for `-l:FILE`. */
-export function librarySearchName(input: { name: string; exact: boolean }): string {
-  return input.exact ? input.name : `lib${input.name}.a`;
-}
 
 export function resolveLibraries(plan: Pick<LdPlan, 'inputs' | 'searchDirs'>, exists: FileExists): ResolvedLdInput[] {
   return plan.inputs.map((input) => {
@@ -34,11 +28,9 @@ export function resolveLibraries(plan: Pick<LdPlan, 'inputs' | 'searchDirs'>, ex
 
 function findLibrary(input: { name: string; exact: boolean }, dirs: readonly string[], exists: FileExists): string {
   const wanted = librarySearchName(input);
-  for (const dir of dirs) {
-    const candidate = joinPath(dir, wanted);
-    if (exists(candidate)) return candidate;
-  }
-  const spelling = `-l${input.exact ? ':' : ''}${input.name}`;
+  const found = findInSearchDirs(wanted, dirs, exists);
+  if (found !== undefined) return found;
+  const spelling = librarySpelling(input);
   const where = dirs.length === 0 ? 'no -L directories were given' : `looked for ${wanted} in: ${dirs.join(', ')}`;
   let detail = `unable to find library ${spelling} (${where})`;
   if (!input.exact) {
