@@ -22,10 +22,10 @@ export function compileMusl(source: string, object: string, extra: string[] = []
   return object;
 }
 
-/** gcc -c -O1 -fno-pie against musl's headers. */
-export function compileMuslWithGcc(source: string, object: string): string {
+/** gcc -c -O1 -fno-pie against musl's headers (`extra` flags come after, so they may override). */
+export function compileMuslWithGcc(source: string, object: string, extra: string[] = []): string {
   const include = run('gcc', ['-print-file-name=include']).trim();
-  run('gcc', ['-c', '-O1', '-fno-pie', '-nostdinc', '-isystem', MUSL_INCLUDE, '-isystem', include, source, '-o', object]);
+  run('gcc', ['-c', '-O1', '-fno-pie', '-nostdinc', '-isystem', MUSL_INCLUDE, '-isystem', include, ...extra, source, '-o', object]);
   return object;
 }
 

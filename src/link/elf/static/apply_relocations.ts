@@ -5,11 +5,12 @@
 //! address, which glibc's start-up replaces by the resolver's answer). Runs after layout, when every address is known. Gaps inside code
 //! sections are filled with int3 (0xcc), as ld.lld does.
 
-import { relocationTypeName, SHF_EXECINSTR, SHT_NOBITS, STT_GNU_IFUNC, STT_TLS } from '../input/index.js';
-import { applyRelocation, GotAccess, gotAccess } from './arch_x86_64.js';
+import { relocationTypeName, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, STT_GNU_IFUNC, STT_SECTION, STT_TLS } from '../input/index.js';
+import { applyRelocation, GotAccess, gotAccess, isDynamicTlsRelocation } from './arch_x86_64.js';
 import { Def, type LinkContext } from './context.js';
 import { tpOffset } from './layout.js';
-import { gotKey, IPLT_ENTRY_SIZE, placeName, RELA_SIZE } from './scan_relocations.js';
+import { dynamicTlsForm, gotKey, IPLT_ENTRY_SIZE, placeName, RELA_SIZE } from './scan_relocations.js';
+import { consumesNextRelocation, relaxTlsToLocalExec } from './tls_relaxation.js';
 import { symbolName, symbolTarget, targetAddress, targetSize, targetType, type SymbolTarget } from './symbol_values.js';
 
 const R_X86_64_IRELATIVE = 37;
@@ -53,9 +54,17 @@ export function copySectionsAndApplyRelocations(ctx: LinkContext, image: Uint8Ar
         const t = symbolTarget(ctx, o, rt.symbol[r]!);
         const S = referenceAddress(ctx, t);
         if (S === null) continue; // reported by the scan
+        const isTls = S !== 0 && t.def !== Def.Undefined && isTlsTarget(ctx, t);
+        if (isDynamicTlsRelocation(type)) {
+          const form = dynamicTlsForm(ctx, o, rt, r, sec.data);
+          if (typeof form === 'string') continue; // reported by the scan
+          const problem = relaxTlsToLocalExec(form, data, offset, (isTls ? tpOffset(ctx, S) : 0) + Number(rt.addend[r]!) + 4);
+          if (problem !== null) ctx.errors.push(`${placeName(ctx, o, rt.target, offset)}: ${relocationTypeName(type)} against ${symbolName(ctx, o, rt.symbol[r]!)}: ${problem}`);
+          if (consumesNextRelocation(form)) r++; // the call to __tls_get_addr is gone
+          continue;
+        }
         const access = gotAccess(type, sec.data, offset, t.def !== Def.Undefined);
         const slot = ctx.got.byKey.get(gotKey(t, access === GotAccess.GotTpoff));
-        const isTls = S !== 0 && t.def !== Def.Undefined && isTlsTarget(ctx, t);
         const problem = applyRelocation(type, access, data, offset, {
           S, A: Number(rt.addend[r]!), P: secAddr + offset, Z: targetSize(ctx, t),
           TP: isTls ? tpOffset(ctx, S) : 0, G: slot === undefined ? 0 : gotBase + 8 * slot, GOT: gotBase,
@@ -93,9 +102,13 @@ function writeIplt(ctx: LinkContext, image: Uint8Array): void {
   });
 }
 
+/** A TLS symbol, or a section symbol of a TLS section (`.tbss+8`). */
 function isTlsTarget(ctx: LinkContext, t: ReturnType<typeof symbolTarget>): boolean {
   if (t.global >= 0 && t.def !== Def.Strong && t.def !== Def.Weak) return ctx.symbols.type[t.global] === STT_TLS;
-  return ctx.objects[t.object]!.object.symbols.type[t.symbol] === STT_TLS;
+  const obj = ctx.objects[t.object]!.object;
+  const type = obj.symbols.type[t.symbol];
+  if (type === STT_SECTION) return ((obj.sections[obj.symbols.shndx[t.symbol]!]?.flags ?? 0) & SHF_TLS) !== 0;
+  return type === STT_TLS;
 }
 
 /** Address of the first GOT entry (after any input `.got` contents). */

@@ -4,16 +4,25 @@
 //! nop`, else a real GOT entry), how initial-exec TLS is relaxed to local-exec (`mov
 //! x@GOTTPOFF(%rip), %reg` → `mov $tpoff, %reg`, `add` likewise, else a GOT entry holding
 //! the offset), and the arithmetic of each type. General-/local-dynamic TLS (TLSGD,
-//! TLSLD, TLSDESC) only comes from -fpic code and is an error, as is every type not listed.
+//! TLSLD, TLSDESC, from -fpic code) is relaxed to local-exec by tls_relaxation.ts; its
+//! DTPOFF32/DTPOFF64 offsets become offsets from the thread pointer. Every type not listed
+//! is an error.
 
 import { hex, relocationTypeName } from '../input/index.js';
+import { R_DTPOFF32, R_DTPOFF64, R_GOTPC32_TLSDESC, R_TLSDESC_CALL, R_TLSGD, R_TLSLD } from './tls_relaxation.js';
 
 export const R_NONE = 0, R_64 = 1, R_PC32 = 2, R_PLT32 = 4, R_GOTPCREL = 9, R_32 = 10, R_32S = 11, R_TPOFF64 = 18,
   R_GOTTPOFF = 22, R_TPOFF32 = 23, R_PC64 = 24, R_GOTPC32 = 26, R_SIZE32 = 32, R_SIZE64 = 33, R_GOTPCRELX = 41,
   R_REX_GOTPCRELX = 42;
 
 const SUPPORTED = new Set([R_NONE, R_64, R_PC32, R_PLT32, R_GOTPCREL, R_32, R_32S, R_TPOFF64, R_GOTTPOFF, R_TPOFF32, R_PC64,
-  R_GOTPC32, R_SIZE32, R_SIZE64, R_GOTPCRELX, R_REX_GOTPCRELX]);
+  R_GOTPC32, R_SIZE32, R_SIZE64, R_GOTPCRELX, R_REX_GOTPCRELX, R_DTPOFF32, R_DTPOFF64, R_TLSGD, R_TLSLD, R_GOTPC32_TLSDESC,
+  R_TLSDESC_CALL]);
+
+/** The relocations whose instruction sequence tls_relaxation.ts rewrites to local-exec. */
+export function isDynamicTlsRelocation(type: number): boolean {
+  return type === R_TLSGD || type === R_TLSLD || type === R_GOTPC32_TLSDESC || type === R_TLSDESC_CALL;
+}
 
 export function isSupportedRelocation(type: number): boolean {
   return SUPPORTED.has(type);
@@ -116,6 +125,9 @@ export function applyRelocation(type: number, access: GotAccess, data: Uint8Arra
     case R_SIZE64: return w64(v.Z + v.A);
     case R_TPOFF32: return w32s(v.TP + v.A);
     case R_TPOFF64: return w64(v.TP + v.A);
+    // Local-dynamic code was relaxed to local-exec: its base is the thread pointer, not the module's block.
+    case R_DTPOFF32: return w32s(v.TP + v.A);
+    case R_DTPOFF64: return w64(v.TP + v.A);
     case R_GOTPC32: return w32s(v.GOT + v.A - v.P);
     case R_GOTPCREL: case R_GOTPCRELX: case R_REX_GOTPCRELX:
       switch (access) {

@@ -1,15 +1,17 @@
 //! The symbols the linker itself defines when an input refers to them — the ones musl's
 //! start-up code and libc use (`__init_array_start`, `_end`, `__ehdr_start`, …, the
-//! IRELATIVE range `__rela_iplt_start/_end` around `.rela.iplt`, empty without IFUNCs) and `__start_X`/`__stop_X`
+//! IRELATIVE range `__rela_iplt_start/_end` around `.rela.iplt`, empty without IFUNCs,
+//! `_TLS_MODULE_BASE_` at the thread pointer, so its TP offset is 0) and `__start_X`/`__stop_X`
 //! for an output section X named like a C identifier — and, after layout, their values.
 //! Also reports the symbols left undefined that some object needs (a `-u` alone is no error).
 
-import { Def, type LinkContext } from './context.js';
+import { STT_TLS } from '../input/index.js';
+import { alignUp, Def, type LinkContext } from './context.js';
 
 const FIXED = [
   '__ehdr_start', '__executable_start', '_etext', 'etext', '__etext', '_edata', 'edata', '__bss_start', '_end', 'end',
   '__init_array_start', '__init_array_end', '__fini_array_start', '__fini_array_end', '__preinit_array_start',
-  '__preinit_array_end', '__rela_iplt_start', '__rela_iplt_end', '_GLOBAL_OFFSET_TABLE_',
+  '__preinit_array_end', '__rela_iplt_start', '__rela_iplt_end', '_GLOBAL_OFFSET_TABLE_', '_TLS_MODULE_BASE_',
 ];
 
 /** Marks the referenced linker-defined symbols defined; must run after createOutputSections. */
@@ -25,6 +27,9 @@ export function defineLinkerSymbols(ctx: LinkContext): void {
     define(`__start_${os.name}`);
     define(`__stop_${os.name}`);
   }
+  // TLS descriptors of local-dynamic code add DTPOFFs to it: relaxed to local-exec, it sits at the thread pointer.
+  const base = s.byName.get('_TLS_MODULE_BASE_');
+  if (base !== undefined && s.def[base] === Def.Linker) s.type[base] = STT_TLS;
   const got = s.byName.get('_GLOBAL_OFFSET_TABLE_');
   if (got !== undefined && s.def[got] === Def.Linker) ctx.got.needed = true;
 }
@@ -68,6 +73,7 @@ export function assignLinkerSymbols(ctx: LinkContext): void {
     ['__rela_iplt_start', ctx.iplt.rela >= 0 ? ctx.outputs[ctx.iplt.rela]!.addr : ctx.imageBase],
     ['__rela_iplt_end', ctx.iplt.rela >= 0 ? ctx.outputs[ctx.iplt.rela]!.addr + ctx.outputs[ctx.iplt.rela]!.size : ctx.imageBase],
     ['_GLOBAL_OFFSET_TABLE_', ctx.got.section >= 0 ? ctx.outputs[ctx.got.section]!.addr : edata],
+    ['_TLS_MODULE_BASE_', ctx.tls.start + alignUp(ctx.tls.memsz, ctx.tls.align)],
   ]);
   for (const os of ctx.outputs) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(os.name)) continue;

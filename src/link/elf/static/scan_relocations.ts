@@ -5,13 +5,17 @@
 //! relocations cannot be relaxed and gives their symbols a GOT entry; gives every IFUNC
 //! symbol referred to an `.iplt` stub, a `.got.plt` slot and an IRELATIVE relocation in
 //! `.rela.iplt` (every reference then goes to the stub, as ld.lld does for a non-PIC static
-//! link); creates `.got` when something needs it and `.bss` room for COMMON symbols.
+//! link); checks that each general-/local-dynamic TLS relocation sits in a sequence
+//! tls_relaxation.ts can rewrite (the call to `__tls_get_addr` after it then needs nothing);
+//! creates `.got` when something needs it and `.bss` room for COMMON symbols.
 
 import {
   hex, relocationTypeName, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS, SHT_RELA, STT_GNU_IFUNC,
 } from '../input/index.js';
-import { GotAccess, gotAccess, isSupportedRelocation } from './arch_x86_64.js';
+import type { RelocationTable } from '../input/index.js';
+import { GotAccess, gotAccess, isDynamicTlsRelocation, isSupportedRelocation } from './arch_x86_64.js';
 import { Def, type LinkContext } from './context.js';
+import { consumesNextRelocation, recognizeTlsSequence, type TlsForm } from './tls_relaxation.js';
 import { ensureOutputSection } from './output_sections.js';
 import { symbolName, symbolTarget, targetType, type SymbolTarget } from './symbol_values.js';
 
@@ -23,6 +27,12 @@ export function placeName(ctx: LinkContext, o: number, section: number, offset: 
 
 export function gotKey(t: SymbolTarget, tpoff: boolean): string {
   return `${tpoff ? 't' : 'a'}${t.global >= 0 ? `g${t.global}` : `l${t.object}:${t.symbol}`}`;
+}
+
+/** The dynamic-TLS sequence relocation `r` of `rt` (in object `o`, over `data`) sits in, or what is wrong with it. */
+export function dynamicTlsForm(ctx: LinkContext, o: number, rt: RelocationTable, r: number, data: Uint8Array): TlsForm | string {
+  const next = r + 1 < rt.count ? { offset: rt.offset[r + 1]!, type: rt.type[r + 1]!, symbolName: symbolName(ctx, o, rt.symbol[r + 1]!) } : null;
+  return recognizeTlsSequence(rt.type[r]!, data, rt.offset[r]!, next);
 }
 
 export function scanRelocations(ctx: LinkContext): void {
@@ -62,6 +72,12 @@ export function scanRelocations(ctx: LinkContext): void {
           }
         }
         if (data === null) continue;
+        if (isDynamicTlsRelocation(type)) {
+          const form = dynamicTlsForm(ctx, o, rt, r, data);
+          if (typeof form === 'string') ctx.errors.push(`${where()}: cannot relax to local-exec: ${form}`);
+          else if (consumesNextRelocation(form)) r++; // the call to __tls_get_addr goes away
+          continue;
+        }
         const access = gotAccess(type, data, offset, t.def !== Def.Undefined);
         if (access === GotAccess.GotAddress || access === GotAccess.GotTpoff) {
           const key = gotKey(t, access === GotAccess.GotTpoff);
