@@ -1,5 +1,5 @@
-//! The `zirc` command line: subcommands build, run, ir, watch, test and ld (GNU ld's
-//! command line, parsed by src/cli/ld/), with `--help`,
+//! The `zirc` command line: subcommands build, run, ir, watch, test, ld (GNU ld's
+//! command line, parsed by src/cli/ld/) and wasm-ld (LLVM wasm-ld's, src/cli/wasm_ld/), with `--help`,
 //! `--version`, and exit statuses 0 (success), 1 (compile errors or failing cases),
 //! 2 (usage). A thin client of the library API; all compiler logic lives elsewhere.
 
@@ -11,6 +11,7 @@ import { DEFAULT_TARGET, TARGET_NAMES } from '../compile/target.js';
 import { buildCommand } from './build.js';
 import { irCommand } from './ir.js';
 import { ldCommand } from './ld/ld_command.js';
+import { wasmLdCommand } from './wasm_ld/wasm_ld_command.js';
 import { EXIT_OK, EXIT_USAGE, OPTIMIZE_MODES, parseOptimize, parseTarget } from './options.js';
 import { runCommand } from './run.js';
 import { testCommand } from './test.js';
@@ -94,6 +95,14 @@ export function makeProgram(setExit: (code: number) => void): Command {
     .allowUnknownOption()
     .action((args: string[]) => setExit(ldCommand(args)));
 
+  // Listed for --help; `main` hands `zirc wasm-ld ...` to its own parser, like `zirc ld`.
+  program
+    .command('wasm-ld')
+    .description("link wasm32 objects and archives, on LLVM wasm-ld's command line (also installed as zirc-wasm-ld)")
+    .argument('[args...]', 'wasm-ld arguments')
+    .allowUnknownOption()
+    .action((args: string[]) => setExit(wasmLdCommand(args)));
+
   return program;
 }
 
@@ -101,6 +110,10 @@ export async function main(argv: string[]): Promise<void> {
   // `zirc ld` takes GNU ld's command line, which is not commander's: it has a parser of its own.
   if (argv[2] === 'ld') {
     process.exitCode = ldCommand(argv.slice(3));
+    return;
+  }
+  if (argv[2] === 'wasm-ld') {
+    process.exitCode = wasmLdCommand(argv.slice(3));
     return;
   }
   let code = EXIT_OK;

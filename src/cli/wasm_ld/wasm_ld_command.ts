@@ -1,0 +1,71 @@
+//! `zirc wasm-ld` (also installed as `zirc-wasm-ld`): a wasm32 link on LLVM wasm-ld's
+//! command line. Parses the line, finds each `-l` archive, and hands the resolved plan to
+//! the wasm static linker (src/link/wasm/static/link_files.ts).
+//! Exit status: 0 linked, 1 link errors (no output is written), 2 usage errors.
+//! What zirc does not do (shared memory, PIC, relocatable output) is refused by name.
+
+import { readFileSync } from 'node:fs';
+import { linkWasmFiles } from '../../link/wasm/static/link_files.js';
+import { WasmLdUsageError, type WasmLdPlan } from '../../link/wasm_ld_args/plan.js';
+import type { ResolvedWasmLdPlan } from '../../link/wasm_ld_args/resolve_libraries.js';
+import { parseWasmLdCommandLine, resolveWasmLibrariesOnDisk } from './wasm_ld_command_line.js';
+
+const EXIT_LINK_ERRORS = 1;
+const EXIT_USAGE = 2;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `zirc wasm-ld ${pkg.version} (compatible with LLD's wasm-ld)`;
+}
+
+const HELP = `usage: zirc wasm-ld [options] file...
+A wasm32 linker on LLVM wasm-ld's command line.
+  -o FILE                  write the module to FILE (default a.out)
+  -e SYM, --entry=SYM      entry point (default _start); --no-entry for none
+  -L DIR, -l NAME          archive search: libNAME.a in each -L directory, in order
+  --whole-archive          link every member of the archives up to --no-whole-archive
+  -u SYM, --undefined=SYM  undefined from the start: pulls the archive member defining SYM
+  --export=SYM, --export-if-defined=SYM, --export-all, --export-dynamic
+  --allow-undefined, --allow-undefined-file=FILE
+  --import-memory, --export-memory, --initial-memory=N, --max-memory=N, --global-base=N
+  -z stack-size=N, --stack-first, --import-table, --export-table, --growable-table
+  --gc-sections (default), --no-gc-sections, --strip-all, --strip-debug, -m wasm32, ...
+`;
+
+function usage(err: unknown): number {
+  if (err instanceof WasmLdUsageError) {
+    process.stderr.write(`${err.message}\n`);
+    return EXIT_USAGE;
+  }
+  throw err;
+}
+
+export function wasmLdCommand(argv: readonly string[]): number {
+  let plan: WasmLdPlan;
+  try {
+    plan = parseWasmLdCommandLine(argv);
+  } catch (err) {
+    return usage(err);
+  }
+  for (const w of plan.warnings) process.stderr.write(`zirc wasm-ld: warning: ${w}\n`);
+  if (plan.printVersion) process.stdout.write(`${version()}\n`);
+  if (plan.printHelp) process.stdout.write(HELP);
+  if (!plan.link) return 0;
+  let resolved: ResolvedWasmLdPlan;
+  try {
+    resolved = resolveWasmLibrariesOnDisk(plan);
+  } catch (err) {
+    if (err instanceof WasmLdUsageError) {
+      process.stderr.write(`${err.message}\n`);
+      return EXIT_LINK_ERRORS;
+    }
+    throw err;
+  }
+  const result = linkWasmFiles(resolved);
+  if (!result.ok) {
+    for (const e of result.errors) process.stderr.write(`zirc wasm-ld: error: ${e}\n`);
+    return EXIT_LINK_ERRORS;
+  }
+  for (const w of result.warnings) process.stderr.write(`zirc wasm-ld: warning: ${w}\n`);
+  return 0;
+}
