@@ -32,8 +32,13 @@ function alive(pid) {
   try { process.kill(pid, 0); return true; } catch (e) { return /** @type {NodeJS.ErrnoException} */ (e).code === 'EPERM'; }
 }
 
-/** Runs `fn` holding the lock directory `lock`; waits for another holder, breaks a dead one's. */
+/** @param {string} lock */
+function lockAgeMs(lock) {
+  try { return Date.now() - fs.statSync(lock).mtimeMs; } catch { return 0; }
+}
+
 /**
+ * Runs `fn` holding the lock directory `lock`; waits for another holder, breaks a dead one's.
  * @template T
  * @param {string} lock
  * @param {() => T} fn
@@ -50,7 +55,8 @@ function withLock(lock, fn) {
       if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'EEXIST') throw e;
       let pid = NaN;
       try { pid = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8')); } catch { /* not written yet */ }
-      if (Number.isInteger(pid) && pid > 0 && !alive(pid)) { fs.rmSync(lock, { recursive: true, force: true }); continue; }
+      const dead = Number.isInteger(pid) && pid > 0 ? !alive(pid) : lockAgeMs(lock) > 30_000; // no pid: died making it
+      if (dead) { fs.rmSync(lock, { recursive: true, force: true }); continue; }
       if (Date.now() > deadline) throw new Error(`${lock} held for over ${LOCK_WAIT_MS / 60_000} minutes (pid ${pid}); remove it if that process is gone`);
       sleep(250);
     }
