@@ -1,5 +1,6 @@
-//! `zirc build`: one compilation of a source file to an executable or wasm module, or
-//! with `-c` to a relocatable x86-64 object (link/elf/relocatable/compile_object.ts).
+//! `zirc build`: one compilation of a source file to an executable or wasm module, linked
+//! with the objects and archives that follow it on the command line, or with `-c` to a
+//! relocatable x86-64 object (link/elf/relocatable/compile_object.ts).
 
 import * as fs from 'node:fs';
 import type { OptimizeMode } from '../link/Linker.js';
@@ -15,12 +16,26 @@ export interface BuildOptions {
   optimize: OptimizeMode;
   /** `-c`: write a relocatable object instead of an executable (x86_64-linux only). */
   object?: boolean;
+  /** Objects and archives after the source, linked with the program (x86_64-linux only). */
+  linkInputs?: readonly string[];
+}
+
+/** Why `opts` cannot be built, as the usage error to print, or null. */
+export function linkInputsUsageError(command: string, opts: { target: TargetName; linkInputs?: readonly string[] }): string | null {
+  if (!opts.linkInputs?.length || opts.target === 'x86_64-linux') return null;
+  return `zirc ${command}: linking objects with the program needs target x86_64-linux, not ${opts.target}\n`;
 }
 
 /** Builds `source`; prints errors to stderr. Returns the output path, or null on errors. */
 export function buildOnce(source: string, opts: BuildOptions): { outputPath: string; result: UpdateResult } {
   const outputPath = outputPathFor(source, opts.target, opts.output);
-  const compilation = Compilation.create({ sourcePath: source, outputPath, target: opts.target, optimize: opts.optimize });
+  const compilation = Compilation.create({
+    sourcePath: source,
+    outputPath,
+    target: opts.target,
+    optimize: opts.optimize,
+    linkInputs: opts.linkInputs ?? [],
+  });
   try {
     const result = compilation.update();
     for (const e of result.errors) process.stderr.write(e.rendered + '\n');
@@ -31,7 +46,16 @@ export function buildOnce(source: string, opts: BuildOptions): { outputPath: str
 }
 
 export function buildCommand(source: string, opts: BuildOptions): number {
+  if (opts.object && opts.linkInputs?.length) {
+    process.stderr.write(`zirc build: -c writes the program's own object; link ${opts.linkInputs[0]} with it later, not here\n`);
+    return EXIT_USAGE;
+  }
   if (opts.object) return buildObjectCommand(source, opts);
+  const usage = linkInputsUsageError('build', opts);
+  if (usage) {
+    process.stderr.write(usage);
+    return EXIT_USAGE;
+  }
   return buildOnce(source, opts).result.ok ? EXIT_OK : EXIT_COMPILE_ERRORS;
 }
 

@@ -44,11 +44,14 @@ export function makeProgram(setExit: (code: number) => void): Command {
     .command('build')
     .description('compile a .zir file to an executable (x86_64-linux) or a .wasm module (wasm32-wasi)')
     .argument('<file>', 'the .zir source file')
+    .argument('[objects...]', 'objects and archives to link with the program (x86_64-linux)')
     .option('-o, --output <path>', 'output file (default: the source name without .zir, or with .wasm)')
     .option('-c', 'write a relocatable object (.o, x86_64-linux) for ld.lld, mold or gcc to link')
     .addOption(targetOption())
     .addOption(optimizeOption())
-    .action((file: string, flags: CommonFlags & { c?: boolean }) => setExit(buildCommand(file, { ...flags, object: flags.c })));
+    .action((file: string, objects: string[], flags: CommonFlags & { c?: boolean }) =>
+      setExit(buildCommand(file, { ...flags, object: flags.c, linkInputs: objects })),
+    );
 
   program
     .command('run')
@@ -69,15 +72,16 @@ export function makeProgram(setExit: (code: number) => void): Command {
 
   program
     .command('watch')
-    .description('build, then rebuild in place on every change of the source file')
+    .description('build, then rebuild in place on every change of the source file or of an object')
     .argument('<file>', 'the .zir source file')
+    .argument('[objects...]', 'objects and archives to link with the program (x86_64-linux)')
     .option('-o, --output <path>', 'output file')
     .addOption(targetOption())
     .addOption(optimizeOption())
     .option('--run', 'run the program after each good update')
     .option('--json', 'print one JSON object per update')
-    .action(async (file: string, flags: CommonFlags & { run?: boolean; json?: boolean }) =>
-      setExit(await watchCommand(file, flags)),
+    .action(async (file: string, objects: string[], flags: CommonFlags & { run?: boolean; json?: boolean }) =>
+      setExit(await watchCommand(file, { ...flags, linkInputs: objects })),
     );
 
   program

@@ -1,5 +1,6 @@
-//! `zirc watch <file.zir> [-o out] [--target t] [-O mode] [--run] [--json]`: the first
-//! build, then one in-place update per save of the source, until SIGINT or SIGTERM.
+//! `zirc watch <file.zir> [objects...] [-o out] [--target t] [-O mode] [--run] [--json]`:
+//! the first build, then one in-place update per save of the source or change of an
+//! object or archive linked with it, until SIGINT or SIGTERM.
 //! This file wires the parts together (src/cli/watch/): the chokidar watcher feeds the
 //! session (debounce, updates, a vanished source), the compiler runs in a worker thread,
 //! `--run` runs each good output, and the reporter prints text or `--json` lines.
@@ -9,7 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OptimizeMode } from '../link/Linker.js';
 import type { TargetName } from '../compile/target.js';
-import { EXIT_COMPILE_ERRORS, EXIT_OK, outputPathFor } from './options.js';
+import { linkInputsUsageError } from './build.js';
+import { EXIT_COMPILE_ERRORS, EXIT_OK, EXIT_USAGE, outputPathFor } from './options.js';
 import { WorkerBuilder } from './watch/builder.js';
 import type { Builder } from './watch/builder.js';
 import { ProgramRunner } from './watch/program_runner.js';
@@ -24,6 +26,8 @@ export interface WatchFlags {
   output?: string;
   run?: boolean;
   json?: boolean;
+  /** Objects and archives linked with the program (x86_64-linux); each is watched too. */
+  linkInputs?: readonly string[];
 }
 
 /** Test and embedding hooks; the command line uses the defaults. */
@@ -37,6 +41,12 @@ export interface WatchEnvironment {
 
 export async function watchCommand(file: string, flags: WatchFlags, env: WatchEnvironment = {}): Promise<number> {
   const streams = env.streams ?? { stdout: process.stdout, stderr: process.stderr };
+  const usage = linkInputsUsageError('watch', flags);
+  if (usage) {
+    streams.stderr.write(usage);
+    return EXIT_USAGE;
+  }
+  const linkInputs = flags.linkInputs ?? [];
   const outputPath = outputPathFor(file, flags.target, flags.output);
   const sourceDir = path.dirname(path.resolve(file));
   if (!fs.statSync(sourceDir, { throwIfNoEntry: false })?.isDirectory()) {
@@ -47,7 +57,7 @@ export async function watchCommand(file: string, flags: WatchFlags, env: WatchEn
   const reporter = streamReporter(streams, flags.json ?? false);
   const builder =
     env.builder ??
-    new WorkerBuilder({ sourcePath: file, outputPath, target: flags.target, optimize: flags.optimize, displayPath: file });
+    new WorkerBuilder({ sourcePath: file, outputPath, target: flags.target, optimize: flags.optimize, displayPath: file, linkInputs });
   const runner = flags.run
     ? new ProgramRunner(path.resolve(outputPath), flags.target, flags.json ?? false, (e) => reporter.report(e), undefined, outputPath)
     : null;
@@ -58,27 +68,37 @@ export async function watchCommand(file: string, flags: WatchFlags, env: WatchEn
     reporter,
     runner,
     debounceMs: env.debounceMs,
+    inputsStamp: () => filesStamp(linkInputs),
   });
 
   const signals = env.stopSignal ? null : stopOnSignals();
-  const watcher = watchSourceFile(file, () => session.notice(), (message) =>
-    streams.stderr.write(`[zirc] file watcher error: ${message}\n`),
-  );
+  const onWatcherError = (message: string) => streams.stderr.write(`[zirc] file watcher error: ${message}\n`);
+  const watchers = [file, ...linkInputs].map((f) => watchSourceFile(f, () => session.notice(), onWatcherError));
   reporter.report({ kind: 'start', source: file, output: outputPath, target: flags.target, run: flags.run ?? false });
   // Watch first, then build: a save made during the first build is then seen.
-  await watcher.ready;
+  await Promise.all(watchers.map((w) => w.ready));
   session.start();
 
   const signal = await (env.stopSignal ?? signals!.received);
   reporter.report({ kind: 'stopping', signal });
   await session.stop();
-  await watcher.close();
+  await Promise.all(watchers.map((w) => w.close()));
   signals?.dispose();
   reporter.report({ kind: 'stopped' });
   return EXIT_OK;
 }
 
 /** The first SIGINT or SIGTERM; later ones are ignored while the session winds down. */
+/** The identity (inode, size, times) of each file, as one string; a missing file has none. */
+function filesStamp(files: readonly string[]): string {
+  return files
+    .map((f) => {
+      const st = fs.statSync(f, { bigint: true, throwIfNoEntry: false });
+      return st ? `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : '-';
+    })
+    .join('|');
+}
+
 function stopOnSignals(): { received: Promise<string>; dispose(): void } {
   let resolve: (signal: string) => void = () => {};
   const received = new Promise<string>((r) => (resolve = r));

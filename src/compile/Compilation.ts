@@ -19,13 +19,14 @@ import type { FnType } from '../sema/types.js';
 import type { AirFunction } from '../sema/air.js';
 import { AnalysisSuspended, analyzeDecl, analyzeFunctionBody, emitZir, functionOwner, typedValueEql } from '../sema/index.js';
 import type { ExportEntry, Linker, OptimizeMode } from '../link/Linker.js';
-import { OutputWriteError } from '../link/Linker.js';
-import { openLinker, recoverInterruptedOutput } from './open_linker.js';
+import { LinkError, OutputWriteError } from '../link/Linker.js';
+import type { LinkFile } from '../link/input_files.js';
+import { openLinker, openProgramLinker, recoverInterruptedOutput } from './open_linker.js';
 import { targetBackend, type TargetBackend } from './target_backend.js';
 import type { CompileError } from './errors.js';
 import { emptyStats } from './update_stats.js';
 import type { UpdateStats } from './update_stats.js';
-import { errorAt, errorsAt, errorWithoutPosition } from './errors.js';
+import { errorAt, errorsAt, errorWithoutPosition, linkError } from './errors.js';
 import { changedRange } from './source_diff.js';
 import { SourceReader } from './source_reader.js';
 import { resplitChanged } from './resplit.js';
@@ -62,6 +63,13 @@ export interface CompilationOptions {
    * no entry point and leaves externs to that link.
    */
   output?: 'executable' | 'object';
+  /**
+   * Objects and archives linked with the program (`zirc build main.zir util.o libx.a`),
+   * in command-line order, x86_64-linux only. With any, the program is one object of a
+   * static link (link/elf/program/): its externs may be defined by them, and the entry
+   * point may be theirs (a C runtime's `_start`).
+   */
+  linkInputs?: readonly LinkFile[];
 }
 
 export interface UpdateResult {
@@ -76,6 +84,8 @@ interface Timer {
 
 export class Compilation {
   private readonly opts: Required<Omit<CompilationOptions, 'linkerFactory'>> & Pick<CompilationOptions, 'linkerFactory'>;
+  /** Objects are linked with the program: externs and the entry point may be theirs. */
+  private readonly linksObjects: boolean;
   private readonly semaOptions: SemaOptions;
   private readonly backend: TargetBackend;
   /** The source as of the last update that parsed. */
@@ -108,9 +118,16 @@ export class Compilation {
   private astsHeld: DeclState[] = [];
 
   private constructor(opts: CompilationOptions) {
-    this.opts = { ...opts, displayPath: opts.displayPath ?? opts.sourcePath, output: opts.output ?? 'executable' };
+    this.opts = { ...opts, displayPath: opts.displayPath ?? opts.sourcePath, output: opts.output ?? 'executable', linkInputs: opts.linkInputs ?? [] };
+    this.linksObjects = this.opts.linkInputs.length > 0 && this.opts.output === 'executable';
+    if (this.linksObjects && opts.target !== 'x86_64-linux') {
+      throw new Error(`linking objects with a ZIR program is supported for x86_64-linux only, not ${opts.target}`);
+    }
     this.backend = targetBackend(opts.target);
-    this.semaOptions = { ...this.backend.semaOptions(opts.optimize !== 'ReleaseFast'), externsLinkedLater: this.opts.output === 'object' };
+    this.semaOptions = {
+      ...this.backend.semaOptions(opts.optimize !== 'ReleaseFast'),
+      externsLinkedLater: this.opts.output === 'object' || this.linksObjects,
+    };
     this.reach = new Reachability((u) => this.successors(u));
   }
 
@@ -164,9 +181,9 @@ export class Compilation {
     if (errors.length > 0) return finish(errors);
 
     const linkTimer = startTimer();
-    const linkError = this.link(stats);
+    const linkErrors = this.link(stats);
     stats.timings.linkMs = Math.max(0, elapsed(linkTimer) - stats.timings.codegenMs);
-    return finish(linkError ? [linkError] : []);
+    return finish(linkErrors);
   }
 
   /** The analyzed program as canonical ZIR (spec §12). Call after a successful update. */
@@ -558,7 +575,8 @@ export class Compilation {
    */
   private entryPointError(exports: ExportEntry[]): { offset: number; message: string } | null {
     const entry = exports.find((e) => e.symbolName === '_start');
-    if (!entry) return { offset: 0, message: 'no entry point found' };
+    // Linked with objects, `_start` may be a C runtime's: the link reports it if nobody defines it.
+    if (!entry) return this.linksObjects ? null : { offset: 0, message: 'no entry point found' };
     const type = this.decls.get(entry.declName)?.value.typedValue?.type;
     if (type?.kind !== 'fn') return null;
     const returns = type.ret.kind;
@@ -593,12 +611,13 @@ export class Compilation {
   // Linking
 
   /** Reconciles the linker with every dirty unit, updates exports and flushes. */
-  private link(stats: UpdateStats): CompileError | null {
+  private link(stats: UpdateStats): CompileError[] {
     const { exports } = this.computeExports();
     const exportsChanged = !sameExports(exports, this.linkedExports);
     // A new compilation always writes its output once, even with nothing to link: a file
-    // left at the path by an earlier program must not stand for this one.
-    if (this.linker !== null && this.linkDirty.size === 0 && !exportsChanged && !this.needFlush) return null;
+    // left at the path by an earlier program must not stand for this one. Linked with
+    // objects, every update links: one of them may have changed on disk.
+    if (this.linker !== null && this.linkDirty.size === 0 && !exportsChanged && !this.needFlush && !this.linksObjects) return [];
     try {
       const linker = this.linker ?? (this.linker = this.openLinker());
       for (const u of this.linkDirty) {
@@ -620,12 +639,14 @@ export class Compilation {
       const report = linker.flush();
       this.needFlush = false;
       stats.bytesWritten = report.bytesWritten;
-      return null;
+      return [];
     } catch (err) {
-      if (err instanceof OutputWriteError) return errorWithoutPosition(this.opts.outputPath, err.message);
+      if (err instanceof OutputWriteError) return [errorWithoutPosition(this.opts.outputPath, err.message)];
+      // The link failed (a symbol, an object): the linker keeps its work, the output is as it was.
+      if (err instanceof LinkError) return err.messages.map((m) => linkError(this.opts.outputPath, m));
       // The linker's state can no longer be trusted: start a new one, which rebuilds the file from scratch.
       this.resetLinker();
-      return errorWithoutPosition(this.opts.outputPath, `internal linker error: ${describe(err)}`);
+      return [errorWithoutPosition(this.opts.outputPath, `internal linker error: ${describe(err)}`)];
     }
   }
 
@@ -660,7 +681,9 @@ export class Compilation {
     } catch (err) {
       throw new OutputWriteError(this.opts.outputPath, err);
     }
-    return (this.opts.linkerFactory ?? openLinker)(this.opts.outputPath, this.opts.target);
+    if (this.opts.linkerFactory) return this.opts.linkerFactory(this.opts.outputPath, this.opts.target);
+    if (this.linksObjects) return openProgramLinker(this.opts.outputPath, this.opts.displayPath, this.opts.linkInputs);
+    return openLinker(this.opts.outputPath, this.opts.target);
   }
 
   /**

@@ -38,6 +38,16 @@ export function errorWithoutPosition(path: string, message: string): CompileErro
   return { path, line: 0, col: 0, offset: -1, message, rendered: `${path}: error: ${message}` };
 }
 
+/**
+ * An error of the link with objects: the linker's message starts with the input it is
+ * about (`util.o: undefined symbol: f`), which becomes the error's path; a message with
+ * no input in front is about `outputPath`.
+ */
+export function linkError(outputPath: string, message: string): CompileError {
+  const m = /^([^\s:][^:\n]*): (.*)$/s.exec(message);
+  return m ? errorWithoutPosition(m[1]!, m[2]!) : errorWithoutPosition(outputPath, message);
+}
+
 /** The first line of an error, as `#expect_error` lines state it. */
 export function errorHeadline(e: CompileError): string {
   return e.line > 0 ? `${e.path}:${e.line}:${e.col}: error: ${e.message}` : `${e.path}: error: ${e.message}`;

@@ -1,7 +1,9 @@
-//! Chooses the in-place linker for a target: ELF for x86_64-linux, wasm for wasm32-wasi;
-//! and repairs an output a killed patch left behind.
+//! Chooses the in-place linker for a target: ELF for x86_64-linux, wasm for wasm32-wasi,
+//! the program linker when objects are linked with the program; and repairs an output a killed patch left behind.
 
+import type { LinkFile } from '../link/input_files.js';
 import type { Linker } from '../link/Linker.js';
+import { ProgramLinker } from '../link/elf/program/ProgramLinker.js';
 import { nodeOutputIo } from '../link/output_io.js';
 import { recoverInterruptedPatch } from '../link/patch_journal.js';
 import type { TargetName } from './target.js';
@@ -9,6 +11,11 @@ import { targetBackend } from './target_backend.js';
 
 export function openLinker(outputPath: string, target: TargetName): Linker {
   return targetBackend(target).openLinker(outputPath);
+}
+
+/** The linker of a program linked with objects and archives (x86_64-linux). */
+export function openProgramLinker(outputPath: string, sourceName: string, inputs: readonly LinkFile[]): Linker {
+  return ProgramLinker.open(outputPath, { sourceName, inputs });
 }
 
 /**

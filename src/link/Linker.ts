@@ -30,6 +30,17 @@ export class OutputWriteError extends Error {
   }
 }
 
+/**
+ * The link of the program with its objects failed (an undefined or duplicate symbol, an
+ * unreadable or malformed object): nothing was written, the output is as it was. Each
+ * message is one error and names the input it is about.
+ */
+export class LinkError extends Error {
+  constructor(readonly messages: readonly string[]) {
+    super(messages.join('\n'));
+  }
+}
+
 export interface Linker<Code = unknown> {
   /**
    * Place the code of function `name` (replacing an earlier version of it): what the
@@ -42,7 +53,7 @@ export interface Linker<Code = unknown> {
   deleteSymbol(name: string): void;
   /** The complete set of exports after this update (replaces the previous set). */
   updateExports(exports: readonly ExportEntry[]): void;
-  /** Write what changed to the output file, then close it. Throws `OutputWriteError`. */
+  /** Write what changed to the output file, then close it. Throws `OutputWriteError` or `LinkError`. */
   flush(): FlushReport;
   /** Release everything; the output file stays as the last flush left it. */
   close(): void;

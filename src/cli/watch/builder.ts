@@ -19,7 +19,7 @@ export interface Builder {
 export type ToWorker = { kind: 'update'; source: Uint8Array } | { kind: 'close' };
 export type FromWorker = BuildOutcome | { kind: 'closed' };
 
-export type WorkerOptions = Pick<CompilationOptions, 'sourcePath' | 'outputPath' | 'target' | 'optimize' | 'displayPath'>;
+export type WorkerOptions = Pick<CompilationOptions, 'sourcePath' | 'outputPath' | 'target' | 'optimize' | 'displayPath' | 'linkInputs'>;
 
 const WORKER_URL = new URL('./compile_worker.js', import.meta.url);
 

@@ -25,6 +25,8 @@ export interface WatchClientOptions {
   target?: TargetName;
   optimize?: OptimizeMode;
   run?: boolean;
+  /** Objects and archives linked with the program (after the source on the command line). */
+  linkInputs?: readonly string[];
   /** The zirc entry point (default: this package's bin/zirc.js). */
   zircBin?: string;
   /** Called with every event as it is read (after its `receivedAt` time is taken). */
@@ -68,7 +70,7 @@ export class WatchClient {
   }
 
   static start(opts: WatchClientOptions): WatchClient {
-    const args = [opts.zircBin ?? DEFAULT_BIN, 'watch', opts.file, '--json'];
+    const args = [opts.zircBin ?? DEFAULT_BIN, 'watch', opts.file, ...(opts.linkInputs ?? []), '--json'];
     if (opts.output) args.push('-o', opts.output);
     if (opts.target) args.push('--target', opts.target);
     if (opts.optimize) args.push('-O', opts.optimize);

@@ -41,6 +41,12 @@ export interface WatchSessionOptions {
   missingGraceMs?: number;
   /** How long a file that may be cut short must stay unchanged before it is built as it is. */
   settleMs?: number;
+  /**
+   * The identity of the other files the build reads (objects and archives linked with the
+   * program), as one string: a change to it is a reason to build even when the source is
+   * the same save.
+   */
+  inputsStamp?: () => string;
 }
 
 const MISSING_POLL_MS = 500;
@@ -80,11 +86,17 @@ export class WatchSession {
   /** While the source is missing: a slow poll, in case no file-system event tells us it is back. */
   private missingPoll: NodeJS.Timeout | null = null;
   private heldBack: HeldBack | null = null;
+  /** `inputsStamp()` as it was when the last build started. */
+  private builtInputs = '';
 
   constructor(private readonly opts: WatchSessionOptions) {
     this.debounceMs = opts.debounceMs ?? 5;
     this.missingGraceMs = opts.missingGraceMs ?? 150;
     this.settleMs = opts.settleMs ?? 250;
+  }
+
+  private inputsStamp(): string {
+    return this.opts.inputsStamp?.() ?? '';
   }
 
   /** Number of updates run so far. */
@@ -183,7 +195,7 @@ export class WatchSession {
       this.stopMissingPoll();
       this.opts.reporter.report({ kind: 'source_back', source: this.opts.displayPath });
     }
-    if (this.built && sameSave(this.built, read.snapshot)) {
+    if (this.built && sameSave(this.built, read.snapshot) && this.inputsStamp() === this.builtInputs) {
       this.heldBack = null;
       return 'settled';
     }
@@ -243,6 +255,7 @@ export class WatchSession {
     this.opts.reporter.updateBegins(n);
     this.heldBack = null;
     let snapshot = first;
+    this.builtInputs = this.inputsStamp();
     let outcome = await this.opts.builder.update(snapshot.content);
     this.built = snapshot;
     // A parse that ran out of text in a file still being written is not the save's verdict: build the rest of it.

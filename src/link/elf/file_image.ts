@@ -3,6 +3,7 @@
 //! writer a sorted, coalesced list so a flush writes only what changed. While a full
 //! rewrite is pending, ranges are not recorded at all (the whole image will be written).
 
+import { differingRanges } from '../byte_diff.js';
 import type { ByteRange } from '../output_io.js';
 
 export type { ByteRange };
@@ -59,6 +60,18 @@ export class FileImage {
     this.buf = next;
     this.dv = new DataView(next.buffer);
     this.size = size;
+  }
+
+  /**
+   * Makes `next` the whole content (the image takes the buffer): a file built again in
+   * memory. Outside a full write, the ranges that differ from the current content are
+   * marked dirty, so the flush patches only those.
+   */
+  replaceAll(next: Uint8Array): void {
+    if (!this.fullWritePending) for (const r of differingRanges(this.bytes, next)) this.markDirty(r.start, r.end - r.start);
+    this.buf = next;
+    this.dv = new DataView(next.buffer, next.byteOffset, next.byteLength);
+    this.size = next.length;
   }
 
   markDirty(start: number, len: number): void {

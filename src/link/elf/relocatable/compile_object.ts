@@ -13,6 +13,7 @@ import { symbolKey, type DataAtom, type RuntimeSymbol, type SymbolTarget } from 
 import type { ExportEntry, FlushReport, Linker, OptimizeMode } from '../../Linker.js';
 import { WASI_LIB } from '../ElfLinker.js';
 import { writeRelocatableObject, type ObjectFunction } from './object_writer.js';
+import type { AtomPlacement } from './stable_placement.js';
 
 /** Makes the code of what the backend defines itself (injectable for tests). */
 export interface ProvidedCode {
@@ -20,7 +21,17 @@ export interface ProvidedCode {
   wasiBuiltin: (name: string) => X86Function | null;
 }
 
-const X86_PROVIDED: ProvidedCode = { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin };
+export const X86_PROVIDED: ProvidedCode = { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin };
+
+export interface ObjectCollectorOptions {
+  /** Keeps atoms where earlier writes put them (default: packed afresh each write). */
+  placement?: AtomPlacement;
+  /**
+   * Whether an object linked with this one defines `name`: then a WASI extern of that name
+   * is that definition (spec §7), not zirc's built-in.
+   */
+  definedByInputs?: (name: string) => boolean;
+}
 
 /** A Linker that keeps what Compilation places and turns it into an object at flush. */
 export class ObjectCollector implements Linker<X86Function> {
@@ -33,6 +44,7 @@ export class ObjectCollector implements Linker<X86Function> {
   constructor(
     private readonly sourceName: string,
     private readonly provided: ProvidedCode = X86_PROVIDED,
+    private readonly options: ObjectCollectorOptions = {},
   ) {}
 
   updateFunc(name: string, code: X86Function): void {
@@ -57,7 +69,13 @@ export class ObjectCollector implements Linker<X86Function> {
   flush(): FlushReport {
     const functions: ObjectFunction[] = [...this.funcs].map(([name, code]) => ({ target: { kind: 'decl', name }, symbolName: name, code }));
     functions.push(...this.providedFunctions(functions));
-    this.object = writeRelocatableObject({ sourceName: this.sourceName, functions, data: [...this.data.values()], exports: this.exports });
+    this.object = writeRelocatableObject({
+      sourceName: this.sourceName,
+      functions,
+      data: [...this.data.values()],
+      exports: this.exports,
+      placement: this.options.placement,
+    });
     return { bytesWritten: 0, fullWrite: true };
   }
 
@@ -78,7 +96,7 @@ export class ObjectCollector implements Linker<X86Function> {
       seen.add(key);
       let f: ObjectFunction | null = null;
       if (t.kind === 'runtime') f = { target: t, symbolName: `__zirc_${t.name}`, code: this.provided.runtime(t.name) };
-      else if (t.lib === WASI_LIB) {
+      else if (t.lib === WASI_LIB && !this.options.definedByInputs?.(t.name)) {
         const code = this.provided.wasiBuiltin(t.name);
         if (code) f = { target: t, symbolName: `__zirc_wasi_${t.name}`, code };
       }

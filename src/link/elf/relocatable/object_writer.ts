@@ -22,6 +22,7 @@ import type { X86Function } from '../../../codegen/x86_64/output.js';
 import { symbolKey, type DataAtom, type SymbolTarget } from '../../../sema/air.js';
 import type { ExportEntry } from '../../Linker.js';
 import { constantKey } from '../ElfLinker.js';
+import type { AtomPlacement } from './stable_placement.js';
 import {
   EHDR_SIZE,
   ELF_MAGIC,
@@ -79,6 +80,11 @@ export interface RelocatableObjectInput {
   functions: readonly ObjectFunction[];
   data: readonly DataAtom[];
   exports: readonly ExportEntry[];
+  /**
+   * Where atoms go (kept across writes, see stable_placement.ts). Without it atoms are
+   * packed in the order given.
+   */
+  placement?: AtomPlacement;
 }
 
 type Section = 'text' | 'rodata' | 'data' | 'bss';
@@ -101,28 +107,36 @@ interface ObjectReloc {
   addend: number;
 }
 
-/** A growing byte buffer for one section. */
+/** A growing byte buffer for one section; bytes no atom holds are `fill`. */
 class SectionBytes {
-  bytes = new Uint8Array(256);
+  bytes: Uint8Array;
   size = 0;
   align = 1;
   readonly relocs: ObjectReloc[] = [];
 
-  /** Appends `data` at the next multiple of `align`, padding with `fill`; returns its offset. */
-  append(data: Uint8Array | number, align: number, fill: number): number {
+  constructor(private readonly fill: number) {
+    this.bytes = new Uint8Array(256).fill(fill);
+  }
+
+  /** Puts `data` (or, for a number, that many bytes of room) at `at`; returns `at`. */
+  putAt(at: number, data: Uint8Array | number, align: number): number {
     this.align = Math.max(this.align, align);
-    const at = alignUp(this.size, align);
     const len = typeof data === 'number' ? data : data.length;
     this.reserve(at + len);
-    this.bytes.fill(fill, this.size, at);
     if (typeof data !== 'number') this.bytes.set(data, at);
-    this.size = at + len;
+    this.size = Math.max(this.size, at + len);
     return at;
+  }
+
+  /** Grows the section to `size` bytes (its reserved room). */
+  extendTo(size: number): void {
+    this.reserve(size);
+    this.size = Math.max(this.size, size);
   }
 
   private reserve(n: number): void {
     if (n <= this.bytes.length) return;
-    const next = new Uint8Array(Math.max(n, this.bytes.length * 2));
+    const next = new Uint8Array(Math.max(n, this.bytes.length * 2)).fill(this.fill);
     next.set(this.bytes.subarray(0, this.size));
     this.bytes = next;
   }
@@ -187,23 +201,39 @@ function rel32Type(code: Uint8Array, offset: number): number {
 /** The bytes of the relocatable object for `input`. Throws on a relocation to a symbol that is neither here nor an extern. */
 export function writeRelocatableObject(input: RelocatableObjectInput): Uint8Array {
   const sections: Record<Section, SectionBytes> = {
-    text: new SectionBytes(),
-    rodata: new SectionBytes(),
-    data: new SectionBytes(),
-    bss: new SectionBytes(),
+    text: new SectionBytes(INT3),
+    rodata: new SectionBytes(0),
+    data: new SectionBytes(0),
+    bss: new SectionBytes(0),
   };
   // Place every atom: functions (and their constants), then data atoms.
-  const atoms = placeAtoms(input, sections);
+  const atoms = placeAtoms(input, sections, atomPlacer(input.placement, sections));
   // Symbols: locals first (ELF requires it), then exports and undefined externs.
   const symbols = buildSymbols(input, atoms, sections);
   return assembleFile(sections, symbols);
 }
 
-function placeAtoms(input: RelocatableObjectInput, sections: Record<Section, SectionBytes>): PlacedAtom[] {
+/** Picks an atom's offset in its section: from the placement, or packed after the last atom. */
+type AtomPlacer = (section: Section, key: string, size: number, align: number) => number;
+
+function atomPlacer(placement: AtomPlacement | undefined, sections: Record<Section, SectionBytes>): AtomPlacer {
+  if (!placement) return (section, _key, _size, align) => alignUp(sections[section].size, align);
+  placement.begin();
+  return (section, key, size, align) => {
+    sections[section].align = Math.max(sections[section].align, placement.sectionAlign);
+    return placement.place(section, key, size, align);
+  };
+}
+
+function placeAtoms(input: RelocatableObjectInput, sections: Record<Section, SectionBytes>, placeAt: AtomPlacer): PlacedAtom[] {
   const atoms: PlacedAtom[] = [];
+  const put = (section: Section, key: string, data: Uint8Array | number, align: number): number => {
+    const size = typeof data === 'number' ? data : data.length;
+    return sections[section].putAt(placeAt(section, key, size, align), data, align);
+  };
   for (const f of input.functions) {
     const key = symbolKey(f.target);
-    const offset = sections.text.append(f.code.code, FUNCTION_ALIGN, INT3);
+    const offset = put('text', key, f.code.code, FUNCTION_ALIGN);
     atoms.push({ key, name: f.symbolName, section: 'text', offset, size: f.code.code.length, isFunc: true });
     for (const r of f.code.relocs) {
       const target = r.target.kind === 'constant' ? constantKey(key, r.target.name) : symbolKey(r.target);
@@ -212,17 +242,21 @@ function placeAtoms(input: RelocatableObjectInput, sections: Record<Section, Sec
       sections.text.relocs.push({ offset: offset + r.offset, type, target, addend: r.addend });
     }
     for (const c of f.code.constants ?? []) {
-      const at = sections.rodata.append(c.bytes, Math.max(1, c.align), 0);
+      const at = put('rodata', constantKey(key, c.name), c.bytes, Math.max(1, c.align));
       atoms.push({ key: constantKey(key, c.name), name: `${f.symbolName}.${c.name}`, section: 'rodata', offset: at, size: c.bytes.length, isFunc: false });
     }
   }
   for (const d of input.data) {
     const section = sections[d.section];
     const align = Math.max(1, d.align);
-    const offset = d.section === 'bss' ? section.append(d.bytes.length, align, 0) : section.append(d.bytes, align, 0);
+    const offset = put(d.section, symbolKey({ kind: 'decl', name: d.name }), d.section === 'bss' ? d.bytes.length : d.bytes, align);
     atoms.push({ key: symbolKey({ kind: 'decl', name: d.name }), name: d.name, section: d.section, offset, size: d.bytes.length, isFunc: false });
     if (d.section === 'bss' && d.relocs.length > 0) throw new Error(`bss atom '${d.name}' has relocations`);
     for (const r of d.relocs) section.relocs.push({ offset: offset + r.offset, type: R_X86_64_64, target: symbolKey(r.target), addend: r.addend });
+  }
+  if (input.placement) {
+    const sizes = input.placement.finish();
+    for (const s of SECTIONS) sections[s].extendTo(sizes[s]);
   }
   return atoms;
 }

@@ -1,0 +1,75 @@
+//! The object and archive files of a link, read from disk and kept: each link asks for
+//! all of them again, and only a file whose identity changed since it was last read
+//! (another inode, size or modification time: a compiler rewrote it, or renamed a new
+//! file over it) is read again. The one piece of I/O between the linkers and their inputs.
+
+import * as fs from 'node:fs';
+import { LinkError } from './Linker.js';
+
+/** An input file: its path, or its path with `--whole-archive` in force. */
+export type LinkFile = string | { path: string; wholeArchive: boolean };
+
+export interface InputFile {
+  path: string;
+  bytes: Uint8Array;
+  wholeArchive: boolean;
+  /** Counts the times this path was read: a new value means new bytes. */
+  version: number;
+}
+
+interface Cached {
+  key: string;
+  file: InputFile;
+}
+
+export function linkFilePath(f: LinkFile): string {
+  return typeof f === 'string' ? f : f.path;
+}
+
+function identityKey(st: fs.BigIntStats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+export class InputFiles {
+  private readonly cache = new Map<string, Cached>();
+  private reads = 0;
+
+  constructor(readonly files: readonly LinkFile[]) {}
+
+  /** Every input, in order; throws `LinkError` naming each file that cannot be read. */
+  read(): InputFile[] {
+    const errors: string[] = [];
+    const out: InputFile[] = [];
+    for (const f of this.files) {
+      const path = linkFilePath(f);
+      const wholeArchive = typeof f !== 'string' && f.wholeArchive;
+      try {
+        out.push(this.readOne(path, wholeArchive));
+      } catch (err) {
+        errors.push(`cannot open ${path}: ${describe(err)}`);
+      }
+    }
+    if (errors.length > 0) throw new LinkError(errors);
+    return out;
+  }
+
+  private readOne(path: string, wholeArchive: boolean): InputFile {
+    const key = identityKey(fs.statSync(path, { bigint: true }));
+    const cached = this.cache.get(path);
+    if (cached && cached.key === key && cached.file.wholeArchive === wholeArchive) return cached.file;
+    const bytes = new Uint8Array(fs.readFileSync(path));
+    // Stat again: a file rewritten while we read it is read again at the next link.
+    const after = identityKey(fs.statSync(path, { bigint: true }));
+    const file = { path, bytes, wholeArchive, version: ++this.reads };
+    this.cache.set(path, { key: after === key ? key : '', file });
+    return file;
+  }
+}
+
+function describe(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOENT') return 'no such file or directory';
+  if (e?.code === 'EISDIR') return 'is a directory';
+  if (e?.code === 'EACCES') return 'permission denied';
+  return err instanceof Error ? err.message : String(err);
+}
