@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { LdUsageError, type LdPlan } from '../../link/ld_args/plan.js';
 import { linkStaticFiles, type LinkFile } from '../../link/elf/static/link_files.js';
-import { parseLdCommandLine, resolveLibrariesOnDisk } from './ld_command_line.js';
+import { expandLinkerScripts, parseLdCommandLine, resolveLibrariesOnDisk } from './ld_command_line.js';
 
 const EXIT_LINK_ERRORS = 1;
 const EXIT_USAGE = 2;
@@ -45,7 +45,7 @@ export function ldCommand(argv: readonly string[]): number {
   if (!plan.link) return 0;
   let files: LinkFile[];
   try {
-    files = resolveLibrariesOnDisk(plan).map((i) => ({ path: i.resolvedPath, wholeArchive: i.wholeArchive }));
+    files = expandLinkerScripts(resolveLibrariesOnDisk(plan).map((i) => ({ path: i.resolvedPath, wholeArchive: i.wholeArchive })));
   } catch (err) {
     if (err instanceof LdUsageError) {
       process.stderr.write(`${err.message}\n`);
@@ -58,7 +58,7 @@ export function ldCommand(argv: readonly string[]): number {
     return EXIT_USAGE;
   }
   const result = linkStaticFiles(files, plan.output, {
-    entry: plan.entry ?? '_start', undefinedSymbols: plan.undefinedSymbols, defsyms: plan.defsyms,
+    entry: plan.entry ?? '_start', undefinedSymbols: plan.undefinedSymbols, defsyms: plan.defsyms, ehFrameHdr: plan.ehFrameHdr,
   });
   if (!result.ok) {
     for (const e of result.errors) process.stderr.write(`zirc ld: error: ${e}\n`);

@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { linkStaticFiles } from '../../../src/link/elf/static/link_files.js';
+import type { StaticLinkOptions } from '../../../src/link/elf/static/link_static.js';
 
 export const MUSL_LIB = '/usr/lib/x86_64-linux-musl';
 export const MUSL_INCLUDE = '/usr/include/x86_64-linux-musl';
@@ -34,14 +35,15 @@ export function libgcc(): string {
 }
 
 /** Links with zirc; throws with the linker's errors on failure. */
-export function linkWithZirc(inputs: string[], output: string): string {
-  const r = linkStaticFiles(inputs, output);
+export function linkWithZirc(inputs: string[], output: string, options: StaticLinkOptions = {}): string {
+  const r = linkStaticFiles(inputs, output, options);
   if (!r.ok) throw new Error(`zirc static link failed:\n${r.errors.join('\n')}`);
   return output;
 }
 
-export function linkWithLld(inputs: string[], output: string): string {
-  run('ld.lld', ['-static', '-o', output, ...inputs]);
+/** Links with ld.lld -static; `flags` go before the inputs (`--eh-frame-hdr`, `--gc-sections`, …). */
+export function linkWithLld(inputs: string[], output: string, flags: string[] = []): string {
+  run('ld.lld', ['-static', ...flags, '-o', output, ...inputs]);
   return output;
 }
 
@@ -62,4 +64,27 @@ export function readelfAll(file: string): { stdout: string; stderr: string } {
 
 export function exists(file: string): boolean {
   return fs.existsSync(file);
+}
+
+export interface OutputSectionHeader { name: string; type: number; flags: number; addr: number; offset: number; size: number }
+
+/** The section headers of an ELF64 file, read directly (for checks readelf does not print). */
+export function sectionHeaders(bytes: Uint8Array): OutputSectionHeader[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const shoff = Number(view.getBigUint64(0x28, true));
+  const shnum = view.getUint16(0x3c, true), shstrndx = view.getUint16(0x3e, true);
+  const raw = Array.from({ length: shnum }, (_, i) => {
+    const at = shoff + 64 * i;
+    return {
+      nameOffset: view.getUint32(at, true), type: view.getUint32(at + 4, true), flags: Number(view.getBigUint64(at + 8, true)),
+      addr: Number(view.getBigUint64(at + 16, true)), offset: Number(view.getBigUint64(at + 24, true)), size: Number(view.getBigUint64(at + 32, true)),
+    };
+  });
+  const strtab = raw[shstrndx]!.offset;
+  const nameAt = (off: number): string => {
+    let end = strtab + off;
+    while (bytes[end] !== 0) end++;
+    return new TextDecoder().decode(bytes.subarray(strtab + off, end));
+  };
+  return raw.map(({ nameOffset, ...h }) => ({ name: nameAt(nameOffset), ...h }));
 }

@@ -28,6 +28,8 @@ export interface StaticLinkOptions {
   undefinedSymbols?: readonly string[];
   /** `--defsym`s in command-line order; each replaces any definition from the inputs. */
   defsyms?: readonly Defsym[];
+  /** `--eh-frame-hdr`: a `.eh_frame_hdr` search table and its PT_GNU_EH_FRAME segment. */
+  ehFrameHdr?: boolean;
 }
 
 export type StaticLinkResult =
@@ -106,6 +108,17 @@ export interface OutputSection {
   /** sh_entsize, and the output section sh_info names (SHF_INFO_LINK), -1 for none. */
   entsize?: number;
   infoSection?: number;
+  /** The linker writes `syntheticSize` bytes of its own after the members (`.iplt`, `.eh_frame_hdr`, …). */
+  linkerContent?: boolean;
+}
+
+/** An FDE of an input `.eh_frame`: where it is, how its initial location is encoded, and whether its code is in the image. */
+export interface EhFrameFde {
+  object: number;
+  section: number;
+  offset: number;
+  encoding: number;
+  live: boolean;
 }
 
 /**
@@ -159,6 +172,8 @@ export interface LinkContext {
   /** IFUNC stubs: entries, key (as gotKey) → index, and the output sections `.iplt`, `.got.plt`, `.rela.iplt` (-1 when none). */
   iplt: { entries: IpltEntry[]; byKey: Map<string, number>; plt: number; slots: number; rela: number };
   segments: Segment[];
+  /** The FDEs of the output `.eh_frame` (read when a header is wanted or code may be dropped), and the `.eh_frame_hdr` output section (-1 for none). */
+  ehFrame: { wantHeader: boolean; fdes: EhFrameFde[]; hdr: number };
   /** The PT_TLS range: start address, memory size (tdata+tbss) and alignment; size 0 when none. */
   tls: { start: number; memsz: number; align: number };
   imageBase: number;
@@ -188,6 +203,7 @@ export function newLinkContext(options: StaticLinkOptions): LinkContext {
     got: { entries: [], byKey: new Map(), section: -1, needed: false },
     iplt: { entries: [], byKey: new Map(), plt: -1, slots: -1, rela: -1 },
     segments: [],
+    ehFrame: { wantHeader: options.ehFrameHdr ?? false, fdes: [], hdr: -1 },
     tls: { start: 0, memsz: 0, align: 1 },
     imageBase: 0x200000,
     headersSize: 0,

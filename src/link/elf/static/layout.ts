@@ -4,12 +4,13 @@
 //! with each section's address equal to the base plus its file offset. `.tbss` takes no
 //! room in the RW segment (it only sizes PT_TLS), as in ld.lld. Gives every input section,
 //! COMMON symbol and GOT entry its address, and builds the program header table:
-//! PT_PHDR, the loads, PT_TLS when there is thread-local data, and a non-executable
-//! PT_GNU_STACK. The IFUNC sections go where ld.lld puts them: `.rela.iplt` first in R,
-//! `.iplt` last in RX, `.got.plt` after the RW progbits; `.eh_frame` is in R.
+//! PT_PHDR, the loads, PT_TLS when there is thread-local data, PT_GNU_EH_FRAME over
+//! `.eh_frame_hdr`, and a non-executable PT_GNU_STACK. The IFUNC sections go where ld.lld
+//! puts them: `.rela.iplt` first in R, `.iplt` last in RX, `.got.plt` after the RW
+//! progbits; `.eh_frame_hdr` then `.eh_frame` end R.
 
 import {
-  EHDR_SIZE, PF_R, PF_W, PF_X, PHDR_SIZE, PT_GNU_STACK, PT_LOAD, SHF_EXECINSTR, SHF_TLS, SHF_WRITE, SHT_NOBITS,
+  EHDR_SIZE, PF_R, PF_W, PF_X, PHDR_SIZE, PT_GNU_EH_FRAME, PT_GNU_STACK, PT_LOAD, SHF_EXECINSTR, SHF_TLS, SHF_WRITE, SHT_NOBITS,
 } from '../input/index.js';
 import { alignUp, type LinkContext, type OutputSection, type Segment } from './context.js';
 
@@ -29,7 +30,7 @@ function segmentOf(os: OutputSection): 0 | 1 | 2 {
 
 function rank(os: OutputSection): number {
   switch (segmentOf(os)) {
-    case 0: return os.name === '.rela.iplt' ? -1 : os.name === '.rodata' ? 0 : 1;
+    case 0: return os.name === '.rela.iplt' ? -1 : os.name === '.rodata' ? 0 : os.name === '.eh_frame_hdr' ? 2 : os.name === '.eh_frame' ? 3 : 1;
     case 1: return os.name === '.text' ? 0 : os.name === '.init' ? 1 : os.name === '.fini' ? 2 : os.name === '.iplt' ? 4 : 3;
     default:
       if (RW_RANK[os.name] !== undefined) return RW_RANK[os.name]!;
@@ -50,7 +51,8 @@ export function layoutSegments(ctx: LinkContext): void {
   for (const i of idx) bySegment[segmentOf(ctx.outputs[i]!)]!.push(i);
   const hasTls = ctx.outputs.some((o) => o.flags & SHF_TLS);
   const loads = bySegment.filter((s, i) => i === 0 || s.length > 0).length;
-  const phnum = 1 + loads + (hasTls ? 1 : 0) + 1;
+  const hasEhFrameHdr = ctx.ehFrame.hdr >= 0;
+  const phnum = 1 + loads + (hasTls ? 1 : 0) + (hasEhFrameHdr ? 1 : 0) + 1;
   ctx.headersSize = EHDR_SIZE + phnum * PHDR_SIZE;
   const base = ctx.imageBase;
   const tlsAlign = Math.max(1, ...ctx.outputs.filter((o) => o.flags & SHF_TLS).map((o) => o.align));
@@ -99,6 +101,10 @@ export function layoutSegments(ctx: LinkContext): void {
     const filesz = tdata.length ? Math.max(...tdata.map((o) => o.addr + o.size)) - ctx.tls.start : 0;
     ctx.segments.push({ type: PT_TLS, flags: PF_R, offset: ctx.tls.start - base, vaddr: ctx.tls.start, filesz, memsz: ctx.tls.memsz, align: ctx.tls.align });
   }
+  if (hasEhFrameHdr) {
+    const hdr = ctx.outputs[ctx.ehFrame.hdr]!;
+    ctx.segments.push({ type: PT_GNU_EH_FRAME, flags: PF_R, offset: hdr.offset, vaddr: hdr.addr, filesz: hdr.size, memsz: hdr.size, align: 4 });
+  }
   ctx.segments.push({ type: PT_GNU_STACK, flags: PF_R | PF_W, offset: 0, vaddr: 0, filesz: 0, memsz: 0, align: 0 });
 }
 
@@ -124,8 +130,7 @@ function placeMembers(ctx: LinkContext, os: OutputSection): void {
     at = alignUp(at, 8);
     at += 8 * ctx.got.entries.length;
   }
-  const i = ctx.outputs.indexOf(os);
-  if (i >= 0 && (i === ctx.iplt.plt || i === ctx.iplt.slots || i === ctx.iplt.rela)) {
+  if (os.linkerContent) {
     at = alignUp(at, os.align);
     at += os.syntheticSize;
   }

@@ -6,6 +6,7 @@ import {
   newLinkContext, timed, type LinkContext, type LinkInput, type StaticLinkOptions, type StaticLinkResult,
 } from './context.js';
 import { addCommandLineReferences, assignDefsyms, defineDefsyms } from './command_line_symbols.js';
+import { planEhFrames } from './eh_frame_hdr.js';
 import { layoutSegments } from './layout.js';
 import { assignLinkerSymbols, defineLinkerSymbols, reportUndefinedSymbols } from './linker_symbols.js';
 import { createOutputSections } from './output_sections.js';
@@ -36,6 +37,8 @@ export function linkStatic(inputs: readonly LinkInput[], options: StaticLinkOpti
   timed(ctx, 'scanRelocations', () => scanRelocations(ctx));
   // Make room for COMMON symbols in .bss.
   timed(ctx, 'allocateCommons', () => allocateCommons(ctx));
+  // Find the FDEs of .eh_frame, and size .eh_frame_hdr for --eh-frame-hdr.
+  timed(ctx, 'planEhFrames', () => planEhFrames(ctx, false));
   const scanned = failed();
   if (scanned) return scanned;
   // Give every section, COMMON symbol and GOT entry an address; build the segments.

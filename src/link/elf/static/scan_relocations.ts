@@ -16,6 +16,7 @@ import type { RelocationTable } from '../input/index.js';
 import { GotAccess, gotAccess, isDynamicTlsRelocation, isSupportedRelocation } from './arch_x86_64.js';
 import { Def, type LinkContext } from './context.js';
 import { consumesNextRelocation, recognizeTlsSequence, type TlsForm } from './tls_relaxation.js';
+import { TLS_GET_ADDR } from './linker_symbols.js';
 import { ensureOutputSection } from './output_sections.js';
 import { symbolName, symbolTarget, targetType, type SymbolTarget } from './symbol_values.js';
 
@@ -36,6 +37,7 @@ export function dynamicTlsForm(ctx: LinkContext, o: number, rt: RelocationTable,
 }
 
 export function scanRelocations(ctx: LinkContext): void {
+  let tlsGetAddrReported = false;
   for (let o = 0; o < ctx.objects.length; o++) {
     const lo = ctx.objects[o]!;
     const obj = lo.object;
@@ -54,6 +56,10 @@ export function scanRelocations(ctx: LinkContext): void {
         }
         if (type === 0) continue;
         const t = symbolTarget(ctx, o, sym);
+        if (t.def === Def.Undefined && t.global >= 0 && ctx.symbols.strongRef[t.global] && ctx.symbols.names[t.global] === TLS_GET_ADDR && !tlsGetAddrReported) {
+          tlsGetAddrReported = true;
+          ctx.errors.push(`undefined symbol: ${TLS_GET_ADDR}\n>>> referenced by ${placeName(ctx, o, rt.target, offset)} (not a call a TLS relaxation removes)`);
+        }
         if (t.def === Def.Strong || t.def === Def.Weak) {
           const tobj = ctx.objects[t.object]!;
           const shndx = tobj.object.symbols.shndx[t.symbol]!;
@@ -102,6 +108,7 @@ export function scanRelocations(ctx: LinkContext): void {
     ctx.outputs[ctx.iplt.plt]!.syntheticSize = IPLT_ENTRY_SIZE * n;
     ctx.outputs[ctx.iplt.slots]!.syntheticSize = 8 * n;
     const rela = ctx.outputs[ctx.iplt.rela]!;
+    for (const os of [ctx.outputs[ctx.iplt.plt]!, ctx.outputs[ctx.iplt.slots]!, rela]) os.linkerContent = true;
     rela.syntheticSize = RELA_SIZE * n;
     rela.entsize = RELA_SIZE;
     rela.infoSection = ctx.iplt.slots;

@@ -1,5 +1,5 @@
 //! Writes the laid-out link as ET_EXEC bytes: the ELF header, the program headers, the
-//! section contents (via apply_relocations.ts), and after the loaded image the
+//! section contents (via apply_relocations.ts; `.eh_frame_hdr` via eh_frame_hdr.ts), and after the loaded image the
 //! non-allocated `.symtab` (named local symbols, hidden globals made local, then the
 //! globals, `--defsym`s absolute or in their target's section; TLS ones as offsets into PT_TLS), `.strtab`,
 //! `.shstrtab` and the section header table.
@@ -11,6 +11,7 @@ import {
 } from '../elf_format.js';
 import { copySectionsAndApplyRelocations } from './apply_relocations.js';
 import { alignUp, Def, type LinkContext } from './context.js';
+import { writeEhFrameHdr } from './eh_frame_hdr.js';
 import { targetAddress } from './symbol_values.js';
 
 interface OutSymbol { name: string; bind: number; type: number; shndx: number; value: number; size: number }
@@ -41,6 +42,7 @@ export function writeExecutable(ctx: LinkContext): Uint8Array | null {
 
   copySectionsAndApplyRelocations(ctx, image);
   if (ctx.errors.length > 0) return null;
+  writeEhFrameHdr(ctx, image);
 
   const entryId = ctx.symbols.byName.get(ctx.entry);
   const entry = entryId === undefined ? 0 : ctx.symbols.def[entryId] === Def.Undefined ? 0 : (targetAddress(ctx, { global: entryId, def: ctx.symbols.def[entryId]!, object: ctx.symbols.object[entryId]!, symbol: ctx.symbols.symbol[entryId]! }) ?? 0);
