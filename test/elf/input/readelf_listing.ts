@@ -126,7 +126,7 @@ export function expectMatchesListing(obj: ElfObject, l: Listing, what: string): 
   const t = obj.symbols;
   for (const ls of l.symbols) {
     const i = ls.index;
-    const got = { value: t.value[i], size: t.size[i], type: symbolTypeName(t.type[i]!), bind: bindingName(t.bind[i]!), vis: visibilityName(t.visibility[i]!), ndx: ndxName(t.shndx[i]!), name: t.names[i] };
+    const got = { value: BigInt(t.value[i]!), size: BigInt(t.size[i]!), type: symbolTypeName(t.type[i]!), bind: bindingName(t.bind[i]!), vis: visibilityName(t.visibility[i]!), ndx: ndxName(t.shndx[i]!), name: t.names[i] };
     const want = { value: ls.value, size: ls.size, type: ls.type, bind: ls.bind, vis: ls.vis, ndx: ls.ndx, name: ls.name };
     expect(got, `${what}: symbol ${i}`).toEqual(want);
   }
@@ -139,7 +139,7 @@ export function expectMatchesListing(obj: ElfObject, l: Listing, what: string): 
     expect(table.count, `${what}: ${obj.sections[table.section]!.name} count`).toBe(listed.length);
     for (let i = 0; i < table.count; i++) {
       const want = listed[i]!;
-      const got = { offset: BigInt(table.offset[i]!), sym: table.symbol[i], type: table.type[i], typeName: relocationTypeName(table.type[i]!), addend: table.addend[i] };
+      const got = { offset: BigInt(table.offset[i]!), sym: table.symbol[i], type: table.type[i], typeName: relocationTypeName(table.type[i]!), addend: BigInt(table.addend[i]!) };
       expect(got, `${what}: ${obj.sections[table.section]!.name} relocation ${i}`).toEqual({ offset: want.offset, sym: want.sym, type: want.type, typeName: want.typeName, addend: want.addend });
       compared++;
     }

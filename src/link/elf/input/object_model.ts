@@ -30,8 +30,9 @@ export interface SymbolTable {
   /** Index of the first non-local symbol (the symtab's sh_info). */
   firstGlobal: number;
   names: string[];
-  value: BigUint64Array;
-  size: BigUint64Array;
+  /** st_value and st_size as numbers: exact below 2^53 (object offsets and sizes always are). */
+  value: Float64Array;
+  size: Float64Array;
   bind: Uint8Array;
   type: Uint8Array;
   visibility: Uint8Array;
@@ -48,7 +49,8 @@ export interface RelocationTable {
   offset: Float64Array;
   type: Uint32Array;
   symbol: Uint32Array;
-  addend: BigInt64Array;
+  /** r_addend as a number: exact while its magnitude is below 2^53. */
+  addend: Float64Array;
 }
 
 /** One SHT_GROUP section: a set of sections kept or dropped together. */

@@ -58,6 +58,10 @@ class Reader {
   u64(at: number): number {
     return this.view.getUint32(at, true) + this.view.getUint32(at + 4, true) * 0x1_0000_0000;
   }
+  /** An i64 as a number, exact when its magnitude is below 2^53 (addends are). */
+  i64(at: number): number {
+    return this.view.getUint32(at, true) + this.view.getInt32(at + 4, true) * 0x1_0000_0000;
+  }
   /** Whether [offset, offset + size) lies inside the file. */
   inFile(offset: number, size: number): boolean {
     return offset >= 0 && size >= 0 && offset <= this.length && size <= this.length - offset;
@@ -152,10 +156,15 @@ function readString(r: Reader, table: InputSection, offset: number, what: string
   return latin1(data, offset, end);
 }
 
-/** Names are bytes; decode them one byte per char so any input round-trips (ASCII unchanged). */
+/**
+ * Names are bytes; decode them one byte per char so any input round-trips (ASCII
+ * unchanged). `apply` over the subarray, not a spread: no intermediate array per name
+ * (a link reads hundreds of thousands of them).
+ */
 function latin1(data: Uint8Array, start: number, end: number): string {
+  if (end - start <= 4096) return String.fromCharCode.apply(null, data.subarray(start, end) as unknown as number[]);
   let s = '';
-  for (let i = start; i < end; i += 4096) s += String.fromCharCode(...data.subarray(i, Math.min(end, i + 4096)));
+  for (let i = start; i < end; i += 4096) s += String.fromCharCode.apply(null, data.subarray(i, Math.min(end, i + 4096)) as unknown as number[]);
   return s;
 }
 
@@ -197,7 +206,7 @@ function findSymbolTable(r: Reader, sections: InputSection[]): number {
 }
 
 const EMPTY_SYMBOLS: SymbolTable = {
-  count: 0, firstGlobal: 0, names: [], value: new BigUint64Array(0), size: new BigUint64Array(0),
+  count: 0, firstGlobal: 0, names: [], value: new Float64Array(0), size: new Float64Array(0),
   bind: new Uint8Array(0), type: new Uint8Array(0), visibility: new Uint8Array(0), shndx: new Uint32Array(0),
 };
 
@@ -215,8 +224,8 @@ function readSymbolTable(r: Reader, sections: InputSection[], symtabIndex: numbe
   if (symtab.info > count) r.fail(`${where}: sh_info (first global) is ${symtab.info}, but the table has ${count} symbols`);
   const xindex = findShndxTable(r, sections, symtabIndex, count);
   const t: SymbolTable = {
-    count, firstGlobal: symtab.info, names: new Array<string>(count), value: new BigUint64Array(count),
-    size: new BigUint64Array(count), bind: new Uint8Array(count), type: new Uint8Array(count),
+    count, firstGlobal: symtab.info, names: new Array<string>(count), value: new Float64Array(count),
+    size: new Float64Array(count), bind: new Uint8Array(count), type: new Uint8Array(count),
     visibility: new Uint8Array(count), shndx: new Uint32Array(count),
   };
   for (let i = 0; i < count; i++) {
@@ -226,8 +235,8 @@ function readSymbolTable(r: Reader, sections: InputSection[], symtabIndex: numbe
     t.bind[i] = info >> 4;
     t.type[i] = info & 0xf;
     t.visibility[i] = r.u8(at + 5) & 3;
-    t.value[i] = r.view.getBigUint64(at + 8, true);
-    t.size[i] = r.view.getBigUint64(at + 16, true);
+    t.value[i] = r.u64(at + 8);
+    t.size[i] = r.u64(at + 16);
     const raw = r.u16(at + 6);
     let shndx: number;
     if (raw === SHN_UNDEF) shndx = SYM_UNDEF;
@@ -278,7 +287,7 @@ function readRelocations(r: Reader, sections: InputSection[], symtabIndex: numbe
     const count = s.size / RELA_SIZE;
     const t: RelocationTable = {
       section: s.index, target: s.info, count, offset: new Float64Array(count),
-      type: new Uint32Array(count), symbol: new Uint32Array(count), addend: new BigInt64Array(count),
+      type: new Uint32Array(count), symbol: new Uint32Array(count), addend: new Float64Array(count),
     };
     for (let i = 0; i < count; i++) {
       const at = s.offset + i * RELA_SIZE;
@@ -295,7 +304,7 @@ function readRelocations(r: Reader, sections: InputSection[], symtabIndex: numbe
       t.offset[i] = offset;
       t.type[i] = type;
       t.symbol[i] = sym;
-      t.addend[i] = r.view.getBigInt64(at + 16, true);
+      t.addend[i] = r.i64(at + 16);
     }
     target.relocations = tables.length;
     tables.push(t);
