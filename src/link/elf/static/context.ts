@@ -30,7 +30,12 @@ export interface StaticLinkOptions {
   defsyms?: readonly Defsym[];
   /** `--eh-frame-hdr`: a `.eh_frame_hdr` search table and its PT_GNU_EH_FRAME segment. */
   ehFrameHdr?: boolean;
+  /** `--build-id`: a `.note.gnu.build-id` note and its PT_NOTE segment (none by default). */
+  buildId?: BuildIdStyle;
 }
+
+/** What `--build-id` asks for: a hash of the output, random bytes, or given bytes (hex digits). */
+export type BuildIdStyle = { kind: 'none' | 'fast' | 'md5' | 'sha1' | 'uuid' } | { kind: 'hex'; hex: string };
 
 export type StaticLinkResult =
   | { ok: true; bytes: Uint8Array; timings: PassTiming[] }
@@ -174,6 +179,8 @@ export interface LinkContext {
   segments: Segment[];
   /** The FDEs of the output `.eh_frame` (read when a header is wanted or code may be dropped), and the `.eh_frame_hdr` output section (-1 for none). */
   ehFrame: { wantHeader: boolean; fdes: EhFrameFde[]; hdr: number };
+  /** `--build-id`: the style, the note's output section (-1 for none) and its descriptor's size. */
+  buildId: { style: BuildIdStyle; section: number; size: number };
   /** The PT_TLS range: start address, memory size (tdata+tbss) and alignment; size 0 when none. */
   tls: { start: number; memsz: number; align: number };
   imageBase: number;
@@ -204,6 +211,7 @@ export function newLinkContext(options: StaticLinkOptions): LinkContext {
     iplt: { entries: [], byKey: new Map(), plt: -1, slots: -1, rela: -1 },
     segments: [],
     ehFrame: { wantHeader: options.ehFrameHdr ?? false, fdes: [], hdr: -1 },
+    buildId: { style: options.buildId ?? { kind: 'none' }, section: -1, size: 0 },
     tls: { start: 0, memsz: 0, align: 1 },
     imageBase: 0x200000,
     headersSize: 0,

@@ -5,12 +5,13 @@
 //! room in the RW segment (it only sizes PT_TLS), as in ld.lld. Gives every input section,
 //! COMMON symbol and GOT entry its address, and builds the program header table:
 //! PT_PHDR, the loads, PT_TLS when there is thread-local data, PT_GNU_EH_FRAME over
-//! `.eh_frame_hdr`, and a non-executable PT_GNU_STACK. The IFUNC sections go where ld.lld
+//! `.eh_frame_hdr`, a non-executable PT_GNU_STACK, and PT_NOTE over the build-id note
+//! (first in R, as in ld.lld). The IFUNC sections go where ld.lld
 //! puts them: `.rela.iplt` first in R, `.iplt` last in RX, `.got.plt` after the RW
 //! progbits; `.eh_frame_hdr` then `.eh_frame` end R.
 
 import {
-  EHDR_SIZE, PF_R, PF_W, PF_X, PHDR_SIZE, PT_GNU_EH_FRAME, PT_GNU_STACK, PT_LOAD, SHF_EXECINSTR, SHF_TLS, SHF_WRITE, SHT_NOBITS,
+  EHDR_SIZE, PF_R, PF_W, PF_X, PHDR_SIZE, PT_GNU_EH_FRAME, PT_GNU_STACK, PT_LOAD, PT_NOTE, SHF_EXECINSTR, SHF_TLS, SHF_WRITE, SHT_NOBITS,
 } from '../input/index.js';
 import { alignUp, type LinkContext, type OutputSection, type Segment } from './context.js';
 
@@ -30,7 +31,7 @@ function segmentOf(os: OutputSection): 0 | 1 | 2 {
 
 function rank(os: OutputSection): number {
   switch (segmentOf(os)) {
-    case 0: return os.name === '.rela.iplt' ? -1 : os.name === '.rodata' ? 0 : os.name === '.eh_frame_hdr' ? 2 : os.name === '.eh_frame' ? 3 : 1;
+    case 0: return os.name === '.note.gnu.build-id' ? -2 : os.name === '.rela.iplt' ? -1 : os.name === '.rodata' ? 0 : os.name === '.eh_frame_hdr' ? 2 : os.name === '.eh_frame' ? 3 : 1;
     case 1: return os.name === '.text' ? 0 : os.name === '.init' ? 1 : os.name === '.fini' ? 2 : os.name === '.iplt' ? 4 : 3;
     default:
       if (RW_RANK[os.name] !== undefined) return RW_RANK[os.name]!;
@@ -52,7 +53,8 @@ export function layoutSegments(ctx: LinkContext): void {
   const hasTls = ctx.outputs.some((o) => o.flags & SHF_TLS);
   const loads = bySegment.filter((s, i) => i === 0 || s.length > 0).length;
   const hasEhFrameHdr = ctx.ehFrame.hdr >= 0;
-  const phnum = 1 + loads + (hasTls ? 1 : 0) + (hasEhFrameHdr ? 1 : 0) + 1;
+  const hasNote = ctx.buildId.section >= 0;
+  const phnum = 1 + loads + (hasTls ? 1 : 0) + (hasEhFrameHdr ? 1 : 0) + 1 + (hasNote ? 1 : 0);
   ctx.headersSize = EHDR_SIZE + phnum * PHDR_SIZE;
   const base = ctx.imageBase;
   const tlsAlign = Math.max(1, ...ctx.outputs.filter((o) => o.flags & SHF_TLS).map((o) => o.align));
@@ -106,6 +108,10 @@ export function layoutSegments(ctx: LinkContext): void {
     ctx.segments.push({ type: PT_GNU_EH_FRAME, flags: PF_R, offset: hdr.offset, vaddr: hdr.addr, filesz: hdr.size, memsz: hdr.size, align: 4 });
   }
   ctx.segments.push({ type: PT_GNU_STACK, flags: PF_R | PF_W, offset: 0, vaddr: 0, filesz: 0, memsz: 0, align: 0 });
+  if (hasNote) {
+    const note = ctx.outputs[ctx.buildId.section]!;
+    ctx.segments.push({ type: PT_NOTE, flags: PF_R, offset: note.offset, vaddr: note.addr, filesz: note.size, memsz: note.size, align: 4 });
+  }
 }
 
 /** Places an output section's input sections, then what the linker adds (COMMON symbols, GOT entries). */

@@ -6,6 +6,7 @@ import {
   newLinkContext, timed, type LinkContext, type LinkInput, type StaticLinkOptions, type StaticLinkResult,
 } from './context.js';
 import { addCommandLineReferences, assignDefsyms, defineDefsyms } from './command_line_symbols.js';
+import { planBuildId } from './build_id.js';
 import { planEhFrames } from './eh_frame_hdr.js';
 import { layoutSegments } from './layout.js';
 import { assignLinkerSymbols, defineLinkerSymbols, reportUndefinedSymbols } from './linker_symbols.js';
@@ -14,7 +15,7 @@ import { resolveSymbols } from './resolve_symbols.js';
 import { allocateCommons, scanRelocations } from './scan_relocations.js';
 import { writeExecutable } from './write_executable.js';
 
-export type { Defsym, LinkInput, StaticLinkOptions, StaticLinkResult } from './context.js';
+export type { BuildIdStyle, Defsym, LinkInput, StaticLinkOptions, StaticLinkResult } from './context.js';
 
 export function linkStatic(inputs: readonly LinkInput[], options: StaticLinkOptions = {}): StaticLinkResult {
   const ctx = newLinkContext(options);
@@ -39,6 +40,8 @@ export function linkStatic(inputs: readonly LinkInput[], options: StaticLinkOpti
   timed(ctx, 'allocateCommons', () => allocateCommons(ctx));
   // Find the FDEs of .eh_frame, and size .eh_frame_hdr for --eh-frame-hdr.
   timed(ctx, 'planEhFrames', () => planEhFrames(ctx, false));
+  // Make room for the --build-id note.
+  timed(ctx, 'planBuildId', () => planBuildId(ctx));
   const scanned = failed();
   if (scanned) return scanned;
   // Give every section, COMMON symbol and GOT entry an address; build the segments.
@@ -47,7 +50,7 @@ export function linkStatic(inputs: readonly LinkInput[], options: StaticLinkOpti
   timed(ctx, 'assignLinkerSymbols', () => assignLinkerSymbols(ctx));
   // Then the `--defsym`s, which may name them.
   timed(ctx, 'assignDefsyms', () => assignDefsyms(ctx));
-  // Copy sections, apply relocations, write headers and the symbol table.
+  // Copy sections, apply relocations, write headers and the symbol table; the build id last.
   const bytes = timed(ctx, 'writeExecutable', () => writeExecutable(ctx));
   return bytes === null || ctx.errors.length > 0 ? { ok: false, errors: ctx.errors, timings: ctx.timings } : { ok: true, bytes, timings: ctx.timings };
 }

@@ -2,7 +2,7 @@
 //! section contents (via apply_relocations.ts; `.eh_frame_hdr` via eh_frame_hdr.ts), and after the loaded image the
 //! non-allocated `.symtab` (named local symbols, hidden globals made local, then the
 //! globals, `--defsym`s absolute or in their target's section; TLS ones as offsets into PT_TLS), `.strtab`,
-//! `.shstrtab` and the section header table.
+//! `.shstrtab` and the section header table; last the `--build-id` note, which may hash all of it.
 
 import {
   buildShstrtab, encodeElfHeader, encodeProgramHeader, encodeSectionHeader, encodeSymbol, SHDR_SIZE, SHN_ABS, SHT_STRTAB,
@@ -12,6 +12,7 @@ import {
 import { copySectionsAndApplyRelocations } from './apply_relocations.js';
 import { alignUp, Def, type LinkContext } from './context.js';
 import { writeEhFrameHdr } from './eh_frame_hdr.js';
+import { writeBuildId } from './build_id.js';
 import { targetAddress } from './symbol_values.js';
 
 interface OutSymbol { name: string; bind: number; type: number; shndx: number; value: number; size: number }
@@ -78,6 +79,7 @@ export function writeExecutable(ctx: LinkContext): Uint8Array | null {
   encodeSectionHeader(view, shOff + SHDR_SIZE * (n + 3), {
     name: shnames.offsets[n + 2]!, type: SHT_STRTAB, flags: 0, addr: 0, offset: shstrOff, size: shnames.bytes.length, link: 0, info: 0, addralign: 1, entsize: 0,
   });
+  writeBuildId(ctx, image);
   return image;
 }
 
