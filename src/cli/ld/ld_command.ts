@@ -59,7 +59,7 @@ export function ldCommand(argv: readonly string[]): number {
   }
   const result = linkStaticFiles(files, plan.output, {
     entry: plan.entry ?? '_start', undefinedSymbols: plan.undefinedSymbols, defsyms: plan.defsyms, ehFrameHdr: plan.ehFrameHdr,
-    buildId: plan.buildId,
+    buildId: plan.buildId, stripAll: plan.strip === 'all',
   });
   if (!result.ok) {
     for (const e of result.errors) process.stderr.write(`zirc ld: error: ${e}\n`);

@@ -32,6 +32,8 @@ export interface StaticLinkOptions {
   ehFrameHdr?: boolean;
   /** `--build-id`: a `.note.gnu.build-id` note and its PT_NOTE segment (none by default). */
   buildId?: BuildIdStyle;
+  /** `-s`/`--strip-all`: no `.symtab` and `.strtab`. */
+  stripAll?: boolean;
 }
 
 /** What `--build-id` asks for: a hash of the output, random bytes, or given bytes (hex digits). */
@@ -157,6 +159,7 @@ export interface DefsymEntry {
 
 export interface LinkContext {
   entry: string;
+  stripAll: boolean;
   output: string;
   undefinedSymbols: readonly string[];
   defsymOptions: readonly Defsym[];
@@ -192,6 +195,7 @@ export interface LinkContext {
 export function newLinkContext(options: StaticLinkOptions): LinkContext {
   return {
     entry: options.entry ?? '_start',
+    stripAll: options.stripAll ?? false,
     output: options.output ?? 'a.out',
     undefinedSymbols: options.undefinedSymbols ?? [],
     defsymOptions: options.defsyms ?? [],

@@ -1,6 +1,6 @@
 //! Writes the laid-out link as ET_EXEC bytes: the ELF header, the program headers, the
 //! section contents (via apply_relocations.ts; `.eh_frame_hdr` via eh_frame_hdr.ts), and after the loaded image the
-//! non-allocated `.symtab` (named local symbols, hidden globals made local, then the
+//! non-allocated `.symtab` (left out with `-s`; named local symbols, hidden globals made local, then the
 //! globals, `--defsym`s absolute or in their target's section; TLS ones as offsets into PT_TLS), `.strtab`,
 //! `.shstrtab` and the section header table; last the `--build-id` note, which may hash all of it.
 
@@ -18,7 +18,9 @@ import { targetAddress } from './symbol_values.js';
 interface OutSymbol { name: string; bind: number; type: number; shndx: number; value: number; size: number }
 
 export function writeExecutable(ctx: LinkContext): Uint8Array | null {
-  const { symbols, locals } = collectSymbols(ctx);
+  // `-s` leaves the symbol table out: then only .shstrtab follows the image.
+  const { symbols, locals } = ctx.stripAll ? { symbols: [], locals: 0 } : collectSymbols(ctx);
+  if (ctx.stripAll) ctx.order.forEach((i, k) => { ctx.outputs[i]!.headerIndex = k + 1; });
   const enc = new TextEncoder();
   const strParts: Uint8Array[] = [new Uint8Array(1)];
   let strSize = 1;
@@ -31,13 +33,14 @@ export function writeExecutable(ctx: LinkContext): Uint8Array | null {
     return at;
   });
   const outputs = ctx.order.map((i) => ctx.outputs[i]!);
-  const shnames = buildShstrtab([...outputs.map((o) => o.name), '.symtab', '.strtab', '.shstrtab']);
+  const tableNames = ctx.stripAll ? ['.shstrtab'] : ['.symtab', '.strtab', '.shstrtab'];
+  const shnames = buildShstrtab([...outputs.map((o) => o.name), ...tableNames]);
   const symtabOff = alignUp(ctx.fileSize, 8);
-  const symtabSize = (symbols.length + 1) * SYM_SIZE;
+  const symtabSize = ctx.stripAll ? 0 : (symbols.length + 1) * SYM_SIZE;
   const strtabOff = symtabOff + symtabSize;
-  const shstrOff = strtabOff + strSize;
+  const shstrOff = ctx.stripAll ? ctx.fileSize : strtabOff + strSize;
   const shOff = alignUp(shstrOff + shnames.bytes.length, 8);
-  const shnum = 1 + outputs.length + 3;
+  const shnum = 1 + outputs.length + tableNames.length;
   const image = new Uint8Array(shOff + shnum * SHDR_SIZE);
   const view = new DataView(image.buffer);
 
@@ -55,9 +58,11 @@ export function writeExecutable(ctx: LinkContext): Uint8Array | null {
     encodeSymbol(view, symtabOff + SYM_SIZE * (i + 1), { name: nameOffsets[i]!, bind: s.bind, type: s.type, shndx: s.shndx, value: s.value, size: s.size });
   }
   let at = strtabOff;
-  for (const p of strParts) {
-    image.set(p, at);
-    at += p.length;
+  if (!ctx.stripAll) {
+    for (const p of strParts) {
+      image.set(p, at);
+      at += p.length;
+    }
   }
   image.set(shnames.bytes, shstrOff);
 
@@ -69,15 +74,18 @@ export function writeExecutable(ctx: LinkContext): Uint8Array | null {
     });
   });
   const n = outputs.length;
-  encodeSectionHeader(view, shOff + SHDR_SIZE * (n + 1), {
-    name: shnames.offsets[n]!, type: SHT_SYMTAB, flags: 0, addr: 0, offset: symtabOff, size: symtabSize,
-    link: n + 2, info: locals + 1, addralign: 8, entsize: SYM_SIZE,
-  });
-  encodeSectionHeader(view, shOff + SHDR_SIZE * (n + 2), {
-    name: shnames.offsets[n + 1]!, type: SHT_STRTAB, flags: 0, addr: 0, offset: strtabOff, size: strSize, link: 0, info: 0, addralign: 1, entsize: 0,
-  });
-  encodeSectionHeader(view, shOff + SHDR_SIZE * (n + 3), {
-    name: shnames.offsets[n + 2]!, type: SHT_STRTAB, flags: 0, addr: 0, offset: shstrOff, size: shnames.bytes.length, link: 0, info: 0, addralign: 1, entsize: 0,
+  if (!ctx.stripAll) {
+    encodeSectionHeader(view, shOff + SHDR_SIZE * (n + 1), {
+      name: shnames.offsets[n]!, type: SHT_SYMTAB, flags: 0, addr: 0, offset: symtabOff, size: symtabSize,
+      link: n + 2, info: locals + 1, addralign: 8, entsize: SYM_SIZE,
+    });
+    encodeSectionHeader(view, shOff + SHDR_SIZE * (n + 2), {
+      name: shnames.offsets[n + 1]!, type: SHT_STRTAB, flags: 0, addr: 0, offset: strtabOff, size: strSize, link: 0, info: 0, addralign: 1, entsize: 0,
+    });
+  }
+  const last = shnum - 1;
+  encodeSectionHeader(view, shOff + SHDR_SIZE * last, {
+    name: shnames.offsets[last - 1]!, type: SHT_STRTAB, flags: 0, addr: 0, offset: shstrOff, size: shnames.bytes.length, link: 0, info: 0, addralign: 1, entsize: 0,
   });
   writeBuildId(ctx, image);
   return image;
