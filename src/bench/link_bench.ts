@@ -1,30 +1,37 @@
-//! `npm run bench:link` (or `npm run bench -- --only=link`): zirc ld's full link of the
-//! C twin (issue 12 item 8), side by side with ld.lld and mold in the same run.
+//! `npm run bench:link` (or `npm run bench -- --only=link`): the full link of the C twin
+//! by zirc ld (issue 12 item 8), side by side with ld.lld and mold, and by zirc wasm-ld
+//! (issue 13 item 7), side by side with wasm-ld, in the same run.
 //!
-//! For each size it writes the C twin of the generated program (c_project.ts: one unit
-//! per 100 functions plus rt.c, freestanding: rt.c defines `_start` and makes the system
-//! calls itself, no libc), compiles the objects once (`clang -O0 -c`, c_toolchain.ts),
-//! then times process start to exit of
+//! For each architecture and size it writes the C twin of the generated program
+//! (c_project.ts: one unit per 100 functions plus rt.c, freestanding: rt.c defines
+//! `_start` and makes the system calls or WASI calls itself, no libc), compiles the
+//! objects once (`clang -O0 -c`, c_toolchain.ts), then times process start to exit of
 //!   node bin/zirc-ld.js -static -e _start -o prog.zirc-ld <objects>
 //!   ld.lld              -static -e _start -o prog.ld.lld <objects>
 //!   mold --no-fork      -static -e _start -o prog.mold   <objects>
-//! (the same inputs and options; `--no-fork` as the bench's C comparison uses it, so that
-//! mold's teardown is inside the measured time), interleaved, one uncounted warm-up each,
+//!   node bin/zirc-wasm-ld.js --no-entry --export=_start -z stack-size=1048576 -o prog.zirc-wasm-ld <objects>
+//!   wasm-ld             --no-entry --export=_start -z stack-size=1048576 -o prog.wasm-ld <objects>
+//! (the same inputs and options per architecture; `--no-fork` as the bench's C comparison
+//! uses it, so that mold's teardown is inside the measured time), interleaved, one uncounted warm-up each,
 //! then `runs` timed runs each (median, min, max). Peak memory is each linker's maximum
 //! resident set size, from one more run under GNU time (`/usr/bin/time -f %M`) when it is
-//! installed, else from polling /proc/<pid>/status VmHWM. Each output is then run: its
-//! stdout and exit status must be what the generator predicts, the same for all three.
+//! installed, else from polling /proc/<pid>/status VmHWM. Each output is then run
+//! (natively, or under node:wasi): its stdout and exit status must be what the generator
+//! predicts, the same for every linker.
 //!
 //! Flags: `--sizes=10000,100000`, `--runs=N` (default 5), `--shape=loops`, `--out=DIR`,
-//! `--no-docs`, `--keep` (leave each size's objects in DIR/work/link_<shape>_<size>).
+//! `--arch=x86_64,wasm32` (default both), `--no-docs`, `--keep` (leave each size's objects
+//! in DIR/work/link_<arch>_<shape>_<size>).
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runOutput } from '../compile/run_output.js';
 import { CProject } from './c_project.js';
-import type { CToolchain } from './c_toolchain.js';
+import type { CArch } from './c_translate.js';
+import type { CLinker, CToolchain } from './c_toolchain.js';
 import { compileUnits, detectToolchain, linkArgs } from './c_toolchain.js';
 import type { MachineInfo } from './machine.js';
 import { describeMachine } from './machine.js';
@@ -34,12 +41,35 @@ import { median, msSince, ratio, summarize } from './stats.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
-const ZIRC_LD = path.join(REPO, 'bin', 'zirc-ld.js');
 const GNU_TIME = '/usr/bin/time';
-/** The issue's target: zirc ld within this factor of ld.lld at 100k functions. */
+/** The issues' target: zirc's linker within this factor of the reference linker at 100k functions. */
 export const LINK_TARGET_FACTOR = 2;
-export const LINK_LINKERS = ['zirc-ld', 'ld.lld', 'mold'] as const;
-export type LinkBenchLinker = (typeof LINK_LINKERS)[number];
+export type LinkBenchLinker = 'zirc-ld' | 'ld.lld' | 'mold' | 'zirc-wasm-ld' | 'wasm-ld';
+
+/** One architecture's comparison: zirc's linker, the reference it must be within 2× of, the others. */
+export interface LinkSuite {
+  arch: CArch;
+  /** How the report names it (`zirc ld`, `zirc wasm-ld`). */
+  title: string;
+  issue: string;
+  zirc: 'zirc-ld' | 'zirc-wasm-ld';
+  /** zirc's linker as a script under bin/. */
+  zircBin: string;
+  /** The reference linker; zirc's linker takes exactly its arguments. */
+  reference: CLinker;
+  linkers: readonly LinkBenchLinker[];
+}
+
+export const LINK_SUITES: Record<CArch, LinkSuite> = {
+  x86_64: {
+    arch: 'x86_64', title: 'zirc ld', issue: 'Issue 12 item 8', zirc: 'zirc-ld', zircBin: path.join(REPO, 'bin', 'zirc-ld.js'),
+    reference: 'ld.lld', linkers: ['zirc-ld', 'ld.lld', 'mold'],
+  },
+  wasm32: {
+    arch: 'wasm32', title: 'zirc wasm-ld', issue: 'Issue 13 item 7', zirc: 'zirc-wasm-ld', zircBin: path.join(REPO, 'bin', 'zirc-wasm-ld.js'),
+    reference: 'wasm-ld', linkers: ['zirc-wasm-ld', 'wasm-ld'],
+  },
+};
 
 export interface LinkerFigures {
   /** The command line, with the objects as `<N objects>`. */
@@ -65,26 +95,34 @@ export interface LinkSizeFigures {
   objectBytes: number;
   compileMs: number;
   linkers: Record<string, LinkerFigures>;
-  /** zirc ld's median / ld.lld's median, and / mold's. */
-  vsLld: number | null;
+  /** zirc's median / the reference linker's median (ld.lld, wasm-ld). */
+  vsReference: number | null;
+  /** zirc's median / mold's (x86-64 only). */
   vsMold: number | null;
-  /** All three outputs ran and printed the predicted stdout with exit status 0. */
+  /** Every output ran and printed the predicted stdout with the predicted exit status. */
   outputsAgree: boolean;
 }
 
-export interface LinkBenchFigures {
+export interface LinkSuiteFigures {
+  arch: CArch;
   skipped?: string;
-  runs: number;
-  rssMethod: string;
   /** `node bin/zirc-ld.js --version`: Node's start and the linker's module load, no link (ms). */
   startupMs?: { median: number; min: number; max: number };
   sizes: LinkSizeFigures[];
+}
+
+export interface LinkBenchFigures {
+  runs: number;
+  rssMethod: string;
+  suites: LinkSuiteFigures[];
 }
 
 export interface LinkBenchOptions {
   sizes: number[];
   runs: number;
   shape: Shape;
+  /** The architectures to compare (default both). */
+  arches?: readonly CArch[];
   workDir: string;
   /** Keep each size's C twin and objects (for profiling) instead of deleting them. */
   keep?: boolean;
@@ -140,53 +178,77 @@ function timedRun(cmd: string, args: string[], cwd: string, rss: 'none' | 'gnu-t
   });
 }
 
-function linkCommand(tc: CToolchain, linker: LinkBenchLinker, objects: string[], output: string): { cmd: string; args: string[] } {
-  if (linker === 'zirc-ld') return { cmd: process.execPath, args: [ZIRC_LD, ...linkArgs('ld.lld', objects, output)] };
+function isZirc(linker: LinkBenchLinker): linker is 'zirc-ld' | 'zirc-wasm-ld' {
+  return linker === 'zirc-ld' || linker === 'zirc-wasm-ld';
+}
+
+function linkCommand(tc: CToolchain, suite: LinkSuite, linker: LinkBenchLinker, objects: string[], output: string): { cmd: string; args: string[] } {
+  if (isZirc(linker)) return { cmd: process.execPath, args: [suite.zircBin, ...linkArgs(suite.reference, objects, output)] };
   return { cmd: tc.linkers[linker]!, args: linkArgs(linker, objects, output) };
 }
 
-function shownCommand(linker: LinkBenchLinker, count: number): string {
-  const args = linkArgs(linker === 'zirc-ld' ? 'ld.lld' : linker, [`<${count} objects>`], `prog.${linker}`).join(' ');
-  return linker === 'zirc-ld' ? `node bin/zirc-ld.js ${args}` : `${linker} ${args}`;
+function shownCommand(suite: LinkSuite, linker: LinkBenchLinker, count: number): string {
+  const args = linkArgs(isZirc(linker) ? suite.reference : linker, [`<${count} objects>`], `prog.${linker}`).join(' ');
+  return isZirc(linker) ? `node bin/${path.basename(suite.zircBin)} ${args}` : `${linker} ${args}`;
+}
+
+/** Runs a linked output as its target runs it; null exit code when it could not run. */
+async function runLinked(arch: CArch, file: string, dir: string): Promise<{ exitCode: number | null; stdout: string }> {
+  if (arch === 'x86_64') {
+    const ran = spawnSync(file, [], { cwd: dir, encoding: 'latin1', maxBuffer: 1 << 26 });
+    return { exitCode: ran.status, stdout: ran.stdout };
+  }
+  const ran = await runOutput(file, 'wasm32-wasi', { timeoutMs: 60_000 });
+  return { exitCode: ran.exitCode, stdout: ran.stdout.toString('latin1') };
 }
 
 export async function runLinkBench(opts: LinkBenchOptions): Promise<LinkBenchFigures> {
+  const rssMethod = fs.existsSync(GNU_TIME) ? 'gnu-time' : 'proc';
+  const figures: LinkBenchFigures = {
+    runs: opts.runs,
+    rssMethod: rssMethod === 'gnu-time' ? '/usr/bin/time -f %M' : '/proc/<pid>/status VmHWM, polled every 2 ms',
+    suites: [],
+  };
+  for (const arch of opts.arches ?? (['x86_64', 'wasm32'] as const)) figures.suites.push(await runLinkSuite(LINK_SUITES[arch], opts, rssMethod));
+  return figures;
+}
+
+async function runLinkSuite(suite: LinkSuite, opts: LinkBenchOptions, rssMethod: 'gnu-time' | 'proc'): Promise<LinkSuiteFigures> {
   const log = opts.log ?? ((m: string) => process.stdout.write(`${m}\n`));
   const tc = detectToolchain();
-  const rssMethod = fs.existsSync(GNU_TIME) ? 'gnu-time' : 'proc';
-  const base: LinkBenchFigures = { runs: opts.runs, rssMethod: rssMethod === 'gnu-time' ? '/usr/bin/time -f %M' : '/proc/<pid>/status VmHWM, polled every 2 ms', sizes: [] };
-  const missing = !tc.clang ? 'clang' : !tc.linkers['ld.lld'] ? 'ld.lld' : !tc.linkers.mold ? 'mold' : null;
+  const base: LinkSuiteFigures = { arch: suite.arch, sizes: [] };
+  const missing = !tc.clang ? 'clang' : suite.linkers.find((l) => !isZirc(l) && !tc.linkers[l as CLinker]);
   if (missing) return { ...base, skipped: `${missing} is not installed (apt-get install clang lld mold)` };
-  if (!fs.existsSync(path.join(REPO, 'dist', 'cli', 'ld', 'ld_command.js'))) return { ...base, skipped: 'dist/ is not built (npm run build)' };
+  if (!fs.existsSync(path.join(REPO, 'dist', 'cli', 'main.js'))) return { ...base, skipped: 'dist/ is not built (npm run build)' };
   const startup: number[] = [];
   for (let run = -1; run < opts.runs; run++) {
-    const r = await timedRun(process.execPath, [ZIRC_LD, '--version'], REPO, 'none');
+    const r = await timedRun(process.execPath, [suite.zircBin, '--version'], REPO, 'none');
     if (run >= 0 && r.code === 0) startup.push(r.ms);
   }
   if (startup.length > 0) base.startupMs = { median: median(startup), min: Math.min(...startup), max: Math.max(...startup) };
   for (const functions of opts.sizes) {
-    const dir = path.join(opts.workDir, `link_${opts.shape}_${functions}`);
-    log(`zirc ld: ${opts.shape} ${functions} functions: writing and compiling the C twin...`);
+    const dir = path.join(opts.workDir, `link_${suite.arch}_${opts.shape}_${functions}`);
+    log(`${suite.title}: ${opts.shape} ${functions} functions: writing and compiling the C twin...`);
     const program = new EditedProgram(opts.shape, functions, 1);
-    const project = new CProject(dir, 'x86_64', true, 100);
+    const project = new CProject(dir, suite.arch, true, 100);
     project.generate(program.source);
     const t = process.hrtime.bigint();
-    await compileUnits(tc, 'x86_64', project.sources, dir);
+    await compileUnits(tc, suite.arch, project.sources, dir);
     const compileMs = msSince(t);
     const objects = project.sources.map((s) => path.basename(project.objectFor(s)));
     const objectBytes = objects.reduce((n, o) => n + fs.statSync(path.join(dir, o)).size, 0);
     const figures: Record<string, LinkerFigures> = {};
-    for (const l of LINK_LINKERS) {
-      figures[l] = { command: shownCommand(l, objects.length), ok: true, wallMs: [], medianMs: NaN, minMs: NaN, maxMs: NaN, maxRssMiB: null, outputBytes: null };
+    for (const l of suite.linkers) {
+      figures[l] = { command: shownCommand(suite, l, objects.length), ok: true, wallMs: [], medianMs: NaN, minMs: NaN, maxMs: NaN, maxRssMiB: null, outputBytes: null };
     }
     // One warm-up each (page cache, Node's compile cache), then interleaved timed runs.
     for (let run = -1; run < opts.runs; run++) {
-      for (const l of LINK_LINKERS) {
+      for (const l of suite.linkers) {
         const f = figures[l];
         if (!f.ok) continue;
         const output = `prog.${l}`;
         fs.rmSync(path.join(dir, output), { force: true });
-        const { cmd, args } = linkCommand(tc, l, objects, output);
+        const { cmd, args } = linkCommand(tc, suite, l, objects, output);
         const r = await timedRun(cmd, args, dir, 'none');
         if (r.code !== 0) {
           f.ok = false;
@@ -196,23 +258,23 @@ export async function runLinkBench(opts: LinkBenchOptions): Promise<LinkBenchFig
         if (run >= 0) f.wallMs.push(r.ms);
       }
     }
-    for (const l of LINK_LINKERS) {
+    for (const l of suite.linkers) {
       const f = figures[l];
       if (!f.ok) continue;
       const s = summarize(f.wallMs);
       f.medianMs = median(f.wallMs);
       f.minMs = s.min;
       f.maxMs = s.max;
-      const { cmd, args } = linkCommand(tc, l, objects, `prog.${l}`);
+      const { cmd, args } = linkCommand(tc, suite, l, objects, `prog.${l}`);
       const r = await timedRun(cmd, args, dir, rssMethod);
       f.maxRssMiB = r.rssMiB;
       const out = path.join(dir, `prog.${l}`);
       f.outputBytes = fs.statSync(out).size;
-      const ran = spawnSync(out, [], { cwd: dir, encoding: 'latin1', maxBuffer: 1 << 26 });
-      f.run = { exitCode: ran.status, stdoutMatches: ran.stdout === program.expectedStdout };
+      const ran = await runLinked(suite.arch, out, dir);
+      f.run = { exitCode: ran.exitCode, stdoutMatches: ran.stdout === program.expectedStdout };
     }
-    const z = figures['zirc-ld'];
-    const agree = LINK_LINKERS.every((l) => figures[l].ok && figures[l].run?.exitCode === program.expectedExitCode && figures[l].run?.stdoutMatches);
+    const z = figures[suite.zirc]!;
+    const agree = suite.linkers.every((l) => figures[l]!.ok && figures[l]!.run?.exitCode === program.expectedExitCode && figures[l]!.run?.stdoutMatches);
     const row: LinkSizeFigures = {
       functions,
       shape: opts.shape,
@@ -220,15 +282,15 @@ export async function runLinkBench(opts: LinkBenchOptions): Promise<LinkBenchFig
       objectBytes,
       compileMs,
       linkers: figures,
-      vsLld: z.ok ? ratio(z.medianMs, figures['ld.lld'].medianMs) : null,
-      vsMold: z.ok ? ratio(z.medianMs, figures.mold.medianMs) : null,
+      vsReference: z.ok ? ratio(z.medianMs, figures[suite.reference]!.medianMs) : null,
+      vsMold: z.ok && figures.mold ? ratio(z.medianMs, figures.mold.medianMs) : null,
       outputsAgree: agree,
     };
     base.sizes.push(row);
     log(
-      `zirc ld: ${functions} functions, ${objects.length} objects: ` +
-        LINK_LINKERS.map((l) => (figures[l].ok ? `${l} ${figures[l].medianMs.toFixed(1)} ms ${figures[l].maxRssMiB?.toFixed(0)} MiB` : `${l} FAILED`)).join(', ') +
-        `; zirc/lld ${row.vsLld?.toFixed(2)}×, outputs ${agree ? 'agree' : 'DIFFER'}`,
+      `${suite.title}: ${functions} functions, ${objects.length} objects: ` +
+        suite.linkers.map((l) => (figures[l]!.ok ? `${l} ${figures[l]!.medianMs.toFixed(1)} ms ${figures[l]!.maxRssMiB?.toFixed(0)} MiB` : `${l} FAILED`)).join(', ') +
+        `; zirc/${suite.reference} ${row.vsReference?.toFixed(2)}×, outputs ${agree ? 'agree' : 'DIFFER'}`,
     );
     // The objects of 100k functions are ~100 MB; keep the disk as it was.
     if (!opts.keep) fs.rmSync(dir, { recursive: true, force: true });
@@ -239,38 +301,49 @@ export async function runLinkBench(opts: LinkBenchOptions): Promise<LinkBenchFig
 const f1 = (v: number | null | undefined, d = 1): string => (v == null || !Number.isFinite(v) ? '—' : v.toFixed(d));
 const sizeLabel = (n: number): string => (n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
 
-/** The report's section "zirc ld: full link of the C twin" (Markdown, no trailing newline). */
+/** The report's section on the full links of the C twin, one part per architecture (Markdown, no trailing newline). */
 export function renderLinkSection(link: LinkBenchFigures, machine: MachineInfo, command: string, date: string): string {
   const out: string[] = [];
-  out.push('## zirc ld: full link of the C twin');
+  out.push('## zirc ld and zirc wasm-ld: full link of the C twin');
   out.push('');
-  if (link.skipped) {
-    out.push(`Not measured: ${link.skipped}.`);
+  out.push(
+    `Measured by \`${command}\` on ${date}: ${machine.cpuModel}, ${machine.cores} cores (\`nproc\`), ` +
+      `${(machine.memTotalMiB / 1024).toFixed(1)} GiB, Node ${machine.node}. ` +
+      'The C twin (one unit per 100 functions plus `rt.c`) is freestanding: `rt.c` defines `_start` and makes the system calls (or WASI calls) itself, ' +
+      'so there is no libc and the linkers of one architecture get exactly the same objects and options. The objects are compiled once (`clang -O0 -c`); ' +
+      `each linker is then timed from process start to exit, interleaved, after one uncounted warm-up: ${link.runs} runs each (median, min, max). ` +
+      `Peak memory is the linker process's maximum resident set size from one more run (${link.rssMethod}); for zirc it includes Node itself. ` +
+      'ld.lld, mold and wasm-ld use their default thread counts. Each output is run (natively, or under node:wasi) and must print the checksum the generator predicts and exit as predicted.',
+  );
+  // Results written before the wasm suite existed have no `suites`: nothing to show for them.
+  for (const suite of link.suites ?? []) {
+    out.push('');
+    out.push(renderSuite(LINK_SUITES[suite.arch], suite));
+  }
+  return out.join('\n');
+}
+
+function renderSuite(suite: LinkSuite, figures: LinkSuiteFigures): string {
+  const out: string[] = [];
+  out.push(`### ${suite.title} (${suite.arch}), ${suite.issue}`);
+  out.push('');
+  if (figures.skipped) {
+    out.push(`Not measured: ${figures.skipped}.`);
     return out.join('\n');
   }
-  out.push(
-    `Issue 12 item 8. Measured by \`${command}\` on ${date}: ${machine.cpuModel}, ${machine.cores} cores (\`nproc\`), ` +
-      `${(machine.memTotalMiB / 1024).toFixed(1)} GiB, Node ${machine.node}. ` +
-      'The C twin (one unit per 100 functions plus `rt.c`) is freestanding: `rt.c` defines `_start` and makes the system calls itself, ' +
-      'so there is no libc and the three linkers get exactly the same objects and options. The objects are compiled once (`clang -O0 -c`); ' +
-      `each linker is then timed from process start to exit, interleaved, after one uncounted warm-up: ${link.runs} runs each (median, min, max). ` +
-      `Peak memory is the linker process's maximum resident set size from one more run (${link.rssMethod}); for zirc ld it includes Node itself. ` +
-      'ld.lld and mold use their default thread counts. Each output is run and must print the checksum the generator predicts and exit 0.',
-  );
-  if (link.startupMs) {
-    out.push('');
+  if (figures.startupMs) {
     out.push(
-      `For scale: \`node bin/zirc-ld.js --version\` (Node's start and loading the linker's modules, no link) takes ` +
-        `${f1(link.startupMs.median)} ms (min ${f1(link.startupMs.min)}, max ${f1(link.startupMs.max)}) on this machine; it is part of every zirc-ld figure below.`,
+      `For scale: \`node bin/${path.basename(suite.zircBin)} --version\` (Node's start and loading the linker's modules, no link) takes ` +
+        `${f1(figures.startupMs.median)} ms (min ${f1(figures.startupMs.min)}, max ${f1(figures.startupMs.max)}) on this machine; it is part of every ${suite.zirc} figure below.`,
     );
+    out.push('');
   }
-  out.push('');
   const head = ['size', 'objects', 'linker', 'command', 'median ms', 'min ms', 'max ms', 'peak RSS MiB', 'output bytes', 'runs as predicted'];
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   out.push(line(head), line(head.map(() => '---')));
-  for (const s of link.sizes) {
-    for (const l of LINK_LINKERS) {
-      const f = s.linkers[l];
+  for (const s of figures.sizes) {
+    for (const l of suite.linkers) {
+      const f = s.linkers[l]!;
       out.push(
         line([
           `${sizeLabel(s.functions)} ${s.shape}`,
@@ -282,22 +355,23 @@ export function renderLinkSection(link: LinkBenchFigures, machine: MachineInfo, 
           f1(f.maxMs),
           f1(f.maxRssMiB, 0),
           f.outputBytes == null ? '—' : String(f.outputBytes),
-          f.run ? (f.run.exitCode === 0 && f.run.stdoutMatches ? 'yes' : `no (exit ${f.run.exitCode}, stdout ${f.run.stdoutMatches ? 'ok' : 'wrong'})`) : '—',
+          f.run ? (f.run.stdoutMatches ? 'yes' : `no (exit ${f.run.exitCode}, stdout wrong)`) : '—',
         ]),
       );
     }
   }
   out.push('');
-  for (const s of link.sizes) {
-    const verdict = s.vsLld == null ? 'not measured' : s.vsLld <= LINK_TARGET_FACTOR ? 'met' : 'missed';
-    const target = s.functions === 100_000 ? ` Target (within ${LINK_TARGET_FACTOR}× of ld.lld at 100k functions): **${verdict}**.` : '';
+  for (const s of figures.sizes) {
+    const verdict = s.vsReference == null ? 'not measured' : s.vsReference <= LINK_TARGET_FACTOR ? 'met' : 'missed';
+    const target = s.functions === 100_000 ? ` Target (within ${LINK_TARGET_FACTOR}× of ${suite.reference} at 100k functions): **${verdict}**.` : '';
+    const mold = s.vsMold == null ? '' : `, ${f1(s.vsMold, 2)}× mold's`;
     out.push(
-      `- ${sizeLabel(s.functions)} functions: zirc ld ${f1(s.vsLld, 2)}× ld.lld's median, ${f1(s.vsMold, 2)}× mold's; ` +
-        `peak RSS ${f1(ratio(s.linkers['zirc-ld'].maxRssMiB, s.linkers['ld.lld'].maxRssMiB), 2)}× ld.lld's; ` +
+      `- ${sizeLabel(s.functions)} functions: ${suite.zirc} ${f1(s.vsReference, 2)}× ${suite.reference}'s median${mold}; ` +
+        `peak RSS ${f1(ratio(s.linkers[suite.zirc]!.maxRssMiB, s.linkers[suite.reference]!.maxRssMiB), 2)}× ${suite.reference}'s; ` +
         `outputs ${s.outputsAgree ? 'behave the same' : 'DIFFER'}; the objects compiled in ${f1(s.compileMs / 1000)} s (not part of the link).${target}`,
     );
   }
-  if (!link.sizes.some((s) => s.functions === 100_000)) out.push(`- 100k functions: not measured in this run, so the ${LINK_TARGET_FACTOR}× target is not judged.`);
+  if (!figures.sizes.some((s) => s.functions === 100_000)) out.push(`- 100k functions: not measured in this run, so the ${LINK_TARGET_FACTOR}× target is not judged.`);
   return out.join('\n');
 }
 
@@ -319,10 +393,12 @@ export function linkSectionBlock(section: string): string {
   return `${BEGIN}\n${section}\n${END}`;
 }
 
-export function parseLinkFlags(argv: readonly string[]): { sizes: number[]; runs: number; shape: Shape } {
+export function parseLinkFlags(argv: readonly string[]): { sizes: number[]; runs: number; shape: Shape; arches: CArch[] } {
   const flag = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const shape = (flag('shape') ?? 'loops') as Shape;
+  const arches = (flag('arch')?.split(',') ?? ['x86_64', 'wasm32']).filter((a): a is CArch => a === 'x86_64' || a === 'wasm32');
   return {
+    arches,
     sizes: flag('sizes')?.split(',').map(Number).filter((n) => n > 0) ?? [10_000, 100_000],
     runs: Math.max(1, Number(flag('runs') ?? 5)),
     shape: SHAPES.includes(shape) ? shape : 'loops',
@@ -346,7 +422,10 @@ export async function linkBenchMain(argv: readonly string[], command: string): P
     command,
     commit: commit.status === 0 ? commit.stdout.trim() : null,
     machine,
-    tools: { 'ld.lld': tc.versions['ld.lld'], mold: tc.versions.mold, clang: tc.versions.clang, 'GNU time': fs.existsSync(GNU_TIME) ? GNU_TIME : null },
+    tools: {
+      'ld.lld': tc.versions['ld.lld'], mold: tc.versions.mold, 'wasm-ld': tc.versions['wasm-ld'], clang: tc.versions.clang,
+      'GNU time': fs.existsSync(GNU_TIME) ? GNU_TIME : null,
+    },
     link,
     wallSeconds: (Date.now() - started) / 1000,
   };
