@@ -25,6 +25,10 @@ A static x86-64 ELF linker on GNU ld's command line (as ld.lld reads it).
   --whole-archive     link every member of the archives up to --no-whole-archive
   -u SYM              undefined from the start: pulls the archive member defining SYM
   --defsym=SYM=EXPR   define SYM as a number, a symbol, or symbol +/- number
+  --gc-sections       drop the sections nothing live refers to (--print-gc-sections lists them on stdout)
+  --eh-frame-hdr      write .eh_frame_hdr and PT_GNU_EH_FRAME
+  --build-id[=STYLE]  write a .note.gnu.build-id (fast, md5, sha1, uuid, 0xHEX, none)
+  -s, --strip-all     write no symbol table
   --start-group ... --end-group, -static, -nostdlib, -m elf_x86_64, -z KEYWORD, ...
 `;
 
@@ -59,11 +63,13 @@ export function ldCommand(argv: readonly string[]): number {
   }
   const result = linkStaticFiles(files, plan.output, {
     entry: plan.entry ?? '_start', undefinedSymbols: plan.undefinedSymbols, defsyms: plan.defsyms, ehFrameHdr: plan.ehFrameHdr,
-    buildId: plan.buildId, stripAll: plan.strip === 'all',
+    buildId: plan.buildId, stripAll: plan.strip === 'all', gcSections: plan.gcSections,
   });
   if (!result.ok) {
     for (const e of result.errors) process.stderr.write(`zirc ld: error: ${e}\n`);
     return EXIT_LINK_ERRORS;
   }
+  // On stdout, as ld.lld prints it.
+  if (plan.printGcSections) for (const s of result.removedSections) process.stdout.write(`removing unused section ${s}\n`);
   return 0;
 }

@@ -15,7 +15,7 @@ export type LdOptionId =
   | 'library' | 'library-path' | 'start-group' | 'end-group' | 'whole-archive' | 'no-whole-archive'
   | 'as-needed' | 'no-as-needed' | 'Bstatic' | 'Bdynamic' | 'push-state' | 'pop-state'
   // output shape
-  | 'gc-sections' | 'no-gc-sections' | 'build-id' | 'eh-frame-hdr' | 'no-eh-frame-hdr' | 'z'
+  | 'gc-sections' | 'no-gc-sections' | 'print-gc-sections' | 'no-print-gc-sections' | 'build-id' | 'eh-frame-hdr' | 'no-eh-frame-hdr' | 'z'
   | 'hash-style' | 'strip-all' | 'strip-debug' | 'discard-locals' | 'discard-all' | 'no-undefined'
   | 'optimize' | 'nostdlib' | 'pie' | 'no-pie' | 'dynamic-linker' | 'no-dynamic-linker'
   // diagnostics and information
@@ -58,6 +58,8 @@ const SPECS: readonly OptionSpec[] = [
   { id: 'pop-state', arity: 'flag', long: ['pop-state'] },
   { id: 'gc-sections', arity: 'flag', long: ['gc-sections'] },
   { id: 'no-gc-sections', arity: 'flag', long: ['no-gc-sections'] },
+  { id: 'print-gc-sections', arity: 'flag', long: ['print-gc-sections'] },
+  { id: 'no-print-gc-sections', arity: 'flag', long: ['no-print-gc-sections'] },
   { id: 'build-id', arity: 'optional', long: ['build-id'] },
   { id: 'eh-frame-hdr', arity: 'flag', long: ['eh-frame-hdr'] },
   { id: 'no-eh-frame-hdr', arity: 'flag', long: ['no-eh-frame-hdr'] },

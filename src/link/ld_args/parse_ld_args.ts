@@ -41,6 +41,7 @@ function emptyPlan(): LdPlan {
     undefinedSymbols: [],
     defsyms: [],
     gcSections: false,
+    printGcSections: false,
     buildId: { kind: 'none' },
     ehFrameHdr: false,
     hashStyle: null,
@@ -142,6 +143,10 @@ export function parseLdArgs(argv: readonly string[], options: ParseLdArgsOptions
       case 'gc-sections':
       case 'no-gc-sections':
         plan.gcSections = opt.id === 'gc-sections';
+        break;
+      case 'print-gc-sections':
+      case 'no-print-gc-sections':
+        plan.printGcSections = opt.id === 'print-gc-sections';
         break;
       case 'build-id':
         plan.buildId = parseBuildId(opt, plan.warnings);

@@ -70,6 +70,8 @@ export interface LdPlan {
   undefinedSymbols: string[];
   defsyms: LdDefsym[];
   gcSections: boolean;
+  /** `--print-gc-sections`: list what --gc-sections removed on stderr. */
+  printGcSections: boolean;
   buildId: LdBuildId;
   ehFrameHdr: boolean;
   /** Accepted and checked; a static executable has no hash table, so it changes nothing. */

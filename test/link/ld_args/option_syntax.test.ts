@@ -111,8 +111,11 @@ describe('--build-id', () => {
 });
 
 describe('flags', () => {
-  it('gc-sections, eh-frame-hdr: the last one wins', () => {
+  it('gc-sections, print-gc-sections, eh-frame-hdr: the last one wins', () => {
     expect(parse('--gc-sections').gcSections).toBe(true);
+    expect(parse('--print-gc-sections').printGcSections).toBe(true);
+    expect(parse('--print-gc-sections', '--no-print-gc-sections').printGcSections).toBe(false);
+    expect(parse().printGcSections).toBe(false);
     expect(parse('-gc-sections', '--no-gc-sections').gcSections).toBe(false);
     expect(parse('--eh-frame-hdr').ehFrameHdr).toBe(true);
     expect(parse('--eh-frame-hdr', '--no-eh-frame-hdr').ehFrameHdr).toBe(false);

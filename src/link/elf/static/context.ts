@@ -34,13 +34,16 @@ export interface StaticLinkOptions {
   buildId?: BuildIdStyle;
   /** `-s`/`--strip-all`: no `.symtab` and `.strtab`. */
   stripAll?: boolean;
+  /** `--gc-sections`: drop the input sections nothing live refers to. */
+  gcSections?: boolean;
 }
 
 /** What `--build-id` asks for: a hash of the output, random bytes, or given bytes (hex digits). */
 export type BuildIdStyle = { kind: 'none' | 'fast' | 'md5' | 'sha1' | 'uuid' } | { kind: 'hex'; hex: string };
 
 export type StaticLinkResult =
-  | { ok: true; bytes: Uint8Array; timings: PassTiming[] }
+  /** `removedSections`: what --gc-sections dropped, as `obj:(section)` (for --print-gc-sections). */
+  | { ok: true; bytes: Uint8Array; timings: PassTiming[]; removedSections: string[] }
   | { ok: false; errors: string[]; timings: PassTiming[] };
 
 export interface PassTiming {
@@ -160,6 +163,10 @@ export interface DefsymEntry {
 export interface LinkContext {
   entry: string;
   stripAll: boolean;
+  gcSections: boolean;
+  /** With --gc-sections: the globals live sections (or the roots) refer to; an undefined one outside it is no error. */
+  gcLiveRefs: Set<number> | null;
+  removedSections: string[];
   output: string;
   undefinedSymbols: readonly string[];
   defsymOptions: readonly Defsym[];
@@ -196,6 +203,9 @@ export function newLinkContext(options: StaticLinkOptions): LinkContext {
   return {
     entry: options.entry ?? '_start',
     stripAll: options.stripAll ?? false,
+    gcSections: options.gcSections ?? false,
+    gcLiveRefs: null,
+    removedSections: [],
     output: options.output ?? 'a.out',
     undefinedSymbols: options.undefinedSymbols ?? [],
     defsymOptions: options.defsyms ?? [],

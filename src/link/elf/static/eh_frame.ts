@@ -8,9 +8,10 @@
 export const DW_EH_PE_absptr = 0x00, DW_EH_PE_udata4 = 0x03, DW_EH_PE_udata8 = 0x04, DW_EH_PE_sdata4 = 0x0b,
   DW_EH_PE_sdata8 = 0x0c, DW_EH_PE_pcrel = 0x10, DW_EH_PE_datarel = 0x30, DW_EH_PE_omit = 0xff;
 
-/** One FDE: its offset in the section and the encoding of its initial location (at offset + 8). */
+/** One FDE: its offset in the section, where it ends, and the encoding of its initial location (at offset + 8). */
 export interface FdeRecord {
   offset: number;
+  end: number;
   encoding: number;
 }
 
@@ -95,7 +96,7 @@ export function parseEhFrame(data: Uint8Array): ParsedEhFrame {
         const encoding = cies.get(cie);
         if (encoding === undefined) return { ok: false, offset: at, message: 'FDE does not point to a CIE before it in its section' };
         if (at + 8 + 2 * encodingSize(encoding) > end) return { ok: false, offset: at, message: 'FDE too short for its address range' };
-        fdes.push({ offset: at, encoding });
+        fdes.push({ offset: at, end, encoding });
       }
       at = end;
     }

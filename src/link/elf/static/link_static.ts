@@ -8,6 +8,7 @@ import {
 import { addCommandLineReferences, assignDefsyms, defineDefsyms } from './command_line_symbols.js';
 import { planBuildId } from './build_id.js';
 import { planEhFrames } from './eh_frame_hdr.js';
+import { gcSections } from './gc_sections.js';
 import { layoutSegments } from './layout.js';
 import { assignLinkerSymbols, defineLinkerSymbols, reportUndefinedSymbols } from './linker_symbols.js';
 import { createOutputSections } from './output_sections.js';
@@ -26,6 +27,8 @@ export function linkStatic(inputs: readonly LinkInput[], options: StaticLinkOpti
   timed(ctx, 'resolveSymbols', () => resolveSymbols(ctx, inputs));
   // Merge input sections into output sections by name; drop what is not loaded.
   timed(ctx, 'createOutputSections', () => createOutputSections(ctx));
+  // --gc-sections: keep only what the roots reach through relocations.
+  if (ctx.gcSections) timed(ctx, 'gcSections', () => gcSections(ctx));
   // Define the symbols the linker provides (`_end`, `__init_array_start`, …) if referenced.
   timed(ctx, 'defineLinkerSymbols', () => defineLinkerSymbols(ctx));
   // `--defsym`s replace whatever the inputs define under their names.
@@ -39,7 +42,7 @@ export function linkStatic(inputs: readonly LinkInput[], options: StaticLinkOpti
   // Make room for COMMON symbols in .bss.
   timed(ctx, 'allocateCommons', () => allocateCommons(ctx));
   // Find the FDEs of .eh_frame, and size .eh_frame_hdr for --eh-frame-hdr.
-  timed(ctx, 'planEhFrames', () => planEhFrames(ctx, false));
+  timed(ctx, 'planEhFrames', () => planEhFrames(ctx, ctx.gcSections));
   // Make room for the --build-id note.
   timed(ctx, 'planBuildId', () => planBuildId(ctx));
   const scanned = failed();
@@ -52,7 +55,7 @@ export function linkStatic(inputs: readonly LinkInput[], options: StaticLinkOpti
   timed(ctx, 'assignDefsyms', () => assignDefsyms(ctx));
   // Copy sections, apply relocations, write headers and the symbol table; the build id last.
   const bytes = timed(ctx, 'writeExecutable', () => writeExecutable(ctx));
-  return bytes === null || ctx.errors.length > 0 ? { ok: false, errors: ctx.errors, timings: ctx.timings } : { ok: true, bytes, timings: ctx.timings };
+  return bytes === null || ctx.errors.length > 0 ? { ok: false, errors: ctx.errors, timings: ctx.timings } : { ok: true, bytes, timings: ctx.timings, removedSections: ctx.removedSections };
 }
 
 export type { LinkContext };

@@ -46,6 +46,7 @@ export function reportUndefinedSymbols(ctx: LinkContext): void {
       continue;
     }
     if (ctx.commandLineRefs.has(g) && s.object[g]! < 0) continue; // only -u or a --defsym wants it
+    if (ctx.gcLiveRefs !== null && !ctx.gcLiveRefs.has(g)) continue; // only sections --gc-sections dropped want it
     // Relaxed TLS sequences drop their calls to it (glibc's libc.a has none): the scan reports any other use.
     if (s.names[g] === TLS_GET_ADDR) continue;
     const by = s.object[g]! >= 0 ? ctx.objects[s.object[g]!]!.object.path : '(command line)';

@@ -132,7 +132,9 @@ function collectSymbols(ctx: LinkContext): { symbols: OutSymbol[]; locals: numbe
       shndx = bss?.headerIndex ?? SHN_ABS;
       type = type === STT_COMMON ? STT_OBJECT : type;
     } else if (def === Def.Strong || def === Def.Weak) {
-      shndx = headerOf(t.object, ctx.objects[t.object]!.object.symbols.shndx[t.symbol]!);
+      const lo = ctx.objects[t.object]!, sec = lo.object.symbols.shndx[t.symbol]!;
+      if (sec !== 0 && sec < lo.object.sections.length && lo.outputOf[sec]! < 0) continue; // its section was dropped (--gc-sections)
+      shndx = headerOf(t.object, sec);
       hidden = s.visibility[g] === STV_HIDDEN || s.visibility[g] === STV_INTERNAL;
     } else if (def === Def.Defsym) {
       const section = defsymSection.get(g) ?? -1;
