@@ -103,40 +103,41 @@ function readSymbolTable(r: ByteReader, obj: WasmObject): SymbolTable {
     if (names === undefined) importNames.set(imp.kind, (names = []));
     names[imp.kindIndex] = imp.field;
   }
+  const spaces = [SYMTAB_FUNCTION, SYMTAB_DATA, SYMTAB_GLOBAL, SYMTAB_SECTION, SYMTAB_TAG, SYMTAB_TABLE].map((k) => indexSpace(obj, k));
   for (let i = 0; i < n; i++) {
     const at = r.pos;
-    const kind = r.u8(`symbol ${i} kind`);
-    const flags = r.u32(`symbol ${i} flags`);
+    r.at('symbol', i);
+    const kind = r.u8('kind');
+    const flags = r.u32('flags');
     if ((flags & SYM_BINDING_WEAK) && (flags & SYM_BINDING_LOCAL)) r.fail(`symbol ${i} is both weak and local`, at);
     const undefined_ = (flags & SYM_UNDEFINED) !== 0;
     t.kind[i] = kind;
     t.flags[i] = flags;
     switch (kind) {
       case SYMTAB_FUNCTION: case SYMTAB_GLOBAL: case SYMTAB_TABLE: case SYMTAB_TAG: {
-        const space = indexSpace(obj, kind);
+        const space = spaces[kind]!;
         const indexAt = r.pos;
-        const index = r.u32(`symbol ${i} index`);
-        const kindName = symbolKindName(kind);
+        const index = r.u32('index');
         if (undefined_) {
-          if (index >= space.imported) r.fail(`undefined ${kindName} symbol ${i} names ${kindName} ${index}, which is not an import (there are ${space.imported} imported)`, indexAt);
-          t.names[i] = flags & SYM_EXPLICIT_NAME ? r.name(`symbol ${i} name`) : importNames.get(space.external)![index]!;
+          if (index >= space.imported) r.fail(`undefined ${symbolKindName(kind)} symbol ${i} names ${symbolKindName(kind)} ${index}, which is not an import (there are ${space.imported} imported)`, indexAt);
+          t.names[i] = flags & SYM_EXPLICIT_NAME ? r.name('name') : importNames.get(space.external)![index]!;
         } else {
           if (index < space.imported || index >= space.total) {
-            r.fail(`defined ${kindName} symbol ${i} names ${kindName} ${index}, which is not a defined one (${space.imported} imported, ${space.total} in all)`, indexAt);
+            r.fail(`defined ${symbolKindName(kind)} symbol ${i} names ${symbolKindName(kind)} ${index}, which is not a defined one (${space.imported} imported, ${space.total} in all)`, indexAt);
           }
-          t.names[i] = r.name(`symbol ${i} name`);
+          t.names[i] = r.name('name');
         }
         t.index[i] = index;
         break;
       }
       case SYMTAB_DATA: {
-        t.names[i] = r.name(`symbol ${i} name`);
+        t.names[i] = r.name('name');
         t.index[i] = NO_INDEX;
         if (undefined_) break;
         const segAt = r.pos;
-        const segment = r.u32(`symbol ${i} segment`);
-        const offset = r.u64(`symbol ${i} offset`);
-        const size = r.u64(`symbol ${i} size`);
+        const segment = r.u32('segment');
+        const offset = r.u64('offset');
+        const size = r.u64('size');
         if (!(flags & SYM_ABSOLUTE)) {
           const seg = obj.dataSegments[segment];
           if (seg === undefined) r.fail(`data symbol ${i} ('${t.names[i]}') is in segment ${segment}, but there are ${obj.dataSegments.length} data segments`, segAt);
@@ -149,7 +150,7 @@ function readSymbolTable(r: ByteReader, obj: WasmObject): SymbolTable {
       }
       case SYMTAB_SECTION: {
         const secAt = r.pos;
-        const section = r.u32(`symbol ${i} section`);
+        const section = r.u32('section');
         const target = obj.sections[section];
         if (target === undefined || target.id !== SEC_CUSTOM) r.fail(`section symbol ${i} names section ${section}, which is not a custom section`, secAt);
         if ((flags & (SYM_BINDING_WEAK | SYM_BINDING_LOCAL)) !== SYM_BINDING_LOCAL) r.fail(`section symbol ${i} ('${target.name}') is not local`, at);
@@ -161,6 +162,7 @@ function readSymbolTable(r: ByteReader, obj: WasmObject): SymbolTable {
         r.fail(`symbol ${i} has unknown kind ${kind}`, at);
     }
   }
+  r.endItems();
   return t;
 }
 

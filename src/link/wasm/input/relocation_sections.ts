@@ -8,7 +8,7 @@
 import type { ByteReader } from './byte_reader.js';
 import { sectionLabel } from './module_sections.js';
 import type { RelocationTable, SymbolTable, WasmObject, WasmSection } from './object_model.js';
-import { ADDEND_32, ADDEND_64, relocationTypeInfo, TARGET_TYPE } from './relocation_types.js';
+import { ADDEND_32, ADDEND_64, relocationTypeInfo, relocationTypeName, TARGET_TYPE } from './relocation_types.js';
 import { hex, SEC_CODE, SEC_CUSTOM, SEC_DATA, symbolKindName } from './wasm_constants.js';
 
 /** Decodes `reloc.*` section `s`; the reader spans its contents. `symbols` is the linking section's. */
@@ -30,37 +30,43 @@ export function readRelocationSection(r: ByteReader, s: WasmSection, obj: WasmOb
   const typeCount = obj.types.length;
   for (let i = 0; i < n; i++) {
     const at = r.pos;
-    const ty = r.u8(`relocation ${i} type`);
+    r.at('relocation', i);
+    const ty = r.u8('type');
     const info = relocationTypeInfo(ty);
     if (info === undefined) r.fail(`relocation ${i} has unknown type ${ty}`, at);
-    const off = r.u32(`relocation ${i} offset`);
-    const idx = r.u32(`relocation ${i} index`);
-    if (info.addend === ADDEND_32) addend[i] = r.s32(`relocation ${i} addend`);
-    else if (info.addend === ADDEND_64) addend[i] = r.s64(`relocation ${i} addend`);
-    const what = `relocation ${i} (${info.name} at ${hex(off)})`;
-    if (off < previous) r.fail(`${what} comes after one at ${hex(previous)}: relocations must be sorted by offset`, at);
+    const off = r.u32('offset');
+    const idx = r.u32('index');
+    if (info.addend === ADDEND_32) addend[i] = r.s32('addend');
+    else if (info.addend === ADDEND_64) addend[i] = r.s64('addend');
+    if (off < previous) r.fail(`${describe(i, ty, off)} comes after one at ${hex(previous)}: relocations must be sorted by offset`, at);
     previous = off;
-    if (off + info.width > t.size) r.fail(`${what} patches ${info.width} bytes past the end of ${sectionLabel(t)} (${hex(t.size)} bytes)`, at);
+    if (off + info.width > t.size) r.fail(`${describe(i, ty, off)} patches ${info.width} bytes past the end of ${sectionLabel(t)} (${hex(t.size)} bytes)`, at);
     if (info.targets === TARGET_TYPE) {
-      if (idx >= typeCount) r.fail(`${what} names type ${idx}, but there are ${typeCount} types`, at);
+      if (idx >= typeCount) r.fail(`${describe(i, ty, off)} names type ${idx}, but there are ${typeCount} types`, at);
     } else {
-      if (idx >= symbols.count) r.fail(`${what} names symbol ${idx}, but there are ${symbols.count} symbols`, at);
+      if (idx >= symbols.count) r.fail(`${describe(i, ty, off)} names symbol ${idx}, but there are ${symbols.count} symbols`, at);
       const kind = symbols.kind[idx]!;
-      if (((1 << kind) & info.targets) === 0) r.fail(`${what} names symbol ${idx} ('${symbols.names[idx]}'), a ${symbolKindName(kind)} symbol, which this type cannot refer to`, at);
+      if (((1 << kind) & info.targets) === 0) r.fail(`${describe(i, ty, off)} names symbol ${idx} ('${symbols.names[idx]}'), a ${symbolKindName(kind)} symbol, which this type cannot refer to`, at);
     }
     if (chunks !== null) {
       // Sorted offsets: the chunk holding this relocation is this one or a later one.
       while (chunk < chunks.count && off >= chunks.end(chunk)) chunkStart![++chunk] = i;
       if (chunk === chunks.count || off < chunks.start(chunk) || off + info.width > chunks.end(chunk)) {
-        r.fail(`${what} is not inside one ${chunks.what}: the bytes it patches must not straddle or fall between them`, at);
+        r.fail(`${describe(i, ty, off)} is not inside one ${chunks.what}: the bytes it patches must not straddle or fall between them`, at);
       }
     }
     type[i] = ty;
     offset[i] = off;
     index[i] = idx;
   }
+  r.endItems();
   if (chunks !== null) while (chunk < chunks.count) chunkStart![++chunk] = n;
   return { section: s.index, target, count: n, type, offset, index, addend, chunkStart };
+}
+
+/** "relocation 3 (R_WASM_MEMORY_ADDR_LEB at 0x1f)": built only for a message, never per relocation read. */
+function describe(i: number, type: number, offset: number): string {
+  return `relocation ${i} (${relocationTypeName(type)} at ${hex(offset)})`;
 }
 
 interface ChunkBounds {

@@ -56,7 +56,7 @@ function referenceType(r: ByteReader, what: string): number {
 function typeIndex(r: ByteReader, obj: WasmObject, what: string): number {
   const at = r.pos;
   const t = r.u32(what);
-  if (t >= obj.types.length) r.fail(`${what} ${t} is out of range: there are ${obj.types.length} types`, at);
+  if (t >= obj.types.length) r.fail(`${r.describe(what)} ${t} is out of range: there are ${obj.types.length} types`, at);
   return t;
 }
 
@@ -155,7 +155,11 @@ function readImports(r: ByteReader, obj: WasmObject): void {
 function readFunctions(r: ByteReader, obj: WasmObject): void {
   const n = r.count('function count', 1);
   const types = new Uint32Array(n);
-  for (let i = 0; i < n; i++) types[i] = typeIndex(r, obj, `function ${obj.importedFunctions + i} type index`);
+  for (let i = 0; i < n; i++) {
+    r.at('function', obj.importedFunctions + i);
+    types[i] = typeIndex(r, obj, 'type index');
+  }
+  r.endItems();
   obj.functionTypes = types;
 }
 
@@ -268,14 +272,16 @@ function readCode(r: ByteReader, s: WasmSection, obj: WasmObject): void {
   const bytes = r.bytes;
   for (let i = 0; i < n; i++) {
     const sizeAt = r.pos;
-    const len = r.u32(`function ${obj.importedFunctions + i} body size`);
-    r.need(len, `function ${obj.importedFunctions + i} body`);
+    r.at('function', obj.importedFunctions + i);
+    const len = r.u32('body size');
+    r.need(len, 'body');
     // Every body ends with `end`; checking it catches a wrong size without parsing the body.
     if (len < 2 || bytes[r.pos + len - 1] !== 0x0b) r.fail(`function ${obj.importedFunctions + i} body of ${len} bytes does not end with 'end' (0x0b)`, sizeAt);
     offset[i] = r.pos - s.offset;
     size[i] = len;
     r.pos += len;
   }
+  r.endItems();
   obj.code = { section: s.index, count: n, offset, size };
 }
 
