@@ -55,6 +55,19 @@ describe('--gc-sections', () => {
     });
   }
 
+  it('keeps what -u and --defsym name, as ld.lld does', () => {
+    const obj = compileMusl(path.join(SOURCES, 'gc_program.c'), out('roots.o'), SPLIT);
+    const mine = linkWithZirc(musl(obj), out('roots.zirc'), {
+      gcSections: true, undefinedSymbols: ['unused_leaf'], defsyms: [{ name: 'alias_of_data', kind: 'symbol', target: 'unused_data', addend: 0n }],
+    });
+    const ref = linkWithLld(musl(obj), out('roots.lld'), [...LLD_GC, '-u', 'unused_leaf', '--defsym=alias_of_data=unused_data']);
+    expect(execute(mine)).toEqual(execute(ref));
+    // unused_leaf brings unused_tls along; unused_function (and its undefined callee) stays out.
+    expect(programSymbols(mine)).toEqual([...programSymbols(ref)]);
+    expect(programSymbols(mine)).toEqual(expect.arrayContaining(['unused_data', 'unused_leaf', 'unused_tls']));
+    expect(programSymbols(mine)).not.toContain('unused_function');
+  });
+
   it('--print-gc-sections on zirc-ld\'s command line lists the sections ld.lld removes', () => {
     const obj = compileMuslWithGcc(path.join(SOURCES, 'gc_program.c'), out('print.o'), SPLIT);
     const mine = spawnSync(process.execPath, [zircLd, '-static', '--gc-sections', '--print-gc-sections', '-o', out('print.zirc'), ...musl(obj)], { encoding: 'utf8' });

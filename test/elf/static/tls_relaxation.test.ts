@@ -111,6 +111,19 @@ describe('TLS relaxation of -fpic code in a static link', () => {
     if (!r2.ok) expect(r2.errors).toEqual([`${noCall}:(.text+0x3): R_X86_64_TLSLD against x: cannot relax to local-exec: expected \`call __tls_get_addr@PLT\` or \`call *__tls_get_addr@GOTPCREL(%rip)\` after the lea`]);
   });
 
+  it('needs no __tls_get_addr for the calls it relaxes away, and reports any other call to it', () => {
+    const o = out('get_addr.o');
+    run('clang', ['-c', src('tls_get_addr_call.s'), '-o', o]);
+    const r = linkStatic(load([o]));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toEqual([`undefined symbol: __tls_get_addr\n>>> referenced by ${o}:(.text+0x11) (not a call a TLS relaxation removes)`]);
+    const relaxedOnly = out('gd_no_libc.o');
+    run('clang', ['-c', src('tls_gd_no_libc.s'), '-o', relaxedOnly]);
+    const exe = linkWithZirc([relaxedOnly], out('gd_no_libc.zirc'));
+    expect(run('objdump', ['-d', '--insn-width=16', exe])).toMatch(/mov +%fs:0x0,%rax\n.*lea +-0x4\(%rax\),%rax/);
+    linkWithLld([relaxedOnly], out('gd_no_libc.lld')); // ld.lld links it too
+  });
+
   it('refuses gcc\'s large-model TLS calls (movabs __tls_get_addr@PLTOFF) instead of miscompiling them', () => {
     const lib = compileMuslWithGcc(src('tls_dynamic_lib.c'), out('large.o'), ['-O2', '-fPIC', '-mcmodel=large']);
     const r = linkStatic(load(musl([main(), lib])));

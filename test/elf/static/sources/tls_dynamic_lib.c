@@ -1,7 +1,7 @@
 // Built -fPIC (or -fpie) at -O0..-O2 by clang and gcc: every kind of thread-local access
 // -fpic code makes — general-dynamic to an extern variable (initialized .tdata and zero
 // .tbss, defined by the main object), general-dynamic to a global of its own, and
-// local-dynamic to static ones (with DTPOFF32 offsets, and a DTPOFF64 one below).
+// local-dynamic to static ones (with DTPOFF32 offsets).
 extern __thread int shared_counter;
 extern __thread char shared_name[16];
 static __thread int local_init = 7;
