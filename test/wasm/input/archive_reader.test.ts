@@ -98,12 +98,14 @@ describe('archive members that are not wasm objects', () => {
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'not an object\n');
     run('clang', ['-c', '-x', 'c', '-', '-o', path.join(dir, 'native.o')], dir);
     run('clang', ['--target=wasm32-wasi', '-c', '-x', 'c', '-', '-o', path.join(dir, 'good.o')], dir);
-    run('ar', ['rcS', 'mixed.a', 'good.o', 'notes.txt', 'native.o'], dir);
+    run('clang', ['--target=wasm32-wasi', '-flto', '-c', '-x', 'c', '-', '-o', path.join(dir, 'lto.o')], dir);
+    run('ar', ['rcS', 'mixed.a', 'good.o', 'notes.txt', 'native.o', 'lto.o'], dir);
     const a = load(path.join(dir, 'mixed.a'));
-    expect(a.members.map((m) => m.name)).toEqual(['good.o', 'notes.txt', 'native.o']);
+    expect(a.members.map((m) => m.name)).toEqual(['good.o', 'notes.txt', 'native.o', 'lto.o']);
     expect(readWasmMember(a, 0).path).toMatch(/mixed\.a\(good\.o\)$/);
     expect(() => readWasmMember(a, 1)).toThrow(ObjectFormatError);
     expect(() => readWasmMember(a, 1)).toThrow(/mixed\.a\(notes\.txt\): archive member at offset 0x[0-9a-f]+ is not a wasm object$/);
     expect(() => readWasmMember(a, 2)).toThrow(/mixed\.a\(native\.o\): archive member at offset 0x[0-9a-f]+ is not a wasm object \(it is an ELF file\)$/);
+    expect(() => readWasmMember(a, 3)).toThrow(/mixed\.a\(lto\.o\): archive member at offset 0x[0-9a-f]+ is not a wasm object \(it is LLVM bitcode/);
   });
 });

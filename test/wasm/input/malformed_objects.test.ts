@@ -50,6 +50,7 @@ describe('malformed wasm objects', () => {
     ['text', () => new TextEncoder().encode('#!/bin/sh\necho hi\n'), /^foo\.o: module header at offset 0x0: not a wasm object: bad magic$/],
     ['an ELF object', () => Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0]), /not a wasm object: bad magic \(it is an ELF file\)$/],
     ['an archive', () => new TextEncoder().encode('!<arch>\n'), /not a wasm object: bad magic \(it is an archive\)$/],
+    ['LLVM bitcode', () => Uint8Array.from([0x42, 0x43, 0xc0, 0xde, 0x35, 0x14, 0, 0]), /not a wasm object: bad magic \(it is LLVM bitcode, as clang -flto writes: link-time optimization is not supported\)$/],
     ['another version', () => { const b = good.slice(); b[4] = 0x0d; b[6] = 1; return b; }, /^foo\.o: module header at offset 0x4: unknown wasm version 65549 .*expected 1$/],
 
     // Section framing: truncation, bad LEBs, overruns, order.
@@ -84,6 +85,8 @@ describe('malformed wasm objects', () => {
     ['a subsection past its section', () => withParts({ linking: linking([8, 100, 0]) }), /section 'linking' \(#8\), subsection WASM_SYMBOL_TABLE at offset 0x[0-9a-f]+: subsection WASM_SYMBOL_TABLE \(100 bytes\) runs past the end of the section/],
     ['bytes left over in a subsection', () => withParts({ linking: linking(subsection(8, [0, 0])) }), /subsection WASM_SYMBOL_TABLE at offset 0x[0-9a-f]+: subsection WASM_SYMBOL_TABLE has 1 bytes left over after its contents$/],
     ['an unknown symbol kind', () => replaceSymbol(0, [9, 0, 0]), /subsection WASM_SYMBOL_TABLE at offset 0x[0-9a-f]+: symbol 0 has unknown kind 9$/],
+    ['a symbol with an unknown flag', () => replaceSymbol(1, [0, ...uleb(0x402), 3, ...str('f_local')]), /subsection WASM_SYMBOL_TABLE at offset 0x[0-9a-f]+: symbol 1 has unknown flags 0x400$/],
+    ['a segment with an unknown flag', () => withParts({ linking: linking(symbolTable(), subsection(5, vec([[...str('a'), 0, 8]]))) }), /subsection WASM_SEGMENT_INFO at offset 0x[0-9a-f]+: segment 0 \('a'\) has unknown flags 0x8$/],
     ['a weak local symbol', () => replaceSymbol(1, [0, 3, 3, ...str('f_local')]), /symbol 1 is both weak and local$/],
     ['an undefined symbol that is not an import', () => replaceSymbol(2, [0, 0x10, 2]), /undefined function symbol 2 names function 2, which is not an import \(there are 2 imported\)$/],
     ['a defined symbol that is an import', () => replaceSymbol(0, [0, 0, 0, ...str('f')]), /defined function symbol 0 names function 0, which is not a defined one \(2 imported, 4 in all\)$/],

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  readWasmObject, relocationTypeName, SEC_CODE, SYM_BINDING_LOCAL, SYM_BINDING_WEAK, SYM_EXPLICIT_NAME, SYM_EXPORTED,
+  functionBody, readWasmObject, relocationTypeName, SEC_CODE, SYM_BINDING_LOCAL, SYM_BINDING_WEAK, SYM_EXPLICIT_NAME, SYM_EXPORTED,
   SYM_NO_STRIP, SYM_TLS, SYM_UNDEFINED, SYM_VISIBILITY_HIDDEN, SYMTAB_DATA, SYMTAB_FUNCTION, SYMTAB_GLOBAL, SYMTAB_SECTION,
   SYMTAB_TABLE, SYMTAB_TAG, type WasmObject,
 } from '../../../src/link/wasm/input/index.js';
@@ -69,8 +69,9 @@ describe('objects clang writes', () => {
       const code = o.sections[o.code.section]!;
       expect(code.id).toBe(SEC_CODE);
       for (let i = 0; i < o.code.count; i++) {
-        const body = code.data.subarray(o.code.offset[i]!, o.code.offset[i]! + o.code.size[i]!);
+        const body = functionBody(o, i);
         expect(body.buffer).toBe(code.data.buffer);
+        expect(body.byteOffset).toBe(code.data.byteOffset + o.code.offset[i]!);
         expect(body.at(-1), `${name} body ${i} ends with end`).toBe(0x0b);
       }
       for (const seg of o.dataSegments) {
@@ -167,6 +168,22 @@ describe('objects clang writes', () => {
       'GLOBAL_INDEX_I32', 'MEMORY_ADDR_LEB64', 'MEMORY_ADDR_SLEB64', 'MEMORY_ADDR_I64', 'MEMORY_ADDR_REL_SLEB64', 'TABLE_INDEX_SLEB64',
       'TABLE_INDEX_I64', 'TABLE_NUMBER_LEB', 'MEMORY_ADDR_TLS_SLEB', 'FUNCTION_OFFSET_I64']) {
       expect(seen, `some build uses R_WASM_${t}`).toContain(`R_WASM_${t}`);
+    }
+  });
+
+  it('reads an empty translation unit and a data-only one', () => {
+    const src = path.join(work, 'empty.c');
+    fs.writeFileSync(src, '');
+    const dataOnly = path.join(work, 'data_only.c');
+    fs.writeFileSync(dataOnly, 'const int numbers[4] = {1, 2, 3, 4};\nint zeroed;\n');
+    for (const [name, file] of [['empty', src], ['data-only', dataOnly]] as const) {
+      const out = path.join(work, `${name}.o`);
+      run('clang', [WASI, '-O2', '-c', file, '-o', out]);
+      const o = readWasmObject(`${name}.o`, new Uint8Array(fs.readFileSync(out)));
+      expect(o.code.count).toBe(0);
+      expect(o.code.section).toBe(-1);
+      expectMatchesReadobj(o, readobjListings(out)[0]!);
+      expectMatchesObjdump(o, objdumpListings([out])[0]!);
     }
   });
 });

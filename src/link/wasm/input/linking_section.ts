@@ -10,8 +10,8 @@ import type { Comdat, InitFuncs, LinkingSection, SegmentInfo, SymbolTable, WasmO
 import { functionCount, globalCount, tableCount, tagCount } from './standard_sections.js';
 import {
   COMDAT_DATA, COMDAT_FUNCTION, COMDAT_GLOBAL, COMDAT_SECTION, COMDAT_TABLE, COMDAT_TAG, EXTERNAL_FUNCTION, EXTERNAL_GLOBAL,
-  EXTERNAL_TABLE, EXTERNAL_TAG, LINKING_COMDAT_INFO, LINKING_INIT_FUNCS, LINKING_SEGMENT_INFO, LINKING_SYMBOL_TABLE,
-  LINKING_VERSION, SEC_CUSTOM, SYM_ABSOLUTE, SYM_BINDING_LOCAL, SYM_BINDING_WEAK, SYM_EXPLICIT_NAME, SYM_UNDEFINED,
+  EXTERNAL_TABLE, EXTERNAL_TAG, hex, LINKING_COMDAT_INFO, LINKING_INIT_FUNCS, LINKING_SEGMENT_INFO, LINKING_SYMBOL_TABLE,
+  LINKING_VERSION, SEC_CUSTOM, SEG_KNOWN_FLAGS, SYM_ABSOLUTE, SYM_BINDING_LOCAL, SYM_BINDING_WEAK, SYM_EXPLICIT_NAME, SYM_KNOWN_FLAGS, SYM_UNDEFINED,
   SYMTAB_DATA, SYMTAB_FUNCTION, SYMTAB_GLOBAL, SYMTAB_SECTION, SYMTAB_TABLE, SYMTAB_TAG, symbolKindName,
 } from './wasm_constants.js';
 
@@ -109,6 +109,7 @@ function readSymbolTable(r: ByteReader, obj: WasmObject): SymbolTable {
     r.at('symbol', i);
     const kind = r.u8('kind');
     const flags = r.u32('flags');
+    if (flags & ~SYM_KNOWN_FLAGS) r.fail(`symbol ${i} has unknown flags ${hex((flags & ~SYM_KNOWN_FLAGS) >>> 0)}`, at);
     if ((flags & SYM_BINDING_WEAK) && (flags & SYM_BINDING_LOCAL)) r.fail(`symbol ${i} is both weak and local`, at);
     const undefined_ = (flags & SYM_UNDEFINED) !== 0;
     t.kind[i] = kind;
@@ -178,7 +179,10 @@ function readSegmentInfo(r: ByteReader, obj: WasmObject): SegmentInfo {
     const align = r.u32(`segment ${i} alignment`);
     if (align > 31) r.fail(`segment ${i} ('${info.names[i]}') alignment 2^${align} is too large`, alignAt);
     info.alignLog2[i] = align;
-    info.flags[i] = r.u32(`segment ${i} flags`);
+    const flagsAt = r.pos;
+    const flags = r.u32(`segment ${i} flags`);
+    if (flags & ~SEG_KNOWN_FLAGS) r.fail(`segment ${i} ('${info.names[i]}') has unknown flags ${hex((flags & ~SEG_KNOWN_FLAGS) >>> 0)}`, flagsAt);
+    info.flags[i] = flags;
   }
   return info;
 }

@@ -22,6 +22,7 @@ export function readModuleHeader(r: ByteReader): void {
 export function describeMagic(b: Uint8Array): string {
   if (b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46) return ' (it is an ELF file)';
   if (b.length >= 8 && String.fromCharCode(...b.subarray(0, 8)) === '!<arch>\n') return ' (it is an archive)';
+  if (b.length >= 4 && b[0] === 0x42 && b[1] === 0x43 && b[2] === 0xc0 && b[3] === 0xde) return ' (it is LLVM bitcode, as clang -flto writes: link-time optimization is not supported)';
   return '';
 }
 

@@ -3,7 +3,7 @@
 //! standard sections, the `linking` metadata (symbols, segment info, init functions,
 //! COMDATs), every `reloc.*` section and `target_features`. Hot tables (symbols,
 //! relocations, function bodies) are parallel typed arrays indexed by integer; bytes are
-//! subarrays of the input, never copies. Nothing here parses.
+//! subarrays of the input, never copies. Nothing here parses; one accessor gives a body's bytes.
 
 /** One section as it lies in the file. For a custom section the contents start after its name. */
 export interface WasmSection {
@@ -120,6 +120,12 @@ export interface CodeBodies {
   count: number;
   offset: Uint32Array;
   size: Uint32Array;
+}
+
+/** Body `i` of the CODE section (defined function importedFunctions + i): a view, not a copy. */
+export function functionBody(obj: WasmObject, i: number): Uint8Array {
+  const offset = obj.code.offset[i]!;
+  return obj.sections[obj.code.section]!.data.subarray(offset, offset + obj.code.size[i]!);
 }
 
 export interface TagType {

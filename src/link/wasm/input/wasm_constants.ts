@@ -115,11 +115,14 @@ export const SYM_EXPLICIT_NAME = 0x40;
 export const SYM_NO_STRIP = 0x80;
 export const SYM_TLS = 0x100;
 export const SYM_ABSOLUTE = 0x200;
+/** Every flag Linking.md defines: another bit is a meaning zirc would silently drop, so it is an error. */
+export const SYM_KNOWN_FLAGS = 0x3f7;
 
 /** Data segment flags of WASM_SEGMENT_INFO. */
 export const SEG_FLAG_STRINGS = 0x1;
 export const SEG_FLAG_TLS = 0x2;
 export const SEG_FLAG_RETAIN = 0x4;
+export const SEG_KNOWN_FLAGS = 0x7;
 
 /** What a COMDAT entry names. */
 export const COMDAT_DATA = 0;
