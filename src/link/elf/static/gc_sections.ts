@@ -36,7 +36,10 @@ export function gcSections(ctx: LinkContext): void {
   // Sections named like C identifiers, by name, for __start_/__stop_ references.
   const byName = new Map<string, Array<[number, number]>>();
   objects.forEach((lo, o) => lo.object.sections.forEach((sec, s) => {
-    if (lo.outputOf[s]! >= 0 && C_IDENTIFIER.test(sec.name)) byName.set(sec.name, [...(byName.get(sec.name) ?? []), [o, s]]);
+    if (lo.outputOf[s]! < 0 || !C_IDENTIFIER.test(sec.name)) return;
+    const list = byName.get(sec.name);
+    if (list) list.push([o, s]);
+    else byName.set(sec.name, [[o, s]]);
   }));
   // The FDE references to follow once the code an FDE describes is live: code section → (object, eh section, relocation range).
   const fdeRefs = new Map<number, Array<{ object: number; section: number; from: number; to: number }>>();
@@ -106,7 +109,10 @@ export function gcSections(ctx: LinkContext): void {
       const t = codeSectionOf(ctx, o, rt.symbol[pcBegin]!);
       if (t === null) continue;
       const key = base[t[0]]! + t[1];
-      fdeRefs.set(key, [...(fdeRefs.get(key) ?? []), { object: o, section: s, from: pcBegin + 1, to: r }]);
+      const ref = { object: o, section: s, from: pcBegin + 1, to: r };
+      const refs = fdeRefs.get(key);
+      if (refs) refs.push(ref);
+      else fdeRefs.set(key, [ref]);
     }
     follow(o, sec.relocations, r, rt.count);
   }));
