@@ -64,6 +64,7 @@ export function ldCommand(argv: readonly string[]): number {
   const result = linkStaticFiles(files, plan.output, {
     entry: plan.entry ?? '_start', undefinedSymbols: plan.undefinedSymbols, defsyms: plan.defsyms, ehFrameHdr: plan.ehFrameHdr,
     buildId: plan.buildId, stripAll: plan.strip === 'all', gcSections: plan.gcSections,
+    startStopGc: plan.z.startStopGc,
   });
   if (!result.ok) {
     for (const e of result.errors) process.stderr.write(`zirc ld: error: ${e}\n`);

@@ -53,6 +53,8 @@ export interface LdZOptions {
   maxPageSize: bigint | null;
   commonPageSize: bigint | null;
   stackSize: bigint | null;
+  /** `-z start-stop-gc`: under --gc-sections, `__start_X`/`__stop_X` references do not keep the sections named X (zirc's default, as GNU ld's, is `nostart-stop-gc`). */
+  startStopGc: boolean;
 }
 
 export interface LdPlan {

@@ -15,6 +15,7 @@ export function defaultZOptions(): LdZOptions {
     maxPageSize: null,
     commonPageSize: null,
     stackSize: null,
+    startStopGc: false,
   };
 }
 
@@ -29,13 +30,15 @@ const FLAGS: Record<string, (z: LdZOptions) => void> = {
   'noseparate-code': (z) => void (z.separateCode = false),
   text: (z) => void (z.text = true),
   notext: (z) => void (z.text = false),
+  'start-stop-gc': (z) => void (z.startStopGc = true),
+  'nostart-stop-gc': (z) => void (z.startStopGc = false),
 };
 
 /** Keywords ld.lld accepts that change nothing in a static non-PIE executable. */
 const ACCEPTED_FLAGS = new Set([
   'combreloc', 'nocombreloc', 'copyreloc', 'nocopyreloc', 'nodelete', 'nodlopen', 'origin',
   'initfirst', 'interpose', 'global', 'nodefaultlib', 'rodynamic', 'wxneeded', 'nognustack',
-  'keep-text-section-prefix', 'nokeep-text-section-prefix', 'start-stop-gc', 'nostart-stop-gc',
+  'keep-text-section-prefix', 'nokeep-text-section-prefix',
   'ifunc-noplt', 'rel', 'rela', 'pack-relative-relocs', 'nopack-relative-relocs',
   'separate-loadable-segments', 'undefs',
 ]);

@@ -68,6 +68,16 @@ describe('--gc-sections', () => {
     expect(programSymbols(mine)).not.toContain('unused_function');
   });
 
+  it('with -z start-stop-gc, lets __start_/__stop_ references go undefined, as ld.lld does', () => {
+    const obj = compileMusl(path.join(SOURCES, 'gc_program.c'), out('startstop.o'), SPLIT);
+    const mine = spawnSync(process.execPath, [zircLd, '-static', '--gc-sections', '-z', 'start-stop-gc', '-o', out('startstop.zirc'), ...musl(obj)], { encoding: 'utf8' });
+    expect(mine.status).toBe(1);
+    expect(mine.stderr).toContain(`zirc ld: error: undefined symbol: __start_gc_items\n>>> referenced by ${obj}`);
+    const ref = spawnSync('ld.lld', ['-static', '--gc-sections', '-z', 'start-stop-gc', '-o', out('startstop.lld'), ...musl(obj)], { encoding: 'utf8' });
+    expect(ref.status).toBe(1);
+    expect(ref.stderr).toContain('undefined symbol: __start_gc_items');
+  });
+
   it('--print-gc-sections on zirc-ld\'s command line lists the sections ld.lld removes', () => {
     const obj = compileMuslWithGcc(path.join(SOURCES, 'gc_program.c'), out('print.o'), SPLIT);
     const mine = spawnSync(process.execPath, [zircLd, '-static', '--gc-sections', '--print-gc-sections', '-o', out('print.zirc'), ...musl(obj)], { encoding: 'utf8' });

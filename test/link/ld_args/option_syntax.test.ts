@@ -170,6 +170,9 @@ describe('-z keywords', () => {
     expect(parse('-z', 'execstack').z.execStack).toBe(true);
     expect(parse('-z', 'notext').z.text).toBe(false);
     expect(parse('-z', 'separate-code', '-z', 'noseparate-code').z.separateCode).toBe(false);
+    expect(parse().z.startStopGc).toBe(false);
+    expect(parse('-z', 'start-stop-gc').z.startStopGc).toBe(true);
+    expect(parse('-z', 'start-stop-gc', '-z', 'nostart-stop-gc').z.startStopGc).toBe(false);
   });
 
   it('reads sizes with C prefixes, as ld.lld does (0x hex, 0 octal)', () => {

@@ -36,6 +36,8 @@ export interface StaticLinkOptions {
   stripAll?: boolean;
   /** `--gc-sections`: drop the input sections nothing live refers to. */
   gcSections?: boolean;
+  /** `-z start-stop-gc`: a `__start_X`/`__stop_X` reference does not keep the sections named X alive. */
+  startStopGc?: boolean;
 }
 
 /** What `--build-id` asks for: a hash of the output, random bytes, or given bytes (hex digits). */
@@ -164,6 +166,7 @@ export interface LinkContext {
   entry: string;
   stripAll: boolean;
   gcSections: boolean;
+  startStopGc: boolean;
   /** With --gc-sections: the globals live sections (or the roots) refer to; an undefined one outside it is no error. */
   gcLiveRefs: Set<number> | null;
   removedSections: string[];
@@ -204,6 +207,7 @@ export function newLinkContext(options: StaticLinkOptions): LinkContext {
     entry: options.entry ?? '_start',
     stripAll: options.stripAll ?? false,
     gcSections: options.gcSections ?? false,
+    startStopGc: options.startStopGc ?? false,
     gcLiveRefs: null,
     removedSections: [],
     output: options.output ?? 'a.out',

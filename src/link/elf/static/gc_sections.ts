@@ -3,7 +3,8 @@
 //! `.init`/`.fini`/`.ctors`/`.dtors`/`.jcr`, init/fini/preinit arrays, notes, SHF_GNU_RETAIN
 //! sections, and what the CIEs of `.eh_frame` refer to (personality routines) — following
 //! relocations; a COMDAT group lives or dies whole; an undefined `__start_X`/`__stop_X`
-//! reference keeps every section named X (a C identifier); an SHF_LINK_ORDER section lives
+//! reference keeps every section named X (a C identifier), unless `-z start-stop-gc`
+//! (ld.lld 14's default; zirc's is GNU ld's, `nostart-stop-gc`); an SHF_LINK_ORDER section lives
 //! with the section it is linked to. `.eh_frame` is kept whole but never keeps code alive:
 //! an FDE's other references (its LSDA in `.gcc_except_table`) are followed only once the
 //! code it describes is live, and eh_frame_hdr.ts points the FDEs of dropped code at 0.
@@ -60,6 +61,7 @@ export function gcSections(ctx: LinkContext): void {
       liveRefs.add(g);
       const def = ctx.symbols.def[g]!;
       if (def === Def.Undefined) {
+        if (ctx.startStopGc) return;
         const m = /^__(start|stop)_(.+)$/.exec(ctx.symbols.names[g]!);
         if (m) for (const [so, ss] of byName.get(m[2]!) ?? []) mark(so, ss);
         return;
