@@ -64,7 +64,7 @@ describe('static link rules', () => {
     const o = compileMusl(src('needs_missing.c'), out('missing.o'));
     const r = linkStatic(load([o, `${MUSL_LIB}/libc.a`]));
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors).toEqual([`undefined symbol: nowhere_defined\n>>> referenced by ${o}`]);
+    if (!r.ok) expect(r.errors).toEqual([`${o}: undefined symbol: nowhere_defined (referenced by _start)`]);
   });
 
   it('reports a missing entry symbol', () => {

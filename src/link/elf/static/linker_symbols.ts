@@ -3,12 +3,9 @@
 //! IRELATIVE range `__rela_iplt_start/_end` around `.rela.iplt`, empty without IFUNCs,
 //! `_TLS_MODULE_BASE_` at the thread pointer, so its TP offset is 0) and `__start_X`/`__stop_X`
 //! for an output section X named like a C identifier — and, after layout, their values.
-//! Also reports the symbols left undefined that some object needs (a `-u` alone is no error).
 
 import { STT_TLS } from '../input/index.js';
 import { alignUp, Def, type LinkContext } from './context.js';
-
-export const TLS_GET_ADDR = '__tls_get_addr';
 
 const FIXED = [
   '__ehdr_start', '__executable_start', '_etext', 'etext', '__etext', '_edata', 'edata', '__bss_start', '_end', 'end',
@@ -34,24 +31,6 @@ export function defineLinkerSymbols(ctx: LinkContext): void {
   if (base !== undefined && s.def[base] === Def.Linker) s.type[base] = STT_TLS;
   const got = s.byName.get('_GLOBAL_OFFSET_TABLE_');
   if (got !== undefined && s.def[got] === Def.Linker) ctx.got.needed = true;
-}
-
-/** Every strongly referenced symbol nobody defines is an error naming the first object that wants it. */
-export function reportUndefinedSymbols(ctx: LinkContext): void {
-  const s = ctx.symbols;
-  for (let g = 0; g < s.names.length; g++) {
-    if (s.def[g] !== Def.Undefined || !s.strongRef[g]) continue;
-    if (s.names[g] === ctx.entry && s.object[g]! < 0) {
-      ctx.errors.push(`entry symbol ${ctx.entry} is not defined by any input`);
-      continue;
-    }
-    if (ctx.commandLineRefs.has(g) && s.object[g]! < 0) continue; // only -u or a --defsym wants it
-    if (ctx.gcLiveRefs !== null && !ctx.gcLiveRefs.has(g)) continue; // only sections --gc-sections dropped want it
-    // Relaxed TLS sequences drop their calls to it (glibc's libc.a has none): the scan reports any other use.
-    if (s.names[g] === TLS_GET_ADDR) continue;
-    const by = s.object[g]! >= 0 ? ctx.objects[s.object[g]!]!.object.path : '(command line)';
-    ctx.errors.push(`undefined symbol: ${s.names[g]}\n>>> referenced by ${by}`);
-  }
 }
 
 /** Gives the linker-defined symbols their addresses; runs after layout. */

@@ -16,7 +16,7 @@ import type { RelocationTable } from '../input/index.js';
 import { GotAccess, gotAccess, isDynamicTlsRelocation, isSupportedRelocation } from './arch_x86_64.js';
 import { Def, type LinkContext } from './context.js';
 import { consumesNextRelocation, recognizeTlsSequence, type TlsForm } from './tls_relaxation.js';
-import { TLS_GET_ADDR } from './linker_symbols.js';
+import { TLS_GET_ADDR } from './undefined_symbols.js';
 import { ensureOutputSection } from './output_sections.js';
 import { symbolName, symbolTarget, targetType, type SymbolTarget } from './symbol_values.js';
 
@@ -58,7 +58,7 @@ export function scanRelocations(ctx: LinkContext): void {
         const t = symbolTarget(ctx, o, sym);
         if (t.def === Def.Undefined && t.global >= 0 && ctx.symbols.strongRef[t.global] && ctx.symbols.names[t.global] === TLS_GET_ADDR && !tlsGetAddrReported) {
           tlsGetAddrReported = true;
-          ctx.errors.push(`undefined symbol: ${TLS_GET_ADDR}\n>>> referenced by ${placeName(ctx, o, rt.target, offset)} (not a call a TLS relaxation removes)`);
+          ctx.errors.push(`${placeName(ctx, o, rt.target, offset)}: undefined symbol: ${TLS_GET_ADDR} (not a call a TLS relaxation removes)`);
         }
         if (t.def === Def.Strong || t.def === Def.Weak) {
           const tobj = ctx.objects[t.object]!;
