@@ -1,10 +1,12 @@
 //! `zirc build`: one compilation of a source file to an executable or wasm module, linked
 //! with the objects and archives that follow it on the command line, or with `-c` to a
-//! relocatable x86-64 object (link/elf/relocatable/compile_object.ts).
+//! relocatable object: ELF for x86-64 (link/elf/relocatable/compile_object.ts), wasm for
+//! wasm32 (link/wasm/relocatable/compile_object.ts).
 
 import * as fs from 'node:fs';
 import type { OptimizeMode } from '../link/Linker.js';
 import { compileObject } from '../link/elf/relocatable/compile_object.js';
+import { compileWasmObject } from '../link/wasm/relocatable/compile_object.js';
 import { Compilation } from '../compile/Compilation.js';
 import type { UpdateResult } from '../compile/Compilation.js';
 import type { TargetName } from '../compile/target.js';
@@ -14,7 +16,7 @@ export interface BuildOptions {
   output?: string;
   target: TargetName;
   optimize: OptimizeMode;
-  /** `-c`: write a relocatable object instead of an executable (x86_64-linux only). */
+  /** `-c`: write a relocatable object (ELF or wasm) instead of an executable. */
   object?: boolean;
   /** Objects and archives after the source, linked with the program (x86_64-linux only). */
   linkInputs?: readonly string[];
@@ -59,14 +61,11 @@ export function buildCommand(source: string, opts: BuildOptions): number {
   return buildOnce(source, opts).result.ok ? EXIT_OK : EXIT_COMPILE_ERRORS;
 }
 
-/** `zirc build -c`: the program as a relocatable object for ld.lld, mold or gcc to link. */
+/** `zirc build -c`: the program as a relocatable object for ld.lld, mold or gcc (x86-64) or wasm-ld (wasm32) to link. */
 function buildObjectCommand(source: string, opts: BuildOptions): number {
-  if (opts.target !== 'x86_64-linux') {
-    process.stderr.write(`zirc build: -c needs target x86_64-linux, not ${opts.target}\n`);
-    return EXIT_USAGE;
-  }
   const outputPath = objectPathFor(source, opts.output);
-  const { result, object } = compileObject(source, { optimize: opts.optimize, outputPath });
+  const compile = opts.target === 'x86_64-linux' ? compileObject : compileWasmObject;
+  const { result, object } = compile(source, { optimize: opts.optimize, outputPath });
   for (const e of result.errors) process.stderr.write(e.rendered + '\n');
   if (!object) return EXIT_COMPILE_ERRORS;
   try {
