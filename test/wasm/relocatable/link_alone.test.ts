@@ -1,11 +1,15 @@
-// `zirc build -c -t wasm32-wasi` of every acceptance case program without errors: wasm-ld
+// `zirc build -c -t wasm32-wasi` of every acceptance case program without errors, which
+// wasm-objdump, wasm-validate and zirc's object reader read without a complaint: wasm-ld
 // (the real one) links the object alone, its ZIR `_start` the entry, into a module that
 // wasm-validate and WebAssembly.validate accept and that runs under node:wasi exactly as
 // zirc's own module of the same source: same stdout, stderr and exit status. The stack
-// size is zirc's (1 MiB) so deep stack frames behave alike. A few also in ReleaseFast. A missing tool fails the test.
+// size is zirc's (1 MiB) so deep stack frames behave alike. A few also in ReleaseFast.
+// A missing tool fails the test.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readWasmObject } from '../../../src/link/wasm/input/index.js';
 import { DEFAULT_STACK_SIZE } from '../../../src/link/wasm/WasmLinker.js';
 import { caseNames, expectValidLinkedModule, readCase, runModule, tempDir, tool, wasmObjectOf, zircModuleOf } from './wasm_object_tools.js';
 
@@ -39,6 +43,10 @@ async function expectSameBehaviour(name: string, source: string, optimize: 'Debu
   const dir = tempDir();
   const base = name.replace(/[^a-z0-9_]/gi, '_');
   const obj = wasmObjectOf(dir, base, source, optimize);
+  // The object itself: wabt reads and validates it, and so does zirc's own object reader.
+  expect(tool('wasm-objdump', ['-x', obj])).not.toMatch(/error:|warning:/i);
+  tool('wasm-validate', [obj]);
+  readWasmObject(obj, fs.readFileSync(obj));
   const linked = path.join(dir, `${base}.wasm`);
   tool('wasm-ld', ['-z', `stack-size=${DEFAULT_STACK_SIZE}`, obj, '-o', linked]);
   expectValidLinkedModule(linked);
