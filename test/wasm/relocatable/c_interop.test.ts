@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectValidLinkedModule, runModule, tempDir, tool, wasmObjectOf } from './wasm_object_tools.js';
 
-export const LIB_ZIR = `@u8 = primitive(u8)
+const LIB_ZIR = `@u8 = primitive(u8)
 @u32 = primitive(u32)
 @usize = primitive(usize)
 @void = primitive(void)
