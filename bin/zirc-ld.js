@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 // `zirc-ld`: `zirc ld` under a name compiler drivers can call (clang --ld-path=, gcc -B).
+// A link keeps its symbol tables for its whole run: a larger young generation than
+// Node's default saves the collector copying them from scavenge to scavenge.
+import v8 from 'node:v8';
+
+v8.setFlagsFromString('--max-semi-space-size=32');
 import('../dist/cli/ld/ld_command.js').then((m) => {
   process.exitCode = m.ldCommand(process.argv.slice(2));
 });

@@ -146,13 +146,16 @@ function readSectionHeaders(r: Reader, h: Header): InputSection[] {
   return sections;
 }
 
-/** Reads the NUL-terminated string at `offset` of a string table section. */
-function readString(r: Reader, table: InputSection, offset: number, what: string): string {
+/**
+ * Reads the NUL-terminated string at `offset` of a string table section: the name of
+ * entry `index` (at file offset `at`) of what `kind` says, which errors name.
+ */
+function readString(r: Reader, table: InputSection, offset: number, kind: string, index: number, at: number): string {
   const data = table.data;
-  if (data === null || table.type !== SHT_STRTAB) r.fail(`${what}: section ${table.index} is not a string table`);
-  if (offset >= data.length) r.fail(`${what}: name offset ${hex(offset)} is outside string table '${table.name}' (index ${table.index}, size ${hex(data.length)})`);
+  if (data === null || table.type !== SHT_STRTAB) r.fail(`${kind} ${index} at offset ${hex(at)}: section ${table.index} is not a string table`);
+  if (offset >= data.length) r.fail(`${kind} ${index} at offset ${hex(at)}: name offset ${hex(offset)} is outside string table '${table.name}' (index ${table.index}, size ${hex(data.length)})`);
   const end = data.indexOf(0, offset);
-  if (end < 0) r.fail(`${what}: the name at offset ${hex(offset)} of string table '${table.name}' (index ${table.index}) has no terminating NUL`);
+  if (end < 0) r.fail(`${kind} ${index} at offset ${hex(at)}: the name at offset ${hex(offset)} of string table '${table.name}' (index ${table.index}) has no terminating NUL`);
   return latin1(data, offset, end);
 }
 
@@ -175,7 +178,7 @@ function nameSections(r: Reader, sections: InputSection[], h: Header): void {
   sections[0]!.name = '';
   for (let i = 1; i < sections.length; i++) {
     const at = h.shoff + i * SHDR_SIZE;
-    sections[i]!.name = readString(r, shstrtab, r.u32(at), `section header ${i} at offset ${hex(at)}`);
+    sections[i]!.name = readString(r, shstrtab, r.u32(at), 'section header', i, at);
   }
 }
 
@@ -228,10 +231,11 @@ function readSymbolTable(r: Reader, sections: InputSection[], symtabIndex: numbe
     size: new Float64Array(count), bind: new Uint8Array(count), type: new Uint8Array(count),
     visibility: new Uint8Array(count), shndx: new Uint32Array(count),
   };
+  const symbolKind = `${where}: symbol`;
   for (let i = 0; i < count; i++) {
     const at = symtab.offset + i * SYM_SIZE;
     const info = r.u8(at + 4);
-    t.names[i] = readString(r, strtab, r.u32(at), `${where}: symbol ${i} at offset ${hex(at)}`);
+    t.names[i] = readString(r, strtab, r.u32(at), symbolKind, i, at);
     t.bind[i] = info >> 4;
     t.type[i] = info & 0xf;
     t.visibility[i] = r.u8(at + 5) & 3;

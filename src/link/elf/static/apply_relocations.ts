@@ -6,7 +6,7 @@
 //! sections are filled with int3 (0xcc), as ld.lld does.
 
 import { relocationTypeName, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, STT_GNU_IFUNC, STT_SECTION, STT_TLS } from '../input/index.js';
-import { applyRelocation, GotAccess, gotAccess, isDynamicTlsRelocation } from './arch_x86_64.js';
+import { applyRelocation, GotAccess, gotAccess, isDynamicTlsRelocation, R_32, R_32S, R_64, R_PC32, R_PLT32 } from './arch_x86_64.js';
 import { Def, type LinkContext } from './context.js';
 import { tpOffset } from './layout.js';
 import { dynamicTlsForm, gotKey, IPLT_ENTRY_SIZE, placeName, RELA_SIZE } from './scan_relocations.js';
@@ -36,9 +36,11 @@ export function copySectionsAndApplyRelocations(ctx: LinkContext, image: Uint8Ar
       image.set(sec.data, at);
     }
   }
+  const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
   for (let o = 0; o < ctx.objects.length; o++) {
     const lo = ctx.objects[o]!;
     const obj = lo.object;
+    const targets = new SymbolAddresses(ctx, o);
     for (const rt of obj.relocations) {
       const out = lo.outputOf[rt.target]!;
       if (out < 0) continue;
@@ -46,37 +48,111 @@ export function copySectionsAndApplyRelocations(ctx: LinkContext, image: Uint8Ar
       const sec = obj.sections[rt.target]!;
       if (sec.data === null) continue;
       const secAddr = lo.address[rt.target]!;
-      const data = image.subarray(os.offset + (secAddr - os.addr), os.offset + (secAddr - os.addr) + sec.size);
+      const base = os.offset + (secAddr - os.addr);
+      let data: Uint8Array | null = null;
       for (let r = 0; r < rt.count; r++) {
         const type = rt.type[r]!;
         if (type === 0) continue;
         const offset = rt.offset[r]!;
-        const t = symbolTarget(ctx, o, rt.symbol[r]!);
+        const sym = rt.symbol[r]!;
+        // The common case first, with no allocation: a plain absolute or PC-relative
+        // reference to a symbol that is not TLS. Anything else (or a value that does not
+        // fit, which the general path reports) takes the general path.
+        if (type === R_PC32 || type === R_PLT32 || type === R_64 || type === R_32 || type === R_32S) {
+          const S = targets.address(sym);
+          if (S === NOT_IN_IMAGE) continue; // reported by the scan
+          if (!targets.isTls(sym) && writePlain(view, base + offset, type, S + rt.addend[r]!, secAddr + offset)) continue;
+        }
+        data ??= image.subarray(base, base + sec.size);
+        const t = symbolTarget(ctx, o, sym);
         const S = referenceAddress(ctx, t);
         if (S === null) continue; // reported by the scan
         const isTls = S !== 0 && t.def !== Def.Undefined && isTlsTarget(ctx, t);
         if (isDynamicTlsRelocation(type)) {
           const form = dynamicTlsForm(ctx, o, rt, r, sec.data);
           if (typeof form === 'string') continue; // reported by the scan
-          const problem = relaxTlsToLocalExec(form, data, offset, (isTls ? tpOffset(ctx, S) : 0) + Number(rt.addend[r]!) + 4);
-          if (problem !== null) ctx.errors.push(`${placeName(ctx, o, rt.target, offset)}: ${relocationTypeName(type)} against ${symbolName(ctx, o, rt.symbol[r]!)}: ${problem}`);
+          const problem = relaxTlsToLocalExec(form, data, offset, (isTls ? tpOffset(ctx, S) : 0) + rt.addend[r]! + 4);
+          if (problem !== null) ctx.errors.push(`${placeName(ctx, o, rt.target, offset)}: ${relocationTypeName(type)} against ${symbolName(ctx, o, sym)}: ${problem}`);
           if (consumesNextRelocation(form)) r++; // the call to __tls_get_addr is gone
           continue;
         }
         const access = gotAccess(type, sec.data, offset, t.def !== Def.Undefined);
-        const slot = ctx.got.byKey.get(gotKey(t, access === GotAccess.GotTpoff));
+        const usesSlot = access === GotAccess.GotAddress || access === GotAccess.GotTpoff;
+        const slot = usesSlot ? ctx.got.byKey.get(gotKey(t, access === GotAccess.GotTpoff)) : undefined;
         const problem = applyRelocation(type, access, data, offset, {
-          S, A: Number(rt.addend[r]!), P: secAddr + offset, Z: targetSize(ctx, t),
+          S, A: rt.addend[r]!, P: secAddr + offset, Z: targetSize(ctx, t),
           TP: isTls ? tpOffset(ctx, S) : 0, G: slot === undefined ? 0 : gotBase + 8 * slot, GOT: gotBase,
         });
         if (problem !== null) {
-          ctx.errors.push(`${placeName(ctx, o, rt.target, offset)}: ${relocationTypeName(type)} against ${symbolName(ctx, o, rt.symbol[r]!)}: ${problem}`);
+          ctx.errors.push(`${placeName(ctx, o, rt.target, offset)}: ${relocationTypeName(type)} against ${symbolName(ctx, o, sym)}: ${problem}`);
         }
       }
     }
   }
   writeGot(ctx, image, gotBase);
   writeIplt(ctx, image);
+}
+
+/**
+ * Writes S+A (or S+A-P) for R_X86_64_64, PC32, PLT32, 32 and 32S at `at`; false, with
+ * nothing written, when the value does not fit (the general path then reports it).
+ */
+function writePlain(view: DataView, at: number, type: number, SA: number, P: number): boolean {
+  if (type === R_64) {
+    if (SA < 0 || SA > Number.MAX_SAFE_INTEGER) return false;
+    view.setUint32(at, SA % 0x1_0000_0000, true);
+    view.setUint32(at + 4, Math.floor(SA / 0x1_0000_0000), true);
+    return true;
+  }
+  if (type === R_32) {
+    if (SA < 0 || SA > 0xffffffff) return false;
+    view.setUint32(at, SA, true);
+    return true;
+  }
+  const x = type === R_32S ? SA : SA - P;
+  if (x < -0x80000000 || x > 0x7fffffff) return false;
+  view.setInt32(at, x, true);
+  return true;
+}
+
+/** A symbol whose section is not in the image (its relocations were reported by the scan). */
+const NOT_IN_IMAGE = -Infinity;
+
+/**
+ * The reference address of each symbol of one object, and whether it is TLS, computed
+ * the first time a relocation names it: an object's relocations name few symbols many
+ * times, and this keeps the per-relocation work free of allocation.
+ */
+class SymbolAddresses {
+  private readonly addr: Float64Array;
+  /** 0: not computed; 1: not TLS; 2: TLS. */
+  private readonly tls: Uint8Array;
+
+  constructor(
+    private readonly ctx: LinkContext,
+    private readonly o: number,
+  ) {
+    const n = ctx.objects[o]!.object.symbols.count;
+    this.addr = new Float64Array(n);
+    this.tls = new Uint8Array(n);
+  }
+
+  address(sym: number): number {
+    if (this.tls[sym] === 0) this.compute(sym);
+    return this.addr[sym]!;
+  }
+
+  isTls(sym: number): boolean {
+    if (this.tls[sym] === 0) this.compute(sym);
+    return this.tls[sym] === 2;
+  }
+
+  private compute(sym: number): void {
+    const t = symbolTarget(this.ctx, this.o, sym);
+    const S = referenceAddress(this.ctx, t);
+    this.addr[sym] = S === null ? NOT_IN_IMAGE : S;
+    this.tls[sym] = S !== null && S !== 0 && t.def !== Def.Undefined && isTlsTarget(this.ctx, t) ? 2 : 1;
+  }
 }
 
 /** Each stub is `jmp *slot(%rip)` padded with int3; each slot holds the resolver; each IRELATIVE names both. */

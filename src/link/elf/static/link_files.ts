@@ -1,7 +1,11 @@
 //! The thin I/O driver around linkStatic: reads the input files, writes the executable
-//! (mode 0755) on success. Everything else is pure and lives in the passes.
+//! (mode 0755) on success, as a new file renamed over the output, so a failed write or a
+//! crash never leaves half an executable at the path. Everything else is pure and lives
+//! in the passes.
 
 import * as fs from 'node:fs';
+import { OutputWriteError } from '../../Linker.js';
+import { nodeOutputIo, replaceFile } from '../../output_io.js';
 import { linkStatic, type LinkInput, type StaticLinkOptions, type StaticLinkResult } from './link_static.js';
 
 /** An input file: its path, or its path with `--whole-archive` in force. */
@@ -12,15 +16,21 @@ export function linkStaticFiles(inputFiles: readonly LinkFile[], outputPath: str
   for (const file of inputFiles) {
     const { path, wholeArchive } = typeof file === 'string' ? { path: file, wholeArchive: false } : file;
     try {
-      inputs.push({ path, bytes: new Uint8Array(fs.readFileSync(path)), wholeArchive });
+      // A Buffer is a Uint8Array: no copy of what may be hundreds of megabytes.
+      inputs.push({ path, bytes: fs.readFileSync(path), wholeArchive });
     } catch (e) {
       return { ok: false, errors: [`cannot open ${path}: ${(e as Error).message}`], timings: [] };
     }
   }
   const result = linkStatic(inputs, { ...options, output: outputPath });
-  if (result.ok) {
-    fs.rmSync(outputPath, { force: true });
-    fs.writeFileSync(outputPath, result.bytes, { mode: 0o755 });
+  if (!result.ok) return result;
+  try {
+    // As ld.lld does: whatever is at the path (a read-only file, a symlink) is replaced, not written through.
+    const bytes = result.bytes;
+    replaceFile(nodeOutputIo, outputPath, outputPath, { bytes, ranges: [{ start: 0, end: bytes.length }], size: bytes.length, mode: 0o755, exactMode: false });
+  } catch (err) {
+    const message = err instanceof OutputWriteError ? err.message : err instanceof Error ? err.message : String(err);
+    return { ok: false, errors: [message], timings: result.timings };
   }
   return result;
 }

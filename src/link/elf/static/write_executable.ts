@@ -5,7 +5,7 @@
 //! `.shstrtab` and the section header table; last the `--build-id` note, which may hash all of it.
 
 import {
-  buildShstrtab, encodeElfHeader, encodeProgramHeader, encodeSectionHeader, encodeSymbol, SHDR_SIZE, SHN_ABS, SHT_STRTAB,
+  buildShstrtab, encodeElfHeader, encodeProgramHeader, encodeSectionHeader, SHDR_SIZE, SHN_ABS, SHT_STRTAB,
   SHT_SYMTAB, STB_GLOBAL, STB_LOCAL, STB_WEAK, STT_COMMON, STT_FILE, STT_OBJECT, STT_SECTION, STT_TLS, STV_HIDDEN,
   STV_INTERNAL, SYM_ABS, SYM_SIZE,
 } from '../elf_format.js';
@@ -15,28 +15,67 @@ import { writeEhFrameHdr } from './eh_frame_hdr.js';
 import { writeBuildId } from './build_id.js';
 import { targetAddress } from './symbol_values.js';
 
-interface OutSymbol { name: string; bind: number; type: number; shndx: number; value: number; size: number }
+/**
+ * The output symbols as parallel arrays (a link writes hundreds of thousands: one object
+ * each would be most of the garbage the link makes). Names are latin1 strings, as the
+ * reader decoded them: one char per byte.
+ */
+class SymbolList {
+  names: string[] = [];
+  info = new Uint8Array(1024);
+  shndx = new Uint16Array(1024);
+  value = new Float64Array(1024);
+  size = new Float64Array(1024);
+  count = 0;
+
+  push(name: string, bind: number, type: number, shndx: number, value: number, size: number): void {
+    if (this.count === this.info.length) this.grow();
+    const i = this.count++;
+    this.names.push(name);
+    this.info[i] = (bind << 4) | (type & 0xf);
+    this.shndx[i] = shndx;
+    this.value[i] = value;
+    this.size[i] = size;
+  }
+
+  /** This list followed by `other`. */
+  concat(other: SymbolList): SymbolList {
+    const out = new SymbolList();
+    for (const l of [this, other]) for (let i = 0; i < l.count; i++) out.push(l.names[i]!, l.info[i]! >> 4, l.info[i]! & 0xf, l.shndx[i]!, l.value[i]!, l.size[i]!);
+    return out;
+  }
+
+  private grow(): void {
+    const n = this.info.length * 2;
+    const info = new Uint8Array(n), shndx = new Uint16Array(n), value = new Float64Array(n), size = new Float64Array(n);
+    info.set(this.info);
+    shndx.set(this.shndx);
+    value.set(this.value);
+    size.set(this.size);
+    Object.assign(this, { info, shndx, value, size });
+  }
+}
+
+/** A u64 field from a number: exact up to 2^53; a negative value is its two's complement. */
+function setU64(view: DataView, at: number, v: number): void {
+  if (v >= 0 && v <= Number.MAX_SAFE_INTEGER) {
+    view.setUint32(at, v % 0x1_0000_0000, true);
+    view.setUint32(at + 4, Math.floor(v / 0x1_0000_0000), true);
+  } else view.setBigUint64(at, BigInt.asUintN(64, BigInt(v)), true);
+}
 
 export function writeExecutable(ctx: LinkContext): Uint8Array | null {
   // `-s` leaves the symbol table out: then only .shstrtab follows the image.
-  const { symbols, locals } = ctx.stripAll ? { symbols: [], locals: 0 } : collectSymbols(ctx);
+  const { symbols, locals } = ctx.stripAll ? { symbols: new SymbolList(), locals: 0 } : collectSymbols(ctx);
   if (ctx.stripAll) ctx.order.forEach((i, k) => { ctx.outputs[i]!.headerIndex = k + 1; });
-  const enc = new TextEncoder();
-  const strParts: Uint8Array[] = [new Uint8Array(1)];
+  // .strtab: NUL, then each name once per symbol (bytes = the names' latin1 chars).
   let strSize = 1;
-  const nameOffsets = symbols.map((s) => {
-    if (s.name === '') return 0;
-    const b = enc.encode(s.name);
-    strParts.push(b, new Uint8Array(1));
-    const at = strSize;
-    strSize += b.length + 1;
-    return at;
-  });
+  for (let i = 0; i < symbols.count; i++) if (symbols.names[i] !== '') strSize += symbols.names[i]!.length + 1;
   const outputs = ctx.order.map((i) => ctx.outputs[i]!);
   const tableNames = ctx.stripAll ? ['.shstrtab'] : ['.symtab', '.strtab', '.shstrtab'];
   const shnames = buildShstrtab([...outputs.map((o) => o.name), ...tableNames]);
   const symtabOff = alignUp(ctx.fileSize, 8);
-  const symtabSize = ctx.stripAll ? 0 : (symbols.length + 1) * SYM_SIZE;
+  const symtabSize = ctx.stripAll ? 0 : (symbols.count + 1) * SYM_SIZE;
   const strtabOff = symtabOff + symtabSize;
   const shstrOff = ctx.stripAll ? ctx.fileSize : strtabOff + strSize;
   const shOff = alignUp(shstrOff + shnames.bytes.length, 8);
@@ -53,16 +92,19 @@ export function writeExecutable(ctx: LinkContext): Uint8Array | null {
   encodeElfHeader(view, 0, { entry: BigInt(entry), phoff: 64, shoff: shOff, phnum: ctx.segments.length, shnum, shstrndx: shnum - 1 });
   ctx.segments.forEach((p, i) => encodeProgramHeader(view, 64 + 56 * i, p));
 
-  for (let i = 0; i < symbols.length; i++) {
-    const s = symbols[i]!;
-    encodeSymbol(view, symtabOff + SYM_SIZE * (i + 1), { name: nameOffsets[i]!, bind: s.bind, type: s.type, shndx: s.shndx, value: s.value, size: s.size });
-  }
-  let at = strtabOff;
-  if (!ctx.stripAll) {
-    for (const p of strParts) {
-      image.set(p, at);
-      at += p.length;
-    }
+  let nameAt = 1;
+  for (let i = 0; i < symbols.count; i++) {
+    const at = symtabOff + SYM_SIZE * (i + 1);
+    const name = symbols.names[i]!;
+    view.setUint32(at, name === '' ? 0 : nameAt, true);
+    image[at + 4] = symbols.info[i]!;
+    view.setUint16(at + 6, symbols.shndx[i]!, true);
+    setU64(view, at + 8, symbols.value[i]!);
+    setU64(view, at + 16, symbols.size[i]!);
+    if (name === '') continue;
+    const base = strtabOff + nameAt;
+    for (let k = 0; k < name.length; k++) image[base + k] = name.charCodeAt(k);
+    nameAt += name.length + 1;
   }
   image.set(shnames.bytes, shstrOff);
 
@@ -96,11 +138,11 @@ export function writeExecutable(ctx: LinkContext): Uint8Array | null {
  * TLS symbols, then the hidden globals, made local as ld.lld does — then the globals.
  * Returns the symbols and how many of them are local.
  */
-function collectSymbols(ctx: LinkContext): { symbols: OutSymbol[]; locals: number } {
+function collectSymbols(ctx: LinkContext): { symbols: SymbolList; locals: number } {
   ctx.order.forEach((i, k) => { ctx.outputs[i]!.headerIndex = k + 1; });
   const s = ctx.symbols;
-  const locals: OutSymbol[] = [];
-  const globals: OutSymbol[] = [];
+  const locals = new SymbolList();
+  const globals = new SymbolList();
   const headerOf = (o: number, sec: number): number => {
     const lo = ctx.objects[o]!;
     if (sec === SYM_ABS || sec >= lo.object.sections.length || lo.outputOf[sec]! < 0) return SHN_ABS;
@@ -115,7 +157,7 @@ function collectSymbols(ctx: LinkContext): { symbols: OutSymbol[]; locals: numbe
       if (sec === 0 || (sec !== SYM_ABS && (sec >= lo.object.sections.length || lo.outputOf[sec]! < 0))) continue;
       let value = targetAddress(ctx, { global: -1, def: Def.Strong, object: o, symbol: i }) ?? 0;
       if (type === STT_TLS) value -= ctx.tls.start;
-      locals.push({ name, bind: STB_LOCAL, type, shndx: headerOf(o, sec), value, size: Number(syms.size[i]!) });
+      locals.push(name, STB_LOCAL, type, headerOf(o, sec), value, syms.size[i]!);
     }
   }
   const bss = ctx.outputs.find((o) => o.name === '.bss');
@@ -143,8 +185,7 @@ function collectSymbols(ctx: LinkContext): { symbols: OutSymbol[]; locals: numbe
     }
     if (type === STT_SECTION) continue;
     if (type === STT_TLS) value -= ctx.tls.start;
-    const sym = { name: s.names[g]!, bind: hidden ? STB_LOCAL : def === Def.Weak ? STB_WEAK : STB_GLOBAL, type, shndx, value, size: s.size[g]! };
-    (hidden ? locals : globals).push(sym);
+    (hidden ? locals : globals).push(s.names[g]!, hidden ? STB_LOCAL : def === Def.Weak ? STB_WEAK : STB_GLOBAL, type, shndx, value, s.size[g]!);
   }
-  return { symbols: [...locals, ...globals], locals: locals.length };
+  return { symbols: locals.concat(globals), locals: locals.count };
 }
