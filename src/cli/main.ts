@@ -46,7 +46,7 @@ export function makeProgram(setExit: (code: number) => void): Command {
     .argument('<file>', 'the .zir source file')
     .argument('[objects...]', 'objects and archives to link with the program (x86_64-linux)')
     .option('-o, --output <path>', 'output file (default: the source name without .zir, or with .wasm)')
-    .option('-c', 'write a relocatable object (.o, x86_64-linux) for ld.lld, mold or gcc to link')
+    .option('-c', 'write a relocatable object (.o): ELF for ld.lld, mold or gcc, or wasm32 for wasm-ld')
     .addOption(targetOption())
     .addOption(optimizeOption())
     .action((file: string, objects: string[], flags: CommonFlags & { c?: boolean }) =>

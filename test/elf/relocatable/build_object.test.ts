@@ -99,7 +99,7 @@ describe('zirc build -c writes a relocatable object', () => {
 });
 
 describe('zirc build -c on the command line', () => {
-  it('writes <name>.o that ld.lld links, and rejects the wasm target as usage', async () => {
+  it('writes <name>.o that ld.lld links; with -t wasm32-wasi a wasm object instead', async () => {
     const dir = tempDir('zirc-reloc-');
     const src = path.join(dir, 'print_numbers.zir');
     fs.writeFileSync(src, caseSource('print_numbers'));
@@ -110,8 +110,10 @@ describe('zirc build -c on the command line', () => {
     expect(readelfAll(out).problems).toEqual([]);
     tool('ld.lld', [out, '-o', path.join(dir, 'pn')]);
     expect(runExecutable(path.join(dir, 'pn')).stdout.split('\n')[9]).toBe('10');
-    await makeProgram((c) => (code = c)).parseAsync(['node', 'zirc', 'build', '-c', src, '-t', 'wasm32-wasi', '-o', out]);
-    expect(code).toBe(2);
+    const wasmOut = path.join(dir, 'pn.wasm.o');
+    await makeProgram((c) => (code = c)).parseAsync(['node', 'zirc', 'build', '-c', src, '-t', 'wasm32-wasi', '-o', wasmOut]);
+    expect(code).toBe(0);
+    expect([...fs.readFileSync(wasmOut).subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]);
   });
 });
 
