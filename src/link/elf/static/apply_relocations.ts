@@ -27,14 +27,19 @@ export function copySectionsAndApplyRelocations(ctx: LinkContext, image: Uint8Ar
   const gotBase = gotAddress(ctx);
   for (const os of ctx.outputs) {
     if (os.type === SHT_NOBITS) continue;
-    if (os.flags & SHF_EXECINSTR) image.fill(0xcc, os.offset, os.offset + os.size);
+    // Code sections' gaps (alignment, what the linker appends later) are int3; the members are copied over the rest.
+    const code = (os.flags & SHF_EXECINSTR) !== 0;
+    let filledTo = os.offset;
     for (const m of os.members) {
       const lo = ctx.objects[m.object]!;
       const sec = lo.object.sections[m.section]!;
       if (sec.data === null) continue;
       const at = os.offset + (lo.address[m.section]! - os.addr);
+      if (code && at > filledTo) image.fill(0xcc, filledTo, at);
       image.set(sec.data, at);
+      filledTo = Math.max(filledTo, at + sec.data.length);
     }
+    if (code && os.offset + os.size > filledTo) image.fill(0xcc, filledTo, os.offset + os.size);
   }
   const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
   for (let o = 0; o < ctx.objects.length; o++) {

@@ -84,23 +84,44 @@ export const enum Def {
   Defsym = 5,
 }
 
+/**
+ * The global symbol table: typed arrays indexed by global id (grown by doubling; read
+ * them through `ctx.symbols` each time, not from a saved array, since growing replaces
+ * them). `names.length` is the number of symbols.
+ */
 export interface GlobalSymbols {
   byName: Map<string, number>;
   names: string[];
-  def: Def[];
+  def: Uint8Array;
   /** Defining object (index into `objects`) and symbol index there; -1 when none. */
-  object: number[];
-  symbol: number[];
+  object: Int32Array;
+  symbol: Int32Array;
   /** 1 when some object refers to it with a non-weak undefined symbol. */
-  strongRef: number[];
+  strongRef: Uint8Array;
   /** Address (Common and Linker symbols, set at layout) — others come from their section. */
-  value: number[];
+  value: Float64Array;
   /** Size (COMMON: the largest requested) and alignment (COMMON). */
-  size: number[];
-  align: number[];
-  type: number[];
+  size: Float64Array;
+  align: Float64Array;
+  type: Uint8Array;
   /** The most constraining st_other visibility any object gives it (ELF: INTERNAL > HIDDEN > PROTECTED > DEFAULT). */
-  visibility: number[];
+  visibility: Uint8Array;
+}
+
+function newGlobalSymbols(capacity: number): GlobalSymbols {
+  return {
+    byName: new Map(), names: [], def: new Uint8Array(capacity), object: new Int32Array(capacity), symbol: new Int32Array(capacity),
+    strongRef: new Uint8Array(capacity), value: new Float64Array(capacity), size: new Float64Array(capacity),
+    align: new Float64Array(capacity), type: new Uint8Array(capacity), visibility: new Uint8Array(capacity),
+  };
+}
+
+function growGlobalSymbols(s: GlobalSymbols): void {
+  const bigger = newGlobalSymbols(s.def.length * 2);
+  for (const k of ['def', 'object', 'symbol', 'strongRef', 'value', 'size', 'align', 'type', 'visibility'] as const) {
+    (bigger[k] as { set(a: ArrayLike<number>): void }).set(s[k]);
+    (s as unknown as Record<string, unknown>)[k] = bigger[k];
+  }
 }
 
 export interface OutputSection {
@@ -219,9 +240,7 @@ export function newLinkContext(options: StaticLinkOptions): LinkContext {
     timings: [],
     objects: [],
     archives: [],
-    symbols: {
-      byName: new Map(), names: [], def: [], object: [], symbol: [], strongRef: [], value: [], size: [], align: [], type: [], visibility: [],
-    },
+    symbols: newGlobalSymbols(4096),
     commons: [],
     outputs: [],
     order: [],
@@ -242,17 +261,13 @@ export function internGlobal(s: GlobalSymbols, name: string): number {
   let id = s.byName.get(name);
   if (id !== undefined) return id;
   id = s.names.length;
+  if (id === s.def.length) growGlobalSymbols(s);
   s.byName.set(name, id);
   s.names.push(name);
-  s.def.push(Def.Undefined);
-  s.object.push(-1);
-  s.symbol.push(-1);
-  s.strongRef.push(0);
-  s.value.push(0);
-  s.size.push(0);
-  s.align.push(1);
-  s.type.push(0);
-  s.visibility.push(0);
+  // Zero is the default of every field but these (def 0 is Def.Undefined).
+  s.object[id] = -1;
+  s.symbol[id] = -1;
+  s.align[id] = 1;
   return id;
 }
 
