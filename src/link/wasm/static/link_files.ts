@@ -1,14 +1,35 @@
-//! `linkWasmFiles`: the wasm static linker's entry point for `zirc wasm-ld`: wasm32
-//! relocatable objects and archives (the resolved inputs of a `WasmLdPlan`) to one module
-//! written at `plan.output`. Not built yet: the command line parses and resolves everything,
-//! and this answers with an error, so the wiring exists for the linker to come.
+//! `linkWasmFiles`: the wasm static linker's entry point for `zirc wasm-ld`, the thin I/O
+//! driver around `linkWasm`: reads the resolved inputs of a `WasmLdPlan`, links them, and
+//! writes the module at `plan.output` atomically (a temporary file renamed over it), so a
+//! failed link or write leaves no partial file and the previous output untouched.
 
+import * as fs from 'node:fs';
+import { OutputWriteError } from '../../Linker.js';
+import { nodeOutputIo, replaceFile, resolveOutputTarget, type OutputIo } from '../../output_io.js';
 import type { ResolvedWasmLdPlan } from '../../wasm_ld_args/resolve_libraries.js';
+import { linkWasm, type WasmLinkInput } from './link_wasm.js';
 
 /** The outcome of a link: errors are messages without the `zirc wasm-ld: error:` prefix. */
 export type WasmLinkResult = { ok: true; warnings: string[] } | { ok: false; errors: string[] };
 
-export function linkWasmFiles(plan: ResolvedWasmLdPlan): WasmLinkResult {
-  void plan;
-  return { ok: false, errors: ['linking wasm objects is not built yet'] };
+export function linkWasmFiles(plan: ResolvedWasmLdPlan, io: OutputIo = nodeOutputIo): WasmLinkResult {
+  const inputs: WasmLinkInput[] = [];
+  for (const input of plan.resolvedInputs) {
+    try {
+      inputs.push({ path: input.resolvedPath, bytes: new Uint8Array(fs.readFileSync(input.resolvedPath)), wholeArchive: input.wholeArchive });
+    } catch (e) {
+      return { ok: false, errors: [`cannot open ${input.resolvedPath}: ${(e as Error).message}`] };
+    }
+  }
+  if (inputs.length === 0) return { ok: false, errors: ['no input files'] };
+  const result = linkWasm(inputs, plan);
+  if (!result.ok) return { ok: false, errors: result.errors };
+  try {
+    const target = resolveOutputTarget(io, plan.output);
+    replaceFile(io, plan.output, target, { bytes: result.bytes, ranges: [{ start: 0, end: result.bytes.length }], size: result.bytes.length, mode: 0o777, exactMode: false });
+  } catch (e) {
+    if (e instanceof OutputWriteError) return { ok: false, errors: [e.message] };
+    throw e;
+  }
+  return { ok: true, warnings: result.warnings };
 }

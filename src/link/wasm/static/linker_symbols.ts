@@ -1,0 +1,88 @@
+//! The symbols the linker defines itself, as wasm-ld 14 does for a non-PIC module: the
+//! mutable `__stack_pointer` global, `__wasm_call_ctors` (a function calling the live
+//! objects' constructors in priority order), the data symbols `__data_end`,
+//! `__heap_base`, `__global_base`, `__dso_handle` and the table `__indirect_function_table`
+//! when an input refers to them, a trapping stub for each weak undefined function, and
+//! (after --gc-sections) the command export wrappers. Bodies are encoded at layout, once
+//! every function has its output index.
+
+import { SYM_BINDING_WEAK, SYM_EXPLICIT_NAME, SYM_UNDEFINED, SYMTAB_DATA, SYMTAB_FUNCTION, SYMTAB_GLOBAL, SYMTAB_TABLE, type FuncType } from '../input/index.js';
+import { addSymbol, SymState, type LinkContext } from './context.js';
+
+const LINKER_DATA_SYMBOLS = ['__data_end', '__heap_base', '__global_base', '__dso_handle'];
+const EMPTY = new Uint8Array(0);
+export const VOID_TYPE: FuncType = { params: EMPTY, results: EMPTY };
+
+/** Claims `name` for the linker if it is absent or undefined; returns its id, or -1 if an input defines it. */
+function claim(ctx: LinkContext, name: string, kind: number, create: boolean): number {
+  const s = ctx.syms;
+  let id = s.byName.get(name);
+  if (id === undefined) {
+    if (!create) return -1;
+    id = addSymbol(ctx, name, kind, false);
+  } else if (s.state[id] === SymState.Defined || s.state[id] === SymState.Synthetic) {
+    return -1;
+  }
+  s.state[id] = SymState.Synthetic;
+  s.kind[id] = kind;
+  s.object[id] = -1;
+  return id;
+}
+
+export function defineLinkerSymbols(ctx: LinkContext): void {
+  const s = ctx.syms;
+  const sp = claim(ctx, '__stack_pointer', SYMTAB_GLOBAL, true);
+  if (sp < 0) ctx.errors.push('__stack_pointer is defined by an input: it is the linker\'s');
+  ctx.stackPointer = sp;
+  const ctors = claim(ctx, '__wasm_call_ctors', SYMTAB_FUNCTION, true);
+  if (ctors >= 0) {
+    ctx.callCtors = ctors;
+    s.value[ctors] = addSynthetic(ctx, '__wasm_call_ctors', VOID_TYPE, ctors, 'ctors', -1);
+  }
+  for (const name of LINKER_DATA_SYMBOLS) {
+    const id = claim(ctx, name, SYMTAB_DATA, false);
+    if (id >= 0) ctx.linkerData.set(name, id);
+  }
+  const table = s.byName.get('__indirect_function_table');
+  if (table !== undefined && s.state[table] !== SymState.Defined) ctx.indirectTable = claim(ctx, '__indirect_function_table', SYMTAB_TABLE, false);
+  else if (table === undefined && (ctx.options.importTable || ctx.options.exportTable)) ctx.indirectTable = claim(ctx, '__indirect_function_table', SYMTAB_TABLE, true);
+}
+
+/**
+ * A weak undefined function nobody defines becomes a stub that traps (`undefined_weak:NAME`),
+ * never a table entry: its address is null. One that may be imported stays an import.
+ */
+export function stubWeakUndefinedFunctions(ctx: LinkContext): void {
+  const s = ctx.syms;
+  const n = s.names.length;
+  for (let id = 0; id < n; id++) {
+    const st = s.state[id];
+    if ((st !== SymState.Undefined && st !== SymState.Lazy) || s.local[id] || s.strongRef[id] || s.refObject[id]! < 0) continue;
+    if (s.kind[id] !== SYMTAB_FUNCTION) continue;
+    const o = s.refObject[id]!;
+    const lo = ctx.objects[o]!;
+    const flags = lo.obj.linking.symbols.flags[s.refSymbol[id]!]!;
+    if (!(flags & SYM_UNDEFINED) || !(flags & SYM_BINDING_WEAK)) continue;
+    const imp = lo.obj.imports[lo.funcImport[lo.obj.linking.symbols.index[s.refSymbol[id]!]!]!]!;
+    const type = lo.obj.types[imp.typeIndex]!;
+    s.state[id] = SymState.Synthetic;
+    s.object[id] = -1;
+    s.value[id] = addSynthetic(ctx, `undefined_weak:${s.names[id]}`, type, id, 'stub', -1);
+  }
+}
+
+export function addSynthetic(ctx: LinkContext, name: string, type: FuncType, symbol: number, role: 'ctors' | 'stub' | 'export', wraps: number): number {
+  ctx.synthetic.push({ name, type, symbol, role, wraps, exportName: '', live: false, body: EMPTY, outIndex: -1 });
+  return ctx.synthetic.length - 1;
+}
+
+/** Whether an undefined symbol may stay undefined: an import for a function or global. */
+export function mayImport(ctx: LinkContext, id: number): boolean {
+  const s = ctx.syms;
+  const o = ctx.options;
+  if (s.kind[id] === SYMTAB_FUNCTION && s.refObject[id]! >= 0) {
+    const lo = ctx.objects[s.refObject[id]!]!;
+    if (lo.obj.linking.symbols.flags[s.refSymbol[id]!]! & SYM_EXPLICIT_NAME) return true;
+  }
+  return o.allowUndefined || o.allowUndefinedSymbols.includes(s.names[id]!);
+}
