@@ -129,10 +129,6 @@ function functionNames(obj: LinkContext['objects'][number]['obj']): string[] {
 }
 
 function assignTypes(ctx: LinkContext): void {
-  for (const o of ctx.order) {
-    const lo = ctx.objects[o]!;
-    for (let i = 0; i < lo.typeOut.length; i++) if (lo.typeOut[i] === -2) lo.typeOut[i] = registerType(ctx, lo.obj.types[i]!);
-  }
   for (const imp of ctx.imports) if (imp.kind === EXTERNAL_FUNCTION) imp.typeIndex = registerType(ctx, functionType(ctx, imp.symbol));
   for (const f of ctx.functions) {
     if (f.synthetic >= 0) f.typeIndex = registerType(ctx, ctx.synthetic[f.synthetic]!.type);

@@ -15,6 +15,7 @@ import {
   SYMTAB_DATA, SYMTAB_FUNCTION, SYMTAB_GLOBAL, SYMTAB_TABLE, type RelocationTable,
 } from '../input/index.js';
 import { objectName, SymState, type LinkContext, type LoadedObject } from './context.js';
+import { registerType } from './layout.js';
 import { mayImport } from './linker_symbols.js';
 import { codeRelocations, dataRelocations } from './mark_live.js';
 
@@ -69,7 +70,9 @@ function scanChunk(ctx: LinkContext, o: number, lo: LoadedObject, t: RelocationT
       continue;
     }
     if (type === R_WASM_TYPE_INDEX_LEB) {
-      if (t.index[r]! < lo.typeOut.length) lo.typeOut[t.index[r]!] = -2;
+      // Registered as met, as wasm-ld numbers them.
+      const ti = t.index[r]!;
+      if (ti < lo.typeOut.length && lo.typeOut[ti]! < 0) lo.typeOut[ti] = registerType(ctx, lo.obj.types[ti]!);
       continue;
     }
     const id = lo.symId[t.index[r]!]!;

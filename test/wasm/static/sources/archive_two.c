@@ -1,0 +1,1 @@
+int lib_two(void) { return 2; }

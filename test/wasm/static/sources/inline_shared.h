@@ -1,0 +1,4 @@
+inline int counted(int v) {
+  static int calls;
+  return v * 2 + ++calls;
+}
