@@ -326,6 +326,8 @@ function layoutMemory(ctx: LinkContext): void {
   }
   const dataEnd = ptr;
   if (!o.stackFirst) placeStack();
+  // Allocators may expect an aligned heap start.
+  ptr = alignTo(ptr, STACK_ALIGN);
   const heapBase = ptr;
   // Input segments now know their output segment's address.
   for (const seg of sorted) for (const m of seg.members) ctx.objects[m.object]!.segAddr[m.segment]! += seg.address;
@@ -335,7 +337,7 @@ function layoutMemory(ctx: LinkContext): void {
       for (let k = 0; k < p.address.length; k++) p.address[k]! += base;
     }
   }
-  const symbolValues: Record<string, number> = { __data_end: dataEnd, __heap_base: heapBase, __global_base: o.globalBase ?? 1024, __dso_handle: dataStart };
+  const symbolValues: Record<string, number> = { __data_end: dataEnd, __heap_base: heapBase, __global_base: o.globalBase ?? 1024, __dso_handle: dataStart, __memory_base: 0, __table_base: 1 };
   for (const [name, id] of ctx.linkerData) ctx.syms.value[id] = symbolValues[name]!;
   if (ctx.stackPointer >= 0) ctx.globals[0]!.init = constI32(stackTop);
   let memory = ptr;
@@ -424,10 +426,8 @@ function assignExports(ctx: LinkContext): void {
   if (o.exportMemory && !o.importMemory) ctx.exports.push({ name: o.exportMemoryName, kind: EXTERNAL_MEMORY, index: 0 });
   else if (o.importMemory && o.exportMemory && o.exportMemoryName !== 'memory') ctx.exports.push({ name: o.exportMemoryName, kind: EXTERNAL_MEMORY, index: 0 });
   if (o.exportTable) ctx.exports.push({ name: '__indirect_function_table', kind: EXTERNAL_TABLE, index: 0 });
-  const wrapperOf = new Map<number, number>();
-  ctx.synthetic.forEach((f) => {
-    if (f.role === 'export') wrapperOf.set(f.wraps, f.outIndex);
-  });
+  const wrapped = new Set<number>();
+  for (const f of ctx.synthetic) if (f.role === 'export') wrapped.add(f.wraps);
   for (const name of o.exports) {
     const id = s.byName.get(name);
     if (id === undefined || (s.state[id] !== SymState.Defined && s.state[id] !== SymState.Synthetic)) {
@@ -441,7 +441,7 @@ function assignExports(ctx: LinkContext): void {
     const kind = s.kind[id];
     if (kind === SYMTAB_FUNCTION) {
       if (s.state[id] === SymState.Synthetic && ctx.synthetic[s.value[id]!]!.role === 'stub') continue;
-      ctx.exports.push({ name, kind: EXTERNAL_FUNCTION, index: wrapperOf.get(id) ?? functionIndex(ctx, id) });
+      if (!wrapped.has(id)) ctx.exports.push({ name, kind: EXTERNAL_FUNCTION, index: functionIndex(ctx, id) });
     } else if (kind === SYMTAB_GLOBAL) {
       if (id === ctx.stackPointer && !s.forceExport[id]) continue;
       ctx.exports.push({ name, kind: EXTERNAL_GLOBAL, index: globalIndex(ctx, id) });
@@ -453,6 +453,8 @@ function assignExports(ctx: LinkContext): void {
       ctx.exports.push({ name, kind: EXTERNAL_TABLE, index: 0 });
     }
   }
+  // A wrapper is a symbol wasm-ld adds last, so wrapped functions are exported last, under their own names.
+  for (const f of ctx.synthetic) if (f.role === 'export') ctx.exports.push({ name: exportNameOf(ctx, f.wraps), kind: EXTERNAL_FUNCTION, index: f.outIndex });
 }
 
 /** The bodies the linker writes: `__wasm_call_ctors`, weak stubs, command export wrappers. */

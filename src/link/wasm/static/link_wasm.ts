@@ -6,7 +6,7 @@
 import { newLinkContext, timed, DEFAULT_LINK_OPTIONS, type WasmLinkInput, type WasmLinkOptions, type WasmStaticLinkResult } from './context.js';
 import { checkFeatures } from './check_features.js';
 import { createCommandExportWrappers, encodeSyntheticBodies, layoutModule } from './layout.js';
-import { defineLinkerSymbols, stubWeakUndefinedFunctions } from './linker_symbols.js';
+import { defineLinkerSymbols, reserveLinkerSymbols, stubWeakUndefinedFunctions } from './linker_symbols.js';
 import { markLive } from './mark_live.js';
 import { resolveCommandLineSymbols, resolveSymbols } from './resolve_symbols.js';
 import { scanRelocations } from './scan_relocations.js';
@@ -18,6 +18,8 @@ export function linkWasm(inputs: readonly WasmLinkInput[], options: Partial<Wasm
   const ctx = newLinkContext({ ...DEFAULT_LINK_OPTIONS, ...options });
   const failed = (): WasmStaticLinkResult | null =>
     ctx.errors.length > 0 ? { ok: false, errors: ctx.errors, warnings: ctx.warnings, timings: ctx.timings } : null;
+  // __stack_pointer and __wasm_call_ctors head the symbol table, as in wasm-ld.
+  timed(ctx, 'reserveLinkerSymbols', () => reserveLinkerSymbols(ctx));
   // Read the inputs in order, resolve symbols, pull archive members as they are needed.
   timed(ctx, 'resolveSymbols', () => resolveSymbols(ctx, inputs));
   // -u, --export and the entry pull what they name; find __wasm_call_dtors.

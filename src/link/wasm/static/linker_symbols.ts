@@ -6,12 +6,22 @@
 //! (after --gc-sections) the command export wrappers. Bodies are encoded at layout, once
 //! every function has its output index.
 
-import { SYM_BINDING_WEAK, SYM_EXPLICIT_NAME, SYM_UNDEFINED, SYMTAB_DATA, SYMTAB_FUNCTION, SYMTAB_GLOBAL, SYMTAB_TABLE, type FuncType } from '../input/index.js';
+import { SYM_BINDING_WEAK, SYM_EXPLICIT_NAME, SYM_VISIBILITY_HIDDEN, SYM_UNDEFINED, SYMTAB_DATA, SYMTAB_FUNCTION, SYMTAB_GLOBAL, SYMTAB_TABLE, type FuncType } from '../input/index.js';
 import { addSymbol, SymState, type LinkContext } from './context.js';
 
-const LINKER_DATA_SYMBOLS = ['__data_end', '__heap_base', '__global_base', '__dso_handle'];
+/** wasm-ld's optional data symbols, in the order it creates them: defined when referenced, exported or under --export-all. */
+const LINKER_DATA_SYMBOLS = ['__dso_handle', '__data_end', '__global_base', '__heap_base', '__memory_base', '__table_base'];
 const EMPTY = new Uint8Array(0);
 export const VOID_TYPE: FuncType = { params: EMPTY, results: EMPTY };
+
+/**
+ * wasm-ld enters `__stack_pointer` and `__wasm_call_ctors` before reading any input, so they
+ * come first in the symbol table (which orders exports and imports).
+ */
+export function reserveLinkerSymbols(ctx: LinkContext): void {
+  addSymbol(ctx, '__stack_pointer', SYMTAB_GLOBAL, false);
+  addSymbol(ctx, '__wasm_call_ctors', SYMTAB_FUNCTION, false);
+}
 
 /** Claims `name` for the linker if it is absent or undefined; returns its id, or -1 if an input defines it. */
 function claim(ctx: LinkContext, name: string, kind: number, create: boolean): number {
@@ -26,6 +36,9 @@ function claim(ctx: LinkContext, name: string, kind: number, create: boolean): n
   s.state[id] = SymState.Synthetic;
   s.kind[id] = kind;
   s.object[id] = -1;
+  // The linker's symbols are hidden: --export-dynamic leaves them out.
+  s.flags[id] = SYM_VISIBILITY_HIDDEN;
+  if (ctx.options.exports.includes(name)) s.forceExport[id] = 1;
   return id;
 }
 
@@ -40,7 +53,7 @@ export function defineLinkerSymbols(ctx: LinkContext): void {
     s.value[ctors] = addSynthetic(ctx, '__wasm_call_ctors', VOID_TYPE, ctors, 'ctors', -1);
   }
   for (const name of LINKER_DATA_SYMBOLS) {
-    const id = claim(ctx, name, SYMTAB_DATA, false);
+    const id = claim(ctx, name, SYMTAB_DATA, ctx.options.exportAll || ctx.options.exports.includes(name));
     if (id >= 0) ctx.linkerData.set(name, id);
   }
   const table = s.byName.get('__indirect_function_table');
@@ -67,6 +80,7 @@ export function stubWeakUndefinedFunctions(ctx: LinkContext): void {
     const type = lo.obj.types[imp.typeIndex]!;
     s.state[id] = SymState.Synthetic;
     s.object[id] = -1;
+    s.flags[id] = SYM_VISIBILITY_HIDDEN;
     s.value[id] = addSynthetic(ctx, `undefined_weak:${s.names[id]}`, type, id, 'stub', -1);
   }
 }

@@ -127,6 +127,11 @@ function markEverything(ctx: LinkContext, enqueue: (id: number) => void, queue: 
     }
     for (let g = 0; g < lo.globalLive.length; g++) if (!lo.globalDiscarded[g]) lo.globalLive[g] = 1;
   }
+  // The linker's own functions are kept too, `__wasm_call_ctors` even with no constructors.
+  for (const f of ctx.synthetic) {
+    f.live = true;
+    enqueue(f.symbol);
+  }
 }
 
 /** The symbol ids of the constructors to run, in the order `__wasm_call_ctors` calls them (priority, then link order). */

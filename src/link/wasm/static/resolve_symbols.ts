@@ -10,7 +10,7 @@
 import {
   isArchive, isWasmObject, ObjectFormatError, readWasmArchive, readWasmMember, readWasmObject,
   COMDAT_DATA, COMDAT_FUNCTION, COMDAT_GLOBAL, EXTERNAL_FUNCTION,
-  SYM_BINDING_LOCAL, SYM_BINDING_WEAK, SYM_UNDEFINED, SYMTAB_DATA, SYMTAB_FUNCTION, SYMTAB_GLOBAL, SYMTAB_SECTION,
+  SYM_BINDING_LOCAL, SYM_BINDING_WEAK, SYM_UNDEFINED, SYMTAB_DATA, SYMTAB_FUNCTION, SYMTAB_GLOBAL, SYMTAB_SECTION, SYMTAB_TABLE,
   type WasmObject,
 } from '../input/index.js';
 import { addSymbol, objectName, SymState, type LinkContext, type LoadedObject, type WasmLinkInput } from './context.js';
@@ -166,7 +166,15 @@ function loadObject(ctx: LinkContext, obj: WasmObject): void {
       lo.symId[i] = define(ctx, name, kind, flags, o, i);
     }
   }
+  // An object from before reference types imports the table without a symbol: wasm-ld gives it one.
+  if (obj.importedTables > 0 && !hasTableSymbol(obj)) reference(ctx, '__indirect_function_table', SYMTAB_TABLE, SYM_UNDEFINED, o, -1, false);
   ctx.order.push(o);
+}
+
+function hasTableSymbol(obj: WasmObject): boolean {
+  const t = obj.linking.symbols;
+  for (let i = 0; i < t.count; i++) if (t.kind[i] === SYMTAB_TABLE) return true;
+  return false;
 }
 
 function discardComdats(ctx: LinkContext, lo: LoadedObject, o: number): void {
