@@ -77,8 +77,10 @@ export interface LoadedObject {
   funcLive: Uint8Array;
   segLive: Uint8Array;
   globalLive: Uint8Array;
-  /** 1 once one of its defined symbols is live (its constructors then run). */
+  /** Once one of its defined symbols is live (its constructors then run); from the start for a command-line object. */
   live: boolean;
+  /** Named on the command line or linked by --whole-archive (not pulled by a symbol): its constructors always run. */
+  explicit: boolean;
   /** Output function index of each defined function, output global index of each defined global (-1 if dropped). */
   funcOut: Int32Array;
   globalOut: Int32Array;

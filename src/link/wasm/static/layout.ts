@@ -447,7 +447,8 @@ function assignExports(ctx: LinkContext): void {
       ctx.exports.push({ name, kind: EXTERNAL_GLOBAL, index: globalIndex(ctx, id) });
     } else if (kind === SYMTAB_DATA) {
       const index = ctx.importedGlobalCount + ctx.globals.length;
-      ctx.globals.push({ name, valueType: TYPE_I32, mutable: false, init: constI32(dataAddress(ctx, id)) });
+      // Unnamed in the name section, as wasm-ld leaves them.
+      ctx.globals.push({ name: '', valueType: TYPE_I32, mutable: false, init: constI32(dataAddress(ctx, id)) });
       ctx.exports.push({ name, kind: EXTERNAL_GLOBAL, index });
     } else if (kind === SYMTAB_TABLE && id === ctx.indirectTable && !o.exportTable) {
       ctx.exports.push({ name, kind: EXTERNAL_TABLE, index: 0 });

@@ -3,7 +3,7 @@
 //! function, data segment or global live, and the relocations of a live chunk make their
 //! symbols live. The first live symbol an object defines makes the object live, and a
 //! live object's constructors are live. `__wasm_call_ctors` is live when some constructor
-//! is. Without --gc-sections every chunk of every loaded object is live.
+//! is. An object named on the command line (or linked whole) is live from the start. Without --gc-sections every chunk of every loaded object is live.
 
 import {
   R_WASM_TYPE_INDEX_LEB, SYM_ABSOLUTE, SYM_NO_STRIP, SYM_VISIBILITY_HIDDEN, SYM_EXPORTED,
@@ -87,6 +87,14 @@ export function markLive(ctx: LinkContext): void {
   }
   enqueue(ctx.callDtors);
   enqueue(ctx.stackPointer);
+  // Objects named on the command line are live whatever is used of them: their constructors run.
+  for (const o of ctx.order) {
+    const lo = ctx.objects[o]!;
+    if (lo.explicit && !lo.live) {
+      lo.live = true;
+      enqueueInit(o);
+    }
+  }
 
   while (queue.length > 0) {
     const index = queue.pop()!;

@@ -22,7 +22,7 @@ export function resolveSymbols(ctx: LinkContext, inputs: readonly WasmLinkInput[
     const { bytes, path } = input;
     try {
       if (isArchive(bytes)) addArchive(ctx, path, bytes, input.wholeArchive === true);
-      else if (isWasmObject(bytes)) loadObject(ctx, readWasmObject(path, bytes));
+      else if (isWasmObject(bytes)) loadObject(ctx, readWasmObject(path, bytes), true);
       else ctx.errors.push(`${path}: unknown file type: not a wasm object or archive${describeStart(bytes)}`);
     } catch (e) {
       if (!(e instanceof ObjectFormatError)) throw e;
@@ -78,7 +78,7 @@ function addArchive(ctx: LinkContext, path: string, bytes: Uint8Array, whole: bo
   const a = ctx.archives.length;
   ctx.archives.push({ archive, path, pulled: new Uint8Array(archive.members.length) });
   if (whole) {
-    for (let m = 0; m < archive.members.length; m++) loadMember(ctx, a, m);
+    for (let m = 0; m < archive.members.length; m++) loadMember(ctx, a, m, true);
     return;
   }
   const s = ctx.syms;
@@ -110,7 +110,7 @@ function fetch(ctx: LinkContext, id: number): void {
   loadMember(ctx, a, m);
 }
 
-function loadMember(ctx: LinkContext, a: number, m: number): void {
+function loadMember(ctx: LinkContext, a: number, m: number, explicit = false): void {
   const entry = ctx.archives[a]!;
   if (entry.pulled[m]) return;
   entry.pulled[m] = 1;
@@ -120,14 +120,14 @@ function loadMember(ctx: LinkContext, a: number, m: number): void {
     return;
   }
   try {
-    loadObject(ctx, readWasmMember(entry.archive, m));
+    loadObject(ctx, readWasmMember(entry.archive, m), explicit);
   } catch (e) {
     if (!(e instanceof ObjectFormatError)) throw e;
     ctx.errors.push(e.message);
   }
 }
 
-function loadObject(ctx: LinkContext, obj: WasmObject): void {
+function loadObject(ctx: LinkContext, obj: WasmObject, explicit: boolean): void {
   const o = ctx.objects.length;
   const nFunc = obj.functionTypes.length;
   const nSeg = obj.dataSegments.length;
@@ -141,7 +141,7 @@ function loadObject(ctx: LinkContext, obj: WasmObject): void {
   const lo: LoadedObject = {
     obj, symId: new Int32Array(symCount).fill(-1), funcImport,
     funcDiscarded: new Uint8Array(nFunc), segDiscarded: new Uint8Array(nSeg), globalDiscarded: new Uint8Array(nGlob),
-    funcLive: new Uint8Array(nFunc), segLive: new Uint8Array(nSeg), globalLive: new Uint8Array(nGlob), live: false,
+    funcLive: new Uint8Array(nFunc), segLive: new Uint8Array(nSeg), globalLive: new Uint8Array(nGlob), live: false, explicit,
     funcOut: new Int32Array(nFunc).fill(-1), globalOut: new Int32Array(nGlob).fill(-1), typeOut: new Int32Array(obj.types.length).fill(-1),
     segAddr: new Float64Array(nSeg), segOutput: new Int32Array(nSeg).fill(-1), pieces: new Map(),
   };

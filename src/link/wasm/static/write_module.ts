@@ -269,7 +269,10 @@ function nameSection(ctx: LinkContext): Uint8Array[] {
   const globalNames: Array<[number, string]> = [];
   let gi = 0;
   for (const imp of ctx.imports) if (imp.kind === EXTERNAL_GLOBAL) globalNames.push([gi++, ctx.syms.names[imp.symbol]!]);
-  for (const g of ctx.globals) globalNames.push([gi++, g.name]);
+  for (const g of ctx.globals) {
+    if (g.name !== '') globalNames.push([gi, g.name]);
+    gi++;
+  }
   sub(7, globalNames);
   const written = ctx.segments.filter((s) => ctx.options.importMemory || !s.bss);
   sub(9, written.map((s, i): [number, string] => [i, s.name]));
