@@ -8,23 +8,21 @@
 //!   1. writes the ZIR object again, every atom where the last write put it and each
 //!      section at its reserved size (stable_placement.ts), so objects linked after it
 //!      keep their addresses while the program's code changes;
-//!   2. re-reads only the input files that changed on disk (input_files.ts);
-//!   3. links everything in memory (static/link_static.ts);
-//!   4. writes the executable: the first time whole (a new file renamed over the old), then
-//!      as a journaled in-place patch of the bytes that differ from the last good link.
+//!   2. relinks it with the objects in a LinkSession (session/LinkSession.ts): only the
+//!      files that changed on disk are read again, every input section stays where the
+//!      last link put it while it fits, and only the bytes that differ from the last good
+//!      output are written, as a journaled patch (the first time, the whole file).
 //! A failed link (undefined symbol, bad object) throws `LinkError` and leaves the output
-//! as it was. The link is done from scratch in memory each time; relinking only what
-//! changed is the next step (issue 14), the writes are already only what changed.
+//! as it was.
 
 import type { X86Function } from '../../../codegen/x86_64/output.js';
 import type { DataAtom } from '../../../sema/air.js';
-import { InputFiles, type InputFile, type LinkFile } from '../../input_files.js';
-import { LinkError, type ExportEntry, type FlushReport, type Linker } from '../../Linker.js';
-import { FileImage } from '../file_image.js';
-import { OutputFile, type OutputIo } from '../output_file.js';
+import type { LinkFile } from '../../input_files.js';
+import type { ExportEntry, FlushReport, Linker } from '../../Linker.js';
+import type { OutputIo } from '../output_file.js';
 import { ObjectCollector, X86_PROVIDED, type ProvidedCode } from '../relocatable/compile_object.js';
 import { StablePlacement } from '../relocatable/stable_placement.js';
-import { linkStatic } from '../static/link_static.js';
+import { LinkSession } from '../session/LinkSession.js';
 import { DefinedNames } from './defined_names.js';
 
 export interface ProgramLinkerOptions {
@@ -40,23 +38,19 @@ export interface ProgramLinkerOptions {
 
 export class ProgramLinker implements Linker<X86Function> {
   private readonly collector: ObjectCollector;
-  private readonly files: InputFiles;
+  private readonly session: LinkSession;
   private readonly definedNames = new DefinedNames();
-  /** The inputs as of the flush in progress (the ZIR object asks what they define). */
-  private current: InputFile[] = [];
-  private readonly image = new FileImage();
-  private readonly output: OutputFile;
   private closed = false;
 
   private constructor(
-    private readonly outputPath: string,
+    outputPath: string,
     private readonly opts: ProgramLinkerOptions,
   ) {
-    this.files = new InputFiles(opts.inputs);
-    this.output = new OutputFile(outputPath, opts.io);
+    this.session = new LinkSession(opts.inputs, outputPath, { entry: opts.entry }, opts.io);
     this.collector = new ObjectCollector(opts.sourceName, opts.provided ?? X86_PROVIDED, {
       placement: new StablePlacement(),
-      definedByInputs: (name) => this.definedNames.defines(this.current, name),
+      // The inputs as of the flush in progress.
+      definedByInputs: (name) => this.definedNames.defines(this.session.current, name),
     });
   }
 
@@ -86,19 +80,13 @@ export class ProgramLinker implements Linker<X86Function> {
 
   flush(): FlushReport {
     this.checkOpen();
-    this.current = this.files.read();
+    this.session.readInputs();
     this.collector.flush();
-    const program = { path: this.opts.sourceName, bytes: this.collector.object!, wholeArchive: false };
-    const result = linkStatic([program, ...this.current], { output: this.outputPath, entry: this.opts.entry });
-    if (!result.ok) throw new LinkError(result.errors);
-    this.image.replaceAll(result.bytes);
-    const full = this.output.needsFullWrite(this.image);
-    return this.output.flush(this.image, full, [{ start: 0, end: this.image.size }]);
+    return this.session.link([{ path: this.opts.sourceName, bytes: this.collector.object!, wholeArchive: false }]);
   }
 
   close(): void {
     this.closed = true;
-    this.current = [];
   }
 
   private checkOpen(): void {

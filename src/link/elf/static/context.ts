@@ -6,6 +6,7 @@
 
 import type { Archive, ElfObject } from '../input/index.js';
 import type { ProgramHeader } from '../elf_format.js';
+import type { StableLayout } from './stable_layout.js';
 
 export interface LinkInput {
   path: string;
@@ -38,6 +39,12 @@ export interface StaticLinkOptions {
   gcSections?: boolean;
   /** `-z start-stop-gc`: a `__start_X`/`__stop_X` reference does not keep the sections named X alive. */
   startStopGc?: boolean;
+  /**
+   * Where the last link of the same command line put each input section (a relink in
+   * place keeps them there, stable_layout.ts); the link updates it. Without it, members
+   * are packed as ld.lld packs them.
+   */
+  stableLayout?: StableLayout;
 }
 
 /** What `--build-id` asks for: a hash of the output, random bytes, or given bytes (hex digits). */
@@ -185,6 +192,8 @@ export interface DefsymEntry {
 
 export interface LinkContext {
   entry: string;
+  /** The layout memory of a relink in place, or null for a fresh link (StaticLinkOptions.stableLayout). */
+  stableLayout: StableLayout | null;
   stripAll: boolean;
   gcSections: boolean;
   startStopGc: boolean;
@@ -230,6 +239,7 @@ export function newLinkContext(options: StaticLinkOptions): LinkContext {
     gcSections: options.gcSections ?? false,
     startStopGc: options.startStopGc ?? false,
     gcLiveRefs: null,
+    stableLayout: options.stableLayout ?? null,
     removedSections: [],
     output: options.output ?? 'a.out',
     undefinedSymbols: options.undefinedSymbols ?? [],

@@ -14,6 +14,7 @@ import {
   EHDR_SIZE, PF_R, PF_W, PF_X, PHDR_SIZE, PT_GNU_EH_FRAME, PT_GNU_STACK, PT_LOAD, PT_NOTE, SHF_EXECINSTR, SHF_TLS, SHF_WRITE, SHT_NOBITS,
 } from '../input/index.js';
 import { alignUp, type LinkContext, type OutputSection, type Segment } from './context.js';
+import type { StableLayout } from './stable_layout.js';
 
 export const PAGE_SIZE = 0x1000;
 const PT_PHDR = 6;
@@ -116,14 +117,17 @@ export function layoutSegments(ctx: LinkContext): void {
 
 /** Places an output section's input sections, then what the linker adds (COMMON symbols, GOT entries). */
 function placeMembers(ctx: LinkContext, os: OutputSection): void {
-  let at = 0;
-  for (const m of os.members) {
-    const lo = ctx.objects[m.object]!;
-    const sec = lo.object.sections[m.section]!;
-    // `.eh_frame` entries are packed: zero padding between them would read as a terminator.
-    at = alignUp(at, os.name === '.eh_frame' ? Math.min(4, sec.addralign || 1) : sec.addralign || 1);
-    lo.address[m.section] = os.addr + at;
-    at += sec.size;
+  const stable = ctx.stableLayout !== null && ctx.stableLayout.covers(os.name) ? ctx.stableLayout : null;
+  let at = stable ? placeFromMemory(ctx, os, stable) : 0;
+  if (!stable) {
+    for (const m of os.members) {
+      const lo = ctx.objects[m.object]!;
+      const sec = lo.object.sections[m.section]!;
+      // `.eh_frame` entries are packed: zero padding between them would read as a terminator.
+      at = alignUp(at, os.name === '.eh_frame' ? Math.min(4, sec.addralign || 1) : sec.addralign || 1);
+      lo.address[m.section] = os.addr + at;
+      at += sec.size;
+    }
   }
   if (os.name === '.bss') {
     for (const g of ctx.commons) {
@@ -140,7 +144,29 @@ function placeMembers(ctx: LinkContext, os: OutputSection): void {
     at = alignUp(at, os.align);
     at += os.syntheticSize;
   }
-  os.size = at;
+  os.size = stable ? stable.reserve(os.name, at) : at;
+}
+
+/**
+ * Places the members where the last link of this command line put them (stable_layout.ts);
+ * returns where the members end. A member is known by its file, its name and which of
+ * that file's sections of that name it is.
+ */
+function placeFromMemory(ctx: LinkContext, os: OutputSection, stable: StableLayout): number {
+  const ordinals = new Map<string, number>();
+  const members = os.members.map((m) => {
+    const lo = ctx.objects[m.object]!;
+    const sec = lo.object.sections[m.section]!;
+    const base = `${lo.object.path}\0${sec.name}`;
+    const n = ordinals.get(base) ?? 0;
+    ordinals.set(base, n + 1);
+    return { key: `${base}\0${n}`, size: sec.size, align: sec.addralign || 1 };
+  });
+  const { offsets, end } = stable.place(os.name, members);
+  os.members.forEach((m, i) => {
+    ctx.objects[m.object]!.address[m.section] = os.addr + offsets[i]!;
+  });
+  return end;
 }
 
 /** Offset of a TLS symbol at `addr` from the thread pointer (variant II: the block ends at the TP). */

@@ -4,12 +4,12 @@
 //! in the passes.
 
 import * as fs from 'node:fs';
+import type { LinkFile } from '../../input_files.js';
 import { OutputWriteError } from '../../Linker.js';
 import { nodeOutputIo, replaceFile } from '../../output_io.js';
 import { linkStatic, type LinkInput, type StaticLinkOptions, type StaticLinkResult } from './link_static.js';
 
-/** An input file: its path, or its path with `--whole-archive` in force. */
-export type LinkFile = string | { path: string; wholeArchive: boolean };
+export type { LinkFile } from '../../input_files.js';
 
 export function linkStaticFiles(inputFiles: readonly LinkFile[], outputPath: string, options: StaticLinkOptions = {}): StaticLinkResult {
   const inputs: LinkInput[] = [];
