@@ -5,6 +5,7 @@
 import v8 from 'node:v8';
 
 v8.setFlagsFromString('--max-semi-space-size=32');
-import('../dist/cli/ld/ld_command.js').then((m) => {
-  process.exitCode = m.ldCommand(process.argv.slice(2));
+import('../dist/cli/ld/ld_command.js').then(async (m) => {
+  const args = process.argv.slice(2);
+  process.exitCode = m.isWatchCommand(args) ? await m.ldWatchCommand(args) : m.ldCommand(args);
 });

@@ -10,7 +10,7 @@ import type { TargetName } from '../compile/target.js';
 import { DEFAULT_TARGET, TARGET_NAMES } from '../compile/target.js';
 import { buildCommand } from './build.js';
 import { irCommand } from './ir.js';
-import { ldCommand } from './ld/ld_command.js';
+import { isWatchCommand, ldCommand, ldWatchCommand } from './ld/ld_command.js';
 import { wasmLdCommand } from './wasm_ld/wasm_ld_command.js';
 import { EXIT_OK, EXIT_USAGE, OPTIMIZE_MODES, parseOptimize, parseTarget } from './options.js';
 import { runCommand } from './run.js';
@@ -113,7 +113,8 @@ export function makeProgram(setExit: (code: number) => void): Command {
 export async function main(argv: string[]): Promise<void> {
   // `zirc ld` takes GNU ld's command line, which is not commander's: it has a parser of its own.
   if (argv[2] === 'ld') {
-    process.exitCode = ldCommand(argv.slice(3));
+    const args = argv.slice(3);
+    process.exitCode = isWatchCommand(args) ? await ldWatchCommand(args) : ldCommand(args);
     return;
   }
   if (argv[2] === 'wasm-ld') {

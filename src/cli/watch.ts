@@ -17,7 +17,7 @@ import type { Builder } from './watch/builder.js';
 import { ProgramRunner } from './watch/program_runner.js';
 import type { OutputStreams } from './watch/reporter.js';
 import { streamReporter } from './watch/reporter.js';
-import { watchSourceFile } from './watch/source_watcher.js';
+import { watchFiles } from './watch/source_watcher.js';
 import { WatchSession } from './watch/watch_session.js';
 
 export interface WatchFlags {
@@ -73,7 +73,7 @@ export async function watchCommand(file: string, flags: WatchFlags, env: WatchEn
 
   const signals = env.stopSignal ? null : stopOnSignals();
   const onWatcherError = (message: string) => streams.stderr.write(`[zirc] file watcher error: ${message}\n`);
-  const watchers = [file, ...linkInputs].map((f) => watchSourceFile(f, () => session.notice(), onWatcherError));
+  const watchers = [watchFiles([file, ...linkInputs], () => session.notice(), onWatcherError)];
   reporter.report({ kind: 'start', source: file, output: outputPath, target: flags.target, run: flags.run ?? false });
   // Watch first, then build: a save made during the first build is then seen.
   await Promise.all(watchers.map((w) => w.ready));
@@ -99,7 +99,8 @@ function filesStamp(files: readonly string[]): string {
     .join('|');
 }
 
-function stopOnSignals(): { received: Promise<string>; dispose(): void } {
+/** Resolves at the first SIGINT or SIGTERM; afterwards both are ignored until exit. */
+export function stopOnSignals(): { received: Promise<string>; dispose(): void } {
   let resolve: (signal: string) => void = () => {};
   const received = new Promise<string>((r) => (resolve = r));
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((sig) => {

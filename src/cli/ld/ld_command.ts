@@ -7,6 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { LdUsageError, type LdPlan } from '../../link/ld_args/plan.js';
 import { linkStaticFiles, type LinkFile } from '../../link/elf/static/link_files.js';
+import type { StaticLinkOptions } from '../../link/elf/static/link_static.js';
+import { ldWatch } from './ld_watch.js';
 import { expandLinkerScripts, parseLdCommandLine, resolveLibrariesOnDisk } from './ld_command_line.js';
 
 const EXIT_LINK_ERRORS = 1;
@@ -29,43 +31,55 @@ A static x86-64 ELF linker on GNU ld's command line (as ld.lld reads it).
   --eh-frame-hdr      write .eh_frame_hdr and PT_GNU_EH_FRAME
   --build-id[=STYLE]  write a .note.gnu.build-id (fast, md5, sha1, uuid, 0xHEX, none)
   -s, --strip-all     write no symbol table
+  --watch [--json]    zirc's own: link, then relink in place on every change of an input
   --start-group ... --end-group, -static, -nostdlib, -m elf_x86_64, -z KEYWORD, ...
 `;
 
-export function ldCommand(argv: readonly string[]): number {
+/** The link a command line asks for, or the exit status when it asks for none (or is wrong). */
+type PreparedLink = { files: LinkFile[]; plan: LdPlan; options: StaticLinkOptions } | { exit: number };
+
+function prepareLink(argv: readonly string[]): PreparedLink {
   let plan: LdPlan;
   try {
     plan = parseLdCommandLine(argv);
   } catch (err) {
     if (err instanceof LdUsageError) {
       process.stderr.write(`${err.message}\n`);
-      return EXIT_USAGE;
+      return { exit: EXIT_USAGE };
     }
     throw err;
   }
   for (const w of plan.warnings) process.stderr.write(`zirc ld: warning: ${w}\n`);
   if (plan.printVersion) process.stdout.write(`${version()}\n`);
   if (plan.printHelp) process.stdout.write(HELP);
-  if (!plan.link) return 0;
+  if (!plan.link) return { exit: 0 };
   let files: LinkFile[];
   try {
     files = expandLinkerScripts(resolveLibrariesOnDisk(plan).map((i) => ({ path: i.resolvedPath, wholeArchive: i.wholeArchive })));
   } catch (err) {
     if (err instanceof LdUsageError) {
       process.stderr.write(`${err.message}\n`);
-      return EXIT_LINK_ERRORS;
+      return { exit: EXIT_LINK_ERRORS };
     }
     throw err;
   }
   if (files.length === 0) {
     process.stderr.write('zirc ld: no input files\n');
-    return EXIT_USAGE;
+    return { exit: EXIT_USAGE };
   }
-  const result = linkStaticFiles(files, plan.output, {
+  const options: StaticLinkOptions = {
     entry: plan.entry ?? '_start', undefinedSymbols: plan.undefinedSymbols, defsyms: plan.defsyms, ehFrameHdr: plan.ehFrameHdr,
     buildId: plan.buildId, stripAll: plan.strip === 'all', gcSections: plan.gcSections,
     startStopGc: plan.z.startStopGc,
-  });
+  };
+  return { files, plan, options };
+}
+
+export function ldCommand(argv: readonly string[]): number {
+  const prepared = prepareLink(argv);
+  if ('exit' in prepared) return prepared.exit;
+  const { files, plan, options } = prepared;
+  const result = linkStaticFiles(files, plan.output, options);
   if (!result.ok) {
     for (const e of result.errors) process.stderr.write(`zirc ld: error: ${e}\n`);
     return EXIT_LINK_ERRORS;
@@ -73,4 +87,17 @@ export function ldCommand(argv: readonly string[]): number {
   // On stdout, as ld.lld prints it.
   if (plan.printGcSections) for (const s of result.removedSections) process.stdout.write(`removing unused section ${s}\n`);
   return 0;
+}
+
+/** Whether `argv` asks for `zirc ld --watch` (zirc's own options, not ld's). */
+export function isWatchCommand(argv: readonly string[]): boolean {
+  return argv.includes('--watch');
+}
+
+/** `zirc ld --watch [--json] [ld arguments]`: link, then relink in place on every change (ld_watch.ts). */
+export async function ldWatchCommand(argv: readonly string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const prepared = prepareLink(argv.filter((a) => a !== '--watch' && a !== '--json'));
+  if ('exit' in prepared) return prepared.exit;
+  return ldWatch(prepared.files, prepared.plan.output, prepared.options, { json });
 }

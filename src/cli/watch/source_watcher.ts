@@ -1,7 +1,7 @@
-//! Notices that the watched source file may have changed, with chokidar. It watches the
-//! file's directory (so a file that is deleted, renamed away, or replaced by an editor's
-//! rename-over-save is still followed) and calls back "look again" for anything touching
-//! that one path. The events carry no verdict: chokidar drops a `change` that follows
+//! Notices that a watched file (the source, or the objects linked with it) may have
+//! changed, with chokidar. It watches the files' directories (so a file that is deleted,
+//! renamed away, or replaced by an editor's or compiler's rename-over-save is still
+//! followed) and calls back "look again" for anything touching one of those paths. The events carry no verdict: chokidar drops a `change` that follows
 //! another within 50 ms, so it also listens to chokidar's unthrottled `raw` events, and
 //! the session decides what happened by reading the file (watch_session.ts).
 
@@ -19,27 +19,37 @@ export type WatcherError = (message: string) => void;
 
 /** Watches `file` (any path; it is resolved) and calls `onNotice` for every sign of a change to it. */
 export function watchSourceFile(file: string, onNotice: () => void, onError: WatcherError): SourceWatcher {
-  const target = path.resolve(file);
-  const dir = path.dirname(target);
-  const watcher: FSWatcher = watch(dir, {
+  return watchFiles([file], onNotice, onError);
+}
+
+/**
+ * Watches every file of `files` (one watcher over their directories, however many files
+ * share one) and calls `onNotice` with the file's resolved path for every sign of a
+ * change to one of them.
+ */
+export function watchFiles(files: readonly string[], onNotice: (file: string) => void, onError: WatcherError): SourceWatcher {
+  const targets = new Set(files.map((f) => path.resolve(f)));
+  const dirs = new Set([...targets].map((t) => path.dirname(t)));
+  const watcher: FSWatcher = watch([...dirs], {
     depth: 0,
     ignoreInitial: true,
     persistent: true,
-    // Only the directory itself and the one file; everything else beside it is none of our business.
+    // Only the directories themselves and the files; everything else beside them is none of our business.
     ignored: (p: string) => {
       const abs = path.resolve(p);
-      return abs !== dir && abs !== target;
+      return !dirs.has(abs) && !targets.has(abs);
     },
   });
-  const concerns = (p: string) => path.resolve(dir, p) === target;
-  watcher.on('all', (_event: string, p: string) => {
-    if (concerns(p)) onNotice();
-  });
+  const notice = (abs: string) => {
+    if (targets.has(abs)) onNotice(abs);
+  };
+  watcher.on('all', (_event: string, p: string) => notice(path.resolve(p)));
   watcher.on('raw', (_event, evPath: string | null | undefined, details: unknown) => {
     const watchedPath = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
     const watched = typeof watchedPath === 'string' ? path.resolve(watchedPath) : null;
-    if (watched === target) onNotice();
-    else if (watched === dir && evPath && path.resolve(dir, evPath) === target) onNotice();
+    if (watched === null) return;
+    if (targets.has(watched)) onNotice(watched);
+    else if (dirs.has(watched) && evPath) notice(path.resolve(watched, evPath));
   });
   watcher.on('error', (err: unknown) => onError(err instanceof Error ? err.message : String(err)));
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
