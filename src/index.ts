@@ -7,6 +7,17 @@
 //! // ... edit main.zir ...
 //! const r2 = c.update();           // re-analyzes what changed, patches `main` in place
 //! ```
+//!
+//! The static linker behind `zirc ld`, once (`linkStatic` on bytes, `linkStaticFiles` on
+//! files) or long-running (`LinkSession`: `update()` relinks in place what changed):
+//!
+//! ```ts
+//! import { LinkSession } from 'zirc';
+//! const s = new LinkSession(['crt1.o', 'main.o', 'libc.a'], 'prog', { entry: '_start' });
+//! s.update();                      // links, writes `prog`
+//! // ... make rebuilds main.o ...
+//! s.update();                      // re-reads main.o, patches `prog` in place
+//! ```
 
 export { Compilation } from './compile/Compilation.js';
 export type { CompilationOptions, UpdateResult, UpdateStats } from './compile/Compilation.js';
@@ -23,3 +34,10 @@ export { runCaseFile, formatCaseLine } from './compile/case_runner.js';
 export type { CaseLine } from './compile/case_runner.js';
 export { parseFile } from './zir/parse.js';
 export { printModule } from './zir/print.js';
+export { LinkError, OutputWriteError } from './link/Linker.js';
+export { linkStatic } from './link/elf/static/link_static.js';
+export type { LinkInput, StaticLinkOptions, StaticLinkResult } from './link/elf/static/link_static.js';
+export { linkStaticFiles } from './link/elf/static/link_files.js';
+export type { LinkFile } from './link/input_files.js';
+export { LinkSession } from './link/elf/session/LinkSession.js';
+export type { RelinkReport } from './link/elf/session/LinkSession.js';
