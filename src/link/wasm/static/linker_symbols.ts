@@ -30,7 +30,7 @@ function claim(ctx: LinkContext, name: string, kind: number, create: boolean): n
   if (id === undefined) {
     if (!create) return -1;
     id = addSymbol(ctx, name, kind, false);
-  } else if (s.state[id] === SymState.Defined || s.state[id] === SymState.Synthetic) {
+  } else if (s.state[id] === SymState.Defined || s.state[id] === SymState.Synthetic || (s.kind[id] !== -1 && s.kind[id] !== kind)) {
     return -1;
   }
   s.state[id] = SymState.Synthetic;

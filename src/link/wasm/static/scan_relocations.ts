@@ -66,6 +66,9 @@ function scanChunk(ctx: LinkContext, o: number, lo: LoadedObject, t: RelocationT
   for (let r = t.chunkStart![chunk]!; r < end; r++) {
     const type = t.type[r]!;
     if (!SUPPORTED[type]) {
+      // The first site of each type in each object is enough to say what is wrong.
+      if (reported.has(-1 - o * 64 - type)) continue;
+      reported.add(-1 - o * 64 - type);
       ctx.errors.push(`${lo.obj.path}: ${section} offset ${hex(t.offset[r]!)}: relocation ${relocationTypeName(type)} is not supported (it is for PIC, TLS, exception handling or 64-bit code; zirc wasm-ld links non-PIC wasm32 without threads)`);
       continue;
     }
@@ -79,6 +82,8 @@ function scanChunk(ctx: LinkContext, o: number, lo: LoadedObject, t: RelocationT
     if (id < 0) continue;
     const kind = s.kind[id];
     if ((type === R_WASM_GLOBAL_INDEX_LEB || type === R_WASM_GLOBAL_INDEX_I32) && kind !== SYMTAB_GLOBAL) {
+      if (reported.has(-1 - o * 64 - type)) continue;
+      reported.add(-1 - o * 64 - type);
       ctx.errors.push(`${lo.obj.path}: ${section} offset ${hex(t.offset[r]!)}: ${relocationTypeName(type)} against ${s.names[id]}, which is not a global (a GOT entry of PIC code): not supported`);
       continue;
     }

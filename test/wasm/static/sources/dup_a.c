@@ -1,0 +1,2 @@
+int dup(void) { return 1; }
+int main(void) { return dup(); }

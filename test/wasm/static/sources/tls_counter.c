@@ -1,0 +1,2 @@
+_Thread_local int counter;
+int bump(void) { return ++counter; }
