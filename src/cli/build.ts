@@ -18,14 +18,8 @@ export interface BuildOptions {
   optimize: OptimizeMode;
   /** `-c`: write a relocatable object (ELF or wasm) instead of an executable. */
   object?: boolean;
-  /** Objects and archives after the source, linked with the program (x86_64-linux only). */
+  /** Objects and archives after the source, linked with the program (ELF or wasm32, as the target). */
   linkInputs?: readonly string[];
-}
-
-/** Why `opts` cannot be built, as the usage error to print, or null. */
-export function linkInputsUsageError(command: string, opts: { target: TargetName; linkInputs?: readonly string[] }): string | null {
-  if (!opts.linkInputs?.length || opts.target === 'x86_64-linux') return null;
-  return `zirc ${command}: linking objects with the program needs target x86_64-linux, not ${opts.target}\n`;
 }
 
 /** Builds `source`; prints errors to stderr. Returns the output path, or null on errors. */
@@ -53,11 +47,6 @@ export function buildCommand(source: string, opts: BuildOptions): number {
     return EXIT_USAGE;
   }
   if (opts.object) return buildObjectCommand(source, opts);
-  const usage = linkInputsUsageError('build', opts);
-  if (usage) {
-    process.stderr.write(usage);
-    return EXIT_USAGE;
-  }
   return buildOnce(source, opts).result.ok ? EXIT_OK : EXIT_COMPILE_ERRORS;
 }
 

@@ -10,8 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OptimizeMode } from '../link/Linker.js';
 import type { TargetName } from '../compile/target.js';
-import { linkInputsUsageError } from './build.js';
-import { EXIT_COMPILE_ERRORS, EXIT_OK, EXIT_USAGE, outputPathFor } from './options.js';
+import { EXIT_COMPILE_ERRORS, EXIT_OK, outputPathFor } from './options.js';
 import { WorkerBuilder } from './watch/builder.js';
 import type { Builder } from './watch/builder.js';
 import { ProgramRunner } from './watch/program_runner.js';
@@ -26,7 +25,7 @@ export interface WatchFlags {
   output?: string;
   run?: boolean;
   json?: boolean;
-  /** Objects and archives linked with the program (x86_64-linux); each is watched too. */
+  /** Objects and archives linked with the program; each is watched too. */
   linkInputs?: readonly string[];
 }
 
@@ -41,11 +40,6 @@ export interface WatchEnvironment {
 
 export async function watchCommand(file: string, flags: WatchFlags, env: WatchEnvironment = {}): Promise<number> {
   const streams = env.streams ?? { stdout: process.stdout, stderr: process.stderr };
-  const usage = linkInputsUsageError('watch', flags);
-  if (usage) {
-    streams.stderr.write(usage);
-    return EXIT_USAGE;
-  }
   const linkInputs = flags.linkInputs ?? [];
   const outputPath = outputPathFor(file, flags.target, flags.output);
   const sourceDir = path.dirname(path.resolve(file));

@@ -65,9 +65,10 @@ export interface CompilationOptions {
   output?: 'executable' | 'object';
   /**
    * Objects and archives linked with the program (`zirc build main.zir util.o libx.a`),
-   * in command-line order, x86_64-linux only. With any, the program is one object of a
-   * static link (link/elf/program/): its externs may be defined by them, and the entry
-   * point may be theirs (a C runtime's `_start`).
+   * in command-line order: ELF objects for x86_64-linux, wasm32 objects for wasm32-wasi.
+   * With any, the program is one object of a static link (link/elf/program/,
+   * link/wasm/program/): its externs may be defined by them, and the entry point may be
+   * theirs (a C runtime's `_start`).
    */
   linkInputs?: readonly LinkFile[];
 }
@@ -120,9 +121,6 @@ export class Compilation {
   private constructor(opts: CompilationOptions) {
     this.opts = { ...opts, displayPath: opts.displayPath ?? opts.sourcePath, output: opts.output ?? 'executable', linkInputs: opts.linkInputs ?? [] };
     this.linksObjects = this.opts.linkInputs.length > 0 && this.opts.output === 'executable';
-    if (this.linksObjects && opts.target !== 'x86_64-linux') {
-      throw new Error(`linking objects with a ZIR program is supported for x86_64-linux only, not ${opts.target}`);
-    }
     this.backend = targetBackend(opts.target);
     this.semaOptions = {
       ...this.backend.semaOptions(opts.optimize !== 'ReleaseFast'),
@@ -682,7 +680,7 @@ export class Compilation {
       throw new OutputWriteError(this.opts.outputPath, err);
     }
     if (this.opts.linkerFactory) return this.opts.linkerFactory(this.opts.outputPath, this.opts.target);
-    if (this.linksObjects) return openProgramLinker(this.opts.outputPath, this.opts.displayPath, this.opts.linkInputs);
+    if (this.linksObjects) return openProgramLinker(this.opts.outputPath, this.opts.target, this.opts.displayPath, this.opts.linkInputs);
     return openLinker(this.opts.outputPath, this.opts.target);
   }
 

@@ -4,6 +4,7 @@
 import type { LinkFile } from '../link/input_files.js';
 import type { Linker } from '../link/Linker.js';
 import { ProgramLinker } from '../link/elf/program/ProgramLinker.js';
+import { WasmProgramLinker } from '../link/wasm/program/WasmProgramLinker.js';
 import { nodeOutputIo } from '../link/output_io.js';
 import { recoverInterruptedPatch } from '../link/patch_journal.js';
 import type { TargetName } from './target.js';
@@ -13,8 +14,9 @@ export function openLinker(outputPath: string, target: TargetName): Linker {
   return targetBackend(target).openLinker(outputPath);
 }
 
-/** The linker of a program linked with objects and archives (x86_64-linux). */
-export function openProgramLinker(outputPath: string, sourceName: string, inputs: readonly LinkFile[]): Linker {
+/** The linker of a program linked with objects and archives: zirc's static ELF or wasm linker. */
+export function openProgramLinker(outputPath: string, target: TargetName, sourceName: string, inputs: readonly LinkFile[]): Linker {
+  if (target === 'wasm32-wasi') return new WasmProgramLinker(outputPath, { sourceName, inputs });
   return ProgramLinker.open(outputPath, { sourceName, inputs });
 }
 

@@ -1,0 +1,87 @@
+//! The link of a ZIR program with wasm32 objects and archives (`zirc build -t wasm32-wasi
+//! main.zir util.o`, `zirc watch -t wasm32-wasi main.zir util.o`), the wasm side of one
+//! object model: the compilation's code and data form the same relocatable object that
+//! `zirc build -c -t wasm32-wasi` writes, and zirc's wasm linker (static/link_wasm.ts, the
+//! one behind `zirc wasm-ld`) links it with the files from disk in command-line order.
+//!
+//! Each flush writes the program's object again, re-reads the input files that changed on
+//! disk, links everything in memory and writes the module: the first time whole, then as
+//! a journaled patch of the bytes that differ from the last good module. The module has
+//! zirc's 1 MiB stack (the ZIR program's own modules have it too) and exports `_start`
+//! (the program's, or a C runtime's) and `memory`. A failed link throws `LinkError` and
+//! leaves the output as it was.
+
+import type { WasmFunction } from '../../../codegen/wasm/output.js';
+import type { DataAtom } from '../../../sema/air.js';
+import { InputFiles, type LinkFile } from '../../input_files.js';
+import { LinkError, type ExportEntry, type FlushReport, type Linker } from '../../Linker.js';
+import { FileImage } from '../../elf/file_image.js';
+import { OutputFile, type OutputIo } from '../../elf/output_file.js';
+import { WasmObjectCollector } from '../relocatable/compile_object.js';
+import { linkWasm } from '../static/link_wasm.js';
+
+/** zirc's own wasm modules give the program a 1 MiB stack; so does this link. */
+export const ZIR_STACK_SIZE = 1 << 20;
+
+export interface WasmProgramLinkerOptions {
+  /** How the program's object is named in the link's messages (the source's display path). */
+  sourceName: string;
+  /** The objects and archives after the source on the command line, in order. */
+  inputs: readonly LinkFile[];
+  io?: OutputIo;
+}
+
+export class WasmProgramLinker implements Linker<WasmFunction> {
+  private readonly collector = new WasmObjectCollector();
+  private readonly files: InputFiles;
+  private readonly image = new FileImage();
+  private readonly output: OutputFile;
+  private closed = false;
+
+  constructor(
+    private readonly outputPath: string,
+    private readonly opts: WasmProgramLinkerOptions,
+  ) {
+    this.files = new InputFiles(opts.inputs);
+    this.output = new OutputFile(outputPath, opts.io);
+  }
+
+  updateFunc(name: string, code: WasmFunction): void {
+    this.checkOpen();
+    this.collector.updateFunc(name, code);
+  }
+
+  updateData(atom: DataAtom): void {
+    this.checkOpen();
+    this.collector.updateData(atom);
+  }
+
+  deleteSymbol(name: string): void {
+    this.checkOpen();
+    this.collector.deleteSymbol(name);
+  }
+
+  updateExports(exports: readonly ExportEntry[]): void {
+    this.checkOpen();
+    this.collector.updateExports(exports);
+  }
+
+  flush(): FlushReport {
+    this.checkOpen();
+    const files = this.files.read();
+    this.collector.flush();
+    const program = { path: this.opts.sourceName, bytes: this.collector.object!, wholeArchive: false };
+    const result = linkWasm([program, ...files], { stackSize: ZIR_STACK_SIZE });
+    if (!result.ok) throw new LinkError(result.errors);
+    this.image.replaceAll(result.bytes);
+    return this.output.flush(this.image, this.output.needsFullWrite(this.image), [{ start: 0, end: this.image.size }]);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new Error('WasmProgramLinker used after close');
+  }
+}
