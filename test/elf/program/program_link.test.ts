@@ -270,7 +270,7 @@ describe('zirc build main.zir util.o: edits patch the output in place', () => {
 });
 
 describe('the zirc command line with objects', () => {
-  it('zirc build main.zir objects... links them; objects for wasm32 are a usage error', async () => {
+  it('zirc build main.zir objects... links them; ELF objects in a wasm32 link are an error naming them', async () => {
     const dir = tempDir();
     const inputs = muslInputs(dir, compile(dir, 'main', MAIN_C));
     const src = path.join(dir, 'cli.zir');
@@ -281,6 +281,7 @@ describe('the zirc command line with objects', () => {
     expect(code).toBe(0);
     expect(execute(out, ['7']).stdout).toBe('add3(7) = 15\n');
     await makeProgram((c) => (code = c)).parseAsync(['node', 'zirc', 'build', src, ...inputs, '-t', 'wasm32-wasi', '-o', out + '.wasm']);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
+    expect(fs.existsSync(out + '.wasm')).toBe(false);
   });
 });
