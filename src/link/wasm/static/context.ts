@@ -5,7 +5,7 @@
 //! functions the linker writes itself, and the laid-out module. Every pass takes the
 //! context and fills in its part; errors are collected here, never thrown.
 
-import type { Archive, FuncType, WasmObject } from '../input/index.js';
+import type { Archive, FuncType, RelocationTable, WasmObject } from '../input/index.js';
 
 export interface WasmLinkInput {
   path: string;
@@ -67,6 +67,9 @@ export interface LoadedObject {
   obj: WasmObject;
   /** For each symbol-table entry: its id in the global table (locals get ids of their own), -1 for section symbols. */
   symId: Int32Array;
+  /** Its reloc.CODE and reloc.DATA tables, or null. */
+  codeRelocs: RelocationTable | null;
+  dataRelocs: RelocationTable | null;
   /** For function import k: its index in `obj.imports`. */
   funcImport: Int32Array;
   /** Per defined function / data segment / defined global: 1 when a COMDAT group another object supplied owns it. */
@@ -108,30 +111,52 @@ export const enum SymState {
   Synthetic = 3,
 }
 
+/** The global symbol table: parallel typed arrays indexed by symbol id, grown by doubling. */
 export interface Symbols {
+  count: number;
   byName: Map<string, number>;
   names: string[];
-  /** SYMTAB_* kind (of the definition, else of the first reference). */
-  kind: number[];
-  state: SymState[];
+  /** SYMTAB_* kind (of the definition, else of the first reference); -1 while only an archive index names it. */
+  kind: Int8Array;
+  state: Uint8Array;
   /** SYM_* flags of the definition (or of the first reference while undefined). */
-  flags: number[];
+  flags: Uint32Array;
   /** Defining object (index into `objects`) and its symbol index there; for Lazy: archive and member. */
-  object: number[];
-  symbol: number[];
+  object: Int32Array;
+  symbol: Int32Array;
   /** 1 for a binding-local symbol (not in `byName`). */
-  local: Uint8Array | number[];
-  /** 1 when some object refers to it with a non-weak undefined symbol (or -u, --export, the entry). */
-  strongRef: number[];
+  local: Uint8Array;
+  /** 1 when some object refers to it with a non-weak undefined symbol. */
+  strongRef: Uint8Array;
   /** The first object (and its symbol index) that referred to it while undefined: names errors and imports. */
-  refObject: number[];
-  refSymbol: number[];
+  refObject: Int32Array;
+  refSymbol: Int32Array;
   /** 1 once marked live. */
-  live: number[];
-  /** For a Synthetic symbol: the synthetic function index, or the data address / global index once known. */
-  value: number[];
+  live: Uint8Array;
+  /** For a Synthetic symbol: the synthetic function index, or the data address / global index; an import's index. */
+  value: Float64Array;
   /** `--export` / the entry: exported whatever its flags. */
-  forceExport: number[];
+  forceExport: Uint8Array;
+}
+
+const INITIAL_SYMBOLS = 1024;
+
+function newSymbols(capacity: number): Symbols {
+  return {
+    count: 0, byName: new Map(), names: [],
+    kind: new Int8Array(capacity), state: new Uint8Array(capacity), flags: new Uint32Array(capacity),
+    object: new Int32Array(capacity), symbol: new Int32Array(capacity), local: new Uint8Array(capacity),
+    strongRef: new Uint8Array(capacity), refObject: new Int32Array(capacity), refSymbol: new Int32Array(capacity),
+    live: new Uint8Array(capacity), value: new Float64Array(capacity), forceExport: new Uint8Array(capacity),
+  };
+}
+
+function growSymbols(s: Symbols): void {
+  const bigger = newSymbols(s.kind.length * 2);
+  for (const key of ['kind', 'state', 'flags', 'object', 'symbol', 'local', 'strongRef', 'refObject', 'refSymbol', 'live', 'value', 'forceExport'] as const) {
+    (bigger[key] as Uint8Array).set(s[key] as Uint8Array);
+    (s as unknown as Record<string, unknown>)[key] = bigger[key];
+  }
 }
 
 /** A function the linker writes itself: its body is produced at layout. */
@@ -243,10 +268,7 @@ export interface LinkContext {
 export function newLinkContext(options: WasmLinkOptions): LinkContext {
   return {
     options, errors: [], warnings: [], timings: [], objects: [], order: [], comdats: new Map(), archives: [],
-    syms: {
-      byName: new Map(), names: [], kind: [], state: [], flags: [], object: [], symbol: [], local: [], strongRef: [],
-      refObject: [], refSymbol: [], live: [], value: [], forceExport: [],
-    },
+    syms: newSymbols(INITIAL_SYMBOLS),
     synthetic: [], stackPointer: -1, callCtors: -1, callDtors: -1, indirectTable: -1, linkerData: new Map(),
     types: [], typeKeys: new Map(), imports: [], importedFunctionCount: 0, importedGlobalCount: 0, functions: [],
     tableKeys: [], tableSlot: new Map(), importSymbols: new Set(), functionIndexOfKey: new Map(), globals: [], exports: [], segments: [], memoryPages: 0, maxMemoryPages: -1,
@@ -267,20 +289,17 @@ export function timed<T>(ctx: LinkContext, name: string, pass: () => T): T {
 /** Adds a symbol with no definition yet; returns its id. A local one is not entered in `byName`. */
 export function addSymbol(ctx: LinkContext, name: string, kind: number, local: boolean): number {
   const s = ctx.syms;
-  const id = s.names.length;
+  const id = s.count++;
+  if (id === s.kind.length) growSymbols(s);
   s.names.push(name);
-  s.kind.push(kind);
-  s.state.push(SymState.Undefined);
-  s.flags.push(0);
-  s.object.push(-1);
-  s.symbol.push(-1);
-  (s.local as number[]).push(local ? 1 : 0);
-  s.strongRef.push(0);
-  s.refObject.push(-1);
-  s.refSymbol.push(-1);
-  s.live.push(0);
-  s.value.push(0);
-  s.forceExport.push(0);
+  s.kind[id] = kind;
+  s.state[id] = SymState.Undefined;
+  s.flags[id] = 0;
+  s.object[id] = -1;
+  s.symbol[id] = -1;
+  s.local[id] = local ? 1 : 0;
+  s.refObject[id] = -1;
+  s.refSymbol[id] = -1;
   if (!local) s.byName.set(name, id);
   return id;
 }

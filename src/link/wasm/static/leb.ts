@@ -55,3 +55,23 @@ export function writePaddedLeb64(buf: Uint8Array, pos: number, v: number, signed
     buf[pos + i] = i < 9 ? b | 0x80 : b & (signed ? 0x7f : 0x01);
   }
 }
+
+/** Bytes of `v`'s compact unsigned LEB. */
+export function ulebSize(v: number): number {
+  let n = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+
+/** Writes `v`'s compact unsigned LEB at `pos`; returns the position after it. */
+export function writeUleb(buf: Uint8Array, pos: number, v: number): number {
+  while (v >= 128) {
+    buf[pos++] = (v % 128) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  buf[pos++] = v;
+  return pos;
+}

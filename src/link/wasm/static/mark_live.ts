@@ -13,12 +13,10 @@ import { SymState, type LinkContext, type LoadedObject } from './context.js';
 
 /** The reloc.CODE and reloc.DATA tables of an object (null when it has none). */
 export function codeRelocations(lo: LoadedObject): RelocationTable | null {
-  const sec = lo.obj.code.section;
-  return sec < 0 ? null : (lo.obj.relocations.find((r) => r.target === sec) ?? null);
+  return lo.codeRelocs;
 }
 export function dataRelocations(lo: LoadedObject): RelocationTable | null {
-  const sec = lo.obj.dataSection;
-  return sec < 0 ? null : (lo.obj.relocations.find((r) => r.target === sec) ?? null);
+  return lo.dataRelocs;
 }
 
 /** wasm-ld's isExported: defined, not local, and forced, --export-all, --export-dynamic (not hidden) or flagged. */

@@ -140,6 +140,8 @@ function loadObject(ctx: LinkContext, obj: WasmObject, explicit: boolean): void 
   }
   const lo: LoadedObject = {
     obj, symId: new Int32Array(symCount).fill(-1), funcImport,
+    codeRelocs: obj.code.section < 0 ? null : (obj.relocations.find((r) => r.target === obj.code.section) ?? null),
+    dataRelocs: obj.dataSection < 0 ? null : (obj.relocations.find((r) => r.target === obj.dataSection) ?? null),
     funcDiscarded: new Uint8Array(nFunc), segDiscarded: new Uint8Array(nSeg), globalDiscarded: new Uint8Array(nGlob),
     funcLive: new Uint8Array(nFunc), segLive: new Uint8Array(nSeg), globalLive: new Uint8Array(nGlob), live: false, explicit,
     funcOut: new Int32Array(nFunc).fill(-1), globalOut: new Int32Array(nGlob).fill(-1), typeOut: new Int32Array(obj.types.length).fill(-1),

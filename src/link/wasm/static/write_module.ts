@@ -12,7 +12,7 @@ import {
 import { applyRelocations } from './apply_relocations.js';
 import type { LinkContext } from './context.js';
 import { constI32, displayName, functionIndexOfKey } from './layout.js';
-import { encodeUleb } from './leb.js';
+import { encodeUleb, ulebSize, writeUleb } from './leb.js';
 import { codeRelocations, dataRelocations } from './mark_live.js';
 
 const encoder = new TextEncoder();
@@ -179,42 +179,40 @@ function memoryLimits(w: Bytes, ctx: LinkContext): void {
 
 /** The code section's payload: sized exactly first, then each body copied once and patched. */
 function codeSection(ctx: LinkContext): Uint8Array {
-  const count = encodeUleb(ctx.functions.length);
-  let size = count.length;
-  for (const f of ctx.functions) {
+  const fns = ctx.functions;
+  let size = ulebSize(fns.length);
+  for (const f of fns) {
     const n = f.synthetic >= 0 ? ctx.synthetic[f.synthetic]!.body.length : ctx.objects[f.object]!.obj.code.size[f.func]!;
-    size += encodeUleb(n).length + n;
+    size += ulebSize(n) + n;
   }
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  out.set(count, 0);
-  let at = count.length;
+  let at = writeUleb(out, 0, fns.length);
   let relocObject = -1;
   let relocs = null as ReturnType<typeof codeRelocations>;
-  for (const f of ctx.functions) {
+  for (const f of fns) {
     if (f.synthetic >= 0) {
       const body = ctx.synthetic[f.synthetic]!.body;
-      const len = encodeUleb(body.length);
-      out.set(len, at);
-      at += len.length;
+      at = writeUleb(out, at, body.length);
       out.set(body, at);
       at += body.length;
       continue;
     }
     const lo = ctx.objects[f.object]!;
     const code = lo.obj.code;
-    const sec = lo.obj.sections[code.section]!;
     const start = code.offset[f.func]!;
     const n = code.size[f.func]!;
-    const len = encodeUleb(n);
-    out.set(len, at);
-    at += len.length;
-    out.set(sec.data.subarray(start, start + n), at);
+    at = writeUleb(out, at, n);
+    out.set(lo.obj.sections[code.section]!.data.subarray(start, start + n), at);
     if (f.object !== relocObject) {
       relocObject = f.object;
       relocs = codeRelocations(lo);
     }
-    if (relocs?.chunkStart) applyRelocations(ctx, lo, relocs, relocs.chunkStart[f.func]!, relocs.chunkStart[f.func + 1]!, out, view, start, at);
+    if (relocs?.chunkStart) {
+      const from = relocs.chunkStart[f.func]!;
+      const to = relocs.chunkStart[f.func + 1]!;
+      if (from < to) applyRelocations(ctx, lo, relocs, from, to, out, view, start, at);
+    }
     at += n;
   }
   return out;
