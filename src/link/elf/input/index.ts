@@ -7,3 +7,4 @@ export type { ElfObject, InputSection, Note, RelocationTable, SectionGroup, Symb
 export { readElfObject } from './object_reader.js';
 export { isKnownRelocationType, relocationTypeName, relocationWidth } from './x86_64_relocations.js';
 export { isArchive, readArchive, type Archive, type ArchiveMember } from './archive.js';
+export { readArchiveCached, readElfObjectCached } from './parse_cache.js';

@@ -5,10 +5,11 @@
 //! in while they define a symbol that is still undefined (strongly referenced), rescanning
 //! every archive until nothing new comes in, as inside `--start-group … --end-group`.
 //! An archive given under `--whole-archive` has every member loaded, in order, where it
-//! stands on the command line.
+//! stands on the command line. Inputs read before from the same bytes (a relink's
+//! unchanged files) are not parsed again (input/parse_cache.ts).
 
 import {
-  isArchive, ObjectFormatError, readArchive, readElfObject, STB_WEAK, STB_GNU_UNIQUE, SYM_COMMON, SYM_LARGE_COMMON, SYM_UNDEF,
+  isArchive, ObjectFormatError, readArchiveCached, readElfObjectCached, STB_WEAK, STB_GNU_UNIQUE, SYM_COMMON, SYM_LARGE_COMMON, SYM_UNDEF,
   SYM_ABS, type ElfObject,
 } from '../input/index.js';
 import { Def, internGlobal, type LinkContext, type LinkInput } from './context.js';
@@ -21,12 +22,12 @@ export function resolveSymbols(ctx: LinkContext, inputs: readonly LinkInput[]): 
   for (const input of inputs) {
     try {
       if (isArchive(input.bytes)) {
-        const archive = readArchive(input.path, input.bytes);
+        const archive = readArchiveCached(input.path, input.bytes);
         ctx.archives.push({ archive, pulled: new Uint8Array(archive.members.length) });
         if (input.wholeArchive) loadWholeArchive(ctx, comdats, ctx.archives.length - 1);
         else pullArchiveMembers(ctx, comdats, ctx.archives.length - 1);
       } else {
-        addObject(ctx, comdats, readElfObject(input.path, input.bytes));
+        addObject(ctx, comdats, readElfObjectCached(input.path, input.bytes));
       }
     } catch (e) {
       if (e instanceof ObjectFormatError) ctx.errors.push(e.message);
@@ -72,7 +73,7 @@ function loadMember(ctx: LinkContext, comdats: Set<string>, a: number, m: number
   const member = la.archive.members[m]!;
   const path = `${la.archive.path}(${member.name})`;
   try {
-    addObject(ctx, comdats, readElfObject(path, member.data));
+    addObject(ctx, comdats, readElfObjectCached(path, member.data));
   } catch (e) {
     if (e instanceof ObjectFormatError) ctx.errors.push(e.message);
     else throw e;
