@@ -1,11 +1,13 @@
-// Links that are not plain command programs: a module of exports only (--no-entry), and
+// Links that are not plain command programs: a module of exports only (--no-entry),
 // archives pulled lazily (only the members a needed symbol is defined in, so an unused
-// member's constructor never runs) or whole (--whole-archive), each compared with wasm-ld.
+// member's constructor never runs) or whole (--whole-archive), undefined symbols made
+// imports by --allow-undefined, and a call with the wrong signature (a warning and a
+// trapping stub), each compared with wasm-ld.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compile, expectValid, layoutSections, linkWithWasmLd, linkWithZirc, linkBoth, run, runModule, tempDir } from './toolchain.js';
+import { clangLinkArgs, compile, expectValid, layoutSections, linkWithWasmLd, linkWithZirc, linkBoth, run, runModule, tempDir } from './toolchain.js';
 
 let dir: string;
 beforeAll(() => {
@@ -53,5 +55,33 @@ describe('archives', () => {
     const got = await runModule(zirc);
     expect(got).toEqual(await runModule(ref));
     expect(got.stdout).toBe("unused member's constructor ran\nlib_one=3\n");
+  });
+});
+
+describe('undefined functions and signatures', () => {
+  it('--allow-undefined makes an undefined function an env import (and undefined data address 0), as wasm-ld', () => {
+    const o = compile('undefined_ref.c', path.join(dir, 'allow.o'));
+    const { ref, zirc } = linkBoth([o], path.join(dir, 'allow'), [], ['--allow-undefined']);
+    expectValid(zirc);
+    expect(layoutSections(zirc)).toEqual(layoutSections(ref));
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(fs.readFileSync(zirc)));
+    expect(imports).toContainEqual({ module: 'env', name: 'missing', kind: 'function' });
+  });
+
+  it('warns of a signature mismatch as wasm-ld and calls a stub that traps', async () => {
+    const a = compile('sig_call.c', path.join(dir, 'sig_call.o'));
+    const b = compile('sig_define.c', path.join(dir, 'sig_define.o'));
+    const args = clangLinkArgs([a, b], path.join(dir, 'sig.zirc.wasm'));
+    const ref = linkWithWasmLd(clangLinkArgs([a, b], path.join(dir, 'sig.ref.wasm')));
+    expect(ref.status).toBe(0);
+    const r = linkWithZirc(args);
+    const warning = `function signature mismatch: sig\n>>> defined as (i32) -> i32 in ${a}\n>>> defined as () -> void in ${b}`;
+    expect(r).toEqual({ ok: true, warnings: [warning] });
+    expect(ref.stderr).toBe(`wasm-ld: warning: ${warning}\n`);
+    const zirc = path.join(dir, 'sig.zirc.wasm');
+    expect(layoutSections(zirc)).toEqual(layoutSections(path.join(dir, 'sig.ref.wasm')));
+    const run = await runModule(zirc);
+    expect(run.exitCode).toBe((await runModule(path.join(dir, 'sig.ref.wasm'))).exitCode);
+    expect(run.stderr).toMatch(/unreachable/);
   });
 });

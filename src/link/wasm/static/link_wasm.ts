@@ -5,8 +5,8 @@
 
 import { newLinkContext, timed, DEFAULT_LINK_OPTIONS, type WasmLinkInput, type WasmLinkOptions, type WasmStaticLinkResult } from './context.js';
 import { checkFeatures } from './check_features.js';
-import { createCommandExportWrappers, encodeSyntheticBodies, layoutModule } from './layout.js';
-import { defineLinkerSymbols, reserveLinkerSymbols, stubWeakUndefinedFunctions } from './linker_symbols.js';
+import { createCommandExportWrappers, encodeSyntheticBodies, functionType, layoutModule } from './layout.js';
+import { defineLinkerSymbols, reserveLinkerSymbols, stubSignatureMismatches, stubWeakUndefinedFunctions } from './linker_symbols.js';
 import { markLive } from './mark_live.js';
 import { resolveCommandLineSymbols, resolveSymbols } from './resolve_symbols.js';
 import { scanRelocations } from './scan_relocations.js';
@@ -30,6 +30,8 @@ export function linkWasm(inputs: readonly WasmLinkInput[], options: Partial<Wasm
   timed(ctx, 'defineLinkerSymbols', () => defineLinkerSymbols(ctx));
   // A weak undefined function nobody defines becomes a trapping stub.
   timed(ctx, 'stubWeakUndefinedFunctions', () => stubWeakUndefinedFunctions(ctx));
+  // A call with another signature than the definition's goes to a trapping stub, with a warning.
+  timed(ctx, 'stubSignatureMismatches', () => stubSignatureMismatches(ctx, (id) => functionType(ctx, id)));
   const early = failed();
   if (early) return early;
   // --gc-sections: keep what the entry, the exports and the constructors reach.

@@ -100,3 +100,57 @@ export function mayImport(ctx: LinkContext, id: number): boolean {
   }
   return o.allowUndefined || o.allowUndefinedSymbols.includes(s.names[id]!);
 }
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function sameType(a: FuncType, b: FuncType): boolean {
+  return sameBytes(a.params, b.params) && sameBytes(a.results, b.results);
+}
+
+const VALUE_TYPES: Record<number, string> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref' };
+
+/** A signature as wasm-ld prints it: `(i32, i32) -> i32`, `() -> void`. */
+export function describeType(t: FuncType): string {
+  const list = (b: Uint8Array) => Array.from(b, (v) => VALUE_TYPES[v] ?? `0x${v.toString(16)}`).join(', ');
+  const results = t.results.length === 0 ? 'void' : t.results.length === 1 ? list(t.results) : `(${list(t.results)})`;
+  return `(${list(t.params)}) -> ${results}`;
+}
+
+/**
+ * An object that calls a function with another signature than its definition's gets, as
+ * with wasm-ld, a warning and a stub of its own signature that traps
+ * (`signature_mismatch:NAME`): a call through it would not validate otherwise.
+ */
+export function stubSignatureMismatches(ctx: LinkContext, functionType: (id: number) => FuncType): void {
+  const s = ctx.syms;
+  const stubs = new Map<string, number>();
+  for (const o of ctx.order) {
+    const lo = ctx.objects[o]!;
+    const t = lo.obj.linking.symbols;
+    for (let i = 0; i < t.count; i++) {
+      if (t.kind[i] !== SYMTAB_FUNCTION || !(t.flags[i]! & SYM_UNDEFINED)) continue;
+      const id = lo.symId[i]!;
+      if (id < 0 || s.state[id] !== SymState.Defined) continue;
+      const imp = lo.obj.imports[lo.funcImport[t.index[i]!]!]!;
+      const want = lo.obj.types[imp.typeIndex]!;
+      const have = functionType(id);
+      if (sameType(want, have)) continue;
+      const name = s.names[id]!;
+      const key = `${name}\u0000${describeType(want)}`;
+      let stub = stubs.get(key);
+      if (stub === undefined) {
+        ctx.warnings.push(`function signature mismatch: ${name}\n>>> defined as ${describeType(want)} in ${lo.obj.path}\n>>> defined as ${describeType(have)} in ${ctx.objects[s.object[id]!]!.obj.path}`);
+        stub = addSymbol(ctx, `signature_mismatch:${name}`, SYMTAB_FUNCTION, true);
+        s.state[stub] = SymState.Synthetic;
+        s.flags[stub] = SYM_VISIBILITY_HIDDEN;
+        s.value[stub] = addSynthetic(ctx, `signature_mismatch:${name}`, want, stub, 'stub', -1);
+        stubs.set(key, stub);
+      }
+      lo.symId[i] = stub;
+    }
+  }
+}
