@@ -8,7 +8,9 @@
 //! `--no-c` (skip the C comparison), `--no-watch`, `--no-docs` (results JSON only), `--out=DIR`,
 //! `--c-max=N` (largest program the C twin is built for; default 10k), `--report=FILE.json`
 //! (only re-render docs/performance.md from a results file), `--only=link` (only zirc ld's
-//! full link of the C twin against ld.lld and mold: src/bench/link_bench.ts), `--no-link`.
+//! full link of the C twin against ld.lld and mold: src/bench/link_bench.ts), `--no-link`,
+//! `--only=relink` (only zirc ld --watch's relink against full links: src/bench/relink_bench.ts),
+//! `--no-relink`, `--relink-edits=N` (default 20).
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -26,6 +28,8 @@ import { evaluateTargets } from './targets.js';
 import type { runParseBench } from './parse_bench.js';
 import { measureWatchLatency } from './watch_latency.js';
 import { linkBenchMain, runLinkBench } from './link_bench.js';
+import type { RelinkBenchFigures } from './relink_bench.js';
+import { relinkBenchMain, runRelinkBench } from './relink_bench.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -196,6 +200,11 @@ async function main(): Promise<void> {
     await linkBenchMain(rest, `npm run bench -- ${process.argv.slice(2).join(' ')}`);
     return;
   }
+  if (process.argv.includes('--only=relink')) {
+    const rest = process.argv.slice(2).filter((a) => a !== '--only=relink');
+    await relinkBenchMain(rest, `npm run bench -- ${process.argv.slice(2).join(' ')}`);
+    return;
+  }
   const plan = parsePlan(process.argv.slice(2));
   const started = Date.now();
   const workRoot = path.join(plan.outDir, 'work');
@@ -249,10 +258,21 @@ async function main(): Promise<void> {
       ? await runLinkBench({ sizes: linkSizes, runs: 5, shape: 'loops', workDir: workRoot, log })
       : undefined;
 
+  // zirc ld --watch's relink against full links (relink_bench.ts), at every size of the plan.
+  let relink: RelinkBenchFigures | undefined;
+  if (plan.compareC && !process.argv.includes('--no-relink')) {
+    const edits = Number(process.argv.find((a) => a.startsWith('--relink-edits='))?.slice('--relink-edits='.length) ?? 20);
+    try {
+      relink = await runRelinkBench({ sizes: plan.sizes, edits, shape: 'loops', workDir: workRoot, log });
+    } catch (e) {
+      log(`relink bench failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
   const date = new Date().toISOString();
   const x86 = describeCommands('x86_64');
   const wasm = describeCommands('wasm32');
-  const results: BenchResults = {
+  const results: BenchResults & { relink?: RelinkBenchFigures } = {
     date,
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     commit: gitCommit(),
@@ -272,6 +292,7 @@ async function main(): Promise<void> {
     frontEnd,
     watch,
     ...(link ? { link } : {}),
+    ...(relink ? { relink } : {}),
     wallSeconds: (Date.now() - started) / 1000,
   };
   const resultsDir = path.join(plan.outDir, 'results');

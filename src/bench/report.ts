@@ -8,6 +8,8 @@ import type { Summary } from './stats.js';
 import { ratio } from './stats.js';
 import { evaluateTargets, findConfig, growthSizes } from './targets.js';
 import { linkSectionBlock, renderLinkSection } from './link_bench.js';
+import type { RelinkBenchFigures } from './relink_bench.js';
+import { relinkSectionBlock, renderRelinkSection } from './relink_bench.js';
 
 const ms = (v: number | null | undefined, digits = 2): string => (v == null || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 const times = (v: number | null | undefined): string => (v == null || !Number.isFinite(v) ? '—' : `${v.toFixed(2)}×`);
@@ -297,6 +299,8 @@ export function renderReport(r: BenchResults, command: string, analysis: string 
     for (const c of errors) out.push(`- ${configLabel(c).join(' ')}: ${c.error}`);
   }
   if (r.link) out.push('', linkSectionBlock(renderLinkSection(r.link, r.machine, command, r.date)));
+  const relink = (r as BenchResults & { relink?: RelinkBenchFigures }).relink;
+  if (relink) out.push('', relinkSectionBlock(renderRelinkSection(relink, r.machine, command, r.date)));
   out.push('');
   out.push('## Misses');
   out.push('');
