@@ -151,7 +151,7 @@ export function sqliteObject(recipe, cacheDir = CACHE_DIR) {
  */
 export function recipeFor(target) {
   if (target === 'x86_64-musl') return x86MuslRecipe(run('clang', ['-print-resource-dir']).trim());
-  if (target === 'wasm32-wasi') return wasm32WasiRecipe();
+  if (target === 'wasm32-wasi') return wasm32WasiRecipe(run('clang', ['-print-resource-dir']).trim());
   throw new Error(`unknown target ${target} (x86_64-musl or wasm32-wasi)`);
 }
 

@@ -43,20 +43,27 @@ export function x86MuslRecipe(resourceDir) {
   };
 }
 
+export const WASI_INCLUDE = '/usr/include/wasm32-wasi';
+export const WASI_LIB = '/usr/lib/wasm32-wasi';
+/** The defines the wasm32-wasi objects add (issue 13): wasi-libc's mmap emulation, no WAL or shared memory. */
+export const WASI_SQLITE_DEFINES = ['-D_WASI_EMULATED_MMAN', '-DSQLITE_OMIT_WAL', '-DSQLITE_OMIT_SHARED_MEM'];
+
 /**
- * clang --target=wasm32-wasi -O1 against wasi-libc's headers (issue 13). Debian's clang
- * finds wasi-libc's headers (/usr/include/wasm32-wasi) under the sysroot `/`. Not built
- * by the tests yet.
- * @param {string} [sysroot]
+ * clang --target=wasm32-wasi -c -O1 against wasi-libc's headers (issue 13), with SQLite's
+ * defines and the wasm ones. Debian's clang searches /usr/include/wasm32-wasi, then
+ * /usr/local/include and /usr/include (glibc's) with no --sysroot, and only its resource
+ * directory with `--sysroot=/`; so, as the musl recipe does, -nostdinc and exactly
+ * clang's builtin headers and wasi-libc's. `resourceDir` is `clang -print-resource-dir`.
+ * @param {string} resourceDir
  * @returns {Recipe}
  */
-export function wasm32WasiRecipe(sysroot = '/') {
+export function wasm32WasiRecipe(resourceDir) {
   return {
     name: 'wasm32-wasi',
     compiler: 'clang',
-    args: ['--target=wasm32-wasi', '-c', '-O1', `--sysroot=${sysroot}`, ...SQLITE_DEFINES,
-      '-D_WASI_EMULATED_MMAN', '-DSQLITE_OMIT_WAL', '-DSQLITE_OMIT_SHARED_MEM'],
-    keyFiles: ['/usr/include/wasm32-wasi/stdio.h', '/usr/lib/wasm32-wasi/libc.a'],
+    args: ['--target=wasm32-wasi', '-c', '-O1', '-nostdinc', '-isystem', `${resourceDir}/include`, '-isystem', WASI_INCLUDE,
+      ...SQLITE_DEFINES, ...WASI_SQLITE_DEFINES],
+    keyFiles: [`${WASI_INCLUDE}/stdio.h`, `${WASI_LIB}/libc.a`],
   };
 }
 
