@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateFunction } from '../../../src/codegen/wasm/codegen.js';
 import type { DataAtom, SymbolTarget } from '../../../src/sema/air.js';
-import { WasmObjectCollector } from '../../../src/link/wasm/relocatable/compile_object.js';
+import { WasmObjectCollector } from '../../../src/link/wasm/relocatable/object_collector.js';
 import { arrayOf, buildFn, fnType, ptrTo, u32, usize } from '../air_builder.js';
 import { expectValidLinkedModule, runModule, tempDir, tool } from './wasm_object_tools.js';
 

@@ -15,12 +15,10 @@
 //! A failed link (undefined symbol, bad object) throws `LinkError` and leaves the output
 //! as it was.
 
-import type { X86Function } from '../../../codegen/x86_64/output.js';
-import type { DataAtom } from '../../../sema/air.js';
 import type { LinkFile } from '../../input_files.js';
-import type { ExportEntry, FlushReport, Linker } from '../../Linker.js';
+import type { FlushReport } from '../../Linker.js';
 import type { OutputIo } from '../output_file.js';
-import { ObjectCollector, X86_PROVIDED, type ProvidedCode } from '../relocatable/compile_object.js';
+import { ObjectCollector, X86_PROVIDED, type ProvidedCode } from '../relocatable/object_collector.js';
 import { StablePlacement } from '../relocatable/stable_placement.js';
 import { LinkSession } from '../session/LinkSession.js';
 import { DefinedNames } from './defined_names.js';
@@ -36,60 +34,30 @@ export interface ProgramLinkerOptions {
   io?: OutputIo;
 }
 
-export class ProgramLinker implements Linker<X86Function> {
-  private readonly collector: ObjectCollector;
+export class ProgramLinker extends ObjectCollector {
   private readonly session: LinkSession;
-  private readonly definedNames = new DefinedNames();
-  private closed = false;
+  private readonly sourceNameInLink: string;
 
-  private constructor(
-    outputPath: string,
-    private readonly opts: ProgramLinkerOptions,
-  ) {
-    this.session = new LinkSession(opts.inputs, outputPath, { entry: opts.entry }, opts.io);
-    this.collector = new ObjectCollector(opts.sourceName, opts.provided ?? X86_PROVIDED, {
+  private constructor(outputPath: string, opts: ProgramLinkerOptions) {
+    const definedNames = new DefinedNames();
+    const session = new LinkSession(opts.inputs, outputPath, { entry: opts.entry }, opts.io);
+    super(opts.sourceName, opts.provided ?? X86_PROVIDED, {
       placement: new StablePlacement(),
       // The inputs as of the flush in progress.
-      definedByInputs: (name) => this.definedNames.defines(this.session.current, name),
+      definedByInputs: (name) => definedNames.defines(session.current, name),
     });
+    this.session = session;
+    this.sourceNameInLink = opts.sourceName;
   }
 
   static open(outputPath: string, opts: ProgramLinkerOptions): ProgramLinker {
     return new ProgramLinker(outputPath, opts);
   }
 
-  updateFunc(name: string, code: X86Function): void {
-    this.checkOpen();
-    this.collector.updateFunc(name, code);
-  }
-
-  updateData(atom: DataAtom): void {
-    this.checkOpen();
-    this.collector.updateData(atom);
-  }
-
-  deleteSymbol(name: string): void {
-    this.checkOpen();
-    this.collector.deleteSymbol(name);
-  }
-
-  updateExports(exports: readonly ExportEntry[]): void {
-    this.checkOpen();
-    this.collector.updateExports(exports);
-  }
-
-  flush(): FlushReport {
-    this.checkOpen();
+  /** Writes the program's object, then links it with the inputs and patches the output. */
+  override flush(): FlushReport {
     this.session.readInputs();
-    this.collector.flush();
-    return this.session.link([{ path: this.opts.sourceName, bytes: this.collector.object!, wholeArchive: false }]);
-  }
-
-  close(): void {
-    this.closed = true;
-  }
-
-  private checkOpen(): void {
-    if (this.closed) throw new Error('ProgramLinker used after close');
+    super.flush();
+    return this.session.link([{ path: this.sourceNameInLink, bytes: this.object!, wholeArchive: false }]);
   }
 }

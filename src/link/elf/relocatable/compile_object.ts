@@ -6,112 +6,11 @@
 //! Writing the file is the caller's (the CLI's).
 
 import * as path from 'node:path';
-import type { X86Function } from '../../../codegen/x86_64/output.js';
-import { generateRuntimeRoutine, generateWasiBuiltin } from '../../../codegen/x86_64/runtime.js';
 import { Compilation, type UpdateResult } from '../../../compile/Compilation.js';
-import { symbolKey, type DataAtom, type RuntimeSymbol, type SymbolTarget } from '../../../sema/air.js';
-import type { ExportEntry, FlushReport, Linker, OptimizeMode } from '../../Linker.js';
-import { WASI_LIB } from '../ElfLinker.js';
-import { writeRelocatableObject, type ObjectFunction } from './object_writer.js';
-import type { AtomPlacement } from './stable_placement.js';
+import type { OptimizeMode } from '../../Linker.js';
+import { ObjectCollector } from './object_collector.js';
 
-/** Makes the code of what the backend defines itself (injectable for tests). */
-export interface ProvidedCode {
-  runtime: (name: RuntimeSymbol) => X86Function;
-  wasiBuiltin: (name: string) => X86Function | null;
-}
-
-export const X86_PROVIDED: ProvidedCode = { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin };
-
-export interface ObjectCollectorOptions {
-  /** Keeps atoms where earlier writes put them (default: packed afresh each write). */
-  placement?: AtomPlacement;
-  /**
-   * Whether an object linked with this one defines `name`: then a WASI extern of that name
-   * is that definition (spec §7), not zirc's built-in.
-   */
-  definedByInputs?: (name: string) => boolean;
-}
-
-/** A Linker that keeps what Compilation places and turns it into an object at flush. */
-export class ObjectCollector implements Linker<X86Function> {
-  private readonly funcs = new Map<string, X86Function>();
-  private readonly data = new Map<string, DataAtom>();
-  private exports: readonly ExportEntry[] = [];
-  /** The object the last flush wrote, or null before the first. */
-  object: Uint8Array | null = null;
-
-  constructor(
-    private readonly sourceName: string,
-    private readonly provided: ProvidedCode = X86_PROVIDED,
-    private readonly options: ObjectCollectorOptions = {},
-  ) {}
-
-  updateFunc(name: string, code: X86Function): void {
-    this.data.delete(name);
-    this.funcs.set(name, code);
-  }
-
-  updateData(atom: DataAtom): void {
-    this.funcs.delete(atom.name);
-    this.data.set(atom.name, atom);
-  }
-
-  deleteSymbol(name: string): void {
-    this.funcs.delete(name);
-    this.data.delete(name);
-  }
-
-  updateExports(exports: readonly ExportEntry[]): void {
-    this.exports = [...exports];
-  }
-
-  flush(): FlushReport {
-    const functions: ObjectFunction[] = [...this.funcs].map(([name, code]) => ({ target: { kind: 'decl', name }, symbolName: name, code }));
-    functions.push(...this.providedFunctions(functions));
-    this.object = writeRelocatableObject({
-      sourceName: this.sourceName,
-      functions,
-      data: [...this.data.values()],
-      exports: this.exports,
-      placement: this.options.placement,
-    });
-    return { bytesWritten: 0, fullWrite: true };
-  }
-
-  close(): void {}
-
-  /**
-   * Runtime routines and WASI built-ins referenced from `functions`, data atoms, or from
-   * each other, each once: a routine is a local function `__zirc_<name>`, a built-in a
-   * local function `__zirc_wasi_<name>` (local, so a C library's own `fd_write` or
-   * `proc_exit` neither clashes with nor replaces it).
-   */
-  private providedFunctions(functions: readonly ObjectFunction[]): ObjectFunction[] {
-    const out: ObjectFunction[] = [];
-    const seen = new Set<string>();
-    const visit = (t: SymbolTarget) => {
-      const key = symbolKey(t);
-      if (t.kind === 'decl' || seen.has(key)) return;
-      seen.add(key);
-      let f: ObjectFunction | null = null;
-      if (t.kind === 'runtime') f = { target: t, symbolName: `__zirc_${t.name}`, code: this.provided.runtime(t.name) };
-      else if (t.lib === WASI_LIB && !this.options.definedByInputs?.(t.name)) {
-        const code = this.provided.wasiBuiltin(t.name);
-        if (code) f = { target: t, symbolName: `__zirc_wasi_${t.name}`, code };
-      }
-      if (!f) return;
-      out.push(f);
-      visitCode(f.code);
-    };
-    const visitCode = (code: X86Function) => {
-      for (const r of code.relocs) if (r.target.kind !== 'constant') visit(r.target);
-    };
-    for (const f of functions) visitCode(f.code);
-    for (const d of this.data.values()) for (const r of d.relocs) visit(r.target);
-    return out;
-  }
-}
+export { ObjectCollector, X86_PROVIDED, type ObjectCollectorOptions, type ProvidedCode } from './object_collector.js';
 
 export interface CompileObjectOptions {
   optimize: OptimizeMode;

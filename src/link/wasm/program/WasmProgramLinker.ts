@@ -11,13 +11,11 @@
 //! (the program's, or a C runtime's) and `memory`. A failed link throws `LinkError` and
 //! leaves the output as it was.
 
-import type { WasmFunction } from '../../../codegen/wasm/output.js';
-import type { DataAtom } from '../../../sema/air.js';
 import { InputFiles, type LinkFile } from '../../input_files.js';
-import { LinkError, type ExportEntry, type FlushReport, type Linker } from '../../Linker.js';
+import { LinkError, type FlushReport } from '../../Linker.js';
 import { FileImage } from '../../elf/file_image.js';
 import { OutputFile, type OutputIo } from '../../elf/output_file.js';
-import { WasmObjectCollector } from '../relocatable/compile_object.js';
+import { WasmObjectCollector } from '../relocatable/object_collector.js';
 import { linkWasm } from '../static/link_wasm.js';
 
 /** zirc's own wasm modules give the program a 1 MiB stack; so does this link. */
@@ -31,57 +29,27 @@ export interface WasmProgramLinkerOptions {
   io?: OutputIo;
 }
 
-export class WasmProgramLinker implements Linker<WasmFunction> {
-  private readonly collector = new WasmObjectCollector();
+export class WasmProgramLinker extends WasmObjectCollector {
   private readonly files: InputFiles;
   private readonly image = new FileImage();
   private readonly output: OutputFile;
-  private closed = false;
+  private readonly sourceName: string;
 
-  constructor(
-    private readonly outputPath: string,
-    private readonly opts: WasmProgramLinkerOptions,
-  ) {
+  constructor(outputPath: string, opts: WasmProgramLinkerOptions) {
+    super();
     this.files = new InputFiles(opts.inputs);
     this.output = new OutputFile(outputPath, opts.io);
+    this.sourceName = opts.sourceName;
   }
 
-  updateFunc(name: string, code: WasmFunction): void {
-    this.checkOpen();
-    this.collector.updateFunc(name, code);
-  }
-
-  updateData(atom: DataAtom): void {
-    this.checkOpen();
-    this.collector.updateData(atom);
-  }
-
-  deleteSymbol(name: string): void {
-    this.checkOpen();
-    this.collector.deleteSymbol(name);
-  }
-
-  updateExports(exports: readonly ExportEntry[]): void {
-    this.checkOpen();
-    this.collector.updateExports(exports);
-  }
-
-  flush(): FlushReport {
-    this.checkOpen();
+  /** Writes the program's object, then links it with the inputs and patches the output. */
+  override flush(): FlushReport {
     const files = this.files.read();
-    this.collector.flush();
-    const program = { path: this.opts.sourceName, bytes: this.collector.object!, wholeArchive: false };
+    super.flush();
+    const program = { path: this.sourceName, bytes: this.object!, wholeArchive: false };
     const result = linkWasm([program, ...files], { stackSize: ZIR_STACK_SIZE });
     if (!result.ok) throw new LinkError(result.errors);
     this.image.replaceAll(result.bytes);
     return this.output.flush(this.image, this.output.needsFullWrite(this.image), [{ start: 0, end: this.image.size }]);
-  }
-
-  close(): void {
-    this.closed = true;
-  }
-
-  private checkOpen(): void {
-    if (this.closed) throw new Error('WasmProgramLinker used after close');
   }
 }
