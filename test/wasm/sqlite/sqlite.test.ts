@@ -5,8 +5,8 @@
 // database, so node:wasi needs no preopened directory) linked by zirc's wasm linker runs
 // under node:wasi exactly as the same command line linked by LLVM's wasm-ld 14: same stdout,
 // stderr and exit status for several arguments, both modules pass WebAssembly.validate,
-// wabt's validator (npm) and `wasm-validate`, and their sections (all but wasm-ld's debug,
-// producers and target_features custom sections) are the same bytes. The command line is
+// wabt's validator (npm) and `wasm-validate`, and the sections toolchain.ts's layoutSections
+// compares (not wasm-ld's copies of wasi-libc's debug sections) are the same bytes. The line is
 // the one clang's driver gives wasm-ld (`clang -### main.o sqlite3.o -lwasi-emulated-mman`:
 // crt1-command.o, the objects, -lwasi-emulated-mman, -lc, compiler-rt's builtins). Linked
 // three ways: `zirc wasm-ld` in-process (from src/), bin/zirc-wasm-ld.js as a process, and
