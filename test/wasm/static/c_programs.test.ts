@@ -2,8 +2,8 @@
 // against wasi-libc and compiler-rt by LLVM's wasm-ld and by zirc wasm-ld on the exact
 // command line clang runs (`clang -###`): both modules validate, behave the same under
 // node:wasi (stdout, stderr, exit status), and have the same sections byte for byte
-// (types, imports, functions, table, memory, globals, exports, elements, code, data, names)
-// — only the debug and producers custom sections, which zirc does not write, differ. zirc
+// (types, imports, functions, table, memory, globals, exports, elements, code, data, names,
+// producers) — only the debug and target_features sections, which zirc does not write, differ. zirc
 // does not demangle C++ names in the name section, so C++ links pass --no-demangle to both.
 
 import * as path from 'node:path';

@@ -1,6 +1,6 @@
 //! Encodes the laid-out module: type, import, function, table, memory, global, export,
 //! elem, code, data and (unless --strip-all) a `name` section with function, global and
-//! data segment names. Function bodies are copied with one `set` each into the code
+//! data segment names, then the merged `producers` section. Function bodies are copied with one `set` each into the code
 //! section and their relocations patched in place; data segments are assembled in their
 //! output segment's image and patched there. `.bss` is not written unless the memory is
 //! imported (a fresh memory is zero already). Debug sections are not written.
@@ -14,6 +14,7 @@ import type { LinkContext } from './context.js';
 import { constI32, displayName, functionIndexOfKey } from './layout.js';
 import { encodeUleb, ulebSize, writeUleb } from './leb.js';
 import { codeRelocations, dataRelocations } from './mark_live.js';
+import { producersSection } from './producers.js';
 
 const encoder = new TextEncoder();
 
@@ -153,7 +154,11 @@ export function writeModule(ctx: LinkContext): Uint8Array {
   section(SEC_CODE, codeSection(ctx));
   const data = dataSection(ctx);
   if (data) section(SEC_DATA, data);
-  if (!o.stripAll) parts.push(...nameSection(ctx));
+  if (!o.stripAll) {
+    parts.push(...nameSection(ctx));
+    const producers = producersSection(ctx);
+    if (producers) parts.push(producers);
+  }
 
   let total = 0;
   for (const p of parts) total += p.length;
