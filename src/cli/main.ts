@@ -11,7 +11,7 @@ import { DEFAULT_TARGET, TARGET_NAMES } from '../compile/target.js';
 import { buildCommand } from './build.js';
 import { irCommand } from './ir.js';
 import { isWatchCommand, ldCommand, ldWatchCommand } from './ld/ld_command.js';
-import { wasmLdCommand } from './wasm_ld/wasm_ld_command.js';
+import { isWasmWatchCommand, wasmLdCommand, wasmLdWatchCommand } from './wasm_ld/wasm_ld_command.js';
 import { EXIT_OK, EXIT_USAGE, OPTIMIZE_MODES, parseOptimize, parseTarget } from './options.js';
 import { runCommand } from './run.js';
 import { testCommand } from './test.js';
@@ -118,7 +118,8 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   if (argv[2] === 'wasm-ld') {
-    process.exitCode = wasmLdCommand(argv.slice(3));
+    const args = argv.slice(3);
+    process.exitCode = isWasmWatchCommand(args) ? await wasmLdWatchCommand(args) : wasmLdCommand(args);
     return;
   }
   let code = EXIT_OK;

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { LdUsageError, type LdPlan } from '../../link/ld_args/plan.js';
 import { linkStaticFiles, type LinkFile } from '../../link/elf/static/link_files.js';
 import type { StaticLinkOptions } from '../../link/elf/static/link_static.js';
-import { ldWatch } from './ld_watch.js';
+import { LinkSession } from '../../link/elf/session/LinkSession.js';
+import { linkWatch } from '../link_watch.js';
 import { expandLinkerScripts, parseLdCommandLine, resolveLibrariesOnDisk } from './ld_command_line.js';
 
 const EXIT_LINK_ERRORS = 1;
@@ -94,10 +95,11 @@ export function isWatchCommand(argv: readonly string[]): boolean {
   return argv.includes('--watch');
 }
 
-/** `zirc ld --watch [--json] [ld arguments]`: link, then relink in place on every change (ld_watch.ts). */
+/** `zirc ld --watch [--json] [ld arguments]`: link, then relink in place on every change (link_watch.ts). */
 export async function ldWatchCommand(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');
   const prepared = prepareLink(argv.filter((a) => a !== '--watch' && a !== '--json'));
   if ('exit' in prepared) return prepared.exit;
-  return ldWatch(prepared.files, prepared.plan.output, prepared.options, { json });
+  const session = new LinkSession(prepared.files, prepared.plan.output, prepared.options);
+  return linkWatch(prepared.files, session, { json, command: 'zirc ld' });
 }

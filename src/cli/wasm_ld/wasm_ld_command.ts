@@ -6,6 +6,9 @@
 
 import { readFileSync } from 'node:fs';
 import { linkWasmFiles } from '../../link/wasm/static/link_files.js';
+import { linkWasm } from '../../link/wasm/static/link_wasm.js';
+import { RelinkSession } from '../../link/relink_session.js';
+import { linkWatch } from '../link_watch.js';
 import { WasmLdUsageError, type WasmLdPlan } from '../../link/wasm_ld_args/plan.js';
 import type { ResolvedWasmLdPlan } from '../../link/wasm_ld_args/resolve_libraries.js';
 import { parseWasmLdCommandLine, resolveWasmLibrariesOnDisk } from './wasm_ld_command_line.js';
@@ -29,6 +32,7 @@ A wasm32 linker on LLVM wasm-ld's command line.
   --allow-undefined, --allow-undefined-file=FILE
   --import-memory, --export-memory, --initial-memory=N, --max-memory=N, --global-base=N
   -z stack-size=N, --stack-first, --import-table, --export-table, --growable-table
+  --watch [--json]         zirc's own: link, then relink in place on every change of an input
   --gc-sections (default), --no-gc-sections, --strip-all, --strip-debug, -m wasm32, ...
 `;
 
@@ -40,27 +44,32 @@ function usage(err: unknown): number {
   throw err;
 }
 
-export function wasmLdCommand(argv: readonly string[]): number {
+/** The resolved plan of a command line that asks for a link, or the exit status when it asks for none (or is wrong). */
+function prepareLink(argv: readonly string[]): ResolvedWasmLdPlan | { exit: number } {
   let plan: WasmLdPlan;
   try {
     plan = parseWasmLdCommandLine(argv);
   } catch (err) {
-    return usage(err);
+    return { exit: usage(err) };
   }
   for (const w of plan.warnings) process.stderr.write(`zirc wasm-ld: warning: ${w}\n`);
   if (plan.printVersion) process.stdout.write(`${version()}\n`);
   if (plan.printHelp) process.stdout.write(HELP);
-  if (!plan.link) return 0;
-  let resolved: ResolvedWasmLdPlan;
+  if (!plan.link) return { exit: 0 };
   try {
-    resolved = resolveWasmLibrariesOnDisk(plan);
+    return resolveWasmLibrariesOnDisk(plan);
   } catch (err) {
     if (err instanceof WasmLdUsageError) {
       process.stderr.write(`${err.message}\n`);
-      return EXIT_LINK_ERRORS;
+      return { exit: EXIT_LINK_ERRORS };
     }
     throw err;
   }
+}
+
+export function wasmLdCommand(argv: readonly string[]): number {
+  const resolved = prepareLink(argv);
+  if ('exit' in resolved) return resolved.exit;
   const result = linkWasmFiles(resolved);
   if (!result.ok) {
     for (const e of result.errors) process.stderr.write(`zirc wasm-ld: error: ${e}\n`);
@@ -68,4 +77,23 @@ export function wasmLdCommand(argv: readonly string[]): number {
   }
   for (const w of result.warnings) process.stderr.write(`zirc wasm-ld: warning: ${w}\n`);
   return 0;
+}
+
+/** Whether `argv` asks for `zirc wasm-ld --watch` (zirc's own options, not wasm-ld's). */
+export function isWasmWatchCommand(argv: readonly string[]): boolean {
+  return argv.includes('--watch');
+}
+
+/** `zirc wasm-ld --watch [--json] [wasm-ld arguments]`: link, then relink in place on every change (link_watch.ts). */
+export async function wasmLdWatchCommand(argv: readonly string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const resolved = prepareLink(argv.filter((a) => a !== '--watch' && a !== '--json'));
+  if ('exit' in resolved) return resolved.exit;
+  const files = resolved.resolvedInputs.map((i) => ({ path: i.resolvedPath, wholeArchive: i.wholeArchive }));
+  if (files.length === 0) {
+    process.stderr.write('zirc wasm-ld: error: no input files\n');
+    return EXIT_LINK_ERRORS;
+  }
+  const session = new RelinkSession(files, resolved.output, (all) => linkWasm(all, resolved));
+  return linkWatch(files, session, { json, command: 'zirc wasm-ld' });
 }

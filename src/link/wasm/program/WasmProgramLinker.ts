@@ -4,17 +4,18 @@
 //! `zirc build -c -t wasm32-wasi` writes, and zirc's wasm linker (static/link_wasm.ts, the
 //! one behind `zirc wasm-ld`) links it with the files from disk in command-line order.
 //!
-//! Each flush writes the program's object again, re-reads the input files that changed on
-//! disk, links everything in memory and writes the module: the first time whole, then as
-//! a journaled patch of the bytes that differ from the last good module. The module has
+//! Each flush writes the program's object again and relinks it in a RelinkSession
+//! (relink_session.ts): only the input files that changed on disk are read again, and the
+//! module is written the first time whole, then as a journaled patch of the bytes that
+//! differ from the last good module. The module has
 //! zirc's 1 MiB stack (the ZIR program's own modules have it too) and exports `_start`
 //! (the program's, or a C runtime's) and `memory`. A failed link throws `LinkError` and
 //! leaves the output as it was.
 
-import { InputFiles, type LinkFile } from '../../input_files.js';
-import { LinkError, type FlushReport } from '../../Linker.js';
-import { FileImage } from '../../elf/file_image.js';
-import { OutputFile, type OutputIo } from '../../elf/output_file.js';
+import type { LinkFile } from '../../input_files.js';
+import type { FlushReport } from '../../Linker.js';
+import type { OutputIo } from '../../elf/output_file.js';
+import { RelinkSession } from '../../relink_session.js';
 import { WasmObjectCollector } from '../relocatable/object_collector.js';
 import { linkWasm } from '../static/link_wasm.js';
 
@@ -30,26 +31,19 @@ export interface WasmProgramLinkerOptions {
 }
 
 export class WasmProgramLinker extends WasmObjectCollector {
-  private readonly files: InputFiles;
-  private readonly image = new FileImage();
-  private readonly output: OutputFile;
+  private readonly session: RelinkSession;
   private readonly sourceName: string;
 
   constructor(outputPath: string, opts: WasmProgramLinkerOptions) {
     super();
-    this.files = new InputFiles(opts.inputs);
-    this.output = new OutputFile(outputPath, opts.io);
+    this.session = new RelinkSession(opts.inputs, outputPath, (all) => linkWasm(all, { stackSize: ZIR_STACK_SIZE }), opts.io);
     this.sourceName = opts.sourceName;
   }
 
   /** Writes the program's object, then links it with the inputs and patches the output. */
   override flush(): FlushReport {
-    const files = this.files.read();
+    this.session.readInputs();
     super.flush();
-    const program = { path: this.sourceName, bytes: this.object!, wholeArchive: false };
-    const result = linkWasm([program, ...files], { stackSize: ZIR_STACK_SIZE });
-    if (!result.ok) throw new LinkError(result.errors);
-    this.image.replaceAll(result.bytes);
-    return this.output.flush(this.image, this.output.needsFullWrite(this.image), [{ start: 0, end: this.image.size }]);
+    return this.session.link([{ path: this.sourceName, bytes: this.object!, wholeArchive: false }]);
   }
 }

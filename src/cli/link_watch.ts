@@ -1,23 +1,25 @@
-//! `zirc ld --watch [--json] [ld arguments]`: link once, then relink in place whenever an
-//! input file (an object, an archive) changes, until SIGINT or SIGTERM. One line per
+//! `zirc ld --watch [--json] [ld arguments]` and `zirc wasm-ld --watch [--json] [wasm-ld
+//! arguments]`: link once, then relink in place whenever an input file (an object, an
+//! archive) changes, until SIGINT or SIGTERM. One line per
 //! relink — what changed, the bytes written, the time — or with `--json` one JSON object
 //! per line: `start`, `update` (`update`, `ok`, `ms`, `bytesWritten`, `fullWrite`,
 //! `inputsChanged` (a count), `changed` (the first 50 of them), `errors`), `stopping`,
 //! `stopped`, as `zirc watch` reports. Notices
 //! are debounced; a relink that fails while an input it read was written moments ago
 //! (a compiler still writing it) is tried again before it counts, so a half-written
-//! object is not reported as an error. The relinks are LinkSession's.
+//! object is not reported as an error. The relinks are the session's (relink_session.ts).
 
 import * as fs from 'node:fs';
-import { LinkSession, type RelinkReport } from '../../link/elf/session/LinkSession.js';
-import type { LinkFile } from '../../link/input_files.js';
-import { linkFilePath } from '../../link/input_files.js';
-import type { StaticLinkOptions } from '../../link/elf/static/link_static.js';
-import { watchFiles } from '../watch/source_watcher.js';
-import { stopOnSignals } from '../watch.js';
+import type { RelinkReport, RelinkSession } from '../link/relink_session.js';
+import type { LinkFile } from '../link/input_files.js';
+import { linkFilePath } from '../link/input_files.js';
+import { watchFiles } from './watch/source_watcher.js';
+import { stopOnSignals } from './watch.js';
 
-export interface LdWatchOptions {
+export interface LinkWatchOptions {
   json: boolean;
+  /** How lines name the command: `zirc ld`, `zirc wasm-ld`. */
+  command: string;
   /** Quiet time after the last notice before relinking. */
   debounceMs?: number;
   /** A failed relink is retried while an input is younger than this. */
@@ -31,12 +33,13 @@ const RETRY_MS = 25;
 /** The changed inputs a JSON update lists by name (the first link reads them all). */
 const MAX_LISTED = 50;
 
-export async function ldWatch(files: readonly LinkFile[], outputPath: string, linkOptions: Omit<StaticLinkOptions, 'output' | 'stableLayout'>, opts: LdWatchOptions): Promise<number> {
+export async function linkWatch(files: readonly LinkFile[], session: RelinkSession, opts: LinkWatchOptions): Promise<number> {
   const out = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
   const debounceMs = opts.debounceMs ?? 10;
   const settleMs = opts.settleMs ?? 300;
   const paths = files.map(linkFilePath);
-  const session = new LinkSession(files, outputPath, linkOptions);
+  const outputPath = session.outputPath;
+  const tag = `[${opts.command}]`;
   const say = (event: Record<string, unknown>, text: string) => out(opts.json ? JSON.stringify(event) : text);
   let updates = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -61,8 +64,8 @@ export async function ldWatch(files: readonly LinkFile[], outputPath: string, li
     const what = r.ok
       ? `ok; ${r.inputsChanged.length} input${r.inputsChanged.length === 1 ? '' : 's'} changed; wrote ${r.bytesWritten} bytes${r.fullWrite ? ' (whole file)' : ''}`
       : `${r.errors.length} error${r.errors.length === 1 ? '' : 's'}; output unchanged`;
-    if (!opts.json) for (const e of r.errors) out(`zirc ld: error: ${e}`);
-    say({ event: 'update', ...facts }, `[zirc ld] relink ${n}: ${what} in ${r.ms.toFixed(2)} ms`);
+    if (!opts.json) for (const e of r.errors) out(`${opts.command}: error: ${e}`);
+    say({ event: 'update', ...facts }, `${tag} relink ${n}: ${what} in ${r.ms.toFixed(2)} ms`);
   };
   const kick = () => {
     if (timer) clearTimeout(timer);
@@ -82,20 +85,20 @@ export async function ldWatch(files: readonly LinkFile[], outputPath: string, li
     }, debounceMs);
   };
 
-  say({ event: 'start', inputs: paths.length, output: outputPath }, `[zirc ld] watching ${paths.length} input${paths.length === 1 ? '' : 's'} -> ${outputPath}; Ctrl-C stops`);
+  say({ event: 'start', inputs: paths.length, output: outputPath }, `${tag} watching ${paths.length} input${paths.length === 1 ? '' : 's'} -> ${outputPath}; Ctrl-C stops`);
   const signals = opts.stopSignal ? null : stopOnSignals();
-  const watcher = watchFiles(paths, kick, (message) => process.stderr.write(`[zirc ld] file watcher error: ${message}\n`));
+  const watcher = watchFiles(paths, kick, (message) => process.stderr.write(`${tag} file watcher error: ${message}\n`));
   await watcher.ready;
   running = relink().then(() => {
     running = null;
   });
   const signal = await (opts.stopSignal ?? signals!.received);
-  say({ event: 'stopping', signal }, `[zirc ld] ${signal}: stopping`);
+  say({ event: 'stopping', signal }, `${tag} ${signal}: stopping`);
   if (timer) clearTimeout(timer);
   while (running) await running;
   await watcher.close();
   signals?.dispose();
-  say({ event: 'stopped' }, '[zirc ld] stopped');
+  say({ event: 'stopped' }, `${tag} stopped`);
   return 0;
 }
 

@@ -1,0 +1,96 @@
+//! A long-running link of files from disk, whatever the format (session/LinkSession.ts
+//! for ELF, wasm_session.ts for wasm): link once, then relink on request, patching the
+//! output in place. Each relink re-reads only the input files that changed on disk
+//! (input_files.ts), links in memory with the format's linker, and writes only the bytes
+//! that differ from the last good output, as a journaled patch (the first link, and any
+//! link after a failed write, writes the file whole). A link that fails (an undefined
+//! symbol, a bad object) writes nothing: the output stays byte for byte the last good one.
+
+import { InputFiles, type InputFile, type LinkFile } from './input_files.js';
+import { LinkError, OutputWriteError } from './Linker.js';
+import { FileImage } from './elf/file_image.js';
+import { OutputFile, type OutputIo } from './elf/output_file.js';
+
+/** An input as the linkers take it: a file's bytes, or an in-memory object's. */
+export interface LinkBytesInput {
+  path: string;
+  bytes: Uint8Array;
+  wholeArchive?: boolean;
+}
+
+/** A whole link in memory: the format's linker, with its options bound. */
+export type LinkInMemory = (inputs: readonly LinkBytesInput[]) => { ok: true; bytes: Uint8Array; warnings?: string[] } | { ok: false; errors: string[] };
+
+export interface RelinkReport {
+  ok: boolean;
+  /** One per problem, each naming its input (or the output, for a failed write). */
+  errors: string[];
+  warnings: string[];
+  /** The files read again because they changed (all of them the first time). */
+  inputsChanged: string[];
+  bytesWritten: number;
+  fullWrite: boolean;
+  ms: number;
+}
+
+export class RelinkSession {
+  private readonly files: InputFiles;
+  private readonly image = new FileImage();
+  private readonly output: OutputFile;
+  private readonly versions = new Map<string, number>();
+  /** The input files as of the last relink that could read them all. */
+  current: InputFile[] = [];
+  private lastWarnings: string[] = [];
+
+  constructor(
+    inputs: readonly LinkFile[],
+    readonly outputPath: string,
+    private readonly linkInMemory: LinkInMemory,
+    io?: OutputIo,
+  ) {
+    this.files = new InputFiles(inputs);
+    this.output = new OutputFile(outputPath, io);
+  }
+
+  /** Reads the changed inputs (throws `LinkError` naming any that cannot be read); returns their paths. */
+  readInputs(): string[] {
+    this.current = this.files.read();
+    const changed: string[] = [];
+    for (const f of this.current) {
+      if (this.versions.get(f.path) === f.version) continue;
+      this.versions.set(f.path, f.version);
+      changed.push(f.path);
+    }
+    return changed;
+  }
+
+  /**
+   * Links `before` (in-memory objects, such as a ZIR program's) and the input files, and
+   * patches the output. Throws `LinkError` or `OutputWriteError`; the output is then as it was.
+   */
+  link(before: readonly LinkBytesInput[] = []): { bytesWritten: number; fullWrite: boolean } {
+    const result = this.linkInMemory([...before, ...this.current]);
+    if (!result.ok) throw new LinkError(result.errors);
+    this.lastWarnings = result.warnings ?? [];
+    this.image.replaceAll(result.bytes);
+    return this.output.flush(this.image, this.output.needsFullWrite(this.image), [{ start: 0, end: this.image.size }]);
+  }
+
+  /** One relink of the input files; never throws for bad input. */
+  update(): RelinkReport {
+    const t0 = performance.now();
+    const report = (r: Partial<RelinkReport>): RelinkReport => ({
+      ok: false, errors: [], warnings: [], inputsChanged: [], bytesWritten: 0, fullWrite: false, ...r, ms: performance.now() - t0,
+    });
+    let inputsChanged: string[] = [];
+    try {
+      inputsChanged = this.readInputs();
+      const { bytesWritten, fullWrite } = this.link();
+      return report({ ok: true, inputsChanged, bytesWritten, fullWrite, warnings: this.lastWarnings });
+    } catch (err) {
+      if (err instanceof LinkError) return report({ errors: [...err.messages], inputsChanged });
+      if (err instanceof OutputWriteError) return report({ errors: [err.message], inputsChanged });
+      throw err;
+    }
+  }
+}
