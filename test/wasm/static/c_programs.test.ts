@@ -3,7 +3,7 @@
 // command line clang runs (`clang -###`): both modules validate, behave the same under
 // node:wasi (stdout, stderr, exit status), and have the same sections byte for byte
 // (types, imports, functions, table, memory, globals, exports, elements, code, data, names,
-// producers) — only the debug and target_features sections, which zirc does not write, differ. zirc
+// producers, target_features) — only the debug sections, which zirc does not write, differ. zirc
 // does not demangle C++ names in the name section, so C++ links pass --no-demangle to both.
 
 import * as path from 'node:path';

@@ -85,3 +85,14 @@ describe('undefined functions and signatures', () => {
     expect(run.stderr).toMatch(/unreachable/);
   });
 });
+
+describe('target features', () => {
+  it('lists every feature the objects use, as wasm-ld’s target_features, and the program runs the same', async () => {
+    const o = compile('libc_mix.c', path.join(dir, 'features.o'), ['-O2', '-msimd128', '-mnontrapping-fptoint', '-msign-ext', '-mmultivalue']);
+    const { ref, zirc } = linkBoth([o], path.join(dir, 'features'));
+    expectValid(zirc);
+    expect(layoutSections(zirc)).toEqual(layoutSections(ref));
+    expect(layoutSections(zirc)['target_features']).toBeDefined();
+    expect(await runModule(zirc, ['2'])).toEqual(await runModule(ref, ['2']));
+  });
+});

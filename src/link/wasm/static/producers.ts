@@ -1,7 +1,8 @@
 //! The `producers` section of the module, merged as wasm-ld merges it: the `language`,
 //! `processed-by` and `sdk` fields of every loaded object's `producers` section, each value
 //! kept once by name (the first version seen), in link order. A malformed section in an
-//! input is skipped: it is informational, never worth failing a link for.
+//! input is skipped: it is informational, never worth failing a link for. Also the
+//! `target_features` section: every feature some object uses ('+' or '='), as '+'.
 
 import type { LinkContext } from './context.js';
 import { encodeUleb } from './leb.js';
@@ -76,6 +77,31 @@ export function producersSection(ctx: LinkContext): Uint8Array | null {
       str(name);
       str(version);
     }
+  }
+  return Uint8Array.from([0, ...encodeUleb(out.length), ...out]);
+}
+
+/** The features the inputs use ('+' or '=' in their target_features), sorted. */
+export function usedFeatures(ctx: LinkContext): string[] {
+  const used = new Set<string>();
+  for (const o of ctx.order) for (const f of ctx.objects[o]!.obj.targetFeatures ?? []) if (f.prefix !== '-') used.add(f.name);
+  return [...used].sort();
+}
+
+/** The whole `target_features` custom section, or null when no input uses a feature. */
+export function targetFeaturesSection(ctx: LinkContext): Uint8Array | null {
+  const features = usedFeatures(ctx);
+  if (features.length === 0) return null;
+  const out: number[] = [];
+  const str = (s: string) => {
+    const b = encoder.encode(s);
+    out.push(...encodeUleb(b.length), ...b);
+  };
+  str('target_features');
+  out.push(...encodeUleb(features.length));
+  for (const f of features) {
+    out.push(0x2b);
+    str(f);
   }
   return Uint8Array.from([0, ...encodeUleb(out.length), ...out]);
 }

@@ -1,6 +1,6 @@
 //! Encodes the laid-out module: type, import, function, table, memory, global, export,
 //! elem, code, data and (unless --strip-all) a `name` section with function, global and
-//! data segment names, then the merged `producers` section. Function bodies are copied with one `set` each into the code
+//! data segment names, then the merged `producers` and `target_features` sections. Function bodies are copied with one `set` each into the code
 //! section and their relocations patched in place; data segments are assembled in their
 //! output segment's image and patched there. `.bss` is not written unless the memory is
 //! imported (a fresh memory is zero already). Debug sections are not written.
@@ -14,7 +14,7 @@ import type { LinkContext } from './context.js';
 import { constI32, displayName, functionIndexOfKey } from './layout.js';
 import { encodeUleb, ulebSize, writeUleb } from './leb.js';
 import { codeRelocations, dataRelocations } from './mark_live.js';
-import { producersSection } from './producers.js';
+import { producersSection, targetFeaturesSection, usedFeatures } from './producers.js';
 
 const encoder = new TextEncoder();
 
@@ -158,6 +158,8 @@ export function writeModule(ctx: LinkContext): Uint8Array {
     parts.push(...nameSection(ctx));
     const producers = producersSection(ctx);
     if (producers) parts.push(producers);
+    const features = targetFeaturesSection(ctx);
+    if (features) parts.push(features);
   }
 
   let total = 0;
@@ -225,7 +227,7 @@ function codeSection(ctx: LinkContext): Uint8Array {
 
 /** Each output segment's image (its members copied and patched), as active segments. */
 function dataSection(ctx: LinkContext): Uint8Array | null {
-  const written = ctx.segments.filter((s) => ctx.options.importMemory || !s.bss);
+  const written = writtenSegments(ctx);
   if (written.length === 0) return null;
   const w = new Bytes();
   w.u(written.length);
@@ -247,6 +249,15 @@ function dataSection(ctx: LinkContext): Uint8Array | null {
     w.raw(image);
   }
   return w.bytes();
+}
+
+/**
+ * The segments with bytes to write: `.bss` is left out of a fresh memory (it is zero), and
+ * of an imported one too when bulk memory is in use, as wasm-ld does.
+ */
+function writtenSegments(ctx: LinkContext): LinkContext['segments'] {
+  const bss = ctx.options.importMemory && !usedFeatures(ctx).includes('bulk-memory');
+  return ctx.segments.filter((s) => bss || !s.bss);
 }
 
 function nameSection(ctx: LinkContext): Uint8Array[] {
@@ -277,7 +288,7 @@ function nameSection(ctx: LinkContext): Uint8Array[] {
     gi++;
   }
   sub(7, globalNames);
-  const written = ctx.segments.filter((s) => ctx.options.importMemory || !s.bss);
+  const written = writtenSegments(ctx);
   sub(9, written.map((s, i): [number, string] => [i, s.name]));
   const payload = w.bytes();
   return [Uint8Array.from([0, ...encodeUleb(payload.length)]), payload];
