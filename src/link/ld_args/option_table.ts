@@ -6,6 +6,7 @@
 //! `-output` without `=` is `-o utput`, as in both linkers. Unique prefixes of long names,
 //! which GNU ld accepts and ld.lld does not, are not accepted.
 
+import { optionMatcher, type MatchedOption as GenericMatched, type OptionSpec as GenericSpec } from '../args/option_matcher.js';
 import { LdUsageError } from './plan.js';
 
 export type LdOptionId =
@@ -26,16 +27,7 @@ export type LdOptionId =
   // refused: dynamic or shared links, and features zirc ld does not have
   | 'dynamic-only' | 'unsupported';
 
-export type LdArity = 'flag' | 'value' | 'optional';
-
-interface OptionSpec {
-  id: LdOptionId;
-  arity: LdArity;
-  long?: readonly string[];
-  short?: string;
-  /** False: the single-dash long spelling must use `=` (`-output=F`; `-output` is `-o utput`). */
-  singleDashSeparate?: boolean;
-}
+type OptionSpec = GenericSpec<LdOptionId> & { arity: 'flag' | 'value' | 'optional' };
 
 const SPECS: readonly OptionSpec[] = [
   { id: 'output', arity: 'value', long: ['output'], short: 'o', singleDashSeparate: false },
@@ -93,55 +85,10 @@ const SPECS: readonly OptionSpec[] = [
   { id: 'unsupported', arity: 'value', long: ['script', 'version-script', 'Map'], short: 'T' },
 ];
 
-const LONG = new Map<string, OptionSpec>();
-const SHORT = new Map<string, OptionSpec>();
-for (const spec of SPECS) {
-  for (const name of spec.long ?? []) LONG.set(name, spec);
-  if (spec.short) SHORT.set(spec.short, spec);
-}
-
-export interface MatchedOption {
-  id: LdOptionId;
-  /** The option as the user spelled it, without its value (`--output`, `-o`, `-static`). */
-  spelling: string;
-  value: string | undefined;
-  /** How many argv elements the option used (2 when its value was separate). */
-  used: 1 | 2;
-}
+export type MatchedOption = GenericMatched<LdOptionId>;
 
 /** Matches `argv[i]`, which starts with `-` and is longer than one character. */
-export function matchOption(argv: readonly string[], i: number): MatchedOption {
-  const arg = argv[i]!;
-  const dashes = arg.startsWith('--') ? 2 : 1;
-  const body = arg.slice(dashes);
-  const eq = body.indexOf('=');
-  const key = eq < 0 ? body : body.slice(0, eq);
-  const long = LONG.get(key);
-  const spelling = arg.slice(0, dashes + key.length);
-  if (long && !(dashes === 1 && eq < 0 && long.arity === 'value' && long.singleDashSeparate === false)) {
-    if (long.arity === 'flag') {
-      if (eq >= 0) throw new LdUsageError(spelling, `${spelling} takes no value: ${arg}`);
-      return { id: long.id, spelling, value: undefined, used: 1 };
-    }
-    if (eq >= 0) return { id: long.id, spelling, value: body.slice(eq + 1), used: 1 };
-    if (long.arity === 'optional') return { id: long.id, spelling, value: undefined, used: 1 };
-    return separateValue(long.id, spelling, argv, i);
-  }
-  const short = dashes === 1 ? SHORT.get(body[0]!) : undefined;
-  if (short) {
-    const letter = `-${body[0]!}`;
-    if (short.arity === 'flag') {
-      if (body.length !== 1) throw new LdUsageError(arg, `unknown option: ${arg}`);
-      return { id: short.id, spelling: letter, value: undefined, used: 1 };
-    }
-    if (body.length > 1) return { id: short.id, spelling: letter, value: body.slice(1), used: 1 };
-    return separateValue(short.id, letter, argv, i);
-  }
-  throw new LdUsageError(arg, `unknown option: ${arg}`);
-}
-
-function separateValue(id: LdOptionId, spelling: string, argv: readonly string[], i: number): MatchedOption {
-  const value = argv[i + 1];
-  if (value === undefined) throw new LdUsageError(spelling, `${spelling}: missing argument`);
-  return { id, spelling, value, used: 2 };
-}
+export const matchOption: (argv: readonly string[], i: number) => MatchedOption = optionMatcher(
+  SPECS,
+  (option, detail) => new LdUsageError(option, detail),
+);

@@ -7,6 +7,7 @@
 //! because wasm-ld has no `--output`. `--lto-O3` is a name with its value glued on.
 //! Where wasm-ld takes only `--name=V` (`--initial-memory`), `--name V` is accepted too.
 
+import { optionMatcher, type MatchedOption, type OptionSpec as GenericSpec } from '../args/option_matcher.js';
 import { WasmLdUsageError } from './plan.js';
 
 export type WasmLdOptionId =
@@ -30,18 +31,7 @@ export type WasmLdOptionId =
   // refused, each with its reason
   | 'refused';
 
-export type WasmLdArity = 'flag' | 'value' | 'optional' | 'glued';
-
-interface OptionSpec {
-  id: WasmLdOptionId;
-  arity: WasmLdArity;
-  /** Long names, with one or two dashes. For `glued`, the prefix the value is glued to. */
-  long?: readonly string[];
-  /** A one-letter name, with one dash only. */
-  short?: string;
-  /** For `refused`: why zirc wasm-ld does not do it. */
-  reason?: string;
-}
+type OptionSpec = GenericSpec<WasmLdOptionId>;
 
 const SHARED = 'zirc wasm-ld links static executables and reactors, not shared or position-independent modules';
 const THREADS = 'zirc wasm-ld links single-threaded modules: no shared memory';
@@ -125,71 +115,10 @@ const SPECS: readonly OptionSpec[] = [
   },
 ];
 
-const LONG = new Map<string, OptionSpec>();
-const SHORT = new Map<string, OptionSpec>();
-const GLUED: OptionSpec[] = [];
-for (const spec of SPECS) {
-  if (spec.arity === 'glued') GLUED.push(spec);
-  else for (const name of spec.long ?? []) LONG.set(name, spec);
-  if (spec.short) SHORT.set(spec.short, spec);
-}
-
-export interface MatchedWasmOption {
-  id: WasmLdOptionId;
-  /** The option as the user spelled it, without its value (`--export`, `-e`, `-export-all`). */
-  spelling: string;
-  value: string | undefined;
-  /** How many argv elements the option used (2 when its value was separate). */
-  used: 1 | 2;
-  /** For `refused`: why. */
-  reason?: string;
-}
+export type MatchedWasmOption = MatchedOption<WasmLdOptionId>;
 
 /** Matches `argv[i]`, which starts with `-` and is longer than one character. */
-export function matchWasmOption(argv: readonly string[], i: number): MatchedWasmOption {
-  const arg = argv[i]!;
-  const dashes = arg.startsWith('--') ? 2 : 1;
-  const body = arg.slice(dashes);
-  const eq = body.indexOf('=');
-  const key = eq < 0 ? body : body.slice(0, eq);
-  const long = LONG.get(key);
-  if (long) {
-    const spelling = arg.slice(0, dashes + key.length);
-    const base = { id: long.id, spelling, reason: long.reason };
-    if (long.arity === 'flag') {
-      if (eq >= 0) throw new WasmLdUsageError(spelling, `${spelling} takes no value: ${arg}`);
-      return { ...base, value: undefined, used: 1 };
-    }
-    if (eq >= 0) return { ...base, value: body.slice(eq + 1), used: 1 };
-    if (long.arity === 'optional') return { ...base, value: undefined, used: 1 };
-    return separateValue(base, argv, i);
-  }
-  for (const glued of GLUED) {
-    const prefix = glued.long![0]!;
-    if (body.startsWith(prefix)) {
-      return { id: glued.id, spelling: arg.slice(0, dashes + prefix.length), value: body.slice(prefix.length), used: 1 };
-    }
-  }
-  const short = dashes === 1 ? SHORT.get(body[0]!) : undefined;
-  if (short) {
-    const letter = `-${body[0]!}`;
-    const base = { id: short.id, spelling: letter, reason: short.reason };
-    if (short.arity === 'flag') {
-      if (body.length !== 1) throw new WasmLdUsageError(arg, `unknown option: ${arg}`);
-      return { ...base, value: undefined, used: 1 };
-    }
-    if (body.length > 1) return { ...base, value: body.slice(1), used: 1 };
-    return separateValue(base, argv, i);
-  }
-  throw new WasmLdUsageError(arg, `unknown option: ${arg}`);
-}
-
-function separateValue(
-  base: Pick<MatchedWasmOption, 'id' | 'spelling' | 'reason'>,
-  argv: readonly string[],
-  i: number,
-): MatchedWasmOption {
-  const value = argv[i + 1];
-  if (value === undefined) throw new WasmLdUsageError(base.spelling, `${base.spelling}: missing argument`);
-  return { ...base, value, used: 2 };
-}
+export const matchWasmOption: (argv: readonly string[], i: number) => MatchedWasmOption = optionMatcher(
+  SPECS,
+  (option, detail) => new WasmLdUsageError(option, detail),
+);
