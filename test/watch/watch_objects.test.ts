@@ -8,6 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runOutput } from '../../src/compile/run_output.js';
 import { WatchClient } from '../../src/cli/watch/json_client.js';
 import { compileMusl, run } from '../elf/static/toolchain.js';
+import { startProgram } from '../support/zir_with_c.js';
 import { ensureBuilt } from './dist.js';
 
 beforeAll(ensureBuilt, 300_000);
@@ -17,26 +18,7 @@ afterEach(() => {
   for (const c of cleanups.splice(0).reverse()) c();
 });
 
-function program(a: number): string {
-  return `@noreturn = primitive(noreturn)
-@u32 = primitive(u32)
-@a = int(${a})
-@b = int(2)
-@op_ty = fntype([@u32, @u32], @u32, cc=C)
-@c_op = extern(@op_ty, "c_op")
-@proc_exit_ty = fntype([@u32], @noreturn, cc=C)
-@proc_exit = extern(@proc_exit_ty, "proc_exit", lib="wasi_snapshot_preview1")
-@entry_ty = fntype([], @noreturn, cc=C)
-@entry = fn(@entry_ty, {
-  %x = as(@u32, @a)
-  %y = as(@u32, @b)
-  %s = call(@c_op, [%x, %y])
-  %bye = call(@proc_exit, [%s])
-})
-@start_name = str("_start")
-@start_export = export(@start_name, "entry")
-`;
-}
+const program = (a: number): string => startProgram(a, 2, false, 'c_op');
 
 function writeUtil(dir: string, body: string): void {
   const c = path.join(dir, 'util.c');

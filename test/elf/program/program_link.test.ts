@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Compilation } from '../../../src/compile/Compilation.js';
 import { compileObject } from '../../../src/link/elf/relocatable/compile_object.js';
 import { makeProgram } from '../../../src/cli/main.js';
+import { addThreeLibrary, C_ADD, startProgram } from '../../support/zir_with_c.js';
 import { compileMusl, execute, libgcc, MUSL_LIB, readelfAll, run, type RunResult } from '../static/toolchain.js';
 
 const dirs: string[] = [];
@@ -24,24 +25,7 @@ function tempDir(): string {
   return d;
 }
 
-/** A ZIR library exporting add3 = c_twice(x) + K, with no entry point. */
-function library(k: number, twice = 'c_twice'): string {
-  return `@u32 = primitive(u32)
-@k = int(${k})
-@add3_ty = fntype([@u32], @u32, cc=C)
-@twice_ty = fntype([@u32], @u32, cc=C)
-@c_twice = extern(@twice_ty, "${twice}")
-@add3 = fn(@add3_ty, {
-  %x = arg("x")
-  %t = call(@c_twice, [%x])
-  %r = add(%t, @k)
-  %ret = return(%r)
-})
-@add3_name = str("add3")
-@add3_export = export(@add3_name, "add3")
-`;
-}
-
+/** A C main that calls the library's add3 on argv[1] (default 20) and exits with the result. */
 const MAIN_C = `#include <stdio.h>
 #include <stdlib.h>
 unsigned add3(unsigned);
@@ -53,29 +37,7 @@ int main(int argc, char **argv) {
 }
 `;
 
-/** A ZIR program with its own _start: exits with c_add(A, B) (+ c_add again when `twice`). */
-function startProgram(a: number, b: number, twice = false): string {
-  return `@noreturn = primitive(noreturn)
-@u32 = primitive(u32)
-@a = int(${a})
-@b = int(${b})
-@add_ty = fntype([@u32, @u32], @u32, cc=C)
-@c_add = extern(@add_ty, "c_add")
-@proc_exit_ty = fntype([@u32], @noreturn, cc=C)
-@proc_exit = extern(@proc_exit_ty, "proc_exit", lib="wasi_snapshot_preview1")
-@entry_ty = fntype([], @noreturn, cc=C)
-@entry = fn(@entry_ty, {
-  %x = as(@u32, @a)
-  %y = as(@u32, @b)
-  %s = call(@c_add, [%x, %y])
-${twice ? '  %s2 = call(@c_add, [%s, %y])\n  %bye = call(@proc_exit, [%s2])' : '  %bye = call(@proc_exit, [%s])'}
-})
-@start_name = str("_start")
-@start_export = export(@start_name, "entry")
-`;
-}
-
-const UTIL_C = 'unsigned c_add(unsigned a, unsigned b) { return a + b; }\n';
+const UTIL_C = C_ADD;
 
 function muslInputs(dir: string, ...objects: string[]): string[] {
   return [`${MUSL_LIB}/crt1.o`, `${MUSL_LIB}/crti.o`, ...objects, `${MUSL_LIB}/libc.a`, libgcc(), `${MUSL_LIB}/crtn.o`].map((p) => path.resolve(dir, p));
@@ -128,10 +90,10 @@ describe('zirc build main.zir util.o ...: one link of the program and its object
   it('a C main under musl calls a ZIR export that calls back into C, as ld.lld links it', () => {
     const dir = tempDir();
     const inputs = muslInputs(dir, compile(dir, 'main', MAIN_C));
-    const built = freshBuild(dir, library(3), inputs, 'lib');
+    const built = freshBuild(dir, addThreeLibrary(3), inputs, 'lib');
     expect(built.errors).toEqual([]);
     expect(readelfAll(built.output).stderr).toBe('');
-    const reference = referenceLink(dir, library(3), inputs, 'lib_ref');
+    const reference = referenceLink(dir, addThreeLibrary(3), inputs, 'lib_ref');
     for (const args of [[], ['5'], ['100']]) {
       expect(behaviour(execute(built.output, args))).toEqual(behaviour(execute(reference, args)));
     }
@@ -176,7 +138,7 @@ describe('zirc build main.zir util.o ...: one link of the program and its object
   it('reports an extern nobody defines, naming the program, and writes nothing', () => {
     const dir = tempDir();
     const inputs = muslInputs(dir, compile(dir, 'main', MAIN_C));
-    const built = freshBuild(dir, library(3, 'c_nowhere'), inputs, 'undef');
+    const built = freshBuild(dir, addThreeLibrary(3, 'c_nowhere'), inputs, 'undef');
     expect(built.ok).toBe(false);
     expect(built.errors.join('\n')).toContain('undefined symbol: c_nowhere');
     expect(built.errors.join('\n')).toContain('undef.zir');
@@ -274,7 +236,7 @@ describe('the zirc command line with objects', () => {
     const dir = tempDir();
     const inputs = muslInputs(dir, compile(dir, 'main', MAIN_C));
     const src = path.join(dir, 'cli.zir');
-    fs.writeFileSync(src, library(1));
+    fs.writeFileSync(src, addThreeLibrary(1));
     const out = path.join(dir, 'cli');
     let code = -1;
     await makeProgram((c) => (code = c)).parseAsync(['node', 'zirc', 'build', src, ...inputs, '-o', out]);

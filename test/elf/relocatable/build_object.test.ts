@@ -13,6 +13,7 @@ import { Compilation } from '../../../src/compile/Compilation.js';
 import { makeProgram } from '../../../src/cli/main.js';
 import { compileObject } from '../../../src/link/elf/relocatable/compile_object.js';
 import { readelfAll, runExecutable, tempDir } from '../x86_snippets.js';
+import { ADD_THREE_MAIN_C, addThreeLibrary } from '../../support/zir_with_c.js';
 
 function tool(cmd: string, args: string[], cwd?: string): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', cwd });
@@ -118,25 +119,8 @@ describe('zirc build -c on the command line', () => {
 });
 
 describe('zirc build -c: ZIR and C in one program', () => {
-  const LIB = `@u32 = primitive(u32)
-@three = int(3)
-@add3_ty = fntype([@u32], @u32, cc=C)
-@twice_ty = fntype([@u32], @u32, cc=C)
-@c_twice = extern(@twice_ty, "c_twice")
-@add3 = fn(@add3_ty, {
-  %x = arg("x")
-  %t = call(@c_twice, [%x])
-  %r = add(%t, @three)
-  %ret = return(%r)
-})
-@add3_name = str("add3")
-@add3_export = export(@add3_name, "add3")
-`;
-  const MAIN_C = `#include <stdio.h>
-unsigned add3(unsigned);
-unsigned c_twice(unsigned x) { return 2 * x; }
-int main(void) { printf("add3(c_twice(20)) = %u\\n", add3(20)); return 7; }
-`;
+  const LIB = addThreeLibrary();
+  const MAIN_C = ADD_THREE_MAIN_C;
 
   it('a ZIR library with no entry point, whose extern a C object defines, links with a C main (gcc -static and mold)', () => {
     const dir = tempDir('zirc-reloc-c-');

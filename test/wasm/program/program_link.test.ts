@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Compilation } from '../../../src/compile/Compilation.js';
 import { makeProgram } from '../../../src/cli/main.js';
+import { ADD_THREE_MAIN_C, addThreeLibrary, C_ADD, startProgram } from '../../support/zir_with_c.js';
 import { expectValidLinkedModule, runModule, tempDir, tool, wasmObjectOf } from '../relocatable/wasm_object_tools.js';
 
 const WASI = '/usr/lib/wasm32-wasi';
@@ -20,48 +21,6 @@ function builtins(): string {
   if (!version) throw new Error('libclang_rt.builtins-wasm32.a not found: apt-get install libclang-rt-14-dev-wasm32');
   return path.join(dir, version, 'lib', 'wasi', 'libclang_rt.builtins-wasm32.a');
 }
-
-function startProgram(a: number, b: number, twice = false): string {
-  return `@noreturn = primitive(noreturn)
-@u32 = primitive(u32)
-@a = int(${a})
-@b = int(${b})
-@add_ty = fntype([@u32, @u32], @u32, cc=C)
-@c_add = extern(@add_ty, "c_add")
-@proc_exit_ty = fntype([@u32], @noreturn, cc=C)
-@proc_exit = extern(@proc_exit_ty, "proc_exit", lib="wasi_snapshot_preview1")
-@entry_ty = fntype([], @noreturn, cc=C)
-@entry = fn(@entry_ty, {
-  %x = as(@u32, @a)
-  %y = as(@u32, @b)
-  %s = call(@c_add, [%x, %y])
-${twice ? '  %s2 = call(@c_add, [%s, %y])\n  %bye = call(@proc_exit, [%s2])' : '  %bye = call(@proc_exit, [%s])'}
-})
-@start_name = str("_start")
-@start_export = export(@start_name, "entry")
-`;
-}
-
-const LIBRARY = `@u32 = primitive(u32)
-@three = int(3)
-@add3_ty = fntype([@u32], @u32, cc=C)
-@twice_ty = fntype([@u32], @u32, cc=C)
-@c_twice = extern(@twice_ty, "c_twice")
-@add3 = fn(@add3_ty, {
-  %x = arg("x")
-  %t = call(@c_twice, [%x])
-  %r = add(%t, @three)
-  %ret = return(%r)
-})
-@add3_name = str("add3")
-@add3_export = export(@add3_name, "add3")
-`;
-
-const MAIN_C = `#include <stdio.h>
-unsigned add3(unsigned);
-unsigned c_twice(unsigned x) { return 2 * x; }
-int main(void) { printf("add3(c_twice(20)) = %u\\n", add3(20)); return 7; }
-`;
 
 function cObject(dir: string, name: string, source: string): string {
   fs.writeFileSync(path.join(dir, `${name}.c`), source);
@@ -93,7 +52,7 @@ function reference(dir: string, name: string, source: string, inputs: string[]):
 describe('zirc build -t wasm32-wasi main.zir util.o', () => {
   it("a ZIR _start calls an object's function, as wasm-ld links it", async () => {
     const dir = tempDir('zirc-wasm-program-');
-    const util = cObject(dir, 'util', 'unsigned c_add(unsigned a, unsigned b) { return a + b; }\n');
+    const util = cObject(dir, 'util', C_ADD);
     const built = build(dir, 'start', startProgram(30, 12), [util]);
     expect(built.errors).toEqual([]);
     expectValidLinkedModule(built.output);
@@ -104,18 +63,18 @@ describe('zirc build -t wasm32-wasi main.zir util.o', () => {
 
   it('a C main under wasi-libc calls a ZIR export that calls back into C', async () => {
     const dir = tempDir('zirc-wasm-program-');
-    const inputs = [`${WASI}/crt1-command.o`, cObject(dir, 'main', MAIN_C), `${WASI}/libc.a`, builtins()];
-    const built = build(dir, 'lib', LIBRARY, inputs);
+    const inputs = [`${WASI}/crt1-command.o`, cObject(dir, 'main', ADD_THREE_MAIN_C), `${WASI}/libc.a`, builtins()];
+    const built = build(dir, 'lib', addThreeLibrary(), inputs);
     expect(built.errors).toEqual([]);
     expectValidLinkedModule(built.output);
     const got = await runModule(built.output);
     expect(got).toEqual({ stdout: 'add3(c_twice(20)) = 43\n', stderr: '', exitCode: 7 });
-    expect(got).toEqual(await runModule(reference(dir, 'lib', LIBRARY, inputs)));
+    expect(got).toEqual(await runModule(reference(dir, 'lib', addThreeLibrary(), inputs)));
   });
 
   it('after every edit the module behaves as a fresh build; a failed link leaves it as it was', async () => {
     const dir = tempDir('zirc-wasm-program-');
-    const util = cObject(dir, 'util', 'unsigned c_add(unsigned a, unsigned b) { return a + b; }\n');
+    const util = cObject(dir, 'util', C_ADD);
     const src = path.join(dir, 'edit.zir');
     const output = path.join(dir, 'edit.wasm');
     fs.writeFileSync(src, startProgram(1, 1));
