@@ -7,6 +7,7 @@
 
 import { relocationTypeName, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, STT_GNU_IFUNC, STT_SECTION, STT_TLS } from '../input/index.js';
 import { applyRelocation, GotAccess, gotAccess, isDynamicTlsRelocation, R_32, R_32S, R_64, R_PC32, R_PLT32 } from './arch_x86_64.js';
+import type { RelocationTable } from '../input/index.js';
 import { Def, type LinkContext } from './context.js';
 import { tpOffset } from './layout.js';
 import { dynamicTlsForm, gotKey, IPLT_ENTRY_SIZE, placeName, RELA_SIZE } from './scan_relocations.js';
@@ -42,60 +43,95 @@ export function copySectionsAndApplyRelocations(ctx: LinkContext, image: Uint8Ar
     if (code && os.offset + os.size > filledTo) image.fill(0xcc, filledTo, os.offset + os.size);
   }
   const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
-  for (let o = 0; o < ctx.objects.length; o++) {
-    const lo = ctx.objects[o]!;
-    const obj = lo.object;
-    const targets = new SymbolAddresses(ctx, o);
-    for (const rt of obj.relocations) {
-      const out = lo.outputOf[rt.target]!;
-      if (out < 0) continue;
-      const os = ctx.outputs[out]!;
-      const sec = obj.sections[rt.target]!;
-      if (sec.data === null) continue;
-      const secAddr = lo.address[rt.target]!;
-      const base = os.offset + (secAddr - os.addr);
-      let data: Uint8Array | null = null;
-      for (let r = 0; r < rt.count; r++) {
-        const type = rt.type[r]!;
-        if (type === 0) continue;
-        const offset = rt.offset[r]!;
-        const sym = rt.symbol[r]!;
-        // The common case first, with no allocation: a plain absolute or PC-relative
-        // reference to a symbol that is not TLS. Anything else (or a value that does not
-        // fit, which the general path reports) takes the general path.
-        if (type === R_PC32 || type === R_PLT32 || type === R_64 || type === R_32 || type === R_32S) {
-          const S = targets.address(sym);
-          if (S === NOT_IN_IMAGE) continue; // reported by the scan
-          if (!targets.isTls(sym) && writePlain(view, base + offset, type, S + rt.addend[r]!, secAddr + offset)) continue;
-        }
-        data ??= image.subarray(base, base + sec.size);
-        const t = symbolTarget(ctx, o, sym);
-        const S = referenceAddress(ctx, t);
-        if (S === null) continue; // reported by the scan
-        const isTls = S !== 0 && t.def !== Def.Undefined && isTlsTarget(ctx, t);
-        if (isDynamicTlsRelocation(type)) {
-          const form = dynamicTlsForm(ctx, o, rt, r, sec.data);
-          if (typeof form === 'string') continue; // reported by the scan
-          const problem = relaxTlsToLocalExec(form, data, offset, (isTls ? tpOffset(ctx, S) : 0) + rt.addend[r]! + 4);
-          if (problem !== null) ctx.errors.push(`${placeName(ctx, o, rt.target, offset)}: ${relocationTypeName(type)} against ${symbolName(ctx, o, sym)}: ${problem}`);
-          if (consumesNextRelocation(form)) r++; // the call to __tls_get_addr is gone
-          continue;
-        }
-        const access = gotAccess(type, sec.data, offset, t.def !== Def.Undefined);
-        const usesSlot = access === GotAccess.GotAddress || access === GotAccess.GotTpoff;
-        const slot = usesSlot ? ctx.got.byKey.get(gotKey(t, access === GotAccess.GotTpoff)) : undefined;
-        const problem = applyRelocation(type, access, data, offset, {
-          S, A: rt.addend[r]!, P: secAddr + offset, Z: targetSize(ctx, t),
-          TP: isTls ? tpOffset(ctx, S) : 0, G: slot === undefined ? 0 : gotBase + 8 * slot, GOT: gotBase,
-        });
-        if (problem !== null) {
-          ctx.errors.push(`${placeName(ctx, o, rt.target, offset)}: ${relocationTypeName(type)} against ${symbolName(ctx, o, sym)}: ${problem}`);
-        }
-      }
-    }
-  }
+  for (let o = 0; o < ctx.objects.length; o++) applyObjectRelocations(ctx, image, view, o, gotBase);
   writeGot(ctx, image, gotBase);
   writeIplt(ctx, image);
+}
+
+/** Applies the relocations of object `o`, whose sections are already copied into `image` (`view` over it). */
+export function applyObjectRelocations(ctx: LinkContext, image: Uint8Array, view: DataView, o: number, gotBase: number): void {
+  const lo = ctx.objects[o]!;
+  const obj = lo.object;
+  const targets = new SymbolAddresses(ctx, o);
+  for (const rt of obj.relocations) {
+    const out = lo.outputOf[rt.target]!;
+    if (out < 0) continue;
+    const os = ctx.outputs[out]!;
+    const sec = obj.sections[rt.target]!;
+    if (sec.data === null) continue;
+    const secAddr = lo.address[rt.target]!;
+    const base = os.offset + (secAddr - os.addr);
+    let data: Uint8Array | null = null;
+    for (let r = 0; r < rt.count; r++) {
+      const type = rt.type[r]!;
+      if (type === 0) continue;
+      const offset = rt.offset[r]!;
+      const sym = rt.symbol[r]!;
+      // The common case first, with no allocation: a plain absolute or PC-relative
+      // reference to a symbol that is not TLS. Anything else (or a value that does not
+      // fit, which the general path reports) takes the general path.
+      if (type === R_PC32 || type === R_PLT32 || type === R_64 || type === R_32 || type === R_32S) {
+        const S = targets.address(sym);
+        if (S === NOT_IN_IMAGE) continue; // reported by the scan
+        if (!targets.isTls(sym) && writePlain(view, base + offset, type, S + rt.addend[r]!, secAddr + offset)) continue;
+      }
+      data ??= image.subarray(base, base + sec.size);
+      r += applyGeneral(ctx, data, o, rt, r, secAddr, gotBase);
+    }
+  }
+}
+
+/**
+ * Applies relocation `r` of table `table` of object `o` again, its symbol's reference
+ * address being `S` (`tls`: a TLS symbol): a relink in place re-applies the relocations
+ * to a symbol that moved. No allocation on the plain path.
+ */
+export function reapplyRelocation(ctx: LinkContext, image: Uint8Array, view: DataView, o: number, table: number, r: number, gotBase: number, S: number, tls: boolean): void {
+  const lo = ctx.objects[o]!;
+  const rt = lo.object.relocations[table]!;
+  const os = ctx.outputs[lo.outputOf[rt.target]!]!;
+  const secAddr = lo.address[rt.target]!;
+  const base = os.offset + (secAddr - os.addr);
+  const type = rt.type[r]!;
+  const offset = rt.offset[r]!;
+  if (!tls && (type === R_PC32 || type === R_PLT32 || type === R_64 || type === R_32 || type === R_32S)) {
+    if (writePlain(view, base + offset, type, S + rt.addend[r]!, secAddr + offset)) return;
+  }
+  applyGeneral(ctx, image.subarray(base, base + lo.object.sections[rt.target]!.size), o, rt, r, secAddr, gotBase);
+}
+
+/**
+ * Relocation `r` of `rt` (object `o`) on `data`, its section's bytes in the image at
+ * `secAddr`: GOT accesses, relaxations, TLS, sizes, and what did not fit the plain path.
+ * Returns how many of the following relocations it consumed (the call a TLS relaxation removes).
+ */
+function applyGeneral(ctx: LinkContext, data: Uint8Array, o: number, rt: RelocationTable, r: number, secAddr: number, gotBase: number): number {
+  const sec = ctx.objects[o]!.object.sections[rt.target]!;
+  const type = rt.type[r]!;
+  const offset = rt.offset[r]!;
+  const sym = rt.symbol[r]!;
+  const t = symbolTarget(ctx, o, sym);
+  const S = referenceAddress(ctx, t);
+  if (S === null) return 0; // reported by the scan
+  const isTls = S !== 0 && t.def !== Def.Undefined && isTlsTarget(ctx, t);
+  if (isDynamicTlsRelocation(type)) {
+    const form = dynamicTlsForm(ctx, o, rt, r, sec.data!);
+    if (typeof form === 'string') return 0; // reported by the scan
+    const problem = relaxTlsToLocalExec(form, data, offset, (isTls ? tpOffset(ctx, S) : 0) + rt.addend[r]! + 4);
+    if (problem !== null) ctx.errors.push(`${placeName(ctx, o, rt.target, offset)}: ${relocationTypeName(type)} against ${symbolName(ctx, o, sym)}: ${problem}`);
+    return consumesNextRelocation(form) ? 1 : 0; // the call to __tls_get_addr is gone
+  }
+  const access = gotAccess(type, sec.data!, offset, t.def !== Def.Undefined);
+  const usesSlot = access === GotAccess.GotAddress || access === GotAccess.GotTpoff;
+  const slot = usesSlot ? ctx.got.byKey.get(gotKey(t, access === GotAccess.GotTpoff)) : undefined;
+  const problem = applyRelocation(type, access, data, offset, {
+    S, A: rt.addend[r]!, P: secAddr + offset, Z: targetSize(ctx, t),
+    TP: isTls ? tpOffset(ctx, S) : 0, G: slot === undefined ? 0 : gotBase + 8 * slot, GOT: gotBase,
+  });
+  if (problem !== null) {
+    ctx.errors.push(`${placeName(ctx, o, rt.target, offset)}: ${relocationTypeName(type)} against ${symbolName(ctx, o, sym)}: ${problem}`);
+  }
+  return 0;
 }
 
 /**
@@ -184,7 +220,7 @@ function writeIplt(ctx: LinkContext, image: Uint8Array): void {
 }
 
 /** A TLS symbol, or a section symbol of a TLS section (`.tbss+8`). */
-function isTlsTarget(ctx: LinkContext, t: ReturnType<typeof symbolTarget>): boolean {
+export function isTlsTarget(ctx: LinkContext, t: ReturnType<typeof symbolTarget>): boolean {
   if (t.global >= 0 && t.def !== Def.Strong && t.def !== Def.Weak) return ctx.symbols.type[t.global] === STT_TLS;
   const obj = ctx.objects[t.object]!.object;
   const type = obj.symbols.type[t.symbol];
@@ -193,7 +229,7 @@ function isTlsTarget(ctx: LinkContext, t: ReturnType<typeof symbolTarget>): bool
 }
 
 /** Address of the first GOT entry (after any input `.got` contents). */
-function gotAddress(ctx: LinkContext): number {
+export function gotAddress(ctx: LinkContext): number {
   if (ctx.got.section < 0) return 0;
   const os = ctx.outputs[ctx.got.section]!;
   return os.addr + os.size - 8 * ctx.got.entries.length;
@@ -201,12 +237,16 @@ function gotAddress(ctx: LinkContext): number {
 
 function writeGot(ctx: LinkContext, image: Uint8Array, gotBase: number): void {
   if (ctx.got.section < 0) return;
-  const os = ctx.outputs[ctx.got.section]!;
   const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
-  ctx.got.entries.forEach((e, i) => {
-    const t = symbolTarget(ctx, e.object, e.symbol);
-    const S = referenceAddress(ctx, t) ?? 0;
-    const value = e.kind === 'tpoff' ? tpOffset(ctx, S) : S;
-    view.setBigUint64(os.offset + (gotBase - os.addr) + 8 * i, BigInt.asUintN(64, BigInt(value)), true);
-  });
+  for (let i = 0; i < ctx.got.entries.length; i++) writeGotSlot(ctx, view, gotBase, i);
+}
+
+/** Writes GOT entry `i`: its symbol's address, or its offset from the thread pointer. */
+export function writeGotSlot(ctx: LinkContext, view: DataView, gotBase: number, i: number): void {
+  const os = ctx.outputs[ctx.got.section]!;
+  const e = ctx.got.entries[i]!;
+  const t = symbolTarget(ctx, e.object, e.symbol);
+  const S = referenceAddress(ctx, t) ?? 0;
+  const value = e.kind === 'tpoff' ? tpOffset(ctx, S) : S;
+  view.setBigUint64(os.offset + (gotBase - os.addr) + 8 * i, BigInt.asUintN(64, BigInt(value)), true);
 }

@@ -45,6 +45,12 @@ export interface StaticLinkOptions {
    * are packed as ld.lld packs them.
    */
   stableLayout?: StableLayout;
+  /**
+   * Return the link's context and output bytes (`context`), for a relink in place that
+   * patches them (session/fast_relink.ts); also records where each symbol's `.symtab`
+   * entry lies. Off for a one-shot link.
+   */
+  keepContext?: boolean;
 }
 
 /** What `--build-id` asks for: a hash of the output, random bytes, or given bytes (hex digits). */
@@ -52,7 +58,7 @@ export type BuildIdStyle = { kind: 'none' | 'fast' | 'md5' | 'sha1' | 'uuid' } |
 
 export type StaticLinkResult =
   /** `removedSections`: what --gc-sections dropped, as `obj:(section)` (for --print-gc-sections). */
-  | { ok: true; bytes: Uint8Array; timings: PassTiming[]; removedSections: string[] }
+  | { ok: true; bytes: Uint8Array; timings: PassTiming[]; removedSections: string[]; context?: LinkContext }
   | { ok: false; errors: string[]; timings: PassTiming[] };
 
 export interface PassTiming {
@@ -230,6 +236,19 @@ export interface LinkContext {
   headersSize: number;
   /** End of the file image (before the non-allocated sections). */
   fileSize: number;
+  /** With `keepContext`: where `.symtab` entries lie, once written (else null). */
+  symtab: SymtabSlots | null;
+}
+
+/**
+ * Where the `.symtab` entries are: the table's file offset; per object, the slot of its
+ * first local symbol written (they are consecutive); per global id, its slot (-1: not written).
+ * Slot k's entry is at `offset + 24 * (k + 1)`.
+ */
+export interface SymtabSlots {
+  offset: number;
+  objectFirst: Int32Array;
+  globalSlot: Int32Array;
 }
 
 export function newLinkContext(options: StaticLinkOptions): LinkContext {
@@ -263,6 +282,7 @@ export function newLinkContext(options: StaticLinkOptions): LinkContext {
     imageBase: 0x200000,
     headersSize: 0,
     fileSize: 0,
+    symtab: options.keepContext && !options.stripAll ? { offset: 0, objectFirst: new Int32Array(0), globalSlot: new Int32Array(0) } : null,
   };
 }
 

@@ -45,25 +45,26 @@ export function planEhFrames(ctx: LinkContext, dropsCode: boolean): void {
   const out = ctx.outputs.findIndex((os) => os.name === '.eh_frame');
   if (out < 0) return;
   for (const m of ctx.outputs[out]!.members) {
-    const obj = ctx.objects[m.object]!.object;
-    const data = obj.sections[m.section]!.data;
-    if (data === null) continue;
-    const parsed = parseEhFrame(data);
-    if (!parsed.ok) {
-      ctx.errors.push(`${obj.path}:(${obj.sections[m.section]!.name}+${hex(parsed.offset)}): cannot read .eh_frame: ${parsed.message}`);
-      continue;
-    }
-    const sites = relocatedSymbols(ctx, m.object, m.section);
-    for (const fde of parsed.fdes) {
-      const live = symbolInImage(ctx, m.object, sites.get(fde.offset + 8));
-      ctx.ehFrame.fdes.push({ object: m.object, section: m.section, offset: fde.offset, encoding: fde.encoding, live });
-    }
+    const found = memberFdes(ctx, m.object, m.section);
+    if (typeof found === 'string') ctx.errors.push(found);
+    else ctx.ehFrame.fdes.push(...found);
   }
   if (!ctx.ehFrame.wantHeader) return;
   const hdr = ensureOutputSection(ctx, '.eh_frame_hdr', SHT_PROGBITS, SHF_ALLOC, 4);
   ctx.outputs[hdr]!.syntheticSize = HEADER_SIZE + ENTRY_SIZE * ctx.ehFrame.fdes.filter((f) => f.live).length;
   ctx.outputs[hdr]!.linkerContent = true;
   ctx.ehFrame.hdr = hdr;
+}
+
+/** The FDEs of input `.eh_frame` `section` of object `o`, or why they cannot be read. */
+export function memberFdes(ctx: LinkContext, o: number, section: number): EhFrameFde[] | string {
+  const obj = ctx.objects[o]!.object;
+  const data = obj.sections[section]!.data;
+  if (data === null) return [];
+  const parsed = parseEhFrame(data);
+  if (!parsed.ok) return `${obj.path}:(${obj.sections[section]!.name}+${hex(parsed.offset)}): cannot read .eh_frame: ${parsed.message}`;
+  const sites = relocatedSymbols(ctx, o, section);
+  return parsed.fdes.map((fde) => ({ object: o, section, offset: fde.offset, encoding: fde.encoding, live: symbolInImage(ctx, o, sites.get(fde.offset + 8)) }));
 }
 
 /** The address of an FDE in the output, and the file offset of its bytes. */

@@ -56,7 +56,7 @@ export function linkStatic(inputs: readonly LinkInput[], options: StaticLinkOpti
   timed(ctx, 'assignDefsyms', () => assignDefsyms(ctx));
   // Copy sections, apply relocations, write headers and the symbol table; the build id last.
   const bytes = timed(ctx, 'writeExecutable', () => writeExecutable(ctx));
-  return bytes === null || ctx.errors.length > 0 ? { ok: false, errors: ctx.errors, timings: ctx.timings } : { ok: true, bytes, timings: ctx.timings, removedSections: ctx.removedSections };
+  return bytes === null || ctx.errors.length > 0 ? { ok: false, errors: ctx.errors, timings: ctx.timings } : { ok: true, bytes, timings: ctx.timings, removedSections: ctx.removedSections, ...(options.keepContext ? { context: ctx } : {}) };
 }
 
 export type { LinkContext };

@@ -36,66 +36,96 @@ export function dynamicTlsForm(ctx: LinkContext, o: number, rt: RelocationTable,
   return recognizeTlsSequence(rt.type[r]!, data, rt.offset[r]!, next);
 }
 
+/**
+ * What the scan of one object finds, in the order it finds it: GOT entries and IFUNC
+ * stubs it needs (each key may come more than once) and whether `_GLOBAL_OFFSET_TABLE_`
+ * is used. The whole link adds them to the context; a relink in place compares them.
+ */
+export interface RelocationScanSink {
+  gotEntry(key: string, kind: 'address' | 'tpoff', object: number, symbol: number): void;
+  ipltEntry(key: string, object: number, symbol: number): void;
+  gotNeeded(): void;
+}
+
+/** The whole link's sink: the first time a key comes, its entry is added. */
+function contextSink(ctx: LinkContext): RelocationScanSink {
+  return {
+    gotEntry(key, kind, object, symbol) {
+      if (ctx.got.byKey.has(key)) return;
+      ctx.got.byKey.set(key, ctx.got.entries.length);
+      ctx.got.entries.push({ kind, object, symbol });
+    },
+    ipltEntry(key, object, symbol) {
+      if (ctx.iplt.byKey.has(key)) return;
+      ctx.iplt.byKey.set(key, ctx.iplt.entries.length);
+      ctx.iplt.entries.push({ object, symbol });
+    },
+    gotNeeded() {
+      ctx.got.needed = true;
+    },
+  };
+}
+
 export function scanRelocations(ctx: LinkContext): void {
-  let tlsGetAddrReported = false;
-  for (let o = 0; o < ctx.objects.length; o++) {
-    const lo = ctx.objects[o]!;
-    const obj = lo.object;
-    for (const rt of obj.relocations) {
-      if (lo.outputOf[rt.target]! < 0) continue;
-      const inEhFrame = ctx.outputs[lo.outputOf[rt.target]!]!.name === '.eh_frame';
-      const data = obj.sections[rt.target]!.data;
-      for (let r = 0; r < rt.count; r++) {
-        const type = rt.type[r]!;
-        const offset = rt.offset[r]!;
-        const sym = rt.symbol[r]!;
-        const where = () => `${placeName(ctx, o, rt.target, offset)}: ${relocationTypeName(type)} against ${symbolName(ctx, o, sym)}`;
-        if (!isSupportedRelocation(type)) {
-          ctx.errors.push(`${where()}: relocation type not supported by the static linker`);
-          continue;
-        }
-        if (type === 0) continue;
-        const t = symbolTarget(ctx, o, sym);
-        if (t.def === Def.Undefined && t.global >= 0 && ctx.symbols.strongRef[t.global] && ctx.symbols.names[t.global] === TLS_GET_ADDR && !tlsGetAddrReported) {
-          tlsGetAddrReported = true;
-          ctx.errors.push(`${placeName(ctx, o, rt.target, offset)}: undefined symbol: ${TLS_GET_ADDR} (not a call a TLS relaxation removes)`);
-        }
-        if (t.def === Def.Strong || t.def === Def.Weak) {
-          const tobj = ctx.objects[t.object]!;
-          const shndx = tobj.object.symbols.shndx[t.symbol]!;
-          if (shndx < tobj.object.sections.length && shndx !== 0 && tobj.outputOf[shndx]! < 0) {
-            if (inEhFrame) continue;
-            const sec = tobj.object.sections[shndx]!;
-            ctx.errors.push(`${where()}: refers to section ${sec.name} of ${tobj.object.path}, which is not in the image${tobj.discarded[shndx] ? ' (a discarded COMDAT copy)' : ''}`);
-            continue;
-          }
-        }
-        if (t.def !== Def.Undefined && targetType(ctx, t) === STT_GNU_IFUNC) {
-          const key = gotKey(t, false);
-          if (!ctx.iplt.byKey.has(key)) {
-            ctx.iplt.byKey.set(key, ctx.iplt.entries.length);
-            ctx.iplt.entries.push({ object: t.object, symbol: t.symbol });
-          }
-        }
-        if (data === null) continue;
-        if (isDynamicTlsRelocation(type)) {
-          const form = dynamicTlsForm(ctx, o, rt, r, data);
-          if (typeof form === 'string') ctx.errors.push(`${where()}: cannot relax to local-exec: ${form}`);
-          else if (consumesNextRelocation(form)) r++; // the call to __tls_get_addr goes away
-          continue;
-        }
-        const access = gotAccess(type, data, offset, t.def !== Def.Undefined);
-        if (access === GotAccess.GotAddress || access === GotAccess.GotTpoff) {
-          const key = gotKey(t, access === GotAccess.GotTpoff);
-          if (!ctx.got.byKey.has(key)) {
-            ctx.got.byKey.set(key, ctx.got.entries.length);
-            ctx.got.entries.push({ kind: access === GotAccess.GotTpoff ? 'tpoff' : 'address', object: o, symbol: sym });
-          }
-        }
-        if (type === 26) ctx.got.needed = true; // GOTPC32: relative to _GLOBAL_OFFSET_TABLE_
+  const sink = contextSink(ctx);
+  const tlsGetAddr = { reported: false };
+  for (let o = 0; o < ctx.objects.length; o++) scanObjectRelocations(ctx, o, sink, ctx.errors, tlsGetAddr);
+  createGotAndIplt(ctx);
+}
+
+/** Scans the relocations of object `o`: errors go to `errors`, needs to `sink`. */
+export function scanObjectRelocations(ctx: LinkContext, o: number, sink: RelocationScanSink, errors: string[], tlsGetAddr: { reported: boolean }): void {
+  const lo = ctx.objects[o]!;
+  const obj = lo.object;
+  for (const rt of obj.relocations) {
+    if (lo.outputOf[rt.target]! < 0) continue;
+    const inEhFrame = ctx.outputs[lo.outputOf[rt.target]!]!.name === '.eh_frame';
+    const data = obj.sections[rt.target]!.data;
+    for (let r = 0; r < rt.count; r++) {
+      const type = rt.type[r]!;
+      const offset = rt.offset[r]!;
+      const sym = rt.symbol[r]!;
+      const where = () => `${placeName(ctx, o, rt.target, offset)}: ${relocationTypeName(type)} against ${symbolName(ctx, o, sym)}`;
+      if (!isSupportedRelocation(type)) {
+        errors.push(`${where()}: relocation type not supported by the static linker`);
+        continue;
       }
+      if (type === 0) continue;
+      const t = symbolTarget(ctx, o, sym);
+      if (t.def === Def.Undefined && t.global >= 0 && ctx.symbols.strongRef[t.global] && ctx.symbols.names[t.global] === TLS_GET_ADDR && !tlsGetAddr.reported) {
+        tlsGetAddr.reported = true;
+        errors.push(`${placeName(ctx, o, rt.target, offset)}: undefined symbol: ${TLS_GET_ADDR} (not a call a TLS relaxation removes)`);
+      }
+      if (t.def === Def.Strong || t.def === Def.Weak) {
+        const tobj = ctx.objects[t.object]!;
+        const shndx = tobj.object.symbols.shndx[t.symbol]!;
+        if (shndx < tobj.object.sections.length && shndx !== 0 && tobj.outputOf[shndx]! < 0) {
+          if (inEhFrame) continue;
+          const sec = tobj.object.sections[shndx]!;
+          errors.push(`${where()}: refers to section ${sec.name} of ${tobj.object.path}, which is not in the image${tobj.discarded[shndx] ? ' (a discarded COMDAT copy)' : ''}`);
+          continue;
+        }
+      }
+      if (t.def !== Def.Undefined && targetType(ctx, t) === STT_GNU_IFUNC) sink.ipltEntry(gotKey(t, false), t.object, t.symbol);
+      if (data === null) continue;
+      if (isDynamicTlsRelocation(type)) {
+        const form = dynamicTlsForm(ctx, o, rt, r, data);
+        if (typeof form === 'string') errors.push(`${where()}: cannot relax to local-exec: ${form}`);
+        else if (consumesNextRelocation(form)) r++; // the call to __tls_get_addr goes away
+        continue;
+      }
+      const access = gotAccess(type, data, offset, t.def !== Def.Undefined);
+      if (access === GotAccess.GotAddress || access === GotAccess.GotTpoff) {
+        const tpoff = access === GotAccess.GotTpoff;
+        sink.gotEntry(gotKey(t, tpoff), tpoff ? 'tpoff' : 'address', o, sym);
+      }
+      if (type === 26) sink.gotNeeded(); // GOTPC32: relative to _GLOBAL_OFFSET_TABLE_
     }
   }
+}
+
+/** Creates `.got`, `.iplt`, `.got.plt` and `.rela.iplt` for what the scan found. */
+function createGotAndIplt(ctx: LinkContext): void {
   if (ctx.got.entries.length > 0 || ctx.got.needed) {
     ctx.got.section = ensureOutputSection(ctx, '.got', SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8);
     ctx.outputs[ctx.got.section]!.syntheticSize = 8 * ctx.got.entries.length;

@@ -10,7 +10,7 @@ import {
   STV_INTERNAL, SYM_ABS, SYM_SIZE,
 } from '../elf_format.js';
 import { copySectionsAndApplyRelocations } from './apply_relocations.js';
-import { alignUp, Def, type LinkContext } from './context.js';
+import { alignUp, Def, type LinkContext, type LinkedObject } from './context.js';
 import { writeEhFrameHdr } from './eh_frame_hdr.js';
 import { writeBuildId } from './build_id.js';
 import { targetAddress } from './symbol_values.js';
@@ -57,7 +57,7 @@ class SymbolList {
 }
 
 /** A u64 field from a number: exact up to 2^53; a negative value is its two's complement. */
-function setU64(view: DataView, at: number, v: number): void {
+export function setU64(view: DataView, at: number, v: number): void {
   if (v >= 0 && v <= Number.MAX_SAFE_INTEGER) {
     view.setUint32(at, v % 0x1_0000_0000, true);
     view.setUint32(at + 4, Math.floor(v / 0x1_0000_0000), true);
@@ -75,6 +75,7 @@ export function writeExecutable(ctx: LinkContext): Uint8Array | null {
   const tableNames = ctx.stripAll ? ['.shstrtab'] : ['.symtab', '.strtab', '.shstrtab'];
   const shnames = buildShstrtab([...outputs.map((o) => o.name), ...tableNames]);
   const symtabOff = alignUp(ctx.fileSize, 8);
+  if (ctx.symtab) ctx.symtab.offset = symtabOff;
   const symtabSize = ctx.stripAll ? 0 : (symbols.count + 1) * SYM_SIZE;
   const strtabOff = symtabOff + symtabSize;
   const shstrOff = ctx.stripAll ? ctx.fileSize : strtabOff + strSize;
@@ -143,23 +144,20 @@ function collectSymbols(ctx: LinkContext): { symbols: SymbolList; locals: number
   const s = ctx.symbols;
   const locals = new SymbolList();
   const globals = new SymbolList();
-  const headerOf = (o: number, sec: number): number => {
-    const lo = ctx.objects[o]!;
-    if (sec === SYM_ABS || sec >= lo.object.sections.length || lo.outputOf[sec]! < 0) return SHN_ABS;
-    return ctx.outputs[lo.outputOf[sec]!]!.headerIndex;
-  };
+  const headerOf = (o: number, sec: number): number => symbolHeaderIndex(ctx, o, sec);
+  const slots = ctx.symtab;
+  if (slots) slots.objectFirst = new Int32Array(ctx.objects.length);
   for (let o = 0; o < ctx.objects.length; o++) {
     const lo = ctx.objects[o]!;
     const syms = lo.object.symbols;
+    if (slots) slots.objectFirst[o] = locals.count;
     for (let i = 1; i < syms.firstGlobal; i++) {
-      const type = syms.type[i]!, name = syms.names[i]!, sec = syms.shndx[i]!;
-      if (name === '' || name.startsWith('.L') || type > STT_TLS || type === STT_SECTION || type === STT_FILE) continue;
-      if (sec === 0 || (sec !== SYM_ABS && (sec >= lo.object.sections.length || lo.outputOf[sec]! < 0))) continue;
-      let value = targetAddress(ctx, { global: -1, def: Def.Strong, object: o, symbol: i }) ?? 0;
-      if (type === STT_TLS) value -= ctx.tls.start;
-      locals.push(name, STB_LOCAL, type, headerOf(o, sec), value, syms.size[i]!);
+      if (!writesLocalSymbol(lo, i)) continue;
+      const type = syms.type[i]!, sec = syms.shndx[i]!;
+      locals.push(syms.names[i]!, STB_LOCAL, type, headerOf(o, sec), localSymbolValue(ctx, o, i), syms.size[i]!);
     }
   }
+  if (slots) slots.globalSlot = new Int32Array(s.names.length).fill(-1);
   const bss = ctx.outputs.find((o) => o.name === '.bss');
   const defsymSection = new Map(ctx.defsyms.map((d) => [d.global, d.section]));
   for (let g = 0; g < s.names.length; g++) {
@@ -185,7 +183,31 @@ function collectSymbols(ctx: LinkContext): { symbols: SymbolList; locals: number
     }
     if (type === STT_SECTION) continue;
     if (type === STT_TLS) value -= ctx.tls.start;
+    // A global's slot: its place among the locals, or (as -2 - n) among the globals.
+    if (slots) slots.globalSlot[g] = hidden ? locals.count : -2 - globals.count;
     (hidden ? locals : globals).push(s.names[g]!, hidden ? STB_LOCAL : def === Def.Weak ? STB_WEAK : STB_GLOBAL, type, shndx, value, s.size[g]!);
   }
+  if (slots) for (let g = 0; g < slots.globalSlot.length; g++) if (slots.globalSlot[g]! < -1) slots.globalSlot[g] = locals.count - 2 - slots.globalSlot[g]!;
   return { symbols: locals.concat(globals), locals: locals.count };
+}
+
+/** Whether local symbol `i` of an object goes into `.symtab`: a named function, object or TLS symbol in the image. */
+export function writesLocalSymbol(lo: LinkedObject, i: number): boolean {
+  const syms = lo.object.symbols;
+  const type = syms.type[i]!, name = syms.names[i]!, sec = syms.shndx[i]!;
+  if (name === '' || name.startsWith('.L') || type > STT_TLS || type === STT_SECTION || type === STT_FILE) return false;
+  return !(sec === 0 || (sec !== SYM_ABS && (sec >= lo.object.sections.length || lo.outputOf[sec]! < 0)));
+}
+
+/** The `.symtab` value of local symbol `i` of object `o` (TLS ones as offsets into PT_TLS). */
+export function localSymbolValue(ctx: LinkContext, o: number, i: number): number {
+  const value = targetAddress(ctx, { global: -1, def: Def.Strong, object: o, symbol: i }) ?? 0;
+  return ctx.objects[o]!.object.symbols.type[i] === STT_TLS ? value - ctx.tls.start : value;
+}
+
+/** The output section header index of a symbol in section `sec` of object `o`, SHN_ABS outside the image. */
+export function symbolHeaderIndex(ctx: LinkContext, o: number, sec: number): number {
+  const lo = ctx.objects[o]!;
+  if (sec === SYM_ABS || sec >= lo.object.sections.length || lo.outputOf[sec]! < 0) return SHN_ABS;
+  return ctx.outputs[lo.outputOf[sec]!]!.headerIndex;
 }
