@@ -2,9 +2,9 @@
 // against wasi-libc and compiler-rt by LLVM's wasm-ld and by zirc wasm-ld on the exact
 // command line clang runs (`clang -###`): both modules validate, behave the same under
 // node:wasi (stdout, stderr, exit status), and have the same sections byte for byte
-// (types, imports, functions, table, memory, globals, exports, elements, code, data, names,
-// producers, target_features) — only the debug sections, which zirc does not write, differ. zirc
-// does not demangle C++ names in the name section, so C++ links pass --no-demangle to both.
+// (types, imports, functions, table, memory, globals, exports, elements, code, data, the
+// relocated DWARF of wasi-libc, names, producers, target_features). zirc does not demangle
+// C++ names in the name section, so C++ links pass --no-demangle to both.
 
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
 // memory layout (--stack-first, --global-base, -z stack-size, --initial/--max-memory,
 // --import-memory), --gc-sections off, exports (--export of functions and linker data
 // symbols, --export-dynamic, --export-all, --export=__wasm_call_ctors), the table options,
-// --no-merge-data-segments, -O0 (no string merging), --strip-all, -e. Every module has the
+// --no-merge-data-segments, -O0 (no string merging), --strip-all, --strip-debug. Every module has the
 // same sections as wasm-ld's byte for byte and, when it is a command, the same behaviour.
 
 import * as path from 'node:path';
@@ -33,6 +33,7 @@ const VARIANTS: Array<{ flags: string[]; runs: boolean }> = [
   { flags: ['--no-merge-data-segments'], runs: true },
   { flags: ['-O0'], runs: true },
   { flags: ['--strip-all'], runs: true },
+  { flags: ['--strip-debug'], runs: true },
   { flags: ['--no-entry', '--export=malloc'], runs: false },
 ];
 

@@ -121,9 +121,9 @@ export function sections(wasm: string): Section[] {
   return out;
 }
 
-/** The standard (non-custom) sections, `name`, `producers` and `target_features`, as hex per section, for comparing two modules. */
+/** Every section (standard ones by id, custom ones by name, debug info included), as hex, for comparing two modules. */
 export function layoutSections(wasm: string): Record<string, string> {
   const r: Record<string, string> = {};
-  for (const s of sections(wasm)) if (s.id !== 0 || s.name === 'name' || s.name === 'producers' || s.name === 'target_features') r[s.id === 0 ? s.name : `section ${s.id}`] = s.payload.toString('hex');
+  for (const s of sections(wasm)) r[s.id === 0 ? s.name : `section ${s.id}`] = s.payload.toString('hex');
   return r;
 }

@@ -41,6 +41,7 @@ export interface WasmLinkOptions {
   exportTable: boolean;
   growableTable: boolean;
   stripAll: boolean;
+  stripDebug: boolean;
   /** `-O N`: strings are merged from 1 on, as wasm-ld does. */
   optimize: number;
 }
@@ -50,7 +51,7 @@ export const DEFAULT_LINK_OPTIONS: WasmLinkOptions = {
   allowUndefined: false, allowUndefinedSymbols: [], undefinedSymbols: [],
   importMemory: false, importMemoryModule: 'env', importMemoryName: 'memory', exportMemory: true, exportMemoryName: 'memory',
   initialMemory: null, maxMemory: null, stackSize: 65536, globalBase: null, stackFirst: false,
-  gcSections: true, mergeDataSegments: true, importTable: false, exportTable: false, growableTable: false, stripAll: false, optimize: 1,
+  gcSections: true, mergeDataSegments: true, importTable: false, exportTable: false, growableTable: false, stripAll: false, stripDebug: false, optimize: 1,
 };
 
 export interface PassTiming {
@@ -74,6 +75,8 @@ export interface LoadedObject {
   funcImport: Int32Array;
   /** Per defined function / data segment / defined global: 1 when a COMDAT group another object supplied owns it. */
   funcDiscarded: Uint8Array;
+  /** Custom sections (by section index) of COMDAT groups another object supplied. */
+  sectionDiscarded: Set<number>;
   segDiscarded: Uint8Array;
   globalDiscarded: Uint8Array;
   /** Per defined function / segment / defined global: 1 when kept by --gc-sections. */

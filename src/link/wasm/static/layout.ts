@@ -188,7 +188,7 @@ function mergeable(ctx: LinkContext, lo: LinkContext['objects'][number], g: numb
   return !relocs?.chunkStart || relocs.chunkStart[g] === relocs.chunkStart[g + 1];
 }
 
-interface PendingMerge {
+export interface PendingMerge {
   /** Each distinct string (NUL included, as a latin1 key) and its bytes. */
   seen: Map<string, Uint8Array>;
   /** Each merged input segment's pieces: where each starts, and its key. */
@@ -196,7 +196,7 @@ interface PendingMerge {
 }
 
 /** Splits a string segment at its NULs and notes the strings. */
-function addStrings(m: PendingMerge, object: number, segment: number, data: Uint8Array): void {
+export function addStrings(m: PendingMerge, object: number, segment: number, data: Uint8Array): void {
   const starts: number[] = [];
   const keys: string[] = [];
   let p = 0;
@@ -219,7 +219,7 @@ function addStrings(m: PendingMerge, object: number, segment: number, data: Uint
  * their reversed bytes, descending (so a string follows those it is a suffix of), and a
  * string that ends the previous one placed inside it (tail merging).
  */
-function finishStrings(m: PendingMerge): { bytes: Uint8Array; offsetOf: Map<string, number> } {
+export function finishStrings(m: PendingMerge): { bytes: Uint8Array; offsetOf: Map<string, number> } {
   const keys = [...m.seen.keys()];
   const reversed = new Map<string, string>();
   for (const k of keys) reversed.set(k, [...k].reverse().join(''));
@@ -371,7 +371,7 @@ export function dataAddress(ctx: LinkContext, id: number, addend = 0): number {
 }
 
 /** The address of input offset `off` of a merged string segment: its string's address plus the offset into it. */
-function pieceAddress(p: { start: Uint32Array; address: Float64Array }, off: number): number {
+export function pieceAddress(p: { start: Uint32Array; address: Float64Array }, off: number): number {
   let lo = 0;
   let hi = p.start.length - 1;
   while (lo < hi) {

@@ -9,7 +9,7 @@
 
 import {
   isArchive, isWasmObject, ObjectFormatError, readWasmArchive, readWasmMember, readWasmObject,
-  COMDAT_DATA, COMDAT_FUNCTION, COMDAT_GLOBAL, EXTERNAL_FUNCTION,
+  COMDAT_DATA, COMDAT_FUNCTION, COMDAT_GLOBAL, COMDAT_SECTION, EXTERNAL_FUNCTION,
   SYM_BINDING_LOCAL, SYM_BINDING_WEAK, SYM_UNDEFINED, SYMTAB_DATA, SYMTAB_FUNCTION, SYMTAB_GLOBAL, SYMTAB_SECTION, SYMTAB_TABLE,
   type WasmObject,
 } from '../input/index.js';
@@ -142,7 +142,7 @@ function loadObject(ctx: LinkContext, obj: WasmObject, explicit: boolean): void 
     obj, symId: new Int32Array(symCount).fill(-1), funcImport,
     codeRelocs: obj.code.section < 0 ? null : (obj.relocations.find((r) => r.target === obj.code.section) ?? null),
     dataRelocs: obj.dataSection < 0 ? null : (obj.relocations.find((r) => r.target === obj.dataSection) ?? null),
-    funcDiscarded: new Uint8Array(nFunc), segDiscarded: new Uint8Array(nSeg), globalDiscarded: new Uint8Array(nGlob),
+    funcDiscarded: new Uint8Array(nFunc), sectionDiscarded: new Set(), segDiscarded: new Uint8Array(nSeg), globalDiscarded: new Uint8Array(nGlob),
     funcLive: new Uint8Array(nFunc), segLive: new Uint8Array(nSeg), globalLive: new Uint8Array(nGlob), live: false, explicit,
     funcOut: new Int32Array(nFunc).fill(-1), globalOut: new Int32Array(nGlob).fill(-1), typeOut: new Int32Array(obj.types.length).fill(-1),
     segAddr: new Float64Array(nSeg), segOutput: new Int32Array(nSeg).fill(-1), pieces: new Map(),
@@ -192,6 +192,7 @@ function discardComdats(ctx: LinkContext, lo: LoadedObject, o: number): void {
       if (c.kinds[k] === COMDAT_FUNCTION && idx >= imported) lo.funcDiscarded[idx - imported] = 1;
       else if (c.kinds[k] === COMDAT_DATA && idx < lo.segDiscarded.length) lo.segDiscarded[idx] = 1;
       else if (c.kinds[k] === COMDAT_GLOBAL && idx >= importedGlobals) lo.globalDiscarded[idx - importedGlobals] = 1;
+      else if (c.kinds[k] === COMDAT_SECTION) lo.sectionDiscarded.add(idx);
     }
   }
 }

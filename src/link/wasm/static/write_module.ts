@@ -3,13 +3,15 @@
 //! data segment names, then the merged `producers` and `target_features` sections. Function bodies are copied with one `set` each into the code
 //! section and their relocations patched in place; data segments are assembled in their
 //! output segment's image and patched there. `.bss` is not written unless the memory is
-//! imported (a fresh memory is zero already). Debug sections are not written.
+//! imported (a fresh memory is zero already). The inputs' custom sections (debug info)
+//! follow the data section, relocated (custom_sections.ts).
 
 import {
   EXTERNAL_FUNCTION, EXTERNAL_GLOBAL, EXTERNAL_MEMORY, EXTERNAL_TABLE, SEC_CODE, SEC_DATA, SEC_ELEM, SEC_EXPORT,
   SEC_FUNCTION, SEC_GLOBAL, SEC_IMPORT, SEC_MEMORY, SEC_TABLE, SEC_TYPE, TYPE_FUNCREF,
 } from '../input/index.js';
 import { applyRelocations } from './apply_relocations.js';
+import { layoutCustomSections, writeCustomSections } from './custom_sections.js';
 import type { LinkContext } from './context.js';
 import { constI32, displayName, functionIndexOfKey } from './layout.js';
 import { encodeUleb, ulebSize, writeUleb } from './leb.js';
@@ -151,9 +153,12 @@ export function writeModule(ctx: LinkContext): Uint8Array {
     section(SEC_ELEM, w.bytes());
   }
 
-  section(SEC_CODE, codeSection(ctx));
+  const bodyOffset = new Map<number, number>();
+  section(SEC_CODE, codeSection(ctx, bodyOffset));
   const data = dataSection(ctx);
   if (data) section(SEC_DATA, data);
+  const custom = layoutCustomSections(ctx);
+  if (custom.length > 0) parts.push(...writeCustomSections(ctx, custom, bodyOffset));
   if (!o.stripAll) {
     parts.push(...nameSection(ctx));
     const producers = producersSection(ctx);
@@ -185,7 +190,8 @@ function memoryLimits(w: Bytes, ctx: LinkContext): void {
 }
 
 /** The code section's payload: sized exactly first, then each body copied once and patched. */
-function codeSection(ctx: LinkContext): Uint8Array {
+function codeSection(ctx: LinkContext, bodyOffset: Map<number, number>): Uint8Array {
+  const debug = ctx.objects.some((lo) => lo.obj.customSections.some((i) => lo.obj.sections[i]!.name.startsWith('.debug_')));
   const fns = ctx.functions;
   let size = ulebSize(fns.length);
   for (const f of fns) {
@@ -210,6 +216,8 @@ function codeSection(ctx: LinkContext): Uint8Array {
     const start = code.offset[f.func]!;
     const n = code.size[f.func]!;
     at = writeUleb(out, at, n);
+    // Debug info locates functions by their body's offset in the code section.
+    if (debug) bodyOffset.set(f.object * 4194304 + f.func, at);
     out.set(lo.obj.sections[code.section]!.data.subarray(start, start + n), at);
     if (f.object !== relocObject) {
       relocObject = f.object;
