@@ -15,7 +15,8 @@ import {
   R_WASM_SECTION_OFFSET_I32, R_WASM_TABLE_INDEX_I32, SYM_ABSOLUTE, SYMTAB_DATA, SYMTAB_FUNCTION, SYMTAB_GLOBAL, SYMTAB_SECTION,
 } from '../input/index.js';
 import { SymState, type LinkContext } from './context.js';
-import { addStrings, dataAddress, finishStrings, functionIndex, globalIndex, pieceAddress, type PendingMerge } from './layout.js';
+import { addStrings, finishStrings, pieceAddress, type PendingMerge } from './data_layout.js';
+import { dataAddress, functionIndex, globalIndex } from './layout.js';
 import { encodeUleb } from './leb.js';
 import { functionKey } from './scan_relocations.js';
 

@@ -75,3 +75,8 @@ export function writeUleb(buf: Uint8Array, pos: number, v: number): number {
   buf[pos++] = v;
   return pos;
 }
+
+/** An `i32.const v; end` constant expression. */
+export function constI32(v: number): Uint8Array {
+  return Uint8Array.from([0x41, ...encodeSleb(v | 0), 0x0b]);
+}
