@@ -90,6 +90,8 @@ export interface LoadedObject {
   /** Output function index of each defined function, output global index of each defined global (-1 if dropped). */
   funcOut: Int32Array;
   globalOut: Int32Array;
+  /** Where each live function's body starts in the code section's payload, once written (for debug info). */
+  bodyOffset: Float64Array;
   /** Output type index of each of its types (-1 if unused). */
   typeOut: Int32Array;
   /** Address of each data segment in memory, once laid out. */

@@ -101,6 +101,12 @@ function mergeStrings(ctx: LinkContext, c: OutputCustom): void {
   c.size = bytes.length;
 }
 
+/** The body offset of the (live) function a defined symbol names. */
+function bodyOffsetOf(ctx: LinkContext, id: number): number {
+  const lo = ctx.objects[ctx.syms.object[id]!]!;
+  return lo.bodyOffset[lo.obj.linking.symbols.index[ctx.syms.symbol[id]!]! - lo.obj.importedFunctions]!;
+}
+
 /** wasm-ld's liveness of a symbol: its chunk's, for a defined function, data or global. */
 function isLive(ctx: LinkContext, id: number): boolean {
   const s = ctx.syms;
@@ -124,11 +130,8 @@ function tombstoneFor(name: string): number | null {
   return name === '.debug_ranges' || name === '.debug_loc' ? 0xfffffffe : 0xffffffff;
 }
 
-/**
- * Encodes the custom sections laid out by `layoutCustomSections`. `bodyOffset` gives a
- * function's body offset in the code section's payload by `functionKey`.
- */
-export function writeCustomSections(ctx: LinkContext, sections: OutputCustom[], bodyOffset: Map<number, number>): Uint8Array[] {
+/** Encodes the custom sections laid out by `layoutCustomSections`, after the code section is written. */
+export function writeCustomSections(ctx: LinkContext, sections: OutputCustom[]): Uint8Array[] {
   const s = ctx.syms;
   // Where each input section went, for section-offset relocations: its offset, or its merged strings.
   const placed = new Map<string, { offset: number; pieces?: { start: Uint32Array; address: Float64Array } }>();
@@ -164,8 +167,7 @@ export function writeCustomSections(ctx: LinkContext, sections: OutputCustom[], 
         let value: number;
         if (dead) value = tombstone ?? addend;
         else if (type === R_WASM_FUNCTION_OFFSET_I32) {
-          const st = s.state[id];
-          const body = st === SymState.Defined && s.kind[id] === SYMTAB_FUNCTION ? bodyOffset.get(functionKey(ctx, id)) : undefined;
+          const body = s.state[id] === SymState.Defined && s.kind[id] === SYMTAB_FUNCTION ? bodyOffsetOf(ctx, id) : undefined;
           value = body === undefined ? (tombstone ?? addend) : body + addend;
         } else if (type === R_WASM_MEMORY_ADDR_I32) value = dataAddress(ctx, id, addend);
         else if (type === R_WASM_GLOBAL_INDEX_I32) value = globalIndex(ctx, id);

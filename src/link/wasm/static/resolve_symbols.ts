@@ -144,7 +144,7 @@ function loadObject(ctx: LinkContext, obj: WasmObject, explicit: boolean): void 
     dataRelocs: obj.dataSection < 0 ? null : (obj.relocations.find((r) => r.target === obj.dataSection) ?? null),
     funcDiscarded: new Uint8Array(nFunc), sectionDiscarded: new Set(), segDiscarded: new Uint8Array(nSeg), globalDiscarded: new Uint8Array(nGlob),
     funcLive: new Uint8Array(nFunc), segLive: new Uint8Array(nSeg), globalLive: new Uint8Array(nGlob), live: false, explicit,
-    funcOut: new Int32Array(nFunc).fill(-1), globalOut: new Int32Array(nGlob).fill(-1), typeOut: new Int32Array(obj.types.length).fill(-1),
+    funcOut: new Int32Array(nFunc).fill(-1), bodyOffset: new Float64Array(nFunc), globalOut: new Int32Array(nGlob).fill(-1), typeOut: new Int32Array(obj.types.length).fill(-1),
     segAddr: new Float64Array(nSeg), segOutput: new Int32Array(nSeg).fill(-1), pieces: new Map(),
   };
   ctx.objects.push(lo);

@@ -153,12 +153,11 @@ export function writeModule(ctx: LinkContext): Uint8Array {
     section(SEC_ELEM, w.bytes());
   }
 
-  const bodyOffset = new Map<number, number>();
-  section(SEC_CODE, codeSection(ctx, bodyOffset));
+  section(SEC_CODE, codeSection(ctx));
   const data = dataSection(ctx);
   if (data) section(SEC_DATA, data);
   const custom = layoutCustomSections(ctx);
-  if (custom.length > 0) parts.push(...writeCustomSections(ctx, custom, bodyOffset));
+  if (custom.length > 0) parts.push(...writeCustomSections(ctx, custom));
   if (!o.stripAll) {
     parts.push(...nameSection(ctx));
     const producers = producersSection(ctx);
@@ -190,8 +189,7 @@ function memoryLimits(w: Bytes, ctx: LinkContext): void {
 }
 
 /** The code section's payload: sized exactly first, then each body copied once and patched. */
-function codeSection(ctx: LinkContext, bodyOffset: Map<number, number>): Uint8Array {
-  const debug = ctx.objects.some((lo) => lo.obj.customSections.some((i) => lo.obj.sections[i]!.name.startsWith('.debug_')));
+function codeSection(ctx: LinkContext): Uint8Array {
   const fns = ctx.functions;
   let size = ulebSize(fns.length);
   for (const f of fns) {
@@ -217,7 +215,7 @@ function codeSection(ctx: LinkContext, bodyOffset: Map<number, number>): Uint8Ar
     const n = code.size[f.func]!;
     at = writeUleb(out, at, n);
     // Debug info locates functions by their body's offset in the code section.
-    if (debug) bodyOffset.set(f.object * 4194304 + f.func, at);
+    lo.bodyOffset[f.func] = at;
     out.set(lo.obj.sections[code.section]!.data.subarray(start, start + n), at);
     if (f.object !== relocObject) {
       relocObject = f.object;
