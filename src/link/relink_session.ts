@@ -5,6 +5,9 @@
 //! that differ from the last good output, as a journaled patch (the first link, and any
 //! link after a failed write, writes the file whole). A link that fails (an undefined
 //! symbol, a bad object) writes nothing: the output stays byte for byte the last good one.
+//! A format may offer a relink in place (`InPlaceRelink`: ELF's session/fast_relink.ts),
+//! which patches the last output for the changed inputs when it can, instead of the whole
+//! link; the report says which path a relink took, and why not the fast one.
 
 import { InputFiles, type InputFile, type LinkFile } from './input_files.js';
 import { LinkError, OutputWriteError } from './Linker.js';
@@ -21,6 +24,11 @@ export interface LinkBytesInput {
 /** A whole link in memory: the format's linker, with its options bound. */
 export type LinkInMemory = (inputs: readonly LinkBytesInput[]) => { ok: true; bytes: Uint8Array; warnings?: string[] } | { ok: false; errors: string[] };
 
+/** A format's fast path: patches `image` for the `changed` inputs, or says why a whole link is needed (then `image` is as it was). */
+export interface InPlaceRelink {
+  relink(inputs: readonly LinkBytesInput[], changed: readonly string[], image: FileImage): { ok: true } | { ok: false; reason: string };
+}
+
 export interface RelinkReport {
   ok: boolean;
   /** One per problem, each naming its input (or the output, for a failed write). */
@@ -30,6 +38,10 @@ export interface RelinkReport {
   inputsChanged: string[];
   bytesWritten: number;
   fullWrite: boolean;
+  /** `fast`: the last output patched in place (InPlaceRelink); `whole`: a whole link in memory. */
+  path: 'fast' | 'whole';
+  /** Why a relink that could have been fast was whole. */
+  fallback?: string;
   ms: number;
 }
 
@@ -47,6 +59,7 @@ export class RelinkSession {
     readonly outputPath: string,
     private readonly linkInMemory: LinkInMemory,
     io?: OutputIo,
+    private readonly inPlace?: InPlaceRelink,
   ) {
     this.files = new InputFiles(inputs);
     this.output = new OutputFile(outputPath, io);
@@ -80,16 +93,25 @@ export class RelinkSession {
   update(): RelinkReport {
     const t0 = performance.now();
     const report = (r: Partial<RelinkReport>): RelinkReport => ({
-      ok: false, errors: [], warnings: [], inputsChanged: [], bytesWritten: 0, fullWrite: false, ...r, ms: performance.now() - t0,
+      ok: false, errors: [], warnings: [], inputsChanged: [], bytesWritten: 0, fullWrite: false, path: 'whole', ...r, ms: performance.now() - t0,
     });
     let inputsChanged: string[] = [];
+    let fallback: string | undefined;
     try {
       inputsChanged = this.readInputs();
+      if (this.inPlace) {
+        const fast = this.inPlace.relink(this.current, inputsChanged, this.image);
+        if (fast.ok) {
+          const { bytesWritten, fullWrite } = this.output.flush(this.image, this.output.needsFullWrite(this.image), [{ start: 0, end: this.image.size }]);
+          return report({ ok: true, inputsChanged, bytesWritten, fullWrite, warnings: this.lastWarnings, path: 'fast' });
+        }
+        fallback = fast.reason;
+      }
       const { bytesWritten, fullWrite } = this.link();
-      return report({ ok: true, inputsChanged, bytesWritten, fullWrite, warnings: this.lastWarnings });
+      return report({ ok: true, inputsChanged, bytesWritten, fullWrite, warnings: this.lastWarnings, ...(fallback === undefined ? {} : { fallback }) });
     } catch (err) {
-      if (err instanceof LinkError) return report({ errors: [...err.messages], inputsChanged });
-      if (err instanceof OutputWriteError) return report({ errors: [err.message], inputsChanged });
+      if (err instanceof LinkError) return report({ errors: [...err.messages], inputsChanged, fallback });
+      if (err instanceof OutputWriteError) return report({ errors: [err.message], inputsChanged, fallback });
       throw err;
     }
   }

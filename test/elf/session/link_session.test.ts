@@ -4,6 +4,7 @@
 // removed and renamed, data and TLS changed, a symbol moved between objects, an archive
 // member becoming needed and unneeded, a broken edit then its fix, a truncated object.
 // Objects that did not change keep their addresses, and a small edit writes little.
+// Every session verifies each relink that takes the fast path against a whole link.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -44,12 +45,14 @@ interface Step {
   files: Record<string, string>;
   /** The relink is expected to fail (and leave the output as it was). */
   fails?: boolean;
+  /** The relink patches the last output in place (only function bodies and data values changed). */
+  fast?: boolean;
 }
 
 const STEPS: Step[] = [
   { name: 'first link', files: { 'util.c': 'int counter = 5;\n__thread int tls_value = 1;\nint helper(int x) { return x * 2; }\n', 'lib_extra.c': 'int unused_extra(void) { return 99; }\n' } },
-  { name: 'a function grows', files: { 'util.c': 'int counter = 5;\n__thread int tls_value = 1;\nint helper(int x) { int s = 0; for (int i = 0; i < x; i++) s += i * x + (i ^ 3); return s; }\n' } },
-  { name: 'it shrinks again and data changes', files: { 'util.c': 'int counter = 40;\n__thread int tls_value = 1;\nint helper(int x) { return x + 1; }\n' } },
+  { name: 'a function grows', fast: true, files: { 'util.c': 'int counter = 5;\n__thread int tls_value = 1;\nint helper(int x) { int s = 0; for (int i = 0; i < x; i++) s += i * x + (i ^ 3); return s; }\n' } },
+  { name: 'it shrinks again and data changes', fast: true, files: { 'util.c': 'int counter = 40;\n__thread int tls_value = 1;\nint helper(int x) { return x + 1; }\n' } },
   { name: 'TLS changes', files: { 'util.c': 'int counter = 40;\n__thread int tls_value = 7;\n__thread int more_tls[4] = {1,2,3,4};\nint helper(int x) { return x + more_tls[2]; }\n' } },
   { name: 'a symbol moves to another object', files: { 'util.c': 'int counter = 40;\n__thread int tls_value = 7;\n', 'moved.c': 'int helper(int x) { return x * 3; }\n' } },
   { name: 'an archive member becomes needed', files: { 'moved.c': 'int maybe_extra(int);\nint helper(int x) { return x * 3 + maybe_extra(1); }\n', 'lib_extra.c': 'int maybe_extra(int y) { return y + 10; }\n' } },
@@ -90,7 +93,7 @@ describe('LinkSession: relinks in place behave as fresh links', () => {
     compileMusl(path.join(dir, 'main.c'), path.join(dir, 'main.o'));
     writeSources(dir, { 'moved.c': 'int moved_placeholder;\n' });
     const output = path.join(dir, 'prog');
-    const session = new LinkSession(inputsOf(dir), output);
+    const session = new LinkSession(inputsOf(dir), output, { verify: true });
     let mainAddress: string | undefined;
     let lastGood: Buffer | null = null;
     STEPS.forEach((step, i) => {
@@ -104,6 +107,7 @@ describe('LinkSession: relinks in place behave as fresh links', () => {
       }
       expect(r.errors, step.name).toEqual([]);
       expect(r.fullWrite, step.name).toBe(i === 0);
+      expect(r.path, step.name).toBe(step.fast ? 'fast' : 'whole');
       const fresh = linkWithZirc(inputsOf(dir), path.join(dir, `fresh${i}`));
       const ref = linkWithLld(inputsOf(dir), path.join(dir, `lld${i}`));
       const got = behaviour(output);
@@ -123,7 +127,7 @@ describe('LinkSession: relinks in place behave as fresh links', () => {
     compileMusl(path.join(dir, 'main.c'), path.join(dir, 'main.o'));
     writeSources(dir, { ...STEPS[0]!.files, 'moved.c': 'int moved_placeholder;\n' });
     const output = path.join(dir, 'prog');
-    const session = new LinkSession(inputsOf(dir), output);
+    const session = new LinkSession(inputsOf(dir), output, { verify: true });
     expect(session.update().ok).toBe(true);
     writeSources(dir, { 'util.c': 'int counter = 6;\n__thread int tls_value = 1;\nint helper(int x) { return x * 2; }\n' });
     const r = session.update();
@@ -140,7 +144,7 @@ describe('LinkSession: relinks in place behave as fresh links', () => {
     compileMusl(path.join(dir, 'main.c'), path.join(dir, 'main.o'));
     writeSources(dir, { ...STEPS[0]!.files, 'moved.c': 'int moved_placeholder;\n' });
     const output = path.join(dir, 'prog');
-    const session = new LinkSession(inputsOf(dir), output);
+    const session = new LinkSession(inputsOf(dir), output, { verify: true });
     expect(session.update().ok).toBe(true);
     const good = fs.readFileSync(output);
     const util = path.join(dir, 'util.o');

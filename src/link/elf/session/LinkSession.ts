@@ -4,20 +4,60 @@
 //! memory, so the input sections that did not change keep their addresses
 //! (static/stable_layout.ts) and a relink writes little.
 //!
-//! The relink itself is a whole link in memory, so its time follows the program, not the
-//! edit; the bytes it writes follow the edit.
+//! A relink where only plain objects changed, each fitting where it was, takes the fast
+//! path (fast_relink.ts): the last whole link's context and image are patched, so its
+//! time follows the edit. Anything else is a whole link in memory, whose time follows the
+//! program; the bytes either writes follow the edit. With `verify` (tests), every fast
+//! relink is checked against a whole link of the same inputs with the same layout memory:
+//! the images must be byte-identical, or the relink throws.
 
 import type { LinkFile } from '../../input_files.js';
-import { RelinkSession } from '../../relink_session.js';
+import { RelinkSession, type InPlaceRelink, type LinkBytesInput } from '../../relink_session.js';
+import type { FileImage } from '../file_image.js';
 import type { OutputIo } from '../output_file.js';
 import { linkStatic, type StaticLinkOptions } from '../static/link_static.js';
 import { StableLayout } from '../static/stable_layout.js';
+import { FastRelinker } from './fast_relink.js';
 
 export type { RelinkReport } from '../../relink_session.js';
 
+export interface LinkSessionOptions extends Omit<StaticLinkOptions, 'stableLayout' | 'output' | 'keepContext'> {
+  /** Patch the last output in place when only objects changed (default true). */
+  fastRelink?: boolean;
+  /** Check every fast relink against a whole link (for tests: it costs a whole link). */
+  verify?: boolean;
+}
+
 export class LinkSession extends RelinkSession {
-  constructor(inputs: readonly LinkFile[], outputPath: string, options: Omit<StaticLinkOptions, 'stableLayout' | 'output'> = {}, io?: OutputIo) {
+  constructor(inputs: readonly LinkFile[], outputPath: string, options: LinkSessionOptions = {}, io?: OutputIo) {
+    const { fastRelink = true, verify = false, ...linkOptions } = options;
     const layout = new StableLayout();
-    super(inputs, outputPath, (all) => linkStatic(all, { ...options, output: outputPath, stableLayout: layout }), io);
+    const fast = new FastRelinker();
+    const wholeLink = (all: readonly LinkBytesInput[]) => {
+      const result = linkStatic(all, { ...linkOptions, output: outputPath, stableLayout: layout, keepContext: fastRelink });
+      if (result.ok && result.context) fast.adopt(result.context, all);
+      else fast.forget();
+      return result;
+    };
+    const inPlace: InPlaceRelink = {
+      relink(all, changed, image) {
+        const outcome = fast.relink(all, changed, image);
+        if (outcome.ok && verify) verifyAgainstWholeLink(all, image, { ...linkOptions, output: outputPath, stableLayout: layout });
+        return outcome;
+      },
+    };
+    super(inputs, outputPath, wholeLink, io, fastRelink ? inPlace : undefined);
+  }
+}
+
+/** The oracle: a whole link of `inputs` must give exactly the patched image (a `uuid` build id aside). */
+function verifyAgainstWholeLink(inputs: readonly LinkBytesInput[], image: FileImage, options: StaticLinkOptions): void {
+  const whole = linkStatic(inputs, options);
+  if (!whole.ok) throw new Error(`fast relink verify: the whole link failed: ${whole.errors.join('\n')}`);
+  const patched = image.bytes;
+  if (whole.bytes.length !== patched.length) throw new Error(`fast relink verify: ${patched.length} bytes, the whole link ${whole.bytes.length}`);
+  if (options.buildId?.kind === 'uuid') return;
+  for (let i = 0; i < patched.length; i++) {
+    if (patched[i] !== whole.bytes[i]) throw new Error(`fast relink verify: byte ${i} (0x${i.toString(16)}) is 0x${patched[i]!.toString(16)}, the whole link's 0x${whole.bytes[i]!.toString(16)}`);
   }
 }

@@ -78,6 +78,16 @@ export class StableLayout {
     return { offsets, end };
   }
 
+  /**
+   * Whether a member of output section `name` known by `key` may grow or shrink to
+   * `size` in place: its block is remembered, holds `size` and keeps alignment `align`
+   * (then the next `place` keeps it where it is, and nothing else moves).
+   */
+  fitsInPlace(name: string, key: string, size: number, align: number): boolean {
+    const b = this.sections.get(name)?.blocks.get(key);
+    return b !== undefined && size <= b.capacity && b.offset % align === 0;
+  }
+
   /** The size output section `name` is given for content ending at `end`: its reserved room. */
   reserve(name: string, end: number): number {
     const mem = this.sections.get(name)!;
