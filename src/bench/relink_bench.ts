@@ -25,6 +25,8 @@
 //! not built; wasm-ld's full link is measured after the same kind of edit (the unit
 //! recompiled with `clang --target=wasm32 -c`), and its final output is run under node:wasi.
 //!
+//! Each size runs in a process of its own (this file with `--size-child=`, an 8 GiB heap).
+//!
 //! Flags: `--sizes=1000,10000,100000`, `--edits=N` (default 20), `--warmup=N` (default 2),
 //! `--arch=x86_64,wasm32`, `--shape=loops`, `--out=DIR`, `--no-docs`, `--keep`.
 
@@ -293,12 +295,73 @@ async function runArch(arch: CArch, opts: RelinkBenchOptions & { warmupEdits: nu
   const base: RelinkArchFigures = { arch, commands, sizes: [], ...(arch === 'wasm32' ? { zircRelink: WASM_RELINK_NOT_BUILT } : {}) };
   const missing = !tc.clang ? 'clang' : linkers.find((l) => !tc.linkers[l]);
   if (missing) return { ...base, skipped: `${missing} is not installed (apt-get install clang lld mold)` };
-  if (arch === 'x86_64' && !fs.existsSync(path.join(REPO, 'dist', 'cli', 'ld', 'ld_command.js'))) return { ...base, skipped: 'dist/ is not built (npm run build)' };
+  if (!fs.existsSync(path.join(REPO, 'dist', 'cli', 'ld', 'ld_command.js')) || !fs.existsSync(path.join(REPO, 'dist', 'bench', 'relink_bench.js'))) {
+    return { ...base, skipped: 'dist/ is not built (npm run build)' };
+  }
   commands.compile = `clang ${compileArgs(arch, 'tu_NNNN.c', 'tu_NNNN.o').join(' ')}`;
   for (const size of opts.sizes) {
-    base.sizes.push(await runSize(arch, tc, size, opts, log, commands));
+    const r = await runSizeInChild(arch, size, opts, log);
+    Object.assign(commands, r.commands);
+    base.sizes.push(r.row);
   }
   return base;
+}
+
+interface SizeSpec {
+  arch: CArch;
+  functions: number;
+  edits: number;
+  warmupEdits: number;
+  shape: Shape;
+  workDir: string;
+  keep: boolean;
+}
+
+/**
+ * One size in a process of its own (this file, `--size-child=spec.json`), with room for
+ * the C twin of 100k functions: a 140 MB ZIR program that CProject parses again at every
+ * edit. It also keeps one size's garbage out of the next size's figures.
+ */
+function runSizeInChild(
+  arch: CArch, functions: number, opts: RelinkBenchOptions & { warmupEdits: number; shape: Shape }, log: (m: string) => void,
+): Promise<{ row: RelinkSizeFigures; commands: Record<string, string> }> {
+  const specDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-relink-size-'));
+  const specPath = path.join(specDir, 'spec.json');
+  const resultPath = path.join(specDir, 'result.json');
+  const spec: SizeSpec = { arch, functions, edits: opts.edits, warmupEdits: opts.warmupEdits, shape: opts.shape, workDir: opts.workDir, keep: opts.keep ?? false };
+  fs.writeFileSync(specPath, JSON.stringify(spec));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--max-old-space-size=8192', path.join(REPO, 'dist', 'bench', 'relink_bench.js'), `--size-child=${specPath}`, resultPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    readline.createInterface({ input: child.stdout }).on('line', log);
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      if (stderr.length < 8000) stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      try {
+        if (code !== 0 || !fs.existsSync(resultPath)) {
+          reject(new Error(`relink bench, ${arch} ${functions} functions: the process exited ${code ?? signal}: ${stderr.trim().slice(0, 4000)}`));
+          return;
+        }
+        resolve(JSON.parse(fs.readFileSync(resultPath, 'utf8')) as { row: RelinkSizeFigures; commands: Record<string, string> });
+      } finally {
+        fs.rmSync(specDir, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+async function sizeChildMain(specPath: string, resultPath: string): Promise<void> {
+  const spec = JSON.parse(fs.readFileSync(specPath, 'utf8')) as SizeSpec;
+  const commands: Record<string, string> = {};
+  const log = (m: string): void => {
+    process.stdout.write(`${m}\n`);
+  };
+  const row = await runSize(spec.arch, detectToolchain(), spec.functions, { ...spec, sizes: [spec.functions] }, log, commands);
+  fs.writeFileSync(resultPath, JSON.stringify({ row, commands }));
 }
 
 async function runSize(
@@ -684,7 +747,13 @@ export async function relinkBenchMain(argv: readonly string[], command: string):
 }
 
 const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
+const sizeChild = process.argv[2]?.startsWith('--size-child=') ? process.argv[2].slice('--size-child='.length) : null;
+if (invokedDirectly && sizeChild) {
+  sizeChildMain(sizeChild, process.argv[3]!).catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
+} else if (invokedDirectly) {
   relinkBenchMain(process.argv.slice(2), `npm run bench:relink${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`).catch((e: unknown) => {
     process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(1);

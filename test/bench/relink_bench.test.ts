@@ -36,7 +36,7 @@ describe('the relink bench at 1k functions', () => {
     const tc = detectToolchain();
     expect(tc.clang, 'clang (apt-get install clang)').not.toBeNull();
     for (const l of ['ld.lld', 'mold', 'wasm-ld'] as const) expect(tc.linkers[l], `${l} (apt-get install lld mold)`).not.toBeNull();
-    // zirc ld --watch runs from dist: build it if needed.
+    // Each size runs in a process of its own from dist, as does zirc ld --watch: build it if needed.
     if (!fs.existsSync(path.join(REPO, 'dist', 'cli', 'ld', 'ld_command.js'))) {
       execFileSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(REPO, 'tsconfig.json')], { stdio: 'ignore' });
     }
