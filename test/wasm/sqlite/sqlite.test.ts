@@ -5,8 +5,8 @@
 // database, so node:wasi needs no preopened directory) linked by zirc's wasm linker runs
 // under node:wasi exactly as the same command line linked by LLVM's wasm-ld 14: same stdout,
 // stderr and exit status for several arguments, both modules pass WebAssembly.validate,
-// wabt's validator (npm) and `wasm-validate`, and the sections toolchain.ts's layoutSections
-// compares (not wasm-ld's copies of wasi-libc's debug sections) are the same bytes. The line is
+// wabt's validator (npm) and `wasm-validate`, and zirc's module is wasm-ld's byte for byte
+// (debug sections included). The line is
 // the one clang's driver gives wasm-ld (`clang -### main.o sqlite3.o -lwasi-emulated-mman`:
 // crt1-command.o, the objects, -lwasi-emulated-mman, -lc, compiler-rt's builtins). Linked
 // three ways: `zirc wasm-ld` in-process (from src/), bin/zirc-wasm-ld.js as a process, and
@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { wasmLdCommand } from '../../../src/cli/wasm_ld/wasm_ld_command.js';
 import { recipeFor, sqliteObject } from '../../../scripts/sqlite_cache.mjs';
 import { expectValidModule } from '../wasm_check.js';
-import { clangLinkArgs, expectValid, layoutSections, linkWithWasmLd, REPO, run, runModule, sections, tempDir } from '../static/toolchain.js';
+import { clangLinkArgs, expectValid, layoutSections, linkWithWasmLd, REPO, run, runModule, tempDir } from '../static/toolchain.js';
 
 const ZIRC_WASM_LD = path.join(REPO, 'bin', 'zirc-wasm-ld.js');
 const MAIN = path.join(REPO, 'test', 'elf', 'sqlite', 'main.c');
