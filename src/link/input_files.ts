@@ -66,6 +66,45 @@ export class InputFiles {
   }
 }
 
+/**
+ * What turns a source among the inputs into the object it compiles to (a `.zir` file:
+ * cli/zir_inputs.ts), so the linkers need not know any compiler. `objectOf` throws
+ * `LinkError` with the source's errors.
+ */
+export interface SourceInputs {
+  isSource(path: string): boolean;
+  objectOf(path: string, source: Uint8Array): Uint8Array;
+}
+
+/** Reads every input once, in order, compiling the sources among them: a one-shot link's inputs. */
+export function readLinkInputs(
+  files: readonly LinkFile[],
+  sources?: SourceInputs,
+): { ok: true; inputs: Array<{ path: string; bytes: Uint8Array; wholeArchive: boolean }> } | { ok: false; errors: string[] } {
+  const inputs: Array<{ path: string; bytes: Uint8Array; wholeArchive: boolean }> = [];
+  for (const file of files) {
+    const path = linkFilePath(file);
+    const wholeArchive = typeof file !== 'string' && file.wholeArchive;
+    let bytes: Uint8Array;
+    try {
+      // A Buffer is a Uint8Array: no copy of what may be hundreds of megabytes.
+      bytes = fs.readFileSync(path);
+    } catch (err) {
+      return { ok: false, errors: [`cannot open ${path}: ${describe(err)}`] };
+    }
+    if (sources?.isSource(path)) {
+      try {
+        bytes = sources.objectOf(path, bytes);
+      } catch (err) {
+        if (err instanceof LinkError) return { ok: false, errors: [...err.messages] };
+        throw err;
+      }
+    }
+    inputs.push({ path, bytes, wholeArchive });
+  }
+  return { ok: true, inputs };
+}
+
 function describe(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'ENOENT') return 'no such file or directory';

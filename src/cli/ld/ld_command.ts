@@ -10,6 +10,7 @@ import { linkStaticFiles, type LinkFile } from '../../link/elf/static/link_files
 import type { StaticLinkOptions } from '../../link/elf/static/link_static.js';
 import { LinkSession } from '../../link/elf/session/LinkSession.js';
 import { linkWatch } from '../link_watch.js';
+import { isZirSource, linkErrorText, ZirInputCompiler } from '../zir_inputs.js';
 import { expandLinkerScripts, parseLdCommandLine, resolveLibrariesOnDisk } from './ld_command_line.js';
 
 const EXIT_LINK_ERRORS = 1;
@@ -80,9 +81,12 @@ export function ldCommand(argv: readonly string[]): number {
   const prepared = prepareLink(argv);
   if ('exit' in prepared) return prepared.exit;
   const { files, plan, options } = prepared;
-  const result = linkStaticFiles(files, plan.output, options);
+  // `.zir` sources among the inputs are compiled in the same link (cli/zir_inputs.ts).
+  const zir = new ZirInputCompiler('x86_64-linux');
+  const result = linkStaticFiles(files, plan.output, options, { isSource: isZirSource, objectOf: (p, source) => zir.objectOf(p, source) });
+  zir.close();
   if (!result.ok) {
-    for (const e of result.errors) process.stderr.write(`zirc ld: error: ${e}\n`);
+    for (const e of result.errors) process.stderr.write(`${linkErrorText('zirc ld', e)}\n`);
     return EXIT_LINK_ERRORS;
   }
   // On stdout, as ld.lld prints it.

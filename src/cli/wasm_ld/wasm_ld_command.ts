@@ -9,6 +9,7 @@ import { linkWasmFiles } from '../../link/wasm/static/link_files.js';
 import { linkWasm } from '../../link/wasm/static/link_wasm.js';
 import { RelinkSession } from '../../link/relink_session.js';
 import { linkWatch } from '../link_watch.js';
+import { isZirSource, linkErrorText, ZirInputCompiler } from '../zir_inputs.js';
 import { WasmLdUsageError, type WasmLdPlan } from '../../link/wasm_ld_args/plan.js';
 import type { ResolvedWasmLdPlan } from '../../link/wasm_ld_args/resolve_libraries.js';
 import { parseWasmLdCommandLine, resolveWasmLibrariesOnDisk } from './wasm_ld_command_line.js';
@@ -70,9 +71,12 @@ function prepareLink(argv: readonly string[]): ResolvedWasmLdPlan | { exit: numb
 export function wasmLdCommand(argv: readonly string[]): number {
   const resolved = prepareLink(argv);
   if ('exit' in resolved) return resolved.exit;
-  const result = linkWasmFiles(resolved);
+  // `.zir` sources among the inputs are compiled in the same link (cli/zir_inputs.ts).
+  const zir = new ZirInputCompiler('wasm32-wasi');
+  const result = linkWasmFiles(resolved, undefined, { isSource: isZirSource, objectOf: (p, source) => zir.objectOf(p, source) });
+  zir.close();
   if (!result.ok) {
-    for (const e of result.errors) process.stderr.write(`zirc wasm-ld: error: ${e}\n`);
+    for (const e of result.errors) process.stderr.write(`${linkErrorText('zirc wasm-ld', e)}\n`);
     return EXIT_LINK_ERRORS;
   }
   for (const w of result.warnings) process.stderr.write(`zirc wasm-ld: warning: ${w}\n`);

@@ -3,26 +3,18 @@
 //! crash never leaves half an executable at the path. Everything else is pure and lives
 //! in the passes.
 
-import * as fs from 'node:fs';
-import type { LinkFile } from '../../input_files.js';
+import { readLinkInputs, type LinkFile, type SourceInputs } from '../../input_files.js';
 import { OutputWriteError } from '../../Linker.js';
 import { nodeOutputIo, replaceFile } from '../../output_io.js';
-import { linkStatic, type LinkInput, type StaticLinkOptions, type StaticLinkResult } from './link_static.js';
+import { linkStatic, type StaticLinkOptions, type StaticLinkResult } from './link_static.js';
 
 export type { LinkFile } from '../../input_files.js';
 
-export function linkStaticFiles(inputFiles: readonly LinkFile[], outputPath: string, options: StaticLinkOptions = {}): StaticLinkResult {
-  const inputs: LinkInput[] = [];
-  for (const file of inputFiles) {
-    const { path, wholeArchive } = typeof file === 'string' ? { path: file, wholeArchive: false } : file;
-    try {
-      // A Buffer is a Uint8Array: no copy of what may be hundreds of megabytes.
-      inputs.push({ path, bytes: fs.readFileSync(path), wholeArchive });
-    } catch (e) {
-      return { ok: false, errors: [`cannot open ${path}: ${(e as Error).message}`], timings: [] };
-    }
-  }
-  const result = linkStatic(inputs, { ...options, output: outputPath });
+/** Links `inputFiles` (compiling the sources among them with `sources`) into `outputPath`. */
+export function linkStaticFiles(inputFiles: readonly LinkFile[], outputPath: string, options: StaticLinkOptions = {}, sources?: SourceInputs): StaticLinkResult {
+  const read = readLinkInputs(inputFiles, sources);
+  if (!read.ok) return { ok: false, errors: read.errors, timings: [] };
+  const result = linkStatic(read.inputs, { ...options, output: outputPath });
   if (!result.ok) return result;
   try {
     // As ld.lld does: whatever is at the path (a read-only file, a symlink) is replaced, not written through.

@@ -3,24 +3,19 @@
 //! writes the module at `plan.output` atomically (a temporary file renamed over it), so a
 //! failed link or write leaves no partial file and the previous output untouched.
 
-import * as fs from 'node:fs';
+import { readLinkInputs, type SourceInputs } from '../../input_files.js';
 import { OutputWriteError } from '../../Linker.js';
 import { nodeOutputIo, replaceFile, resolveOutputTarget, type OutputIo } from '../../output_io.js';
 import type { ResolvedWasmLdPlan } from '../../wasm_ld_args/resolve_libraries.js';
-import { linkWasm, type WasmLinkInput } from './link_wasm.js';
+import { linkWasm } from './link_wasm.js';
 
 /** The outcome of a link: errors are messages without the `zirc wasm-ld: error:` prefix. */
 export type WasmLinkResult = { ok: true; warnings: string[] } | { ok: false; errors: string[] };
 
-export function linkWasmFiles(plan: ResolvedWasmLdPlan, io: OutputIo = nodeOutputIo): WasmLinkResult {
-  const inputs: WasmLinkInput[] = [];
-  for (const input of plan.resolvedInputs) {
-    try {
-      inputs.push({ path: input.resolvedPath, bytes: new Uint8Array(fs.readFileSync(input.resolvedPath)), wholeArchive: input.wholeArchive });
-    } catch (e) {
-      return { ok: false, errors: [`cannot open ${input.resolvedPath}: ${(e as Error).message}`] };
-    }
-  }
+export function linkWasmFiles(plan: ResolvedWasmLdPlan, io: OutputIo = nodeOutputIo, sources?: SourceInputs): WasmLinkResult {
+  const read = readLinkInputs(plan.resolvedInputs.map((i) => ({ path: i.resolvedPath, wholeArchive: i.wholeArchive })), sources);
+  if (!read.ok) return { ok: false, errors: read.errors };
+  const inputs = read.inputs;
   if (inputs.length === 0) return { ok: false, errors: ['no input files'] };
   const result = linkWasm(inputs, plan);
   if (!result.ok) return { ok: false, errors: result.errors };
