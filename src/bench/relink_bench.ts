@@ -21,9 +21,9 @@
 //! series the watcher is stopped, and its output and a fresh ld.lld link are run: both
 //! must print the generator's predicted stdout and exit status.
 //!
-//! wasm32: there is no `zirc wasm-ld --watch` yet, so zirc's wasm relink is reported as
-//! not built; wasm-ld's full link is measured after the same kind of edit (the unit
-//! recompiled with `clang --target=wasm32 -c`), and its final output is run under node:wasi.
+//! wasm32: the same with `node bin/zirc-wasm-ld.js --watch --json <wasm-ld's arguments>`,
+//! against wasm-ld's full link, the outputs run under node:wasi. A zirc wasm-ld without
+//! `--watch` (the built dist/ predates it) is reported as not built, never as a number.
 //!
 //! Each size runs in a process of its own (this file with `--size-child=`, an 8 GiB heap).
 //!
@@ -51,7 +51,17 @@ import { msSince, ratio, summarize } from './stats.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
-const ZIRC_LD = path.join(REPO, 'bin', 'zirc-ld.js');
+/** zirc's watching linker per architecture: its script, the reference linker whose arguments it takes, its output. */
+const ZIRC: Record<CArch, { name: 'zirc-ld' | 'zirc-wasm-ld'; bin: string; reference: CLinker; output: string }> = {
+  x86_64: { name: 'zirc-ld', bin: path.join(REPO, 'bin', 'zirc-ld.js'), reference: 'ld.lld', output: 'prog.zirc-ld' },
+  wasm32: { name: 'zirc-wasm-ld', bin: path.join(REPO, 'bin', 'zirc-wasm-ld.js'), reference: 'wasm-ld', output: 'prog.zirc-wasm-ld' },
+};
+
+/** Whether the built zirc wasm-ld has `--watch` (it came after zirc ld's). */
+function wasmWatchBuilt(): boolean {
+  const f = path.join(REPO, 'dist', 'cli', 'wasm_ld', 'wasm_ld_command.js');
+  return fs.existsSync(f) && fs.readFileSync(f, 'utf8').includes('wasmLdWatchCommand');
+}
 
 /** Issue 14 item 5's targets. */
 export const RELINK_TARGETS = {
@@ -101,7 +111,7 @@ export interface RelinkSizeFigures {
   edits: number;
   warmupEdits: number;
   compileMs: Summary;
-  /** x86-64 only: zirc's relink. */
+  /** zirc's relink (absent: zirc wasm-ld --watch not built). */
   zirc?: {
     /** Watcher started → its first `update` event (the full link, Node's start included). */
     firstLinkMs: number;
@@ -201,8 +211,8 @@ class LdWatcher {
   exited: number | null | undefined = undefined;
   readonly startedAt = process.hrtime.bigint();
 
-  constructor(args: string[], cwd: string) {
-    this.child = spawn(process.execPath, [ZIRC_LD, '--watch', '--json', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(bin: string, args: string[], cwd: string) {
+    this.child = spawn(process.execPath, [bin, '--watch', '--json', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     readline.createInterface({ input: this.child.stdout! }).on('line', (line) => {
       const at = process.hrtime.bigint();
       let e: WatchEvent;
@@ -271,9 +281,12 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-function shownCommand(linker: CLinker | 'zirc-ld', count: number): string {
+function shownCommand(linker: CLinker | 'zirc-ld' | 'zirc-wasm-ld', count: number): string {
   const objs = [`<${count} objects>`];
-  if (linker === 'zirc-ld') return `node bin/zirc-ld.js --watch --json ${linkArgs('ld.lld', objs, 'prog.zirc-ld').join(' ')}`;
+  for (const z of Object.values(ZIRC)) {
+    if (linker === z.name) return `node bin/${path.basename(z.bin)} --watch --json ${linkArgs(z.reference, objs, z.output).join(' ')}`;
+  }
+  linker = linker as CLinker;
   return `${linker} ${linkArgs(linker, objs, `prog.${linker}`).join(' ')}`;
 }
 
@@ -292,7 +305,7 @@ async function runArch(arch: CArch, opts: RelinkBenchOptions & { warmupEdits: nu
   const tc = detectToolchain();
   const linkers = FULL_LINKERS[arch];
   const commands: Record<string, string> = {};
-  const base: RelinkArchFigures = { arch, commands, sizes: [], ...(arch === 'wasm32' ? { zircRelink: WASM_RELINK_NOT_BUILT } : {}) };
+  const base: RelinkArchFigures = { arch, commands, sizes: [], ...(arch === 'wasm32' && !wasmWatchBuilt() ? { zircRelink: WASM_RELINK_NOT_BUILT } : {}) };
   const missing = !tc.clang ? 'clang' : linkers.find((l) => !tc.linkers[l]);
   if (missing) return { ...base, skipped: `${missing} is not installed (apt-get install clang lld mold)` };
   if (!fs.existsSync(path.join(REPO, 'dist', 'cli', 'ld', 'ld_command.js')) || !fs.existsSync(path.join(REPO, 'dist', 'bench', 'relink_bench.js'))) {
@@ -383,7 +396,8 @@ async function runSize(
   const objects = project.sources.map((s) => path.basename(project.objectFor(s)));
   const objectBytes = objects.reduce((n, o) => n + fs.statSync(path.join(dir, o)).size, 0);
   for (const l of linkers) commands[l] = shownCommand(l, objects.length);
-  if (arch === 'x86_64') commands['zirc-ld'] = shownCommand('zirc-ld', objects.length);
+  const z = arch === 'x86_64' || wasmWatchBuilt() ? ZIRC[arch] : null;
+  if (z) commands[z.name] = shownCommand(z.name, objects.length);
 
   const fullLink = async (l: CLinker, output = `prog.${l}`): Promise<number> => {
     fs.rmSync(path.join(dir, output), { force: true });
@@ -405,17 +419,17 @@ async function runSize(
   };
   let zircFirst: { firstLinkMs: number; firstUpdate: { ok: boolean; ms: number; bytesWritten: number; fullWrite: boolean } } | null = null;
   try {
-    if (arch === 'x86_64') {
-      fs.rmSync(path.join(dir, 'prog.zirc-ld'), { force: true });
-      watcher = new LdWatcher(linkArgs('ld.lld', objects, 'prog.zirc-ld'), dir);
+    if (z) {
+      fs.rmSync(path.join(dir, z.output), { force: true });
+      watcher = new LdWatcher(z.bin, linkArgs(z.reference, objects, z.output), dir);
       const first = await watcher.nextUpdate(600_000);
-      if (!first) throw new Error(`zirc ld --watch gave no first update (exit ${watcher.exited}): ${watcher.stderr.trim().slice(0, 2000)}`);
+      if (!first) throw new Error(`${z.name} --watch gave no first update (exit ${watcher.exited}): ${watcher.stderr.trim().slice(0, 2000)}`);
       const fe = first.e;
       zircFirst = {
         firstLinkMs: Number(first.at - watcher.startedAt) / 1e6,
         firstUpdate: { ok: fe.ok === true, ms: fe.ms as number, bytesWritten: fe.bytesWritten as number, fullWrite: fe.fullWrite === true },
       };
-      if (fe.ok !== true) throw new Error(`zirc ld --watch: the first link failed: ${JSON.stringify(fe.errors)}`);
+      if (fe.ok !== true) throw new Error(`${z.name} --watch: the first link failed: ${JSON.stringify(fe.errors)}`);
     }
 
     const units = project.unitCount;
@@ -475,7 +489,7 @@ async function runSize(
     if (watcher) {
       extraUpdates += watcher.drainUpdates().length;
       const code = await watcher.stop();
-      if (code !== 0) fail(`zirc ld --watch exited ${code} when stopped: ${watcher.stderr.trim().slice(0, 500)}`);
+      if (code !== 0) fail(`${z!.name} --watch exited ${code} when stopped: ${watcher.stderr.trim().slice(0, 500)}`);
     }
   } finally {
     if (watcher && watcher.exited === undefined) watcher.child.kill('SIGKILL');
@@ -484,12 +498,11 @@ async function runSize(
   // The outputs after the series: the watched one, a fresh ld.lld link, the others' last links.
   const runs: Record<string, RelinkRun> = {};
   const outputs: Record<string, string> = {};
-  if (arch === 'x86_64') {
-    outputs['zirc-ld'] = 'prog.zirc-ld';
-    await fullLink('ld.lld', 'prog.fresh-ld.lld');
-    outputs['ld.lld'] = 'prog.fresh-ld.lld';
-    outputs.mold = 'prog.mold';
-  } else outputs['wasm-ld'] = 'prog.wasm-ld';
+  if (z) outputs[z.name] = z.output;
+  const reference = arch === 'x86_64' ? 'ld.lld' : 'wasm-ld';
+  await fullLink(reference, `prog.fresh-${reference}`);
+  outputs[reference] = `prog.fresh-${reference}`;
+  if (arch === 'x86_64') outputs.mold = 'prog.mold';
   const seen: Array<{ exitCode: number | null; stdout: string }> = [];
   for (const [name, file] of Object.entries(outputs)) {
     const ran = await runLinked(arch, path.join(dir, file), dir);
@@ -563,35 +576,33 @@ export interface RelinkVerdict {
 
 /** The issue's four targets against a run's figures. */
 export function relinkVerdicts(r: RelinkBenchFigures): RelinkVerdict[] {
-  const x86 = r.arches.find((a) => a.arch === 'x86_64');
-  const wasm = r.arches.find((a) => a.arch === 'wasm32');
-  const sizes = (x86?.sizes ?? []).filter((s) => s.zirc && s.zirc.latencyMs.count > 0);
-  const at = (n: number): RelinkSizeFigures | undefined => sizes.find((s) => s.functions === n);
   const out: RelinkVerdict[] = [];
-  const big = at(100_000);
+  const measured = (arch: CArch): RelinkSizeFigures[] =>
+    (r.arches.find((a) => a.arch === arch)?.sizes ?? []).filter((s) => s.zirc && s.zirc.latencyMs.count > 0);
+  for (const [arch, target, label] of [['x86_64', RELINK_TARGETS.x86P50Ms, 'x86-64'], ['wasm32', RELINK_TARGETS.wasmP50Ms, 'wasm32']] as const) {
+    const a = r.arches.find((x) => x.arch === arch);
+    const sizes = measured(arch);
+    const big = sizes.find((s) => s.functions === 100_000);
+    const why = a?.zircRelink ?? 'not measured';
+    out.push({
+      figure: `zirc relink p50 at 100k functions, ${label} (object renamed → output on disk)`,
+      target: `≤ ${target} ms`,
+      measured: big ? `${f1(big.zirc!.latencyMs.p50, 2)} ms` : why,
+      verdict: !big ? 'not measured' : big.zirc!.latencyMs.p50 <= target ? 'met' : 'missed',
+    });
+    const small = sizes.find((s) => s.functions === 1000);
+    const g = small && big ? ratio(big.zirc!.latencyMs.p50, small.zirc!.latencyMs.p50) : null;
+    out.push({
+      figure: `growth of zirc relink p50, 1k → 100k functions, ${label}`,
+      target: `≤ ${RELINK_TARGETS.growth}×`,
+      measured: g == null ? why : `${f1(g, 2)}× (${f1(small!.zirc!.latencyMs.p50, 2)} → ${f1(big!.zirc!.latencyMs.p50, 2)} ms)`,
+      verdict: g == null ? 'not measured' : g <= RELINK_TARGETS.growth ? 'met' : 'missed',
+    });
+  }
+  const all = [...measured('x86_64'), ...measured('wasm32')];
+  const maxBytes = all.length > 0 ? Math.max(...all.map((s) => s.zirc!.bytesWritten.max)) : null;
   out.push({
-    figure: 'zirc relink p50 at 100k functions, x86-64 (object renamed → output on disk)',
-    target: `≤ ${RELINK_TARGETS.x86P50Ms} ms`,
-    measured: big ? `${f1(big.zirc!.latencyMs.p50, 2)} ms` : 'not measured',
-    verdict: !big ? 'not measured' : big.zirc!.latencyMs.p50 <= RELINK_TARGETS.x86P50Ms ? 'met' : 'missed',
-  });
-  out.push({
-    figure: 'zirc relink p50 at 100k functions, wasm32',
-    target: `≤ ${RELINK_TARGETS.wasmP50Ms} ms`,
-    measured: wasm ? (wasm.zircRelink ?? 'not measured') : 'not measured',
-    verdict: 'not measured',
-  });
-  const small = at(1000);
-  const g = small && big ? ratio(big.zirc!.latencyMs.p50, small.zirc!.latencyMs.p50) : null;
-  out.push({
-    figure: 'growth of zirc relink p50, 1k → 100k functions, x86-64',
-    target: `≤ ${RELINK_TARGETS.growth}×`,
-    measured: g == null ? 'not measured' : `${f1(g, 2)}× (${f1(small!.zirc!.latencyMs.p50, 2)} → ${f1(big!.zirc!.latencyMs.p50, 2)} ms)`,
-    verdict: g == null ? 'not measured' : g <= RELINK_TARGETS.growth ? 'met' : 'missed',
-  });
-  const maxBytes = sizes.length > 0 ? Math.max(...sizes.map((s) => s.zirc!.bytesWritten.max)) : null;
-  out.push({
-    figure: 'bytes written per relink, one-function edit (largest of every relink, every size)',
+    figure: 'bytes written per relink, one-function edit (largest of every relink, every size and architecture measured)',
     target: `≤ ${RELINK_TARGETS.bytes} B (16 KiB)`,
     measured: maxBytes == null ? 'not measured' : `${maxBytes} B`,
     verdict: maxBytes == null ? 'not measured' : maxBytes <= RELINK_TARGETS.bytes ? 'met' : 'missed',
@@ -603,7 +614,7 @@ export function relinkVerdicts(r: RelinkBenchFigures): RelinkVerdict[] {
 export function renderRelinkSection(r: RelinkBenchFigures, machine: MachineInfo, command: string, date: string): string {
   const out: string[] = [];
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
-  out.push('## zirc ld --watch: relink after a one-function edit, against full links');
+  out.push('## zirc ld --watch and zirc wasm-ld --watch: relink after a one-function edit, against full links');
   out.push('');
   out.push(
     `Issue 14 item 5. Measured by \`${command}\` on ${date}: ${machine.cpuModel}, ${machine.cores} cores (\`nproc\`), ` +
@@ -611,7 +622,7 @@ export function renderRelinkSection(r: RelinkBenchFigures, machine: MachineInfo,
       `The C twin of the \`${r.shape}\` program (one unit per 100 functions plus \`rt.c\`, freestanding) is compiled once. ` +
       `Then ${r.edits} edits (after ${r.warmupEdits} uncounted warm-up edits), each of one function body in a different unit: ` +
       'the unit is recompiled with `clang -O0 -c` to a file outside the watched directory (the "compile" column, the same for every linker, in no linker\'s figure) and renamed over its `.o`, as a build system does. ' +
-      'zirc\'s relink is `zirc ld --watch --json` with ld.lld\'s arguments, running the whole series; its latency is timed from the rename\'s return to the arrival of the watcher\'s `update` event for that object ' +
+      'zirc\'s relink is `zirc ld --watch --json` with ld.lld\'s arguments (`zirc wasm-ld --watch --json` with wasm-ld\'s), running the whole series; its latency is timed from the rename\'s return to the arrival of the watcher\'s `update` event for that object ' +
       '(the output is patched on disk before the event is written): file watcher notice, debounce, relink and the JSON line. "Watcher\'s own" is the event\'s `ms`, the relink alone. ' +
       'After each edit, while the watcher is idle, ld.lld and mold (x86-64) or wasm-ld (wasm32) link the same objects in full, timed from process start to exit as in the full-link section. ' +
       'After the series the watcher is stopped and its output, a fresh ld.lld link and mold\'s last output are run (wasm-ld\'s under node:wasi): they must print the predicted checksum and exit as predicted.',
@@ -641,17 +652,18 @@ export function renderRelinkSection(r: RelinkBenchFigures, machine: MachineInfo,
       out.push('');
     }
     const full = FULL_LINKERS[a.arch];
+    const zircCols = a.sizes.some((s) => s.zirc);
     const head = ['size', 'objects', 'edits', 'compile p50 / p95 ms'];
-    if (a.arch === 'x86_64') head.push('zirc relink p50 / p95 ms', "watcher's own p50 / p95 ms", 'bytes written p50 / p95', 'first link ms');
+    if (zircCols) head.push('zirc relink p50 / p95 ms', "watcher's own p50 / p95 ms", 'bytes written p50 / p95', 'first link ms');
     for (const l of full) head.push(`${l} full link p50 / p95 ms`);
-    if (a.arch === 'x86_64') for (const l of full) head.push(`zirc / ${l}`);
+    if (zircCols) for (const l of full) head.push(`zirc / ${l}`);
     head.push('outputs as predicted');
     out.push(line(head));
     out.push(line(head.map(() => '---')));
     for (const s of a.sizes) {
       const z = s.zirc;
       const cells = [sizeLabel(s.functions), `${s.objects} (${f1(s.objectBytes / 1048576)} MiB)`, String(s.edits), pp(s.compileMs)];
-      if (a.arch === 'x86_64') {
+      if (zircCols) {
         cells.push(
           z ? pp(z.latencyMs, 2) + (z.failures > 0 ? ` (${z.failures} failed)` : '') : '—',
           z ? pp(z.relinkMs, 2) : '—',
@@ -660,7 +672,7 @@ export function renderRelinkSection(r: RelinkBenchFigures, machine: MachineInfo,
         );
       }
       for (const l of full) cells.push(pp(s.fullLinkMs[l]));
-      if (a.arch === 'x86_64') for (const l of full) cells.push(s.vsFull[l] == null ? '—' : `${f1(s.vsFull[l], 2)}×`);
+      if (zircCols) for (const l of full) cells.push(s.vsFull[l] == null ? '—' : `${f1(s.vsFull[l], 2)}×`);
       cells.push(s.outputsAgree ? 'yes' : `no (${Object.entries(s.runs).map(([k, v]) => `${k}: exit ${v.exitCode}, stdout ${v.stdoutMatches ? 'right' : 'wrong'}`).join('; ')})`);
       out.push(line(cells));
     }
