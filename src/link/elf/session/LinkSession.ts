@@ -15,6 +15,7 @@ import type { LinkFile } from '../../input_files.js';
 import { RelinkSession, type InPlaceRelink, type LinkBytesInput } from '../../relink_session.js';
 import type { FileImage } from '../file_image.js';
 import type { OutputIo } from '../output_file.js';
+import type { PassTiming } from '../static/context.js';
 import { linkStatic, type StaticLinkOptions } from '../static/link_static.js';
 import { StableLayout } from '../static/stable_layout.js';
 import { FastRelinker } from './fast_relink.js';
@@ -29,6 +30,9 @@ export interface LinkSessionOptions extends Omit<StaticLinkOptions, 'stableLayou
 }
 
 export class LinkSession extends RelinkSession {
+  /** The steps of the last relink in place and how long each took (empty before one). */
+  readonly fastPathTimings: () => readonly PassTiming[];
+
   constructor(inputs: readonly LinkFile[], outputPath: string, options: LinkSessionOptions = {}, io?: OutputIo) {
     const { fastRelink = true, verify = false, ...linkOptions } = options;
     const layout = new StableLayout();
@@ -41,12 +45,22 @@ export class LinkSession extends RelinkSession {
     };
     const inPlace: InPlaceRelink = {
       relink(all, changed, image) {
-        const outcome = fast.relink(all, changed, image);
+        let outcome: ReturnType<FastRelinker['relink']>;
+        try {
+          outcome = fast.relink(all, changed, image);
+        } catch (e) {
+          // A fault of the fast path must not stop the session: the whole link redoes it all
+          // (what the patch had written is marked dirty, so the flush rewrites it).
+          fast.forget();
+          if (verify) throw e;
+          return { ok: false, reason: `the fast path failed: ${e instanceof Error ? e.message : String(e)}` };
+        }
         if (outcome.ok && verify) verifyAgainstWholeLink(all, image, { ...linkOptions, output: outputPath, stableLayout: layout });
         return outcome;
       },
     };
     super(inputs, outputPath, wholeLink, io, fastRelink ? inPlace : undefined);
+    this.fastPathTimings = () => fast.timings;
   }
 }
 

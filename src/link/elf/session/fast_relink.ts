@@ -21,7 +21,7 @@
 import { isArchive, ObjectFormatError, readElfObjectCached, type ElfObject } from '../input/index.js';
 import type { FileImage } from '../file_image.js';
 import { applyObjectRelocations, gotAddress } from '../static/apply_relocations.js';
-import { Def, timed, type LinkContext, type LinkedObject, type LinkInput } from '../static/context.js';
+import { Def, timed, type LinkContext, type LinkedObject, type LinkInput, type PassTiming } from '../static/context.js';
 import { symbolTarget } from '../static/symbol_values.js';
 import { GlobalReferences } from './global_references.js';
 import { ImagePatch } from './image_patch.js';
@@ -75,6 +75,11 @@ export class FastRelinker {
     });
   }
 
+  /** How long each step of the last relink in place took. */
+  get timings(): readonly PassTiming[] {
+    return this.ctx?.timings ?? [];
+  }
+
   /** Drops the state: the next relink is whole (a whole link failed, or a patch did). */
   forget(): void {
     this.ctx = null;
@@ -86,11 +91,11 @@ export class FastRelinker {
     const ctx = this.ctx;
     if (ctx === null || this.refs === null) return { ok: false, reason: 'no whole link to patch' };
     ctx.timings = [];
-    const commandProblem = this.commandLineDifference(ctx, inputs);
+    const commandProblem = timed(ctx, 'commandLineDifference', () => this.commandLineDifference(ctx, inputs));
     if (commandProblem) return { ok: false, reason: commandProblem };
-    const planned = this.planSwaps(ctx, inputs, changed);
+    const planned = timed(ctx, 'planSwaps', () => this.planSwaps(ctx, inputs, changed));
     if (typeof planned === 'string') return { ok: false, reason: planned };
-    const problem = this.swapIn(ctx, planned);
+    const problem = timed(ctx, 'swapIn', () => this.swapIn(ctx, planned));
     if (problem) return { ok: false, reason: problem };
     try {
       const failure = this.patchImage(ctx, planned, image);
@@ -102,7 +107,7 @@ export class FastRelinker {
       this.forget();
       throw e;
     }
-    for (const w of planned) this.refs.replaceObject(w.o);
+    timed(ctx, 'indexSwappedObjects', () => { for (const w of planned) this.refs!.replaceObject(w.o); });
     return { ok: true };
   }
 
@@ -223,7 +228,7 @@ export class FastRelinker {
       timed(ctx, 'rewriteEhFrameHdr', () => rewriteEhFrameHdr(ctx, patch));
       timed(ctx, 'rewriteBuildId', () => rewriteBuildId(ctx, patch));
     } finally {
-      patch.finish();
+      timed(ctx, 'markChangedBytes', () => patch.finish());
     }
     if (ctx.errors.length > errorsBefore) {
       const first = ctx.errors[errorsBefore]!;
