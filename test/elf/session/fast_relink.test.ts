@@ -29,7 +29,7 @@ class Project {
   readonly output = path.join(this.dir, 'prog');
   private n = 0;
 
-  constructor(files: Record<string, string>) {
+  constructor(files: Record<string, string>, private readonly flags: string[] = []) {
     this.write(files);
   }
 
@@ -42,7 +42,7 @@ class Project {
     for (const [name, text] of Object.entries(files)) {
       fs.writeFileSync(path.join(this.dir, name), text);
       const tmp = path.join(this.dir, `${name}.tmp`);
-      compileMusl(path.join(this.dir, name), tmp);
+      compileMusl(path.join(this.dir, name), tmp, this.flags);
       if (name.startsWith('lib_')) {
         fs.rmSync(path.join(this.dir, 'libextra.a'), { force: true });
         run('ar', ['rcs', path.join(this.dir, 'libextra.a'), tmp]);
@@ -104,6 +104,31 @@ describe('LinkSession fast path', () => {
         expect(r.path, what).toBe('fast');
         expect(r.fullWrite, what).toBe(false);
         expect(r.bytesWritten, what).toBeLessThan(16 * 1024);
+        p.expectLikeLld(what);
+      }
+    }
+  }, 120_000);
+
+  it('swaps several objects at once, and applies again the relaxed GOT loads and TLS sequences that refer to a symbol that moved', () => {
+    // -fPIC: main.o reaches `table` through a GOT load (relaxed to lea) and `tls_count`
+    // through a general-dynamic TLS sequence (relaxed to local-exec); the padding before
+    // them grows, so they move, and main.o's code must follow them.
+    const data = (n: number, k: number): string => `int pad[${n}] = {1};\nint table[4] = {1, 2, ${k}, 4};\n__thread int tls_pad[${n}] = {2};\n__thread int tls_count = ${k};\n` +
+      `static int twice(int x) { return 2 * x + pad[0] + tls_pad[0]; }\nint scale(int x) { return x * ${k}; }\nint offset(int x) { return twice(x) + ${k}; }\n`;
+    for (const flags of [['-fPIC'], ['-fPIC', '-ffunction-sections', '-fdata-sections']]) {
+      const p = new Project({ 'main.c': MAIN, 'util.c': data(1, 3), 'lib_extra.c': LIB }, flags);
+      const s = session(p);
+      expect(s.update().ok).toBe(true);
+      const steps: Array<[string, Record<string, string>]> = [
+        ['the data before table and tls_count grows', { 'util.c': data(3, 4) }],
+        ['both objects change at once', { 'util.c': data(2, 5), 'main.c': MAIN.replace('argc + 3', 'argc + 4') }],
+        ['it shrinks back', { 'util.c': data(1, 6) }],
+      ];
+      for (const [what, files] of steps) {
+        p.write(files);
+        const r = s.update();
+        expect(r.errors, what).toEqual([]);
+        expect(r.path, `${what} (${flags.join(' ')}): ${r.fallback}`).toBe('fast');
         p.expectLikeLld(what);
       }
     }
