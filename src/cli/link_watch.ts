@@ -35,7 +35,8 @@ const MAX_LISTED = 50;
 
 export async function linkWatch(files: readonly LinkFile[], session: RelinkSession, opts: LinkWatchOptions): Promise<number> {
   const out = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
-  const debounceMs = opts.debounceMs ?? 10;
+  // Notices of one save come within a millisecond or two; more would only add latency.
+  const debounceMs = opts.debounceMs ?? 2;
   const settleMs = opts.settleMs ?? 300;
   const paths = files.map(linkFilePath);
   const outputPath = session.outputPath;
@@ -46,13 +47,18 @@ export async function linkWatch(files: readonly LinkFile[], session: RelinkSessi
   let running: Promise<void> | null = null;
   let again = false;
 
+  // The files the watcher saw change since the last relink began: only they are looked at
+  // (the first link looks at every input).
+  let noticed: Set<string> | null = null;
   const relink = async (): Promise<void> => {
     const started = performance.now();
-    let r: RelinkReport = session.update();
+    const changed = noticed ?? undefined;
+    noticed = new Set();
+    let r: RelinkReport = session.update(changed);
     // An input written a moment ago may still be being written: read it again before reporting.
     while (!r.ok && youngestInputAgeMs(paths) < settleMs && performance.now() - started < 2000) {
       await sleep(RETRY_MS);
-      r = session.update();
+      r = session.update(changed && new Set([...changed, ...noticed]));
     }
     report(++updates, r);
   };
@@ -67,7 +73,8 @@ export async function linkWatch(files: readonly LinkFile[], session: RelinkSessi
     if (!opts.json) for (const e of r.errors) out(`${opts.command}: error: ${e}`);
     say({ event: 'update', ...facts }, `${tag} relink ${n}: ${what} in ${r.ms.toFixed(2)} ms`);
   };
-  const kick = () => {
+  const kick = (file: string) => {
+    noticed?.add(file);
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;

@@ -67,9 +67,12 @@ export class RelinkSession {
     this.output = new OutputFile(outputPath, io);
   }
 
-  /** Reads the changed inputs (throws `LinkError` naming any that cannot be read); returns their paths. */
-  readInputs(): string[] {
-    this.current = this.files.read();
+  /**
+   * Reads the changed inputs (throws `LinkError` naming any that cannot be read); returns
+   * their paths. `onlyChanged`: the absolute paths a watcher saw change (see InputFiles.read).
+   */
+  readInputs(onlyChanged?: ReadonlySet<string>): string[] {
+    this.current = this.files.read(onlyChanged);
     const changed: string[] = [];
     for (const f of this.current) {
       if (this.versions.get(f.path) === f.version) continue;
@@ -98,8 +101,11 @@ export class RelinkSession {
     return written;
   }
 
-  /** One relink of the input files; never throws for bad input. */
-  update(): RelinkReport {
+  /**
+   * One relink of the input files; never throws for bad input. `onlyChanged`: the absolute
+   * paths a file watcher saw change since the last relink; without it every input is checked.
+   */
+  update(onlyChanged?: ReadonlySet<string>): RelinkReport {
     const t0 = performance.now();
     const phaseMs = { read: 0, link: 0, write: 0 };
     const report = (r: Partial<RelinkReport>): RelinkReport => ({
@@ -108,7 +114,7 @@ export class RelinkSession {
     let inputsChanged: string[] = [];
     let fallback: string | undefined;
     try {
-      inputsChanged = this.readInputs();
+      inputsChanged = this.readInputs(onlyChanged);
       phaseMs.read = performance.now() - t0;
       if (this.inPlace) {
         const fast = this.inPlace.relink(this.current, inputsChanged, this.image);
