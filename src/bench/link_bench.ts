@@ -39,6 +39,7 @@ import { describeMachine } from './machine.js';
 import type { Shape } from './programs.js';
 import { EditedProgram, SHAPES } from './programs.js';
 import { median, msSince, ratio, summarize } from './stats.js';
+import { DocSection } from './doc_section.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -382,22 +383,16 @@ function renderSuite(suite: LinkSuite, figures: LinkSuiteFigures): string {
   return out.join('\n');
 }
 
-const BEGIN = '<!-- zirc-ld link bench: begin -->';
-const END = '<!-- zirc-ld link bench: end -->';
+const SECTION = new DocSection('zirc-ld link bench');
 
 /** Puts the section into docs/performance.md, replacing an earlier one, leaving the rest as it is. */
 export function writeLinkSection(docPath: string, section: string): void {
-  const block = `${BEGIN}\n${section}\n${END}\n`;
-  const text = fs.existsSync(docPath) ? fs.readFileSync(docPath, 'utf8') : '# Performance\n';
-  const b = text.indexOf(BEGIN);
-  const e = text.indexOf(END);
-  const next = b >= 0 && e > b ? `${text.slice(0, b)}${block}${text.slice(e + END.length + 1)}` : `${text.replace(/\n*$/, '\n\n')}${block}`;
-  fs.writeFileSync(docPath, next);
+  SECTION.write(docPath, section);
 }
 
 /** The section wrapped in its markers, for report.ts (the full bench's page). */
 export function linkSectionBlock(section: string): string {
-  return `${BEGIN}\n${section}\n${END}`;
+  return SECTION.block(section);
 }
 
 export function parseLinkFlags(argv: readonly string[]): { sizes: number[]; runs: number; shape: Shape; arches: CArch[] } {

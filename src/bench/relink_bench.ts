@@ -48,6 +48,7 @@ import type { Shape } from './programs.js';
 import { EditedProgram, SHAPES } from './programs.js';
 import type { Summary } from './stats.js';
 import { msSince, ratio, summarize } from './stats.js';
+import { DocSection } from './doc_section.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -692,22 +693,16 @@ export function renderRelinkSection(r: RelinkBenchFigures, machine: MachineInfo,
   return out.join('\n');
 }
 
-const BEGIN = '<!-- zirc-ld relink bench: begin -->';
-const END = '<!-- zirc-ld relink bench: end -->';
+const SECTION = new DocSection('zirc-ld relink bench');
 
 /** Puts the section into docs/performance.md, replacing an earlier one, leaving the rest as it is. */
 export function writeRelinkSection(docPath: string, section: string): void {
-  const block = `${BEGIN}\n${section}\n${END}\n`;
-  const text = fs.existsSync(docPath) ? fs.readFileSync(docPath, 'utf8') : '# Performance\n';
-  const b = text.indexOf(BEGIN);
-  const e = text.indexOf(END);
-  const next = b >= 0 && e > b ? `${text.slice(0, b)}${block}${text.slice(e + END.length + 1)}` : `${text.replace(/\n*$/, '\n\n')}${block}`;
-  fs.writeFileSync(docPath, next);
+  SECTION.write(docPath, section);
 }
 
 /** The section wrapped in its markers, for report.ts (the full bench's page). */
 export function relinkSectionBlock(section: string): string {
-  return `${BEGIN}\n${section}\n${END}`;
+  return SECTION.block(section);
 }
 
 export function parseRelinkFlags(argv: readonly string[]): { sizes: number[]; edits: number; warmupEdits: number; shape: Shape; arches: CArch[] } {
