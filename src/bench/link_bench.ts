@@ -40,6 +40,7 @@ import type { Shape } from './programs.js';
 import { EditedProgram, SHAPES } from './programs.js';
 import { median, msSince, ratio, summarize } from './stats.js';
 import { DocSection } from './doc_section.js';
+import { archesFlag, flagValue, gitCommit, writeResultsFile } from './results_file.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -396,9 +397,9 @@ export function linkSectionBlock(section: string): string {
 }
 
 export function parseLinkFlags(argv: readonly string[]): { sizes: number[]; runs: number; shape: Shape; arches: CArch[] } {
-  const flag = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const flag = (name: string): string | undefined => flagValue(argv, name);
   const shape = (flag('shape') ?? 'loops') as Shape;
-  const arches = (flag('arch')?.split(',') ?? ['x86_64', 'wasm32']).filter((a): a is CArch => a === 'x86_64' || a === 'wasm32');
+  const arches = archesFlag(argv);
   return {
     arches,
     sizes: flag('sizes')?.split(',').map(Number).filter((n) => n > 0) ?? [10_000, 100_000],
@@ -418,11 +419,10 @@ export async function linkBenchMain(argv: readonly string[], command: string): P
   const tc = detectToolchain();
   const link = await runLinkBench({ ...flags, workDir, keep: argv.includes('--keep') });
   const date = new Date().toISOString();
-  const commit = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' });
   const results = {
     date,
     command,
-    commit: commit.status === 0 ? commit.stdout.trim() : null,
+    commit: gitCommit(REPO),
     machine,
     tools: {
       'ld.lld': tc.versions['ld.lld'], mold: tc.versions.mold, 'wasm-ld': tc.versions['wasm-ld'], clang: tc.versions.clang,
@@ -431,10 +431,7 @@ export async function linkBenchMain(argv: readonly string[], command: string): P
     link,
     wallSeconds: (Date.now() - started) / 1000,
   };
-  const resultsDir = path.join(outDir, 'results');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  const jsonPath = path.join(resultsDir, `${date.slice(0, 10)}-link.json`);
-  fs.writeFileSync(jsonPath, `${JSON.stringify(results, null, 1)}\n`);
+  const jsonPath = writeResultsFile(outDir, date, '-link', results);
   process.stdout.write(`results: ${path.relative(process.cwd(), jsonPath)}\n`);
   if (!argv.includes('--no-docs')) {
     const docPath = path.join(REPO, 'docs', 'performance.md');

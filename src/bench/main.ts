@@ -25,6 +25,7 @@ import { EditedProgram, SHAPES } from './programs.js';
 import { renderReport } from './report.js';
 import type { BenchResults, ConfigResult, FrontEndFigures, WatchFigures } from './results.js';
 import { evaluateTargets } from './targets.js';
+import { gitCommit, writeResultsFile } from './results_file.js';
 import type { runParseBench } from './parse_bench.js';
 import { measureWatchLatency } from './watch_latency.js';
 import { linkBenchMain, runLinkBench } from './link_bench.js';
@@ -156,11 +157,6 @@ async function measureWatch(edits: number, workDir: string): Promise<WatchFigure
   }
 }
 
-function gitCommit(): string | null {
-  const r = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
-
 function shortLine(c: ConfigResult): string {
   const f = c.fullBuild;
   const b = c.bodyEdit;
@@ -275,7 +271,7 @@ async function main(): Promise<void> {
   const results: BenchResults & { relink?: RelinkBenchFigures } = {
     date,
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-    commit: gitCommit(),
+    commit: gitCommit(REPO),
     machine,
     tools: tc.versions,
     plan: {
@@ -295,10 +291,7 @@ async function main(): Promise<void> {
     ...(relink ? { relink } : {}),
     wallSeconds: (Date.now() - started) / 1000,
   };
-  const resultsDir = path.join(plan.outDir, 'results');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  const jsonPath = path.join(resultsDir, `${date.slice(0, 10)}.json`);
-  fs.writeFileSync(jsonPath, `${JSON.stringify(results, null, 1)}\n`);
+  const jsonPath = writeResultsFile(plan.outDir, date, '', results);
   log(`results: ${path.relative(process.cwd(), jsonPath)}`);
   for (const c of evaluateTargets(results)) log(`${c.verdict.padEnd(12)} ${c.figure}: ${c.measured} (target ${c.target})`);
   if (plan.docs) log(`report: ${path.relative(process.cwd(), writeReport(results, results.command ?? 'npm run bench'))}`);

@@ -49,6 +49,7 @@ import { EditedProgram, SHAPES } from './programs.js';
 import type { Summary } from './stats.js';
 import { msSince, ratio, summarize } from './stats.js';
 import { DocSection } from './doc_section.js';
+import { archesFlag, flagValue, gitCommit, writeResultsFile } from './results_file.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -706,14 +707,14 @@ export function relinkSectionBlock(section: string): string {
 }
 
 export function parseRelinkFlags(argv: readonly string[]): { sizes: number[]; edits: number; warmupEdits: number; shape: Shape; arches: CArch[] } {
-  const flag = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const flag = (name: string): string | undefined => flagValue(argv, name);
   const shape = (flag('shape') ?? 'loops') as Shape;
   return {
     sizes: flag('sizes')?.split(',').map(Number).filter((n) => n > 0) ?? [1000, 10_000, 100_000],
     edits: Math.max(1, Number(flag('edits') ?? 20)),
     warmupEdits: Math.max(0, Number(flag('warmup') ?? 2)),
     shape: SHAPES.includes(shape) ? shape : 'loops',
-    arches: (flag('arch')?.split(',') ?? ['x86_64', 'wasm32']).filter((a): a is CArch => a === 'x86_64' || a === 'wasm32'),
+    arches: archesFlag(argv),
   };
 }
 
@@ -728,21 +729,17 @@ export async function relinkBenchMain(argv: readonly string[], command: string):
   const tc = detectToolchain();
   const relink = await runRelinkBench({ ...flags, workDir, keep: argv.includes('--keep') });
   const date = new Date().toISOString();
-  const commit = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' });
   const results = {
     date,
     command,
-    commit: commit.status === 0 ? commit.stdout.trim() : null,
+    commit: gitCommit(REPO),
     machine,
     tools: { 'ld.lld': tc.versions['ld.lld'], mold: tc.versions.mold, 'wasm-ld': tc.versions['wasm-ld'], clang: tc.versions.clang },
     relink,
     verdicts: relinkVerdicts(relink),
     wallSeconds: (Date.now() - started) / 1000,
   };
-  const resultsDir = path.join(outDir, 'results');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  const jsonPath = path.join(resultsDir, `${date.slice(0, 10)}-relink.json`);
-  fs.writeFileSync(jsonPath, `${JSON.stringify(results, null, 1)}\n`);
+  const jsonPath = writeResultsFile(outDir, date, '-relink', results);
   process.stdout.write(`results: ${path.relative(process.cwd(), jsonPath)}\n`);
   for (const v of results.verdicts) process.stdout.write(`${v.verdict.padEnd(12)} ${v.figure}: ${v.measured} (target ${v.target})\n`);
   if (!argv.includes('--no-docs')) {
