@@ -2,11 +2,12 @@
 //! zirc's built-in WASI functions is the object's definition when there is one (spec §7),
 //! so the ZIR object must know before it is written. Archives answer from their symbol
 //! index (a member defining the name would be pulled in by the reference); objects from
-//! their symbol tables. Read once per version of each file. A file that cannot be read
+//! their symbol tables, parsed through the parse cache, so the link that follows reuses the
+//! parse. Read once per version of each file. A file that cannot be read
 //! defines nothing here: the link itself reports what is wrong with it.
 
 import type { InputFile } from '../../input_files.js';
-import { isArchive, readArchive, readElfObject, SYM_UNDEF, STB_LOCAL } from '../input/index.js';
+import { isArchive, readArchiveCached, readElfObjectCached, SYM_UNDEF, STB_LOCAL } from '../input/index.js';
 
 export class DefinedNames {
   private readonly byFile = new Map<string, { version: number; names: ReadonlySet<string> }>();
@@ -27,8 +28,8 @@ export class DefinedNames {
 
 function definedGlobals(file: InputFile): ReadonlySet<string> {
   try {
-    if (isArchive(file.bytes)) return new Set(readArchive(file.path, file.bytes).symbols.keys());
-    const obj = readElfObject(file.path, file.bytes);
+    if (isArchive(file.bytes)) return new Set(readArchiveCached(file.path, file.bytes).symbols.keys());
+    const obj = readElfObjectCached(file.path, file.bytes);
     const s = obj.symbols;
     const names = new Set<string>();
     for (let i = s.firstGlobal; i < s.count; i++) {
