@@ -93,28 +93,15 @@ export function readLinkInputs(
   files: readonly LinkFile[],
   sources?: SourceInputs,
 ): { ok: true; inputs: Array<{ path: string; bytes: Uint8Array; wholeArchive: boolean }> } | { ok: false; errors: string[] } {
-  const inputs: Array<{ path: string; bytes: Uint8Array; wholeArchive: boolean }> = [];
-  for (const file of files) {
-    const path = linkFilePath(file);
-    const wholeArchive = typeof file !== 'string' && file.wholeArchive;
-    let bytes: Uint8Array;
-    try {
-      // A Buffer is a Uint8Array: no copy of what may be hundreds of megabytes.
-      bytes = fs.readFileSync(path);
-    } catch (err) {
-      return { ok: false, errors: [`cannot open ${path}: ${describe(err)}`] };
-    }
-    if (sources?.isSource(path)) {
-      try {
-        bytes = sources.objectOf(path, bytes);
-      } catch (err) {
-        if (err instanceof LinkError) return { ok: false, errors: [...err.messages] };
-        throw err;
-      }
-    }
-    inputs.push({ path, bytes, wholeArchive });
+  try {
+    const inputs = new InputFiles(files)
+      .read()
+      .map((f) => ({ path: f.path, bytes: sources?.isSource(f.path) ? sources.objectOf(f.path, f.bytes) : f.bytes, wholeArchive: f.wholeArchive }));
+    return { ok: true, inputs };
+  } catch (err) {
+    if (err instanceof LinkError) return { ok: false, errors: [...err.messages] };
+    throw err;
   }
-  return { ok: true, inputs };
 }
 
 function describe(err: unknown): string {
