@@ -55,6 +55,10 @@ export class RelinkSession {
   /** The input files as of the last relink that could read them all. */
   current: InputFile[] = [];
   private lastWarnings: string[] = [];
+  /** The files the last `readInputs` found changed (for `link`'s in-place attempt). */
+  private changedFiles: string[] = [];
+  /** The bytes of each in-memory input at the last link, to tell which changed. */
+  private lastBefore = new Map<string, Uint8Array>();
 
   constructor(
     inputs: readonly LinkFile[],
@@ -79,6 +83,7 @@ export class RelinkSession {
       this.versions.set(f.path, f.version);
       changed.push(f.path);
     }
+    this.changedFiles = changed;
     return changed;
   }
 
@@ -88,7 +93,16 @@ export class RelinkSession {
    */
   link(before: readonly LinkBytesInput[] = [], phaseMs?: { link: number; write: number }): { bytesWritten: number; fullWrite: boolean } {
     const t0 = performance.now();
-    const result = this.linkInMemory([...before, ...this.current]);
+    const all = [...before, ...this.current];
+    // In-memory inputs (a ZIR program's object, rewritten at every update) take the in-place
+    // path as changed files do: a body edit patches the image rather than linking whole.
+    if (this.inPlace && before.length > 0) {
+      const changed = [...this.changedFiles, ...before.filter((b) => !sameBytes(this.lastBefore.get(b.path), b.bytes)).map((b) => b.path)];
+      this.rememberBefore(before);
+      if (this.inPlace.relink(all, changed, this.image).ok) return this.output.flush(this.image, this.output.needsFullWrite(this.image), [{ start: 0, end: this.image.size }]);
+    }
+    this.rememberBefore(before);
+    const result = this.linkInMemory(all);
     if (!result.ok) throw new LinkError(result.errors);
     this.lastWarnings = result.warnings ?? [];
     this.image.replaceAll(result.bytes);
@@ -99,6 +113,10 @@ export class RelinkSession {
       phaseMs.write = performance.now() - t1;
     }
     return written;
+  }
+
+  private rememberBefore(before: readonly LinkBytesInput[]): void {
+    this.lastBefore = new Map(before.map((b) => [b.path, b.bytes]));
   }
 
   /**
@@ -135,4 +153,8 @@ export class RelinkSession {
       throw err;
     }
   }
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
+  return a !== undefined && a.length === b.length && Buffer.compare(a, b) === 0;
 }

@@ -11,7 +11,9 @@
 //!   2. relinks it with the objects in a LinkSession (session/LinkSession.ts): only the
 //!      files that changed on disk are read again, every input section stays where the
 //!      last link put it while it fits, and only the bytes that differ from the last good
-//!      output are written, as a journaled patch (the first time, the whole file).
+//!      output are written, as a journaled patch (the first time, the whole file). An edit
+//!      that leaves the program's symbols as they were takes the session's fast path: the
+//!      last image is patched rather than linked whole.
 //! A failed link (undefined symbol, bad object) throws `LinkError` and leaves the output
 //! as it was.
 
