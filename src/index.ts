@@ -41,3 +41,4 @@ export { linkStaticFiles } from './link/elf/static/link_files.js';
 export type { LinkFile } from './link/input_files.js';
 export { LinkSession } from './link/elf/session/LinkSession.js';
 export type { RelinkReport } from './link/elf/session/LinkSession.js';
+export { WasmLinkSession, type WasmLinkSessionOptions } from './link/wasm/session/WasmLinkSession.js';

@@ -6,8 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { linkWasmFiles } from '../../link/wasm/static/link_files.js';
-import { linkWasm } from '../../link/wasm/static/link_wasm.js';
-import { RelinkSession } from '../../link/relink_session.js';
+import { WasmLinkSession } from '../../link/wasm/session/WasmLinkSession.js';
 import { linkWatch } from '../link_watch.js';
 import { isZirSource, linkErrorText, ZirInputCompiler } from '../zir_inputs.js';
 import { WasmLdUsageError, type WasmLdPlan } from '../../link/wasm_ld_args/plan.js';
@@ -88,7 +87,7 @@ export function isWasmWatchCommand(argv: readonly string[]): boolean {
   return argv.includes('--watch');
 }
 
-/** `zirc wasm-ld --watch [--json] [wasm-ld arguments]`: link, then relink in place on every change (link_watch.ts). */
+/** `zirc wasm-ld --watch [--json] [wasm-ld arguments]`: link, then relink in place on every change (link_watch.ts, session/WasmLinkSession.ts). */
 export async function wasmLdWatchCommand(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');
   const resolved = prepareLink(argv.filter((a) => a !== '--watch' && a !== '--json'));
@@ -98,6 +97,7 @@ export async function wasmLdWatchCommand(argv: readonly string[]): Promise<numbe
     process.stderr.write('zirc wasm-ld: error: no input files\n');
     return EXIT_LINK_ERRORS;
   }
-  const session = new RelinkSession(files, resolved.output, (all) => linkWasm(all, resolved));
+  // Indices and places kept from link to link; a relink of changed objects patches the module in place.
+  const session = new WasmLinkSession(files, resolved.output, resolved);
   return linkWatch(files, session, { json, command: 'zirc wasm-ld' });
 }

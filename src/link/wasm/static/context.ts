@@ -6,6 +6,7 @@
 //! context and fills in its part; errors are collected here, never thrown.
 
 import type { Archive, FuncType, RelocationTable, WasmObject } from '../input/index.js';
+import type { WasmStableLayout } from './stable_layout.js';
 
 export interface WasmLinkInput {
   path: string;
@@ -60,7 +61,7 @@ export interface PassTiming {
 }
 
 export type WasmStaticLinkResult =
-  | { ok: true; bytes: Uint8Array; warnings: string[]; timings: PassTiming[] }
+  | { ok: true; bytes: Uint8Array; warnings: string[]; timings: PassTiming[]; context?: LinkContext }
   | { ok: false; errors: string[]; warnings: string[]; timings: PassTiming[] };
 
 /** One object in the link: a command-line object or an archive member pulled in. */
@@ -224,6 +225,17 @@ export interface OutputFunction {
   object: number;
   func: number;
   synthetic: number;
+  /** A slot the stable layout keeps for a function that is gone: a trapping body of this type. */
+  gone?: FuncType;
+}
+
+/** Where a link in place (stable_layout.ts) wrote what a relink may patch: file offsets. */
+export interface PlacedModule {
+  /** Per defined function (output index minus the imported): where its body starts, and its room. */
+  bodyAt: Float64Array;
+  bodyCapacity: Uint32Array;
+  /** Per output segment (`segments` index): where its bytes start in the file, -1 if not written. */
+  segmentAt: Float64Array;
 }
 
 export interface LinkContext {
@@ -268,6 +280,11 @@ export interface LinkContext {
   maxMemoryPages: number;
   /** Whether the module has the indirect function table. */
   hasTable: boolean;
+  /** Watch mode: the layout memory that keeps indices and places from link to link (else null: wasm-ld's layout). */
+  stable: WasmStableLayout | null;
+  /** With `stable`: each table slot's function index (from slot 1), and where bodies and segments were written. */
+  tableElems: number[] | null;
+  placed: PlacedModule | null;
 }
 
 export function newLinkContext(options: WasmLinkOptions): LinkContext {
@@ -277,7 +294,7 @@ export function newLinkContext(options: WasmLinkOptions): LinkContext {
     synthetic: [], stackPointer: -1, callCtors: -1, callDtors: -1, indirectTable: -1, linkerData: new Map(),
     types: [], typeKeys: new Map(), imports: [], importedFunctionCount: 0, importedGlobalCount: 0, functions: [],
     tableKeys: [], tableSlot: new Map(), importSymbols: new Set(), functionIndexOfKey: new Map(), globals: [], exports: [], segments: [], memoryPages: 0, maxMemoryPages: -1,
-    hasTable: false,
+    hasTable: false, stable: null, tableElems: null, placed: null,
   };
 }
 

@@ -9,6 +9,7 @@ import { SEG_FLAG_STRINGS, SEG_FLAG_TLS } from '../input/index.js';
 import { objectName, type LinkContext, type OutputSegment } from './context.js';
 import { constI32 } from './leb.js';
 import { dataRelocations } from './mark_live.js';
+import { placeStableSegments } from './stable_data_layout.js';
 
 const PAGE = 65536;
 const STACK_ALIGN = 16;
@@ -20,7 +21,7 @@ function outputSegmentName(ctx: LinkContext, name: string): string {
   return name;
 }
 
-function segmentOrder(name: string): number {
+export function segmentOrder(name: string): number {
   if (name.startsWith('.tdata')) return 0;
   if (name.startsWith('.rodata')) return 1;
   if (name.startsWith('.data')) return 2;
@@ -28,11 +29,13 @@ function segmentOrder(name: string): number {
   return 3;
 }
 
-const alignTo = (v: number, a: number) => Math.ceil(v / a) * a;
+export const alignTo = (v: number, a: number) => Math.ceil(v / a) * a;
 
 /** wasm-ld merges a string segment (not aligned, not empty) unless -O0; one with relocations never is. */
 function mergeable(ctx: LinkContext, lo: LinkContext['objects'][number], g: number): boolean {
   const info = lo.obj.linking.segments;
+  // Watch mode keeps each segment in its own block (a merged chunk would change with any string).
+  if (ctx.stable) return false;
   if (ctx.options.optimize === 0 || !(info.flags[g]! & SEG_FLAG_STRINGS) || info.alignLog2[g] !== 0) return false;
   if (lo.obj.dataSegments[g]!.data.length === 0) return false;
   const relocs = dataRelocations(lo);
@@ -138,28 +141,12 @@ export function layoutMemory(ctx: LinkContext): void {
       }
     }
   }
-  for (const seg of segments) {
-    for (const item of items.get(seg)!) {
-      if ('seen' in item) {
-        const offset = seg.size;
-        const { bytes, offsetOf } = finishStrings(item);
-        seg.merged.push({ offset, bytes });
-        for (const inp of item.inputs) {
-          const address = Float64Array.from(inp.keys, (k) => offset + offsetOf.get(k)!);
-          ctx.objects[inp.object]!.pieces.set(inp.segment, { start: inp.start, address });
-        }
-        seg.size += bytes.length;
-        continue;
-      }
-      const lo = ctx.objects[item.object]!;
-      seg.size = alignTo(seg.size, 2 ** (lo.obj.linking.segments.alignLog2[item.segment] ?? 0));
-      lo.segAddr[item.segment] = seg.size;
-      seg.size += lo.obj.dataSegments[item.segment]!.data.length;
-      seg.members.push(item);
-    }
+  if (ctx.stable) ctx.segments = placeStableSegments(ctx, segments, items as Map<OutputSegment, Array<{ object: number; segment: number }>>);
+  else {
+    placeSegmentMembers(ctx, segments, items);
+    ctx.segments = segments.map((s, i) => ({ s, i })).sort((a, b) => segmentOrder(a.s.name) - segmentOrder(b.s.name) || a.i - b.i).map((e) => e.s);
   }
-  const sorted = segments.map((s, i) => ({ s, i })).sort((a, b) => segmentOrder(a.s.name) - segmentOrder(b.s.name) || a.i - b.i).map((e) => e.s);
-  ctx.segments = sorted;
+  const sorted = ctx.segments;
   let ptr = 0;
   let stackTop = 0;
   const placeStack = () => {
@@ -200,6 +187,30 @@ export function layoutMemory(ctx: LinkContext): void {
   if (o.maxMemory !== null) {
     if (ptr > o.maxMemory) ctx.errors.push(`maximum memory too small, ${ptr} bytes needed`);
     ctx.maxMemoryPages = o.maxMemory / PAGE;
+  }
+}
+
+/** wasm-ld's placement within each output segment: members packed in order, merged strings where their first segment was. */
+function placeSegmentMembers(ctx: LinkContext, segments: OutputSegment[], items: Map<OutputSegment, Array<{ object: number; segment: number } | PendingMerge>>): void {
+  for (const seg of segments) {
+    for (const item of items.get(seg)!) {
+      if ('seen' in item) {
+        const offset = seg.size;
+        const { bytes, offsetOf } = finishStrings(item);
+        seg.merged.push({ offset, bytes });
+        for (const inp of item.inputs) {
+          const address = Float64Array.from(inp.keys, (k) => offset + offsetOf.get(k)!);
+          ctx.objects[inp.object]!.pieces.set(inp.segment, { start: inp.start, address });
+        }
+        seg.size += bytes.length;
+        continue;
+      }
+      const lo = ctx.objects[item.object]!;
+      seg.size = alignTo(seg.size, 2 ** (lo.obj.linking.segments.alignLog2[item.segment] ?? 0));
+      lo.segAddr[item.segment] = seg.size;
+      seg.size += lo.obj.dataSegments[item.segment]!.data.length;
+      seg.members.push(item);
+    }
   }
 }
 

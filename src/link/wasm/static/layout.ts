@@ -15,6 +15,7 @@ import { isExported, liveInitFunctions } from './mark_live.js';
 import { functionKey } from './scan_relocations.js';
 import { constI32, encodeUleb } from './leb.js';
 import { layoutMemory, pieceAddress } from './data_layout.js';
+import { placeStableFunctions, placeStableTable } from './stable_placement.js';
 
 export { constI32 };
 
@@ -92,22 +93,36 @@ function assignImports(ctx: LinkContext): void {
 }
 
 function assignFunctions(ctx: LinkContext): void {
-  let next = ctx.importedFunctionCount;
-  const defined = (name: string, typeIndex: number, object: number, func: number, synthetic: number) => {
-    ctx.functions.push({ name, typeIndex, object, func, synthetic });
-    return next++;
-  };
+  // wasm-ld's order: the linker's own functions, each object's in link order, the export wrappers.
+  const order: Array<{ name: string; object: number; func: number; synthetic: number }> = [];
   ctx.synthetic.forEach((f, k) => {
-    if (f.live && f.role !== 'export') f.outIndex = defined(f.name, -1, -1, -1, k);
+    if (f.live && f.role !== 'export') order.push({ name: f.name, object: -1, func: -1, synthetic: k });
   });
   for (const o of ctx.order) {
     const lo = ctx.objects[o]!;
     const names = functionNames(lo.obj);
-    for (let f = 0; f < lo.funcLive.length; f++) if (lo.funcLive[f]) lo.funcOut[f] = defined(displayName(names[f] ?? `function ${f}`), -1, o, f, -1);
+    for (let f = 0; f < lo.funcLive.length; f++) if (lo.funcLive[f]) order.push({ name: displayName(names[f] ?? `function ${f}`), object: o, func: f, synthetic: -1 });
   }
   ctx.synthetic.forEach((f, k) => {
-    if (f.live && f.role === 'export') f.outIndex = defined(f.name, -1, -1, -1, k);
+    if (f.live && f.role === 'export') order.push({ name: f.name, object: -1, func: -1, synthetic: k });
   });
+  const place = (e: (typeof order)[number]): void => {
+    const index = ctx.importedFunctionCount + ctx.functions.length;
+    ctx.functions.push({ name: e.name, typeIndex: -1, object: e.object, func: e.func, synthetic: e.synthetic });
+    if (e.synthetic >= 0) ctx.synthetic[e.synthetic]!.outIndex = index;
+    else ctx.objects[e.object]!.funcOut[e.func] = index;
+  };
+  if (!ctx.stable) {
+    for (const e of order) place(e);
+    return;
+  }
+  // Watch mode: each function keeps its index (stable_placement.ts).
+  const { placed, keys } = placeStableFunctions(ctx, order);
+  for (const p of placed) {
+    if ('entry' in p) place(order[p.entry]!);
+    else ctx.functions.push({ name: p.gone.name, typeIndex: -1, object: -1, func: -1, synthetic: -1, gone: p.gone.type });
+  }
+  placeStableTable(ctx, keys);
 }
 
 /** wasm-ld's name-section spelling: `main` for the `main(argc, argv)` clang mangles. */
@@ -116,7 +131,7 @@ export function displayName(name: string): string {
 }
 
 /** The name of each defined function: the first symbol defining it, as wasm-ld's names. */
-function functionNames(obj: LinkContext['objects'][number]['obj']): string[] {
+export function functionNames(obj: LinkContext['objects'][number]['obj']): string[] {
   const names: string[] = [];
   const t = obj.linking.symbols;
   for (let i = 0; i < t.count; i++) {
@@ -131,6 +146,7 @@ function assignTypes(ctx: LinkContext): void {
   for (const imp of ctx.imports) if (imp.kind === EXTERNAL_FUNCTION) imp.typeIndex = registerType(ctx, functionType(ctx, imp.symbol));
   for (const f of ctx.functions) {
     if (f.synthetic >= 0) f.typeIndex = registerType(ctx, ctx.synthetic[f.synthetic]!.type);
+    else if (f.gone) f.typeIndex = registerType(ctx, f.gone);
     else {
       const lo = ctx.objects[f.object]!;
       const t = lo.obj.functionTypes[f.func]!;

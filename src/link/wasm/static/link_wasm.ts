@@ -10,12 +10,25 @@ import { defineLinkerSymbols, reserveLinkerSymbols, stubSignatureMismatches, stu
 import { markLive } from './mark_live.js';
 import { resolveCommandLineSymbols, resolveSymbols } from './resolve_symbols.js';
 import { scanRelocations } from './scan_relocations.js';
+import type { WasmStableLayout } from './stable_layout.js';
+import { registerType } from './layout.js';
 import { writeModule } from './write_module.js';
 
 export type { WasmLinkInput, WasmLinkOptions, WasmStaticLinkResult } from './context.js';
 
-export function linkWasm(inputs: readonly WasmLinkInput[], options: Partial<WasmLinkOptions> = {}): WasmStaticLinkResult {
+/** What only a long-running link passes: the layout memory (stable_layout.ts), and whether to hand back the context. */
+export interface WasmInPlaceOptions {
+  stableLayout?: WasmStableLayout;
+  keepContext?: boolean;
+}
+
+export function linkWasm(inputs: readonly WasmLinkInput[], options: Partial<WasmLinkOptions> = {}, inPlace: WasmInPlaceOptions = {}): WasmStaticLinkResult {
   const ctx = newLinkContext({ ...DEFAULT_LINK_OPTIONS, ...options });
+  // Watch mode: the types of the last link keep their indices.
+  if (inPlace.stableLayout) {
+    ctx.stable = inPlace.stableLayout;
+    for (const t of ctx.stable.types) registerType(ctx, t);
+  }
   const failed = (): WasmStaticLinkResult | null =>
     ctx.errors.length > 0 ? { ok: false, errors: ctx.errors, warnings: ctx.warnings, timings: ctx.timings } : null;
   // __stack_pointer and __wasm_call_ctors head the symbol table, as in wasm-ld.
@@ -50,5 +63,7 @@ export function linkWasm(inputs: readonly WasmLinkInput[], options: Partial<Wasm
   if (laid) return laid;
   // Copy bodies and segments, apply relocations, encode the sections.
   const bytes = timed(ctx, 'writeModule', () => writeModule(ctx));
-  return ctx.errors.length > 0 ? { ok: false, errors: ctx.errors, warnings: ctx.warnings, timings: ctx.timings } : { ok: true, bytes, warnings: ctx.warnings, timings: ctx.timings };
+  if (ctx.errors.length > 0) return { ok: false, errors: ctx.errors, warnings: ctx.warnings, timings: ctx.timings };
+  if (ctx.stable) ctx.stable.types = ctx.types.slice();
+  return { ok: true, bytes, warnings: ctx.warnings, timings: ctx.timings, ...(inPlace.keepContext ? { context: ctx } : {}) };
 }

@@ -29,6 +29,11 @@ for (const t of [
   R_WASM_FUNCTION_OFFSET_I32, R_WASM_FUNCTION_OFFSET_I64,
 ]) SUPPORTED[t] = 1;
 
+/** Whether the linker applies relocation type `type` to code and data (else scanRelocations refuses it). */
+export function isSupportedRelocation(type: number): boolean {
+  return SUPPORTED[type] === 1;
+}
+
 const isTableIndex = (t: number) =>
   t === R_WASM_TABLE_INDEX_SLEB || t === R_WASM_TABLE_INDEX_I32 || t === R_WASM_TABLE_INDEX_SLEB64 || t === R_WASM_TABLE_INDEX_I64;
 

@@ -14,9 +14,10 @@ import { applyRelocations } from './apply_relocations.js';
 import { layoutCustomSections, writeCustomSections } from './custom_sections.js';
 import type { LinkContext } from './context.js';
 import { constI32, displayName, functionIndexOfKey } from './layout.js';
-import { encodeUleb, ulebSize, writeUleb } from './leb.js';
+import { encodeUleb, ulebSize, writePaddedUleb32, writeUleb } from './leb.js';
 import { codeRelocations, dataRelocations } from './mark_live.js';
 import { producersSection, targetFeaturesSection, usedFeatures } from './producers.js';
+import { frameStableSection, stableCodeSection, stableDataSection } from './stable_sections.js';
 
 const encoder = new TextEncoder();
 
@@ -39,6 +40,13 @@ class Bytes {
   u(v: number): void {
     for (const b of encodeUleb(v)) this.byte(b);
   }
+  /** A vector's count: a 5-byte LEB in watch mode, so the vector can grow without moving its contents. */
+  count(v: number, padded: boolean): void {
+    if (!padded) return this.u(v);
+    this.room(5);
+    writePaddedUleb32(this.buf, this.len, v);
+    this.len += 5;
+  }
   raw(bytes: Uint8Array): void {
     this.room(bytes.length);
     this.buf.set(bytes, this.len);
@@ -56,13 +64,30 @@ class Bytes {
 
 export function writeModule(ctx: LinkContext): Uint8Array {
   const parts: Uint8Array[] = [Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00)];
-  const section = (id: number, payload: Uint8Array) => {
-    parts.push(Uint8Array.from([id, ...encodeUleb(payload.length)]), payload);
+  const stable = ctx.stable !== null;
+  let fileSize = 8;
+  const push = (...ps: Uint8Array[]) => {
+    for (const p of ps) {
+      parts.push(p);
+      fileSize += p.length;
+    }
+  };
+  /** Appends a section; returns where its payload starts in the file. */
+  const section = (id: number, payload: Uint8Array): number => {
+    if (stable) {
+      const framed = frameStableSection(ctx, `${id}`, id, payload);
+      const at = fileSize + framed[0]!.length;
+      push(...framed);
+      return at;
+    }
+    const header = Uint8Array.from([id, ...encodeUleb(payload.length)]);
+    push(header, payload);
+    return fileSize - payload.length;
   };
   const o = ctx.options;
 
   const types = new Bytes();
-  types.u(ctx.types.length);
+  types.count(ctx.types.length, stable);
   for (const t of ctx.types) {
     types.byte(0x60);
     types.u(t.params.length);
@@ -72,8 +97,9 @@ export function writeModule(ctx: LinkContext): Uint8Array {
   }
   section(SEC_TYPE, types.bytes());
 
-  const tableSize = ctx.tableKeys.length + 1;
-  if (ctx.imports.length > 0) {
+  const elems = ctx.tableElems ?? ctx.tableKeys.map((key) => functionIndexOfKey(ctx, key));
+  const tableSize = elems.length + 1;
+  if (ctx.imports.length > 0 || stable) {
     const w = new Bytes();
     w.u(ctx.imports.length);
     for (const imp of ctx.imports) {
@@ -95,7 +121,7 @@ export function writeModule(ctx: LinkContext): Uint8Array {
   }
 
   const funcs = new Bytes();
-  funcs.u(ctx.functions.length);
+  funcs.count(ctx.functions.length, stable);
   for (const f of ctx.functions) funcs.u(f.typeIndex);
   section(SEC_FUNCTION, funcs.bytes());
 
@@ -121,7 +147,7 @@ export function writeModule(ctx: LinkContext): Uint8Array {
     section(SEC_MEMORY, w.bytes());
   }
 
-  if (ctx.globals.length > 0) {
+  if (ctx.globals.length > 0 || stable) {
     const w = new Bytes();
     w.u(ctx.globals.length);
     for (const g of ctx.globals) {
@@ -132,9 +158,9 @@ export function writeModule(ctx: LinkContext): Uint8Array {
     section(SEC_GLOBAL, w.bytes());
   }
 
-  if (ctx.exports.length > 0) {
+  if (ctx.exports.length > 0 || stable) {
     const w = new Bytes();
-    w.u(ctx.exports.length);
+    w.count(ctx.exports.length, stable);
     for (const e of ctx.exports) {
       w.name(e.name);
       w.byte(e.kind);
@@ -143,27 +169,40 @@ export function writeModule(ctx: LinkContext): Uint8Array {
     section(SEC_EXPORT, w.bytes());
   }
 
-  if (ctx.tableKeys.length > 0) {
+  if (elems.length > 0 || stable) {
     const w = new Bytes();
     w.u(1);
     w.byte(0);
     w.raw(constI32(1));
-    w.u(ctx.tableKeys.length);
-    for (const key of ctx.tableKeys) w.u(functionIndexOfKey(ctx, key));
+    w.count(elems.length, stable);
+    for (const index of elems) w.u(index);
     section(SEC_ELEM, w.bytes());
   }
 
-  section(SEC_CODE, codeSection(ctx));
-  const data = dataSection(ctx);
-  if (data) section(SEC_DATA, data);
+  if (stable) {
+    // Watch mode: bodies in slots, regions whole, and where each lies kept for the fast path.
+    const n = ctx.functions.length;
+    const placed = { bodyAt: new Float64Array(n), bodyCapacity: new Uint32Array(n), segmentAt: new Float64Array(ctx.segments.length).fill(-1) };
+    const codeAt = section(SEC_CODE, stableCodeSection(ctx, placed.bodyAt, placed.bodyCapacity));
+    for (let i = 0; i < n; i++) placed.bodyAt[i]! += codeAt;
+    const dataAt = section(SEC_DATA, stableDataSection(ctx, writtenSegments(ctx), placed.segmentAt));
+    for (let k = 0; k < placed.segmentAt.length; k++) if (placed.segmentAt[k]! >= 0) placed.segmentAt[k]! += dataAt;
+    ctx.placed = placed;
+  } else {
+    section(SEC_CODE, codeSection(ctx));
+    const data = dataSection(ctx);
+    if (data) section(SEC_DATA, data);
+  }
   const custom = layoutCustomSections(ctx);
-  if (custom.length > 0) parts.push(...writeCustomSections(ctx, custom));
+  if (custom.length > 0) push(...writeCustomSections(ctx, custom));
   if (!o.stripAll) {
-    parts.push(...nameSection(ctx));
+    const names = nameSection(ctx);
+    if (stable) push(...frameStableSection(ctx, 'name', 0, names[1]!));
+    else push(...names);
     const producers = producersSection(ctx);
-    if (producers) parts.push(producers);
+    if (producers) push(producers);
     const features = targetFeaturesSection(ctx);
-    if (features) parts.push(features);
+    if (features) push(features);
   }
 
   let total = 0;

@@ -1,0 +1,135 @@
+//! The parts of the module a link in watch mode writes differently from wasm-ld, so a
+//! relink can patch them where they lie (stable_layout.ts keeps the sizes):
+//! - a section's size is a 5-byte LEB, and the section is followed by a reserve (a custom
+//!   section with an empty name) filling its room, so a section that grows within its
+//!   room moves nothing after it;
+//! - each function body lies in a slot: its size field (5 bytes) says the slot's room, and
+//!   the body is padded with `nop` before its final `end` (still valid, same behaviour);
+//!   a function that is gone has a trapping body (`unreachable`);
+//! - each data segment is its region's whole room (members at their blocks, zeros between).
+//! The file offsets of the bodies and segments are kept (`ctx.placed`) for the fast path.
+
+import type { LinkContext, LoadedObject } from './context.js';
+import { applyRelocations } from './apply_relocations.js';
+import { constI32 } from './leb.js';
+import { codeRelocations, dataRelocations } from './mark_live.js';
+import { writePaddedUleb32 } from './leb.js';
+import { MIN_RESERVE } from './stable_layout.js';
+
+const NOP = 0x01;
+const END = 0x0b;
+/** No locals, `unreachable`, `end`: valid for any function type. */
+export const TRAP_BODY = Uint8Array.of(0x00, 0x00, END);
+
+/** A section's id byte and 5-byte size, its payload, and the reserve filling its room (`key`'s in the layout memory). */
+export function frameStableSection(ctx: LinkContext, key: string, id: number, payload: Uint8Array): Uint8Array[] {
+  const room = ctx.stable!.sectionRoom(key, payload.length);
+  const header = new Uint8Array(6);
+  header[0] = id;
+  writePaddedUleb32(header, 1, payload.length);
+  const gap = room - payload.length;
+  const reserve = new Uint8Array(gap);
+  // id 0 (custom), size, then an empty name: the rest is zeros.
+  writePaddedUleb32(reserve, 1, gap - 6);
+  if (gap < MIN_RESERVE) throw new Error(`internal: a reserve of ${gap} bytes`);
+  return [header, payload, reserve];
+}
+
+/**
+ * Writes `body` (its locals and instructions, ending with `end`) into a room of
+ * `capacity` bytes at `at`: the same bytes, then `nop`s, then the final `end`.
+ */
+export function writeSlotBody(out: Uint8Array, at: number, body: Uint8Array, capacity: number): void {
+  const n = body.length;
+  out.set(body.subarray(0, n - 1), at);
+  out.fill(NOP, at + n - 1, at + capacity - 1);
+  out[at + capacity - 1] = END;
+}
+
+/** Applies the code relocations of defined function `f` of `lo`, whose body now starts at `at` in `out`. */
+export function relocateBody(ctx: LinkContext, lo: LoadedObject, f: number, out: Uint8Array, view: DataView, at: number): void {
+  const relocs = codeRelocations(lo);
+  if (!relocs?.chunkStart) return;
+  const from = relocs.chunkStart[f]!;
+  const to = relocs.chunkStart[f + 1]!;
+  if (from < to) applyRelocations(ctx, lo, relocs, from, to, out, view, lo.obj.code.offset[f]!, at);
+}
+
+/** Applies the data relocations of segment `g` of `lo`, whose bytes now start at `at` in `out`. */
+export function relocateSegment(ctx: LinkContext, lo: LoadedObject, g: number, out: Uint8Array, view: DataView, at: number): void {
+  const relocs = dataRelocations(lo);
+  if (!relocs?.chunkStart) return;
+  const from = relocs.chunkStart[g]!;
+  const to = relocs.chunkStart[g + 1]!;
+  if (from < to) applyRelocations(ctx, lo, relocs, from, to, out, view, lo.obj.dataSegments[g]!.dataOffset, at);
+}
+
+/** The body function `i` (of `ctx.functions`) has before padding. */
+function bodyOf(ctx: LinkContext, i: number): Uint8Array {
+  const f = ctx.functions[i]!;
+  if (f.synthetic >= 0) return ctx.synthetic[f.synthetic]!.body;
+  if (f.gone) return TRAP_BODY;
+  const lo = ctx.objects[f.object]!;
+  const start = lo.obj.code.offset[f.func]!;
+  return lo.obj.sections[lo.obj.code.section]!.data.subarray(start, start + lo.obj.code.size[f.func]!);
+}
+
+/** The code section's payload in slots; `bodyAt` gets each body's offset in the payload. */
+export function stableCodeSection(ctx: LinkContext, bodyAt: Float64Array, bodyCapacity: Uint32Array): Uint8Array {
+  const stable = ctx.stable!;
+  const n = ctx.functions.length;
+  let size = 5;
+  for (let i = 0; i < n; i++) {
+    bodyCapacity[i] = stable.slotCapacity(i, bodyOf(ctx, i).length);
+    size += 5 + bodyCapacity[i]!;
+  }
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  writePaddedUleb32(out, 0, n);
+  let at = 5;
+  for (let i = 0; i < n; i++) {
+    const cap = bodyCapacity[i]!;
+    writePaddedUleb32(out, at, cap);
+    at += 5;
+    bodyAt[i] = at;
+    writeSlotBody(out, at, bodyOf(ctx, i), cap);
+    const f = ctx.functions[i]!;
+    if (f.synthetic < 0 && !f.gone) {
+      const lo = ctx.objects[f.object]!;
+      // Debug info locates functions by their body's offset in the code section.
+      lo.bodyOffset[f.func] = at;
+      relocateBody(ctx, lo, f.func, out, view, at);
+    }
+    at += cap;
+  }
+  return out;
+}
+
+/** The data section's payload: each written region whole; `segmentAt` gets where each region's bytes start in the payload. */
+export function stableDataSection(ctx: LinkContext, written: LinkContext['segments'], segmentAt: Float64Array): Uint8Array {
+  const headers = written.map((seg) => {
+    const h = [0x00, ...constI32(seg.address)];
+    const size = new Uint8Array(5);
+    writePaddedUleb32(size, 0, seg.size);
+    return Uint8Array.from([...h, ...size]);
+  });
+  let size = 5;
+  written.forEach((seg, k) => (size += headers[k]!.length + seg.size));
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  writePaddedUleb32(out, 0, written.length);
+  let at = 5;
+  written.forEach((seg, k) => {
+    out.set(headers[k]!, at);
+    at += headers[k]!.length;
+    segmentAt[ctx.segments.indexOf(seg)] = at;
+    for (const m of seg.members) {
+      const lo = ctx.objects[m.object]!;
+      const pos = at + lo.segAddr[m.segment]! - seg.address;
+      out.set(lo.obj.dataSegments[m.segment]!.data, pos);
+      relocateSegment(ctx, lo, m.segment, out, view, pos);
+    }
+    at += seg.size;
+  });
+  return out;
+}
