@@ -1,7 +1,8 @@
 // The acceptance cases (test/cases/*.case) end to end on wasm32-wasi: every update runs
 // on one long-running Compilation and on a fresh one; both programs run under node:wasi
-// (runWasi) and must meet the update's expectations, and the incrementally patched
-// module must be byte-identical to the fresh build (the wasm layout is canonical).
+// (runWasi) and must meet the update's expectations, and behave alike. The patched module
+// is not byte-identical to the fresh build: what moved has new indices and addresses
+// (placed_module.ts), so it is compared by what it does.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -38,13 +39,15 @@ class Session {
   }
 }
 
-async function expectRunMatches(output: string, u: CaseUpdate, what: string): Promise<void> {
+/** Runs the module, checks it against the update's expectations, and returns what it did. */
+async function expectRunMatches(output: string, u: CaseUpdate, what: string): Promise<{ stdout: string; stderr: string; exitCode: number | null }> {
   const bytes = fs.readFileSync(output);
   expectValidModule(bytes);
   const r = await runWasi(output, { timeoutMs: 20_000 });
   expect(r.stdoutLatin1, `${what}: stdout`).toBe(u.expectStdout);
   if (u.expectStderr !== null) expect(r.stderrLatin1, `${what}: stderr`).toBe(u.expectStderr);
   expect(r.exitCode, `${what}: exit status (stderr: ${r.stderr})`).toBe(u.expectExit);
+  return { stdout: r.stdoutLatin1, stderr: r.stderrLatin1, exitCode: r.exitCode };
 }
 
 describe('acceptance cases on wasm32-wasi', () => {
@@ -63,11 +66,9 @@ describe('acceptance cases on wasm32-wasi', () => {
         try {
           expect(fresh.update(u).sort(), `${what}: errors (fresh)`).toEqual([...u.expectErrors].sort());
           if (u.expectErrors.length > 0) continue;
-          await expectRunMatches(incremental.output, u, `${what} (incremental)`);
-          await expectRunMatches(fresh.output, u, `${what} (fresh)`);
-          expect(new Uint8Array(fs.readFileSync(incremental.output)), `${what}: incremental module == fresh module`).toEqual(
-            new Uint8Array(fs.readFileSync(fresh.output)),
-          );
+          const patched = await expectRunMatches(incremental.output, u, `${what} (incremental)`);
+          const clean = await expectRunMatches(fresh.output, u, `${what} (fresh)`);
+          expect(patched, `${what}: the patched module behaves as the fresh build`).toEqual(clean);
         } finally {
           fresh.close();
         }

@@ -39,10 +39,20 @@ export class OutputFile {
   /** What the file looked like right after our last successful flush. */
   private lastIdentity: FileIdentity | null = null;
 
+  private readonly mode: number;
+  private readonly exactMode: boolean;
+
+  /**
+   * `mode`: the permission bits a full write gives the file (default 0755, exactly: an
+   * executable); with `exactMode: false` the umask applies to them, as for a plain file.
+   */
   constructor(
     readonly path: string,
     private readonly io: OutputIo = nodeOutputIo,
+    options: { mode?: number; exactMode?: boolean } = {},
   ) {
+    this.mode = options.mode ?? EXECUTABLE_MODE;
+    this.exactMode = options.exactMode ?? true;
     // A patch killed part way left a journal: put the last good program back.
     recoverInterruptedPatch(io, path);
   }
@@ -80,7 +90,7 @@ export class OutputFile {
   }
 
   private replace(image: FileImage, target: string, contentRanges: ByteRange[]): number {
-    const replacement = { bytes: image.bytes, ranges: contentRanges, size: image.size, mode: EXECUTABLE_MODE, exactMode: true };
+    const replacement = { bytes: image.bytes, ranges: contentRanges, size: image.size, mode: this.mode, exactMode: this.exactMode };
     const written = replaceFile(this.io, this.path, target, replacement);
     discardJournal(this.io, target);
     this.succeeded(image);

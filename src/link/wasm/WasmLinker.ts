@@ -1,17 +1,19 @@
 //! The wasm32-wasi linker (`Linker` for wasm): keeps the compilation's code and data in
 //! an in-memory object (object.ts), takes each function's body as the wasm code generator
-//! made it, and at flush lays out the module, copies the cached bodies while
-//! applying relocations, and writes the whole file through output_io.ts: only over a
-//! writable regular file (or a symlink's target), as a temporary file renamed into place.
+//! made it, and at flush brings the module in the file image up to date: patched in place
+//! where what changed keeps its place (placed_module.ts), else laid out afresh. The file
+//! is written through output_file.ts: whole the first time (a temporary file renamed into
+//! place), then as a journaled patch of the bytes that changed; only over a writable
+//! regular file (or a symlink's target).
 
 import type { DataAtom, RuntimeSymbol } from '../../sema/air.js';
 import type { WasmFunction } from '../../codegen/wasm/output.js';
-import { ByteWriter } from '../../codegen/wasm/leb.js';
+import { FileImage } from '../elf/file_image.js';
+import { OutputFile } from '../elf/output_file.js';
 import type { ExportEntry, FlushReport, Linker } from '../Linker.js';
-import { nodeOutputIo, replaceFile, resolveOutputTarget, type OutputIo } from '../output_io.js';
-import { computeLayout, sortData, sortFunctions, type ModuleLayout } from './layout.js';
-import { writeModule } from './module_writer.js';
-import { WasmObject, type LinkSymbol } from './object.js';
+import { nodeOutputIo, type OutputIo } from '../output_io.js';
+import { checkLinkable, PlacedModule } from './placed_module.js';
+import { WasmObject } from './object.js';
 
 export { LinkError } from './object.js';
 
@@ -29,18 +31,22 @@ export const DEFAULT_STACK_SIZE = 1 << 20;
 export class WasmLinker implements Linker<WasmFunction> {
   private readonly obj: WasmObject;
   private exports: ExportEntry[] = [];
-  private sortedFuncs: LinkSymbol[] = [];
-  private sortedData: LinkSymbol[] = [];
-  private readonly out = new ByteWriter(1 << 16);
+  private readonly image = new FileImage();
+  private readonly output: OutputFile;
+  /** The module as the image holds it; null until a layout succeeds (or after one failed). */
+  private placed: PlacedModule | null = null;
+  /** Why the last flush laid the module out afresh instead of patching it. */
+  lastLayoutReason = '';
   private closed = false;
 
   private constructor(
     readonly path: string,
     runtime: (sym: RuntimeSymbol) => WasmFunction,
     private readonly stackSize: number,
-    private readonly io: OutputIo,
+    io: OutputIo,
   ) {
     this.obj = new WasmObject(runtime);
+    this.output = new OutputFile(path, io, { mode: 0o666, exactMode: false });
   }
 
   /** A linker writing `path`. Whatever is there now is replaced at the first flush. */
@@ -72,44 +78,49 @@ export class WasmLinker implements Linker<WasmFunction> {
   buildModule(): Uint8Array {
     this.assertOpen();
     this.link();
-    return this.out.bytes.slice(0, this.out.length);
+    return this.image.bytes.slice();
+  }
+
+  /** A fresh layout of the object as it is now, leaving the file alone (tests compare it with a fresh build). */
+  freshModule(): Uint8Array {
+    this.assertOpen();
+    checkLinkable(this.obj, this.exports, () => 'func');
+    const { bytes } = PlacedModule.layOut(this.obj, this.exports, this.stackSize);
+    this.placed = null; // the symbols now carry that layout's indices: the next flush lays out again
+    return bytes;
   }
 
   flush(): FlushReport {
     this.assertOpen();
     this.link();
-    const bytes = this.out.bytes.subarray(0, this.out.length);
-    writeModuleFile(this.io, this.path, bytes);
-    const report: FlushReport = { bytesWritten: bytes.length, fullWrite: true };
-    return report;
+    const { bytesWritten, fullWrite } = this.output.flush(this.image, this.output.needsFullWrite(this.image), [{ start: 0, end: this.image.size }]);
+    return { bytesWritten, fullWrite };
   }
 
   close(): void {
     this.closed = true;
   }
 
-  private link(): ModuleLayout {
-    if (this.obj.funcSetChanged) {
-      this.sortedFuncs = sortFunctions(this.obj.funcSyms);
-      this.obj.funcSetChanged = false;
-    }
-    if (this.obj.dataSetChanged) {
-      this.sortedData = sortData(this.obj.dataSyms);
-      this.obj.dataSetChanged = false;
-    }
-    const layout = computeLayout(this.obj, this.sortedFuncs, this.sortedData, this.exports, this.stackSize);
-    writeModule(this.out, this.obj, layout);
-    return layout;
+  /** Brings the image up to date; throws `LinkError` (and changes nothing) for an undefined symbol or export. */
+  private link(): void {
+    const placed = this.placed;
+    if (placed !== null) {
+      checkLinkable(this.obj, this.exports, (sym) => placed.placedAs(sym));
+      const outcome = placed.patch(this.obj, this.exports, this.image);
+      if (outcome.ok) {
+        this.obj.clearDirty();
+        return;
+      }
+      this.lastLayoutReason = outcome.reason;
+    } else this.lastLayoutReason = 'the first layout';
+    this.placed = null;
+    const { placed: next, bytes } = PlacedModule.layOut(this.obj, this.exports, this.stackSize);
+    this.image.replaceAll(bytes);
+    this.placed = next;
+    this.obj.clearDirty();
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('WasmLinker used after close()');
   }
-}
-
-/** Replaces the file at `outputPath` (see output_io.ts); throws `OutputWriteError`. */
-function writeModuleFile(io: OutputIo, outputPath: string, bytes: Uint8Array): void {
-  const target = resolveOutputTarget(io, outputPath);
-  const whole = [{ start: 0, end: bytes.length }];
-  replaceFile(io, outputPath, target, { bytes, ranges: whole, size: bytes.length, mode: 0o666, exactMode: false });
 }

@@ -75,6 +75,8 @@ export class WasmObject {
   /** Set when the set of function or data symbols changed (orders must be recomputed). */
   funcSetChanged = true;
   dataSetChanged = true;
+  /** Symbols whose function or data atom was installed, replaced or removed since `clearDirty`. */
+  readonly dirty = new Set<LinkSymbol>();
   private readonly runtimeCache = new Map<RuntimeSymbol, WasmFunction>();
 
   /** `runtime`: the code of a backend routine (a safety panic), from the code generator. */
@@ -152,6 +154,11 @@ export class WasmObject {
     return this.byKey.get(`d:${name}`);
   }
 
+  /** The module is up to date with every atom: nothing is dirty. */
+  clearDirty(): void {
+    this.dirty.clear();
+  }
+
   // ---- atoms -------------------------------------------------------------
 
   /** Install generated code as the function atom of decl `name`. */
@@ -164,6 +171,7 @@ export class WasmObject {
       // Count the new references before dropping the old ones, so a runtime routine
       // both versions use stays linked.
       sym.func = atom;
+      this.dirty.add(sym);
       this.sigRefs[atom.sigId]!++;
       this.installRelocs(atom.relocs, +1);
       this.sigRefs[previous.sigId]!--;
@@ -185,6 +193,7 @@ export class WasmObject {
     const previous = sym.data;
     if (previous !== null && sym.func === null && previous.section === rec.section) {
       sym.data = rec;
+      this.dirty.add(sym);
       this.installRelocs(relocs, +1);
       this.installRelocs(previous.relocs, -1);
       return;
@@ -193,6 +202,7 @@ export class WasmObject {
     sym.data = rec;
     this.dataSyms.add(sym);
     this.dataSetChanged = true;
+    this.dirty.add(sym);
     this.installRelocs(relocs, +1);
   }
 
@@ -225,12 +235,14 @@ export class WasmObject {
     atom.sym.func = atom;
     this.funcSyms.add(atom.sym);
     this.funcSetChanged = true;
+    this.dirty.add(atom.sym);
     this.sigRefs[atom.sigId]!++;
     this.installRelocs(atom.relocs, +1);
   }
 
   private removeAtoms(sym: LinkSymbol): void {
     const f = sym.func;
+    if (f !== null || sym.data !== null) this.dirty.add(sym);
     if (f !== null) {
       sym.func = null;
       this.funcSyms.delete(sym);

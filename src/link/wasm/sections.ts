@@ -1,222 +1,156 @@
-//! One small encoder per wasm section, composed by `writeModule` (module_writer.ts).
-//! Each appends its section (id, 5-byte padded size, contents) to a shared ByteWriter;
-//! the code and data encoders copy cached bytes and patch relocations in place.
+//! The contents of the wasm sections zirc's module writer (placed_module.ts) encodes, each
+//! into a ByteWriter, and the offsets of the fields a patch rewrites. Every count, size,
+//! table limit, memory size and function index that an update may change is a 5-byte
+//! padded LEB, so rewriting it never moves a byte after it.
 
-import { ByteWriter, writePaddedSleb, writePaddedUleb, writeU32Le } from '../../codegen/wasm/leb.js';
+import { ByteWriter, writePaddedUleb } from '../../codegen/wasm/leb.js';
 import { Op } from '../../codegen/wasm/opcodes.js';
 import { I32 } from '../../codegen/wasm/output.js';
-import type { ModuleLayout } from './layout.js';
-import { LinkError, RELOC_STRIDE, RelocKind, type LinkSymbol, type WasmObject } from './object.js';
+import type { ResolvedExport } from './layout.js';
+import { writeReserveHeader } from './module_encoding.js';
+import type { LinkSymbol, WasmObject } from './object.js';
 
 export const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
-const SEC = { custom: 0, type: 1, import: 2, function: 3, table: 4, memory: 5, global: 6, export: 7, element: 9, code: 10, data: 11 } as const;
+const PAD = 5;
 const FUNCREF = 0x70;
 const FUNC_TYPE = 0x60;
 const EXTERN_FUNC = 0x00;
 const EXTERN_MEMORY = 0x02;
-export const STACK_POINTER_GLOBAL = 0;
 
-function section(w: ByteWriter, id: number, contents: () => void): void {
-  w.byte(id);
-  const sizeAt = w.paddedU32(0);
+/** Where a section lies in the file: its id byte, the end of its contents, the end of the reserve after it. */
+export interface Span {
+  start: number;
+  end: number;
+  limit: number;
+}
+
+/** Offsets from a section's start (its id byte). */
+export const AT = {
+  /** The contents, after the id and the padded size. */
+  content: 1 + PAD,
+  /** The padded count of the type, function and code sections. */
+  count: 1 + PAD,
+  /** The first function entry, code slot or type. */
+  entries: 1 + 2 * PAD,
+  tableMin: 1 + PAD + 3,
+  tableMax: 1 + PAD + 3 + PAD,
+  memoryMin: 1 + PAD + 2,
+  elemCount: 1 + PAD + 5,
+  elemEntries: 1 + PAD + 5 + PAD,
+  dataSize: 1 + PAD + PAD + 3 + PAD,
+  dataBytes: 1 + PAD + PAD + 3 + PAD + PAD,
+  nameSubSize: 1 + PAD + 6,
+  nameCount: 1 + PAD + 6 + PAD,
+  nameEntries: 1 + PAD + 6 + 2 * PAD,
+} as const;
+
+/** Appends section `id` with `contents`, then a reserve of `reserve` bytes (0 or at least 3). */
+export function section(w: ByteWriter, id: number, reserve: number, contents: () => void): Span {
   const start = w.length;
+  w.byte(id);
+  w.paddedU32(0);
   contents();
-  writePaddedUleb(w.bytes, sizeAt, w.length - start);
+  const end = w.length;
+  writePaddedUleb(w.bytes, start + 1, end - start - AT.content);
+  w.zeros(reserve);
+  writeReserveHeader(w.bytes, end, reserve);
+  return { start, end, limit: w.length };
 }
 
-export function writeTypeSection(w: ByteWriter, obj: WasmObject, l: ModuleLayout): void {
-  section(w, SEC.type, () => {
-    w.u32(l.types.length);
-    for (const id of l.types) {
-      const sig = obj.sigs[id]!;
-      w.byte(FUNC_TYPE);
-      w.u32(sig.params.length);
-      for (const p of sig.params) w.byte(p);
-      w.u32(sig.results.length);
-      for (const r of sig.results) w.byte(r);
-    }
-  });
+export function encodeType(w: ByteWriter, obj: WasmObject, sigId: number): void {
+  const sig = obj.sigs[sigId]!;
+  w.byte(FUNC_TYPE);
+  w.u32(sig.params.length);
+  for (const p of sig.params) w.byte(p);
+  w.u32(sig.results.length);
+  for (const r of sig.results) w.byte(r);
 }
 
-export function writeImportSection(w: ByteWriter, l: ModuleLayout): void {
-  if (l.imports.length === 0) return;
-  section(w, SEC.import, () => {
-    w.u32(l.imports.length);
-    for (const s of l.imports) {
-      w.name(s.lib);
-      w.name(s.name);
-      w.byte(EXTERN_FUNC);
-      w.u32(l.typeIndexOfSig[s.importSigId]!);
-    }
-  });
-}
-
-export function writeFunctionSection(w: ByteWriter, l: ModuleLayout): void {
-  section(w, SEC.function, () => {
-    w.u32(l.funcs.length);
-    for (const s of l.funcs) w.u32(l.typeIndexOfSig[s.func!.sigId]!);
-  });
-}
-
-export function writeTableSection(w: ByteWriter, l: ModuleLayout): void {
-  section(w, SEC.table, () => {
-    w.u32(1);
-    w.byte(FUNCREF);
-    w.byte(0x01); // min and max
-    w.u32(l.table.length + 1);
-    w.u32(l.table.length + 1);
-  });
-}
-
-export function writeMemorySection(w: ByteWriter, l: ModuleLayout): void {
-  section(w, SEC.memory, () => {
-    w.u32(1);
-    w.byte(0x00); // min only: the program may grow it
-    w.u32(l.memoryPages);
-  });
-}
-
-export function writeGlobalSection(w: ByteWriter, l: ModuleLayout): void {
-  section(w, SEC.global, () => {
-    w.u32(1);
-    w.byte(I32);
-    w.byte(0x01); // mutable: __stack_pointer
-    w.byte(Op.i32_const);
-    w.s32(l.stackTop);
-    w.byte(Op.end);
-  });
-}
-
-export function writeExportSection(w: ByteWriter, l: ModuleLayout): void {
-  section(w, SEC.export, () => {
-    const user = l.exports.filter((e) => e.name !== 'memory');
-    w.u32(user.length + 1);
-    w.name('memory');
-    w.byte(EXTERN_MEMORY);
-    w.u32(0);
-    for (const e of user) {
-      w.name(e.name);
-      w.byte(EXTERN_FUNC);
-      w.u32(e.funcIndex);
-    }
-  });
-}
-
-export function writeElementSection(w: ByteWriter, l: ModuleLayout): void {
-  if (l.table.length === 0) return;
-  section(w, SEC.element, () => {
-    w.u32(1);
-    w.u32(0); // active, table 0, offset expression, function indices
-    w.byte(Op.i32_const);
-    w.s32(1);
-    w.byte(Op.end);
-    w.u32(l.table.length);
-    for (const s of l.table) w.u32(s.funcIndex);
-  });
-}
-
-/** The value a relocation resolves to in this layout. */
-function relocValue(obj: WasmObject, l: ModuleLayout, kind: number, ref: number, addend: number): number {
-  switch (kind) {
-    case RelocKind.TypeIndexLeb:
-      return l.typeIndexOfSig[ref]!;
-    case RelocKind.StackPointerLeb:
-      return STACK_POINTER_GLOBAL;
+export function encodeImports(w: ByteWriter, imports: readonly LinkSymbol[], typeIndexOfSig: Int32Array): void {
+  w.u32(imports.length);
+  for (const s of imports) {
+    w.name(s.lib);
+    w.name(s.name);
+    w.byte(EXTERN_FUNC);
+    w.u32(typeIndexOfSig[s.importSigId]!);
   }
-  const sym = obj.symbols[ref]!;
-  if (kind === RelocKind.FuncIndexLeb) {
-    if (!isFunction(sym)) throw undefinedSymbol(sym);
-    return sym.funcIndex;
+}
+
+/** One table, its minimum and maximum both `size` (padded). */
+export function encodeTable(w: ByteWriter, size: number): void {
+  w.u32(1);
+  w.byte(FUNCREF);
+  w.byte(0x01);
+  w.paddedU32(size);
+  w.paddedU32(size);
+}
+
+/** One memory of at least `pages` (padded); no maximum: the program may grow it. */
+export function encodeMemory(w: ByteWriter, pages: number): void {
+  w.u32(1);
+  w.byte(0x00);
+  w.paddedU32(pages);
+}
+
+/** `__stack_pointer`, mutable, starting at `stackTop`. */
+export function encodeGlobals(w: ByteWriter, stackTop: number): void {
+  w.u32(1);
+  w.byte(I32);
+  w.byte(0x01);
+  w.byte(Op.i32_const);
+  w.s32(stackTop);
+  w.byte(Op.end);
+}
+
+/** `memory`, then the program's exports by name. */
+export function encodeExports(w: ByteWriter, exports: readonly ResolvedExport[]): void {
+  const user = exports.filter((e) => e.name !== 'memory');
+  w.u32(user.length + 1);
+  w.name('memory');
+  w.byte(EXTERN_MEMORY);
+  w.u32(0);
+  for (const e of user) {
+    w.name(e.name);
+    w.byte(EXTERN_FUNC);
+    w.u32(e.funcIndex);
   }
-  if (isFunction(sym)) return sym.tableIndex + addend;
-  if (sym.data !== null) return sym.address + addend;
-  throw undefinedSymbol(sym);
 }
 
-function isFunction(sym: LinkSymbol): boolean {
-  return sym.func !== null || (sym.kind === 'extern' && sym.funcIndex >= 0);
+/** The head of the one active element segment (table 0 from index 1); its padded count and entries follow. */
+export function encodeElemHead(w: ByteWriter): void {
+  w.byte(1);
+  w.u32(0);
+  w.byte(Op.i32_const);
+  w.s32(1);
+  w.byte(Op.end);
 }
 
-function undefinedSymbol(sym: LinkSymbol): LinkError {
-  return new LinkError(`undefined symbol: ${sym.outName}`);
+/** The head of the one active data segment at `base`: count, flags, offset, padded size. */
+export function encodeDataHead(w: ByteWriter, base: number, size: number): void {
+  w.paddedU32(1);
+  w.byte(0x00);
+  w.byte(Op.i32_const);
+  w.paddedS32(base);
+  w.byte(Op.end);
+  w.paddedU32(size);
 }
 
-export function writeCodeSection(w: ByteWriter, obj: WasmObject, l: ModuleLayout): void {
-  section(w, SEC.code, () => {
-    w.u32(l.funcs.length);
-    for (const s of l.funcs) {
-      const atom = s.func!;
-      w.u32(atom.body.length);
-      const base = w.length;
-      w.raw(atom.body);
-      const relocs = atom.relocs;
-      const bytes = w.bytes;
-      for (let i = 0; i < relocs.length; i += RELOC_STRIDE) {
-        const kind = relocs[i]!;
-        const value = relocValue(obj, l, kind, relocs[i + 2]!, relocs[i + 3]!);
-        if (kind === RelocKind.AddrSleb) writePaddedSleb(bytes, base + relocs[i + 1]!, value);
-        else writePaddedUleb(bytes, base + relocs[i + 1]!, value);
-      }
-    }
-  });
-}
-
-export function writeDataSection(w: ByteWriter, obj: WasmObject, l: ModuleLayout): void {
-  if (l.initData.length === 0) return;
-  section(w, SEC.data, () => {
-    w.u32(1);
-    w.u32(0); // active, memory 0
-    w.byte(Op.i32_const);
-    w.s32(l.dataBase);
-    w.byte(Op.end);
-    const size = l.initEnd - l.dataBase;
-    w.u32(size);
-    const base = w.length;
-    w.zeros(size);
-    const bytes = w.bytes;
-    for (const s of l.initData) {
-      const d = s.data!;
-      const at = base + (s.address - l.dataBase);
-      bytes.set(d.bytes, at);
-      const relocs = d.relocs;
-      for (let i = 0; i < relocs.length; i += RELOC_STRIDE) {
-        const value = relocValue(obj, l, relocs[i]!, relocs[i + 2]!, relocs[i + 3]!);
-        writeU32Le(bytes, at + relocs[i + 1]!, value);
-      }
-    }
-  });
-}
-
-/** The `name` custom section: function names (subsection 1) and global names (7). */
-export function writeNameSection(w: ByteWriter, l: ModuleLayout): void {
-  section(w, SEC.custom, () => {
-    w.name('name');
-    w.byte(1);
-    const sizeAt = w.paddedU32(0);
-    const start = w.length;
-    w.u32(l.imports.length + l.funcs.length);
-    for (const s of l.imports) {
-      w.u32(s.funcIndex);
-      writeSymbolName(w, s);
-    }
-    for (const s of l.funcs) {
-      w.u32(s.funcIndex);
-      writeSymbolName(w, s);
-    }
-    writePaddedUleb(w.bytes, sizeAt, w.length - start);
-    w.byte(7);
-    const gAt = w.paddedU32(0);
-    const gStart = w.length;
-    w.u32(1);
-    w.u32(STACK_POINTER_GLOBAL);
-    w.name('__stack_pointer');
-    writePaddedUleb(w.bytes, gAt, w.length - gStart);
-  });
-}
-
-function writeSymbolName(w: ByteWriter, s: LinkSymbol): void {
-  const bytes = (s.outNameBytes ??= new TextEncoder().encode(s.outName));
+/** A function name entry of the `name` section. */
+export function encodeNameEntry(w: ByteWriter, index: number, sym: LinkSymbol): void {
+  w.u32(index);
+  const bytes = (sym.outNameBytes ??= new TextEncoder().encode(sym.outName));
   w.u32(bytes.length);
   w.raw(bytes);
+}
+
+/** The global names subsection (7), after the function names. */
+export function encodeGlobalNames(w: ByteWriter): void {
+  w.byte(7);
+  const at = w.paddedU32(0);
+  const start = w.length;
+  w.u32(1);
+  w.u32(0);
+  w.name('__stack_pointer');
+  writePaddedUleb(w.bytes, at, w.length - start);
 }
