@@ -96,6 +96,23 @@ describe('the wasm fast relink', () => {
     }
   }, 120_000);
 
+  it('a broken edit leaves the output as it was, and its fix takes the fast path', async () => {
+    const p = new Project({ 'main.c': MAIN, 'util.c': UTIL(3), 'lib_extra.c': LIB }, ['main.o', 'util.o']);
+    const s = p.session();
+    expect(s.update().ok).toBe(true);
+    const good = fs.readFileSync(p.output);
+    p.write({ 'util.c': `int nowhere(int);\n${UTIL(3, 'return nowhere(x) * K;')}` });
+    const bad = s.update();
+    expect(bad.ok).toBe(false);
+    expect(bad.errors.join('\n')).toContain('undefined symbol: nowhere');
+    expect(fs.readFileSync(p.output).equals(good)).toBe(true);
+    p.write({ 'util.c': UTIL(4) });
+    const fixed = s.update();
+    expect(fixed.errors).toEqual([]);
+    expect(fixed.path, fixed.fallback).toBe('fast');
+    await p.expectLikeWasmLd('the fix');
+  }, 60_000);
+
   it('a data symbol that moves within its segment: the references to it elsewhere follow', async () => {
     // -fno-data-sections: util.o's data is one segment, so growing `pad` moves `table` within it.
     const data = (n: number, k: number) => `int pad[${n}] = {1};\nint table[4] = {1, 2, ${k}, 4};\nint scale(int x) { return x * ${k} + pad[0]; }\n`;

@@ -39,17 +39,25 @@ export class WasmLinkSession extends RelinkSession {
     const { fastRelink = true, verify = false, ...linkOptions } = options;
     const layout = new WasmStableLayout();
     const fast = new WasmFastRelinker();
+    // The inputs changed since the adopted link's: a failed whole link that never reached
+    // layout leaves the image and the layout memory as they were, so the last good link's
+    // context stays adopted and the next relink patches it for all of them (a broken edit,
+    // then its fix, takes the fast path).
+    let pending = new Set<string>();
     const wholeLink = (all: readonly LinkBytesInput[]) => {
       const result = linkWasm(all, linkOptions, { stableLayout: layout, keepContext: fastRelink });
-      if (result.ok && result.context) fast.adopt(result.context, all);
-      else fast.forget();
+      if (result.ok && result.context) {
+        fast.adopt(result.context, all);
+        pending = new Set();
+      } else if (result.ok || result.timings.some((t) => t.pass === 'layoutModule')) fast.forget();
       return result;
     };
     const inPlace: InPlaceRelink = {
       relink(all, changed, image) {
+        for (const path of changed) pending.add(path);
         let outcome: ReturnType<WasmFastRelinker['relink']>;
         try {
-          outcome = fast.relink(all, changed, image);
+          outcome = fast.relink(all, [...pending], image);
         } catch (e) {
           // A fault of the fast path must not stop the session: the whole link redoes it all
           // (what the patch had written is marked dirty, so the flush rewrites it).
@@ -57,7 +65,10 @@ export class WasmLinkSession extends RelinkSession {
           if (verify) throw e;
           return { ok: false, reason: `the fast path failed: ${e instanceof Error ? e.message : String(e)}` };
         }
-        if (outcome.ok && verify) verifyAgainstWholeLink(all, image, linkOptions, layout);
+        if (outcome.ok) {
+          pending = new Set();
+          if (verify) verifyAgainstWholeLink(all, image, linkOptions, layout);
+        }
         return outcome;
       },
     };

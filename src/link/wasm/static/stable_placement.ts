@@ -5,7 +5,6 @@
 
 import { EXTERNAL_FUNCTION, type FuncType } from '../input/index.js';
 import type { LinkContext } from './context.js';
-import { functionKey } from './scan_relocations.js';
 import type { PlacedFunction } from './stable_layout.js';
 
 /** One function of this link in wasm-ld's order: an object's (object, func) or a synthetic one. */
@@ -74,9 +73,4 @@ export function placeStableTable(ctx: LinkContext, keys: ReadonlyMap<number, str
     ctx.errors.push(`internal: table slot of ${key.replace(/\0/g, ' ')} has no function (relink in place)`);
     return 0;
   });
-}
-
-/** Used by the fast relink to check a table target has its slot. */
-export function hasTableSlot(ctx: LinkContext, id: number): boolean {
-  return ctx.tableSlot.has(functionKey(ctx, id));
 }

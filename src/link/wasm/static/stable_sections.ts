@@ -11,9 +11,8 @@
 
 import type { LinkContext, LoadedObject } from './context.js';
 import { applyRelocations } from './apply_relocations.js';
-import { constI32 } from './leb.js';
+import { constI32, writePaddedUleb32 } from './leb.js';
 import { codeRelocations, dataRelocations } from './mark_live.js';
-import { writePaddedUleb32 } from './leb.js';
 import { MIN_RESERVE } from './stable_layout.js';
 
 const NOP = 0x01;
