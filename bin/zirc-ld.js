@@ -3,9 +3,10 @@
 // A link keeps its symbol tables for its whole run: a larger young generation than
 // Node's default saves the collector copying them from scavenge to scavenge.
 import v8 from 'node:v8';
+import { loadCli } from './cli_module.js';
 
 v8.setFlagsFromString('--max-semi-space-size=32');
-import('../dist/cli/ld/ld_command.js').then(async (m) => {
+loadCli('../dist/cli/ld/ld_command.js').then(async (m) => {
   const args = process.argv.slice(2);
   process.exitCode = m.isWatchCommand(args) ? await m.ldWatchCommand(args) : m.ldCommand(args);
 });

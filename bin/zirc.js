@@ -1,3 +1,5 @@
 #!/usr/bin/env node
 // The `zirc` command: the compiled CLI lives in dist/ (run `npm run build` first).
-import('../dist/cli/main.js').then((m) => m.main(process.argv));
+import { loadCli } from './cli_module.js';
+
+loadCli('../dist/cli/main.js').then((m) => m.main(process.argv));
