@@ -10,7 +10,9 @@
 //! (only re-render docs/performance.md from a results file), `--only=link` (only zirc ld's
 //! full link of the C twin against ld.lld and mold: src/bench/link_bench.ts), `--no-link`,
 //! `--only=relink` (only zirc ld --watch's relink against full links: src/bench/relink_bench.ts),
-//! `--no-relink`, `--relink-edits=N` (default 20).
+//! `--no-relink`, `--relink-edits=N` (default 20), `--only=cold` (only the cold start: `node -e 0`,
+//! `zirc --version` and `zirc build` of 1k functions against clang, process start to exit:
+//! src/bench/cold_bench.ts), `--no-cold`.
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -31,6 +33,8 @@ import { measureWatchLatency } from './watch_latency.js';
 import { linkBenchMain, runLinkBench } from './link_bench.js';
 import type { RelinkBenchFigures } from './relink_bench.js';
 import { relinkBenchMain, runRelinkBench } from './relink_bench.js';
+import type { ColdBenchFigures } from './cold_bench.js';
+import { coldBenchMain, renderColdSection, runColdBench, writeColdSection } from './cold_bench.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -187,8 +191,10 @@ async function main(): Promise<void> {
   const reportOnly = process.argv.slice(2).find((a) => a.startsWith('--report='))?.slice('--report='.length);
   if (reportOnly) {
     // Re-render the page from a results file (after editing bench/analysis.md), measuring nothing.
-    const results = JSON.parse(fs.readFileSync(reportOnly, 'utf8')) as BenchResults;
-    log(`report: ${path.relative(process.cwd(), writeReport(results, results.command ?? 'npm run bench'))}`);
+    const results = JSON.parse(fs.readFileSync(reportOnly, 'utf8')) as BenchResults & { cold?: ColdBenchFigures };
+    const docPath = writeReport(results, results.command ?? 'npm run bench');
+    if (results.cold) writeColdSection(docPath, renderColdSection(results.cold, results.machine, results.command ?? 'npm run bench', results.date));
+    log(`report: ${path.relative(process.cwd(), docPath)}`);
     return;
   }
   if (process.argv.includes('--only=link')) {
@@ -199,6 +205,11 @@ async function main(): Promise<void> {
   if (process.argv.includes('--only=relink')) {
     const rest = process.argv.slice(2).filter((a) => a !== '--only=relink');
     await relinkBenchMain(rest, `npm run bench -- ${process.argv.slice(2).join(' ')}`);
+    return;
+  }
+  if (process.argv.includes('--only=cold')) {
+    const rest = process.argv.slice(2).filter((a) => a !== '--only=cold');
+    await coldBenchMain(rest, `npm run bench -- ${process.argv.slice(2).join(' ')}`);
     return;
   }
   const plan = parsePlan(process.argv.slice(2));
@@ -265,10 +276,20 @@ async function main(): Promise<void> {
     }
   }
 
+  // What a user waits for from a cold start (cold_bench.ts): 1k functions, whatever the plan's sizes.
+  let cold: ColdBenchFigures | undefined;
+  if (!process.argv.includes('--no-cold')) {
+    try {
+      cold = await runColdBench({ functions: 1000, shape: 'chain', runs: 15, workDir: workRoot, log });
+    } catch (e) {
+      log(`cold start bench failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
   const date = new Date().toISOString();
   const x86 = describeCommands('x86_64');
   const wasm = describeCommands('wasm32');
-  const results: BenchResults & { relink?: RelinkBenchFigures } = {
+  const results: BenchResults & { relink?: RelinkBenchFigures; cold?: ColdBenchFigures } = {
     date,
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     commit: gitCommit(REPO),
@@ -289,12 +310,18 @@ async function main(): Promise<void> {
     watch,
     ...(link ? { link } : {}),
     ...(relink ? { relink } : {}),
+    ...(cold ? { cold } : {}),
     wallSeconds: (Date.now() - started) / 1000,
   };
   const jsonPath = writeResultsFile(plan.outDir, date, '', results);
   log(`results: ${path.relative(process.cwd(), jsonPath)}`);
   for (const c of evaluateTargets(results)) log(`${c.verdict.padEnd(12)} ${c.figure}: ${c.measured} (target ${c.target})`);
-  if (plan.docs) log(`report: ${path.relative(process.cwd(), writeReport(results, results.command ?? 'npm run bench'))}`);
+  if (plan.docs) {
+    const docPath = writeReport(results, results.command ?? 'npm run bench');
+    // The cold start's section is its own (report.ts renders the rest of the page).
+    if (cold) writeColdSection(docPath, renderColdSection(cold, machine, results.command ?? 'npm run bench', date));
+    log(`report: ${path.relative(process.cwd(), docPath)}`);
+  }
   log(`done in ${((Date.now() - started) / 60_000).toFixed(1)} minutes`);
 }
 

@@ -1,0 +1,380 @@
+//! `npm run bench:cold` (or `npm run bench -- --only=cold`): what a user waits for from a
+//! cold start (issue 15 items 3 and 4), side by side in one run, process start to exit:
+//!   node -e 0                                   Node's own start, the floor
+//!   node bin/zirc.js --version                  the bundled CLI loaded (dist/zirc.bundle.mjs)
+//!   node <launcher> --version                   the same CLI loaded from dist/'s modules
+//!   node bin/zirc.js build prog.zir -o prog     a full build of a 1k-function program
+//!   node <launcher> build prog.zir -o prog      the same from dist/'s modules
+//!   clang ... -o prog <units>.c rt.c            the C twin, one clang command, 100-function units
+//!   clang ... -o prog tu_0000.c rt.c            the C twin as one translation unit
+//! (the launcher is what bin/zirc.js was before the bundle: one dynamic import of
+//! dist/cli/main.js). Every command gets one uncounted warm-up (page cache), then the
+//! commands take turns, `runs` times each, so that a busy moment of the machine falls on
+//! all of them alike: median, min, max. Peak memory is each process's maximum resident set
+//! size from one more run under GNU time (`/usr/bin/time -f %M`: for clang, its largest
+//! process, the driver with cc1 inside or ld.lld), or /proc/<pid>/status VmHWM when GNU time
+//! is missing. Each build's output is run: it must print what the generator predicts.
+//!
+//! Flags: `--functions=1000`, `--shape=chain`, `--runs=N` (default 15), `--out=DIR`, `--no-docs`.
+
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import module from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CProject } from './c_project.js';
+import { detectToolchain } from './c_toolchain.js';
+import { DocSection } from './doc_section.js';
+import type { MachineInfo } from './machine.js';
+import { describeMachine } from './machine.js';
+import type { Shape } from './programs.js';
+import { EditedProgram, SHAPES } from './programs.js';
+import { flagValue, gitCommit, writeResultsFile } from './results_file.js';
+import { median, msSince, ratio } from './stats.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+const GNU_TIME = '/usr/bin/time';
+const BUNDLE = path.join(REPO, 'dist', 'zirc.bundle.mjs');
+/** The issue's target: `zirc --version` within this factor of `node -e 0`. */
+export const VERSION_TARGET_FACTOR = 2;
+
+/** The C twin's compile and link in one clang command: freestanding, as the link bench's objects are. */
+export const CLANG_ARGS = ['-O0', '-fno-pic', '-ffreestanding', '-fno-builtin', '-fno-stack-protector', '-w', '-static', '-nostdlib', '-fuse-ld=lld', '-Wl,-e,_start'];
+
+export type ColdCommandId = 'node' | 'version' | 'version-dist' | 'build' | 'build-dist' | 'clang-units' | 'clang-one';
+
+/** One command of the comparison, as it is run. */
+export interface ColdCommand {
+  id: ColdCommandId;
+  /** What the report calls it. */
+  label: string;
+  /** The command line as the report shows it. */
+  shown: string;
+  cmd: string;
+  args: string[];
+  /** The file a build writes (removed before each run, run after the last). */
+  output?: string;
+}
+
+export interface ColdFigures {
+  id: ColdCommandId;
+  label: string;
+  command: string;
+  ok: boolean;
+  error?: string;
+  /** Process start to exit, the timed runs (ms). */
+  wallMs: number[];
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  /** Median over `node -e 0`'s median. */
+  vsNode: number | null;
+  maxRssMiB: number | null;
+  /** A build's output printed what the generator predicts and exited 0; null when not a build. */
+  runsAsPredicted: boolean | null;
+}
+
+export interface ColdBenchFigures {
+  shape: Shape;
+  functions: number;
+  runs: number;
+  rssMethod: string;
+  /** Whether bin/zirc.js loaded the bundle (it is there and at least as new as dist/). */
+  bundled: boolean;
+  bundleBytes: number | null;
+  /** Whether this Node has `module.enableCompileCache` (22.1 and later), which the bins turn on. */
+  compileCache: boolean;
+  commands: ColdFigures[];
+  /** Commands left out, with the reason (a missing tool). */
+  skipped: string[];
+  /** `zirc --version`'s median over `node -e 0`'s, and the verdict against the target. */
+  versionVsNode: number | null;
+  verdict: 'met' | 'missed' | 'not measured';
+}
+
+export interface ColdBenchOptions {
+  functions: number;
+  shape: Shape;
+  runs: number;
+  workDir: string;
+  log?: (msg: string) => void;
+}
+
+interface Exit {
+  code: number | null;
+  ms: number;
+  rssMiB: number | null;
+  stderr: string;
+}
+
+/** Spawns `cmd args` in `cwd` and resolves at its exit, timed from the spawn. */
+function timedRun(cmd: string, args: string[], cwd: string, rss: 'none' | 'gnu-time' | 'proc'): Promise<Exit> {
+  return new Promise((resolve) => {
+    const rssFile = path.join(cwd, '.maxrss');
+    const [exe, argv] = rss === 'gnu-time' ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+    let stderr = '';
+    let hwmKiB = 0;
+    const start = process.hrtime.bigint();
+    const child = spawn(exe, argv, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.on('data', (d: Buffer) => {
+      if (stderr.length < 4000) stderr += d.toString();
+    });
+    let poll: NodeJS.Timeout | null = null;
+    if (rss === 'proc' && child.pid !== undefined) {
+      const status = `/proc/${child.pid}/status`;
+      poll = setInterval(() => {
+        try {
+          const m = fs.readFileSync(status, 'utf8').match(/^VmHWM:\s*(\d+)\s*kB$/m);
+          if (m) hwmKiB = Math.max(hwmKiB, Number(m[1]));
+        } catch {
+          // gone
+        }
+      }, 2);
+    }
+    const finish = (code: number | null): void => {
+      const ms = msSince(start);
+      if (poll) clearInterval(poll);
+      let rssMiB: number | null = null;
+      if (rss === 'gnu-time') {
+        const kib = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+        rssMiB = Number.isFinite(kib) ? kib / 1024 : null;
+      } else if (rss === 'proc') rssMiB = hwmKiB > 0 ? hwmKiB / 1024 : null;
+      resolve({ code, ms, rssMiB, stderr });
+    };
+    child.on('error', (e) => {
+      stderr += e.message;
+      finish(null);
+    });
+    child.on('close', (code) => finish(code));
+  });
+}
+
+/** Whether bin/zirc.js loads the bundle: the rule of bin/cli_module.js. */
+export function bundleInUse(repo = REPO): boolean {
+  const bundled = fs.statSync(path.join(repo, 'dist', 'zirc.bundle.mjs'), { throwIfNoEntry: false });
+  const compiled = fs.statSync(path.join(repo, 'dist', 'cli', 'main.js'), { throwIfNoEntry: false });
+  return bundled !== undefined && (compiled === undefined || bundled.mtimeMs >= compiled.mtimeMs);
+}
+
+/** Writes the program, its C twins and the unbundled launcher into `dir`; returns the commands to compare. */
+export function coldCommands(opts: ColdBenchOptions, dir: string, program: EditedProgram, skipped: string[]): ColdCommand[] {
+  const node = process.execPath;
+  const zirc = path.join(REPO, 'bin', 'zirc.js');
+  const launcher = path.join(dir, 'zirc_from_dist.mjs');
+  fs.writeFileSync(launcher, `import(${JSON.stringify(pathToFileURL(path.join(REPO, 'dist', 'cli', 'main.js')).href)}).then((m) => m.main(process.argv));\n`);
+  const source = `${opts.shape}_${opts.functions}.zir`;
+  program.writeTo(path.join(dir, source));
+  const size = opts.functions >= 1000 && opts.functions % 1000 === 0 ? `${opts.functions / 1000}k` : String(opts.functions);
+  const commands: ColdCommand[] = [
+    { id: 'node', label: 'Node alone', shown: 'node -e 0', cmd: node, args: ['-e', '0'] },
+    { id: 'version', label: 'zirc --version (bundle)', shown: 'node bin/zirc.js --version', cmd: node, args: [zirc, '--version'] },
+    { id: 'version-dist', label: 'zirc --version (dist/ modules)', shown: 'node zirc_from_dist.mjs --version', cmd: node, args: [launcher, '--version'] },
+    {
+      id: 'build', label: `zirc build, ${size} ${opts.shape} (bundle)`, shown: `node bin/zirc.js build ${source} -o prog.zirc`,
+      cmd: node, args: [zirc, 'build', source, '-o', 'prog.zirc'], output: 'prog.zirc',
+    },
+    {
+      id: 'build-dist', label: `zirc build, ${size} ${opts.shape} (dist/ modules)`, shown: `node zirc_from_dist.mjs build ${source} -o prog.zirc-dist`,
+      cmd: node, args: [launcher, 'build', source, '-o', 'prog.zirc-dist'], output: 'prog.zirc-dist',
+    },
+  ];
+  const tc = detectToolchain();
+  if (!tc.clang) skipped.push('clang: not installed (apt-get install clang lld)');
+  else if (!tc.linkers['ld.lld']) skipped.push('clang: ld.lld is not installed (apt-get install lld)');
+  else {
+    // The same C program twice: 100-function units (as the other benches build it) and one unit.
+    for (const [id, perUnit, sub] of [['clang-units', 100, 'c_units'], ['clang-one', Number.MAX_SAFE_INTEGER, 'c_one']] as const) {
+      const project = new CProject(path.join(dir, sub), 'x86_64', true, perUnit);
+      project.generate(program.source);
+      const sources = project.sources.map((s) => path.relative(dir, s));
+      const output = `prog.${id}`;
+      const units = sources.length - 1;
+      commands.push({
+        id,
+        label: `clang, the C twin in ${units === 1 ? 'one unit' : `${units} units of 100 functions`}`,
+        shown: `clang ${CLANG_ARGS.join(' ')} -o ${output} ${units === 1 ? sources.join(' ') : `${sub}/tu_*.c ${sub}/rt.c`}`,
+        cmd: tc.clang,
+        args: [...CLANG_ARGS, '-o', output, ...sources],
+        output,
+      });
+    }
+  }
+  return commands;
+}
+
+export async function runColdBench(opts: ColdBenchOptions): Promise<ColdBenchFigures> {
+  const log = opts.log ?? ((m: string) => process.stdout.write(`${m}\n`));
+  const rssMethod = fs.existsSync(GNU_TIME) ? 'gnu-time' : 'proc';
+  const dir = path.join(opts.workDir, `cold_${opts.shape}_${opts.functions}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const program = new EditedProgram(opts.shape, opts.functions, 1);
+  const skipped: string[] = [];
+  if (!fs.existsSync(path.join(REPO, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is not built (npm run build)');
+  const commands = coldCommands(opts, dir, program, skipped);
+  const figures = new Map<ColdCommandId, ColdFigures>(
+    commands.map((c) => [c.id, { id: c.id, label: c.label, command: c.shown, ok: true, wallMs: [], medianMs: NaN, minMs: NaN, maxMs: NaN, vsNode: null, maxRssMiB: null, runsAsPredicted: null }]),
+  );
+  log(`cold start: ${commands.length} commands, ${opts.runs} runs each, taking turns...`);
+  for (let run = -1; run < opts.runs; run++) {
+    for (const c of commands) {
+      const f = figures.get(c.id)!;
+      if (!f.ok) continue;
+      if (c.output) fs.rmSync(path.join(dir, c.output), { force: true });
+      const r = await timedRun(c.cmd, c.args, dir, 'none');
+      if (r.code !== 0) {
+        f.ok = false;
+        f.error = `exit ${r.code}: ${r.stderr.trim().slice(0, 1000)}`;
+      } else if (run >= 0) f.wallMs.push(r.ms);
+    }
+  }
+  for (const c of commands) {
+    const f = figures.get(c.id)!;
+    if (!f.ok) continue;
+    f.medianMs = median(f.wallMs);
+    f.minMs = Math.min(...f.wallMs);
+    f.maxMs = Math.max(...f.wallMs);
+    if (c.output) fs.rmSync(path.join(dir, c.output), { force: true });
+    f.maxRssMiB = (await timedRun(c.cmd, c.args, dir, rssMethod)).rssMiB;
+    if (c.output) {
+      const ran = spawnSync(path.join(dir, c.output), [], { cwd: dir, encoding: 'latin1', maxBuffer: 1 << 26 });
+      f.runsAsPredicted = ran.status === program.expectedExitCode && ran.stdout === program.expectedStdout;
+    }
+  }
+  const nodeMs = figures.get('node')!.medianMs;
+  for (const f of figures.values()) f.vsNode = f.ok ? ratio(f.medianMs, nodeMs) : null;
+  const version = figures.get('version')!;
+  const versionVsNode = version.ok ? version.vsNode : null;
+  const result: ColdBenchFigures = {
+    shape: opts.shape,
+    functions: opts.functions,
+    runs: opts.runs,
+    rssMethod: rssMethod === 'gnu-time' ? '/usr/bin/time -f %M' : '/proc/<pid>/status VmHWM, polled every 2 ms',
+    bundled: bundleInUse(),
+    bundleBytes: fs.statSync(BUNDLE, { throwIfNoEntry: false })?.size ?? null,
+    compileCache: typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function',
+    commands: [...figures.values()],
+    skipped,
+    versionVsNode,
+    verdict: versionVsNode == null ? 'not measured' : versionVsNode <= VERSION_TARGET_FACTOR ? 'met' : 'missed',
+  };
+  for (const f of result.commands) {
+    log(`  ${f.label}: ${f.ok ? `${f1(f.medianMs)} ms (${f1(f.vsNode, 2)}× node -e 0), ${f1(f.maxRssMiB, 0)} MiB${f.runsAsPredicted === false ? ', OUTPUT WRONG' : ''}` : `FAILED ${f.error}`}`);
+  }
+  for (const s of skipped) log(`  skipped ${s}`);
+  log(`  zirc --version: ${f1(versionVsNode, 2)}× node -e 0 (target ≤ ${VERSION_TARGET_FACTOR}×): ${result.verdict}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return result;
+}
+
+const f1 = (v: number | null | undefined, d = 1): string => (v == null || !Number.isFinite(v) ? '—' : v.toFixed(d));
+
+/** The report's section on the cold start (Markdown, no trailing newline). */
+export function renderColdSection(cold: ColdBenchFigures, machine: MachineInfo, command: string, date: string): string {
+  const out: string[] = [];
+  out.push('## Cold start: what a user waits for, process start to exit');
+  out.push('');
+  out.push(
+    `Measured by \`${command}\` on ${date}: ${machine.cpuModel}, ${machine.cores} cores (\`nproc\`), ` +
+      `${(machine.memTotalMiB / 1024).toFixed(1)} GiB, Node ${machine.node}. ` +
+      'Each command is timed from spawn to exit; after one uncounted warm-up each, the commands take turns, ' +
+      `${cold.runs} runs each (median, min, max). Peak memory is the process's maximum resident set size from one more run (${cold.rssMethod}; ` +
+      "for clang, its largest process). `zirc_from_dist.mjs` is what `bin/zirc.js` was before the bundle: one import of `dist/cli/main.js`, which loads dist/'s modules one by one. " +
+      `The bundle \`dist/zirc.bundle.mjs\` (${cold.bundleBytes == null ? 'missing' : `${f1(cold.bundleBytes / 1048576)} MiB`}) was ${cold.bundled ? '' : '**not** '}in use; ` +
+      `Node's compile cache (\`module.enableCompileCache\`, Node 22.1 and later) ${cold.compileCache ? 'is available and was on' : 'is not available in this Node, so nothing was cached'}. ` +
+      `The program is the bench's \`${cold.shape}\` shape with ${cold.functions} functions; the C twins are freestanding (\`rt.c\` makes the system calls), built and linked by one \`clang\` command with ld.lld. ` +
+      'Every output is run and must print what the generator predicts.',
+  );
+  out.push('');
+  const head = ['what', 'command', 'median ms', 'min ms', 'max ms', '× node -e 0', 'peak RSS MiB', 'output as predicted'];
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  out.push(line(head), line(head.map(() => '---')));
+  for (const f of cold.commands) {
+    out.push(
+      line([
+        f.label,
+        `\`${f.command}\``,
+        f.ok ? f1(f.medianMs) : `failed: ${f.error ?? ''}`.replace(/\|/g, '\\|').replace(/\n/g, ' '),
+        f1(f.minMs),
+        f1(f.maxMs),
+        f1(f.vsNode, 2),
+        f1(f.maxRssMiB, 0),
+        f.runsAsPredicted == null ? '—' : f.runsAsPredicted ? 'yes' : 'no',
+      ]),
+    );
+  }
+  for (const s of cold.skipped) out.push('', `Not measured: ${s}.`);
+  out.push('');
+  const by = (id: ColdCommandId) => cold.commands.find((c) => c.id === id && c.ok);
+  const version = by('version');
+  const versionDist = by('version-dist');
+  out.push(
+    `- Target (issue 15): \`zirc --version\` within ${VERSION_TARGET_FACTOR}× of \`node -e 0\`: ${f1(cold.versionVsNode, 2)}×, **${cold.verdict}**` +
+      (version && versionDist ? `; from dist/'s modules it is ${f1(versionDist.vsNode, 2)}×, so the bundle saves ${f1(versionDist.medianMs - version.medianMs)} ms of every start.` : '.'),
+  );
+  const build = by('build');
+  const clangs = cold.commands.filter((c) => c.ok && c.id.startsWith('clang'));
+  if (build && clangs.length > 0) {
+    out.push(
+      `- \`zirc build\` of ${cold.functions} functions: ${f1(build.medianMs)} ms, ` +
+        clangs.map((c) => `${f1(ratio(build.medianMs, c.medianMs), 2)}× ${c.label.replace(/^clang, /, "clang's for ")}`).join(', ') +
+        `; of it, ${f1(build.medianMs - (version?.medianMs ?? NaN))} ms is the build itself beyond starting the CLI.`,
+    );
+  }
+  return out.join('\n');
+}
+
+const SECTION = new DocSection('zirc cold start bench');
+
+/** Puts the section into docs/performance.md, replacing an earlier one, leaving the rest as it is. */
+export function writeColdSection(docPath: string, section: string): void {
+  SECTION.write(docPath, section);
+}
+
+export function parseColdFlags(argv: readonly string[]): { functions: number; shape: Shape; runs: number } {
+  const shape = (flagValue(argv, 'shape') ?? 'chain') as Shape;
+  return {
+    functions: Math.max(1, Number(flagValue(argv, 'functions') ?? 1000)),
+    shape: SHAPES.includes(shape) ? shape : 'chain',
+    runs: Math.max(1, Number(flagValue(argv, 'runs') ?? 15)),
+  };
+}
+
+/** The standalone run: measures, writes `bench/results/<date>-cold.json` and the section of docs/performance.md. */
+export async function coldBenchMain(argv: readonly string[], command: string): Promise<ColdBenchFigures> {
+  const flags = parseColdFlags(argv);
+  const outDir = path.resolve(flagValue(argv, 'out') ?? path.join(REPO, 'bench'));
+  const workDir = path.join(outDir, 'work');
+  fs.mkdirSync(workDir, { recursive: true });
+  const started = Date.now();
+  const machine = describeMachine();
+  const tc = detectToolchain();
+  const cold = await runColdBench({ ...flags, workDir });
+  const date = new Date().toISOString();
+  const results = {
+    date,
+    command,
+    commit: gitCommit(REPO),
+    machine,
+    tools: { clang: tc.versions.clang, 'ld.lld': tc.versions['ld.lld'], 'GNU time': fs.existsSync(GNU_TIME) ? GNU_TIME : null },
+    cold,
+    wallSeconds: (Date.now() - started) / 1000,
+  };
+  const jsonPath = writeResultsFile(outDir, date, '-cold', results);
+  process.stdout.write(`results: ${path.relative(process.cwd(), jsonPath)}\n`);
+  if (!argv.includes('--no-docs')) {
+    const docPath = path.join(REPO, 'docs', 'performance.md');
+    writeColdSection(docPath, renderColdSection(cold, machine, command, date));
+    process.stdout.write(`report: ${path.relative(process.cwd(), docPath)}\n`);
+  }
+  return cold;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  coldBenchMain(process.argv.slice(2), `npm run bench:cold${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`).catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
+}
