@@ -8,6 +8,14 @@
 //! const r2 = c.update();           // re-analyzes what changed, patches `main` in place
 //! ```
 //!
+//! In memory (no file at all): each update returns the whole output and the byte ranges
+//! it patched, so an embedder can mirror the update into its own copy.
+//!
+//! ```ts
+//! const m = Compilation.create({ target: 'wasm32-wasi', optimize: 'Debug' });
+//! const { output, patches } = m.update(sourceText);
+//! ```
+//!
 //! The static linker behind `zirc ld`, once (`linkStatic` on bytes, `linkStaticFiles` on
 //! files) or long-running (`LinkSession`: `update()` relinks in place what changed):
 //!
@@ -21,6 +29,8 @@
 
 export { Compilation } from './compile/Compilation.js';
 export type { CompilationOptions, UpdateResult, UpdateStats } from './compile/Compilation.js';
+export { MemoryOutput } from './link/output_sink.js';
+export type { OutputTarget, OutputPatch } from './link/output_sink.js';
 export type { CompileError } from './compile/errors.js';
 export { errorHeadline } from './compile/errors.js';
 export type { TargetName } from './compile/target.js';

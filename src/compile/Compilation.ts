@@ -28,6 +28,8 @@ import { emptyStats } from './update_stats.js';
 import type { UpdateStats } from './update_stats.js';
 import { errorAt, errorsAt, errorWithoutPosition, linkError } from './errors.js';
 import { changedRange } from './source_diff.js';
+import { checkCompilationOptions } from './compilation_options.js';
+import { MemoryOutput, TargetSink, type OutputPatch, type OutputTarget } from '../link/output_sink.js';
 import { SourceReader } from './source_reader.js';
 import { resplitChanged } from './resplit.js';
 import type { Resplit } from './resplit.js';
@@ -40,6 +42,8 @@ import type { PlacedItem } from './decl_order.js';
 import { Reachability } from './reachability.js';
 import { failedOnCycleThrough, markCycle, staleValuesOnNewEdge, type CycleContext } from './cycles.js';
 
+const utf8 = new TextEncoder();
+
 /** How many analyses may nest (a decl's analysis resolving another's) before they suspend. */
 const MAX_NESTED_ANALYSES = 64;
 
@@ -49,8 +53,15 @@ export type { UpdateStats } from './update_stats.js';
 export type { TargetName } from './target.js';
 
 export interface CompilationOptions {
-  sourcePath: string;
-  outputPath: string;
+  /** The source file `update()` reads (optional when every update is given its source). */
+  sourcePath?: string;
+  /**
+   * The output file. Without it the build is in memory: each update's result carries the
+   * whole output (`output`) and the ranges it patched (`patches`); with `outputTarget`,
+   * the output is kept there instead (any `OutputTarget`: size, read, positioned write, truncate).
+   */
+  outputPath?: string;
+  outputTarget?: OutputTarget;
   target: TargetName;
   optimize: OptimizeMode;
   /** How errors name the source file (default: `sourcePath` as given). */
@@ -77,14 +88,23 @@ export interface UpdateResult {
   ok: boolean;
   errors: CompileError[];
   stats: UpdateStats;
+  /** In-memory builds: the whole output after this update (the last good one after an error update; empty before the first). */
+  output?: Uint8Array;
+  /** In-memory builds: what this update wrote, in order; applied to the previous `output` (then cut or extended to the new length), they give this one. */
+  patches?: OutputPatch[];
 }
+
+/** How an in-memory output is named in errors. */
+const MEMORY_OUTPUT_NAME = '<memory output>';
 
 interface Timer {
   start: number;
 }
 
 export class Compilation {
-  private readonly opts: Required<Omit<CompilationOptions, 'linkerFactory'>> & Pick<CompilationOptions, 'linkerFactory'>;
+  private readonly opts: Required<Omit<CompilationOptions, 'linkerFactory' | 'sourcePath' | 'outputTarget'>> & Pick<CompilationOptions, 'linkerFactory' | 'sourcePath'>;
+  /** In-memory builds (no `outputPath`): where the output goes, and the patches of each flush. */
+  private readonly memory: { sink: TargetSink; target: OutputTarget } | null;
   /** Objects are linked with the program: externs and the entry point may be theirs. */
   private readonly linksObjects: boolean;
   private readonly semaOptions: SemaOptions;
@@ -119,7 +139,14 @@ export class Compilation {
   private astsHeld: DeclState[] = [];
 
   private constructor(opts: CompilationOptions) {
-    this.opts = { ...opts, displayPath: opts.displayPath ?? opts.sourcePath, output: opts.output ?? 'executable', linkInputs: opts.linkInputs ?? [] };
+    const outputPath = opts.outputPath ?? MEMORY_OUTPUT_NAME;
+    this.opts = {
+      ...opts, outputPath, displayPath: opts.displayPath ?? opts.sourcePath ?? 'main.zir', output: opts.output ?? 'executable', linkInputs: opts.linkInputs ?? [],
+    };
+    if (opts.outputPath === undefined) {
+      const target = opts.outputTarget ?? new MemoryOutput();
+      this.memory = { sink: new TargetSink(target, MEMORY_OUTPUT_NAME), target };
+    } else this.memory = null;
     this.linksObjects = this.opts.linkInputs.length > 0 && this.opts.output === 'executable';
     this.backend = targetBackend(opts.target);
     this.semaOptions = {
@@ -129,8 +156,10 @@ export class Compilation {
     this.reach = new Reachability((u) => this.successors(u));
   }
 
+  /** Throws `TypeError` for a missing or unknown option (compilation_options.ts). */
   static create(opts: CompilationOptions): Compilation {
-    if (opts.linkerFactory === undefined) recoverInterruptedOutput(opts.outputPath);
+    checkCompilationOptions(opts);
+    if (opts.linkerFactory === undefined && opts.outputPath !== undefined) recoverInterruptedOutput(opts.outputPath);
     return new Compilation(opts);
   }
 
@@ -142,14 +171,20 @@ export class Compilation {
     return this.opts.outputPath;
   }
 
-  /** One update. Reads `sourcePath` unless `source` is given. Never throws for bad input. */
-  update(source?: Uint8Array): UpdateResult {
+  /**
+   * One update. Reads `sourcePath` unless `source` is given (bytes, or a string taken as
+   * UTF-8). Never throws for bad input; a TypeError if there is no source at all.
+   */
+  update(source?: Uint8Array | string): UpdateResult {
+    if (source === undefined && this.opts.sourcePath === undefined) throw new TypeError('Compilation.update: no source (pass it, or create the compilation with a sourcePath)');
     const stats = emptyStats();
     const total = startTimer();
     const finish = (errors: CompileError[]): UpdateResult => {
       this.releaseAsts();
       stats.timings.totalMs = elapsed(total);
-      return { ok: errors.length === 0, errors, stats };
+      const result: UpdateResult = { ok: errors.length === 0, errors, stats };
+      if (this.memory) this.describeMemoryOutput(result, errors.length === 0 && stats.bytesWritten > 0);
+      return result;
     };
 
     let buf: Buffer;
@@ -157,7 +192,7 @@ export class Compilation {
     try {
       // A caller's bytes are copied: they may change them after the update, and the next
       // update diffs against what this one saw.
-      buf = source ? this.reader.copy(source) : this.reader.read(this.opts.sourcePath);
+      buf = source !== undefined ? this.reader.copy(typeof source === 'string' ? utf8.encode(source) : source) : this.reader.read(this.opts.sourcePath!);
     } catch (err) {
       return finish([errorWithoutPosition(this.opts.displayPath, `unable to read source: ${describe(err)}`)]);
     }
@@ -673,7 +708,15 @@ export class Compilation {
     }
   }
 
+  /** An in-memory build's result carries its output, and what this update patched. */
+  private describeMemoryOutput(result: UpdateResult, flushed: boolean): void {
+    const { sink, target } = this.memory!;
+    result.output = target.read(0, target.size());
+    result.patches = flushed ? sink.lastPatches : [];
+  }
+
   private openLinker(): Linker {
+    if (this.memory) return this.opts.linkerFactory?.(this.opts.outputPath, this.opts.target) ?? openLinker(this.opts.outputPath, this.opts.target, this.memory.sink);
     try {
       makeDirectories(path.dirname(path.resolve(this.opts.outputPath)));
     } catch (err) {

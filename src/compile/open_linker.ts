@@ -3,6 +3,7 @@
 
 import type { LinkFile } from '../link/input_files.js';
 import type { Linker } from '../link/Linker.js';
+import type { ImageSink } from '../link/output_sink.js';
 import { ProgramLinker } from '../link/elf/program/ProgramLinker.js';
 import { WasmProgramLinker } from '../link/wasm/program/WasmProgramLinker.js';
 import { nodeOutputIo } from '../link/output_io.js';
@@ -10,8 +11,8 @@ import { recoverInterruptedPatch } from '../link/patch_journal.js';
 import type { TargetName } from './target.js';
 import { targetBackend } from './target_backend.js';
 
-export function openLinker(outputPath: string, target: TargetName): Linker {
-  return targetBackend(target).openLinker(outputPath);
+export function openLinker(outputPath: string, target: TargetName, sink?: ImageSink): Linker {
+  return targetBackend(target).openLinker(outputPath, sink);
 }
 
 /** The linker of a program linked with objects and archives: zirc's static ELF or wasm linker. */

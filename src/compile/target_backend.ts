@@ -12,6 +12,7 @@ import { generateRuntimeRoutine, generateWasiBuiltin } from '../codegen/x86_64/r
 import { generateFunction as generateWasmFunction } from '../codegen/wasm/codegen.js';
 import { generateRuntimeRoutine as generateWasmRuntimeRoutine } from '../codegen/wasm/runtime.js';
 import type { Linker } from '../link/Linker.js';
+import type { ImageSink } from '../link/output_sink.js';
 import { ElfLinker } from '../link/elf/ElfLinker.js';
 import { WasmLinker } from '../link/wasm/WasmLinker.js';
 import type { TargetName } from './target.js';
@@ -22,22 +23,24 @@ export interface TargetBackend {
   semaOptions(safety: boolean): SemaOptions;
   /** A function's AIR to the code its linker places (machine code or a wasm body, plus relocations). */
   generate(func: AirFunction): unknown;
-  /** The in-place linker of `outputPath`, given the routines it defines on demand. */
-  openLinker(outputPath: string): Linker;
+  /** The in-place linker of `outputPath` (or of `sink`, for an in-memory build), given the routines it defines on demand. */
+  openLinker(outputPath: string, sink?: ImageSink): Linker;
 }
 
 const X86_64: TargetBackend = {
   semaOptions: (safety) => ({ target: targetInfo('x86_64-linux'), safety, checkInlineAsm }),
   generate: generateX86Function,
-  openLinker: (outputPath) => ElfLinker.open(outputPath, { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin }),
+  openLinker: (outputPath, sink) => ElfLinker.open(outputPath, { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin, sink }),
 };
 
 const WASM32: TargetBackend = {
   semaOptions: (safety) => ({ target: targetInfo('wasm32-wasi'), safety }),
   generate: generateWasmFunction,
-  openLinker: (outputPath) => WasmLinker.open(outputPath, { runtime: generateWasmRuntimeRoutine }),
+  openLinker: (outputPath, sink) => WasmLinker.open(outputPath, { runtime: generateWasmRuntimeRoutine, sink }),
 };
 
 export function targetBackend(target: TargetName): TargetBackend {
-  return target === 'x86_64-linux' ? X86_64 : WASM32;
+  if (target === 'x86_64-linux') return X86_64;
+  if (target === 'wasm32-wasi') return WASM32;
+  throw new TypeError(`unknown target '${String(target)}' (accepted: x86_64-linux, wasm32-wasi)`);
 }

@@ -22,6 +22,7 @@ import { GOT_ENTRY_SIZE, OffsetTable } from './got.js';
 import { writeHeaders } from './headers.js';
 import { SectionLayout } from './layout.js';
 import { OutputFile, type OutputIo } from './output_file.js';
+import type { ImageSink } from '../output_sink.js';
 import { applyRelocation, RelocationIndex, type AddressResolver, type LinkReloc } from './relocations.js';
 import { HEADER_PAGE, SECTION_INDEX, segmentSpec, type AllocSectionName } from './segments.js';
 import { StringTable, SymbolTable } from './symtab.js';
@@ -37,6 +38,8 @@ export interface ElfLinkerOptions {
   wasiBuiltin: (name: string) => X86Function | null;
   /** File operations (tests inject failures). */
   io?: OutputIo;
+  /** Where the image goes instead of the file at the path (an in-memory build: output_sink.ts). */
+  sink?: ImageSink;
 }
 
 /** The extern library whose functions zirc defines itself on x86-64 (spec §7). */
@@ -97,7 +100,7 @@ export class ElfLinker implements Linker, AddressResolver {
   private readonly provided = new Set<string>();
   private readonly exports = new Map<string, { declName: string; nameOffset: number }>();
   private readonly exportsByDecl = new Map<string, Set<string>>();
-  private readonly output: OutputFile;
+  private readonly output: ImageSink;
   private readonly runtime: (sym: RuntimeSymbol) => X86Function;
   private readonly wasiBuiltin: (name: string) => X86Function | null;
   private closed = false;
@@ -105,7 +108,7 @@ export class ElfLinker implements Linker, AddressResolver {
   private constructor(path: string, opts: ElfLinkerOptions) {
     this.runtime = opts.runtime;
     this.wasiBuiltin = opts.wasiBuiltin;
-    this.output = new OutputFile(path, opts.io);
+    this.output = opts.sink ?? new OutputFile(path, opts.io);
     this.regions.add('header', HEADER_PAGE.size, HEADER_PAGE.size, 0).used = HEADER_PAGE.size;
     const fileRegion = (name: FileSection) => {
       const spec = segmentSpec(name);

@@ -25,17 +25,15 @@ import { errorCode, nodeOutputIo, replaceFile, resolveOutputTarget, type FileIde
 import { discardJournal, patchInPlace, recoverInterruptedPatch } from '../patch_journal.js';
 import { ELF_MAGIC } from './elf_format.js';
 import type { ByteRange, FileImage } from './file_image.js';
+import type { ImageSink, WriteReport } from '../output_sink.js';
 
 export { nodeOutputIo, type FileIdentity, type OutputIo };
 
 const EXECUTABLE_MODE = 0o755;
 
-export interface WriteReport {
-  bytesWritten: number;
-  fullWrite: boolean;
-}
+export type { WriteReport };
 
-export class OutputFile {
+export class OutputFile implements ImageSink {
   /** What the file looked like right after our last successful flush. */
   private lastIdentity: FileIdentity | null = null;
 

@@ -10,6 +10,7 @@ import type { DataAtom, RuntimeSymbol } from '../../sema/air.js';
 import type { WasmFunction } from '../../codegen/wasm/output.js';
 import { FileImage } from '../elf/file_image.js';
 import { OutputFile } from '../elf/output_file.js';
+import type { ImageSink } from '../output_sink.js';
 import type { ExportEntry, FlushReport, Linker } from '../Linker.js';
 import { nodeOutputIo, type OutputIo } from '../output_io.js';
 import { checkLinkable, PlacedModule } from './placed_module.js';
@@ -24,6 +25,8 @@ export interface WasmLinkerOptions {
   stackSize?: number;
   /** File operations (tests inject failures). */
   io?: OutputIo;
+  /** Where the image goes instead of the file at the path (an in-memory build: output_sink.ts). */
+  sink?: ImageSink;
 }
 
 export const DEFAULT_STACK_SIZE = 1 << 20;
@@ -32,7 +35,7 @@ export class WasmLinker implements Linker<WasmFunction> {
   private readonly obj: WasmObject;
   private exports: ExportEntry[] = [];
   private readonly image = new FileImage();
-  private readonly output: OutputFile;
+  private readonly output: ImageSink;
   /** The module as the image holds it; null until a layout succeeds (or after one failed). */
   private placed: PlacedModule | null = null;
   /** Why the last flush laid the module out afresh instead of patching it. */
@@ -44,14 +47,15 @@ export class WasmLinker implements Linker<WasmFunction> {
     runtime: (sym: RuntimeSymbol) => WasmFunction,
     private readonly stackSize: number,
     io: OutputIo,
+    sink: ImageSink | undefined,
   ) {
     this.obj = new WasmObject(runtime);
-    this.output = new OutputFile(path, io, { mode: 0o666, exactMode: false });
+    this.output = sink ?? new OutputFile(path, io, { mode: 0o666, exactMode: false });
   }
 
   /** A linker writing `path`. Whatever is there now is replaced at the first flush. */
   static open(outputPath: string, opts: WasmLinkerOptions): WasmLinker {
-    return new WasmLinker(outputPath, opts.runtime, opts.stackSize ?? DEFAULT_STACK_SIZE, opts.io ?? nodeOutputIo);
+    return new WasmLinker(outputPath, opts.runtime, opts.stackSize ?? DEFAULT_STACK_SIZE, opts.io ?? nodeOutputIo, opts.sink);
   }
 
   updateFunc(name: string, code: WasmFunction): void {
