@@ -3,7 +3,8 @@
 //! `.data`, others, `.bss`; string segments deduplicated and tail-merged as wasm-ld's string
 //! table does (not at -O0); from --global-base (1024) — or after the stack with
 //! --stack-first — then the 16-aligned stack, then `__heap_base`; the page counts; and the
-//! values of `__stack_pointer`, `__data_end`, `__heap_base` & co.
+//! values of `__stack_pointer`, `__data_end`, `__heap_base` & co. In watch mode the
+//! segments' members are placed from the layout memory instead (stable_data_layout.ts).
 
 import { SEG_FLAG_STRINGS, SEG_FLAG_TLS } from '../input/index.js';
 import { objectName, type LinkContext, type OutputSegment } from './context.js';

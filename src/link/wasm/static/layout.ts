@@ -3,7 +3,8 @@
 //! (live synthetic functions first, then each object's live functions in link order, then
 //! the command export wrappers), types (those `call_indirect` names, then imports', then
 //! functions', deduplicated), globals (`__stack_pointer`, the objects' live globals, then
-//! one per exported data symbol), memory (data_layout.ts), and the exports.
+//! one per exported data symbol), memory (data_layout.ts), and the exports. In watch mode
+//! the functions and table slots keep their indices from link to link (stable_placement.ts).
 
 import {
   EXTERNAL_FUNCTION, EXTERNAL_GLOBAL, EXTERNAL_MEMORY, EXTERNAL_TABLE, SYM_ABSOLUTE, SYM_EXPLICIT_NAME,

@@ -4,7 +4,9 @@
 //! section and their relocations patched in place; data segments are assembled in their
 //! output segment's image and patched there. `.bss` is not written unless the memory is
 //! imported (a fresh memory is zero already). The inputs' custom sections (debug info)
-//! follow the data section, relocated (custom_sections.ts).
+//! follow the data section, relocated (custom_sections.ts). In watch mode (a layout
+//! memory) sections are framed with reserves, counts padded, and the code and data
+//! sections written in slots and regions instead (stable_sections.ts).
 
 import {
   EXTERNAL_FUNCTION, EXTERNAL_GLOBAL, EXTERNAL_MEMORY, EXTERNAL_TABLE, SEC_CODE, SEC_DATA, SEC_ELEM, SEC_EXPORT,
