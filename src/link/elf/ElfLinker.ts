@@ -10,6 +10,11 @@
 //!   deleteSymbol → free its block (its bytes become padding), symbol slot, name and slot;
 //!   updateExports → add/remove/rewrite global symbols; `_start` becomes e_entry;
 //!   flush → re-encode the header page, write the dirty ranges (or everything), close.
+//! With `hotSwap` (zirc watch --run --hot) the image must also stay swappable into a
+//! process running an earlier version: changed code and read-only data always move to
+//! space the process never ran (the old blocks stay as tombstones until the next
+//! `beginHotEpoch`), freed offset-table slots are held, the segments map room to grow,
+//! and what changed is recorded (hot_swap_log.ts) for `takeHotSwapPlan`.
 //! Code generation happens here (x86-64 backend, injectable for tests).
 
 import type { X86Constant, X86Function, X86RelocTarget } from '../../codegen/x86_64/output.js';
@@ -19,6 +24,7 @@ import { STB_GLOBAL, STB_LOCAL, STT_FUNC, STT_NOTYPE, STT_OBJECT, SHN_UNDEF } fr
 import { FileImage } from './file_image.js';
 import { FileRegions, type FileRegion } from './file_regions.js';
 import { GOT_ENTRY_SIZE, OffsetTable } from './got.js';
+import { coalesceWrites, HotSwapLog, type HotSwapPlan, type HotWrite } from './hot_swap_log.js';
 import { writeHeaders } from './headers.js';
 import { SectionLayout } from './layout.js';
 import { OutputFile, type OutputIo } from './output_file.js';
@@ -40,6 +46,25 @@ export interface ElfLinkerOptions {
   io?: OutputIo;
   /** Where the image goes instead of the file at the path (an in-memory build: output_sink.ts). */
   sink?: ImageSink;
+  /** Keep the output swappable into a running process (see the file comment). */
+  hotSwap?: boolean;
+}
+
+/**
+ * Virtual memory each segment maps beyond its content in hot-swap mode, so that code and
+ * data placed later lie in memory a process started earlier has mapped (zero pages cost
+ * nothing until written). The mutable segments get none: their changes restart.
+ */
+export const HOT_SWAP_ROOM: Partial<Record<AllocSectionName, number>> = { text: 8 << 20, rodata: 2 << 20, got: 256 << 10 };
+
+/** Sections whose atoms a running process only reads: a change moves them to new space. */
+function swapsByMoving(section: AtomSection): boolean {
+  return section === 'text' || section === 'rodata';
+}
+
+/** Width of a relocation's field. */
+function fieldSize(kind: LinkReloc['kind']): number {
+  return kind === 'abs64' ? 8 : 4;
 }
 
 /** The extern library whose functions zirc defines itself on x86-64 (spec §7). */
@@ -104,10 +129,14 @@ export class ElfLinker implements Linker, AddressResolver {
   private readonly runtime: (sym: RuntimeSymbol) => X86Function;
   private readonly wasiBuiltin: (name: string) => X86Function | null;
   private closed = false;
+  /** Hot-swap mode: what changed since the process caught up, the blocks it may still run, the entry it started at. */
+  private readonly hot: { log: HotSwapLog; tombstones: Record<'text' | 'rodata', number[]>; entryKey: string | null } | null;
 
   private constructor(path: string, opts: ElfLinkerOptions) {
     this.runtime = opts.runtime;
     this.wasiBuiltin = opts.wasiBuiltin;
+    this.hot = opts.hotSwap ? { log: new HotSwapLog(), tombstones: { text: [], rodata: [] }, entryKey: null } : null;
+    this.got.holdFreed = !!opts.hotSwap;
     this.output = opts.sink ?? new OutputFile(path, opts.io);
     this.regions.add('header', HEADER_PAGE.size, HEADER_PAGE.size, 0).used = HEADER_PAGE.size;
     const fileRegion = (name: FileSection) => {
@@ -178,6 +207,7 @@ export class ElfLinker implements Linker, AddressResolver {
     if (full) {
       this.image.requireFullWrite();
       this.regions.relayout(regionSlack);
+      this.hot?.log.block('the output was written whole (a first build, or a fresh compilation)');
     }
     writeHeaders(this.image, this.layoutSnapshot());
     return this.output.flush(this.image, full, this.regions.contentRanges());
@@ -185,6 +215,79 @@ export class ElfLinker implements Linker, AddressResolver {
 
   close(): void {
     this.closed = true;
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Hot swap
+
+  /**
+   * A process now runs a copy of the output as the last flush left it: from here on,
+   * what it may run is kept (tombstones, held slots) and changes are recorded afresh.
+   * What was kept for an earlier process is released.
+   */
+  beginHotEpoch(): void {
+    const hot = this.hot;
+    if (!hot) throw new Error('beginHotEpoch: the linker was not opened with hotSwap');
+    for (const section of ['text', 'rodata'] as const) {
+      for (const id of hot.tombstones[section]) this.layouts[section].free(id);
+      hot.tombstones[section] = [];
+      this.fitSection(section);
+    }
+    this.got.releaseHeld();
+    hot.log.clear();
+    hot.entryKey = this.entryKey();
+  }
+
+  /**
+   * The writes that bring a process running the output of the last `beginHotEpoch` (or
+   * of the last plan taken) to the output as flushed now, or why that cannot be done;
+   * then starts recording afresh (the process is expected to take these writes, or be
+   * restarted from the file).
+   */
+  takeHotSwapPlan(): HotSwapPlan {
+    const hot = this.hot;
+    if (!hot) throw new Error('takeHotSwapPlan: the linker was not opened with hotSwap');
+    const log = hot.log;
+    const entryKey = this.entryKey();
+    if (entryKey !== hot.entryKey) log.block('the entry point `_start` names another function');
+    else if (entryKey !== null && log.placed.has(entryKey)) log.block('`_start` changed (the program is already past it)');
+    const code: HotWrite[] = [];
+    let functions = 0;
+    for (const key of log.placed) {
+      const atom = this.atoms.get(key);
+      if (!atom || atom.section === 'bss') continue;
+      if (atom.kind === 'func') functions++;
+      code.push({ vaddr: this.addressOf(key)!, bytes: this.image.bytes.slice(this.fileOffsetOf(atom), this.fileOffsetOf(atom) + this.layouts[atom.section].size(atom.block)) });
+    }
+    const fields: HotWrite[] = [];
+    for (const f of log.fields) {
+      const atom = this.atoms.get(f.key);
+      if (!atom || log.placed.has(f.key) || atom.section === 'bss') continue;
+      const at = this.fileOffsetOf(atom) + f.offset;
+      fields.push({ vaddr: this.addressOf(f.key)! + f.offset, bytes: this.image.bytes.slice(at, at + f.size) });
+    }
+    const slots: HotWrite[] = [];
+    for (const key of log.slots) {
+      const slot = this.got.slotOf(key);
+      // A slot whose symbol is gone keeps sending the process's old code to the old version.
+      if (slot === undefined || this.addressOf(key) === null) continue;
+      const at = this.fileRegions.got.offset + slot * GOT_ENTRY_SIZE;
+      slots.push({ vaddr: segmentSpec('got').vaddr + slot * GOT_ENTRY_SIZE, bytes: this.image.bytes.slice(at, at + GOT_ENTRY_SIZE) });
+    }
+    const plan: HotSwapPlan = {
+      blocker: log.blockers[0] ?? null,
+      writes: [...coalesceWrites(code), ...coalesceWrites(fields), ...coalesceWrites(slots)],
+      functions,
+      slots: slots.length,
+    };
+    log.clear();
+    hot.entryKey = entryKey;
+    return plan;
+  }
+
+  private entryKey(): string | null {
+    const start = this.exports.get('_start');
+    return start ? symbolKey({ kind: 'decl', name: start.declName }) : null;
   }
 
   // ---------------------------------------------------------------------------------
@@ -275,6 +378,7 @@ export class ElfLinker implements Linker, AddressResolver {
     let moved: boolean;
     let oldOffset = 0;
     let oldSize = 0;
+    const isNew = !atom;
     if (!atom) {
       atom = {
         key,
@@ -287,11 +391,22 @@ export class ElfLinker implements Linker, AddressResolver {
       };
       this.atoms.set(key, atom);
       moved = true;
+    } else if (this.hot && swapsByMoving(section)) {
+      // A process may be running the old version: it stays where it is, as a tombstone.
+      oldSize = layout.size(atom.block);
+      oldOffset = layout.offset(atom.block);
+      this.hot.tombstones[section as 'text' | 'rodata'].push(atom.block);
+      atom.block = layout.allocate(bytes.length, align);
+      moved = true;
     } else {
       oldSize = layout.size(atom.block);
       const placement = layout.resize(atom.block, bytes.length, align);
       moved = placement.moved;
       oldOffset = placement.oldOffset;
+    }
+    if (this.hot) {
+      if (swapsByMoving(section)) this.hot.log.placed.add(key);
+      else this.hot.log.block(`global '${symbolName}' ${isNew ? 'was added' : 'changed'} (mutable data the process holds)`);
     }
     this.fitSection(section);
     if (section !== 'bss') {
@@ -321,7 +436,11 @@ export class ElfLinker implements Linker, AddressResolver {
     // Its bytes leave the file: the space becomes padding (only those bytes are written).
     const layout = this.layouts[atom.section];
     if (atom.section !== 'bss') this.image.fill(this.fileOffsetOf(atom), layout.size(atom.block), paddingByte(atom.kind));
-    layout.free(atom.block);
+    if (this.hot && swapsByMoving(atom.section)) this.hot.tombstones[atom.section as 'text' | 'rodata'].push(atom.block);
+    else {
+      if (this.hot) this.hot.log.block(`global '${atom.symbolName}' was removed (mutable data the process holds)`);
+      layout.free(atom.block);
+    }
     this.fitSection(atom.section);
     this.symtab.freeLocal(atom.symIndex);
     this.strtab.release(atom.symbolName);
@@ -371,9 +490,20 @@ export class ElfLinker implements Linker, AddressResolver {
       const fileBase = this.fileOffsetOf(atom);
       const addrBase = this.addressOf(src)!;
       for (const r of this.relocs.relocsIn(src)) {
-        if (r.target === key && r.kind !== 'got_rel32') applyRelocation(this.image, fileBase, addrBase, r, this);
+        if (r.target === key && r.kind !== 'got_rel32') {
+          applyRelocation(this.image, fileBase, addrBase, r, this);
+          this.noteFieldPatched(atom, r);
+        }
       }
     }
+  }
+
+  /** Hot-swap mode: a relocation field changed inside `atom`, which may not have moved. */
+  private noteFieldPatched(atom: Atom, r: LinkReloc): void {
+    // A field now pointing nowhere (its target was removed) is code the new version no longer runs.
+    if (!this.hot || this.hot.log.placed.has(atom.key) || this.addressOf(r.target) === null) return;
+    if (swapsByMoving(atom.section)) this.hot.log.fields.push({ key: atom.key, offset: r.offset, size: fieldSize(r.kind) });
+    else this.hot.log.block(`global '${atom.symbolName}' holds the address of '${r.target.slice(2)}', which moved`);
   }
 
   // ---------------------------------------------------------------------------------
@@ -388,6 +518,7 @@ export class ElfLinker implements Linker, AddressResolver {
     this.fitSection('got');
     const region = this.fileRegions.got;
     this.image.writeU64(region.offset + slot * GOT_ENTRY_SIZE, BigInt(this.addressOf(key) ?? 0));
+    this.hot?.log.slots.add(key);
   }
 
   private writeLocalSymbol(atom: Atom): void {
@@ -488,6 +619,7 @@ export class ElfLinker implements Linker, AddressResolver {
     });
     return {
       entry,
+      memRoom: this.hot ? HOT_SWAP_ROOM : undefined,
       alloc: {
         text: fileSection('text', this.layouts.text.end),
         rodata: fileSection('rodata', this.layouts.rodata.end),

@@ -1,7 +1,9 @@
 //! The offset table (.got): one 8-byte slot per function (and per other target that code
 //! reaches through `got_rel32`). Code calls `call [rip+slot]`, so moving a function only
 //! rewrites its slot. A slot is kept while its symbol exists or any relocation still
-//! refers to it; then it is freed and reused.
+//! refers to it; then it is freed and reused. With `holdFreed` (hot swap) a freed slot is
+//! held instead, since code in a running process may still call through it, until
+//! `releaseHeld` says no process does.
 
 export const GOT_ENTRY_SIZE = 8;
 
@@ -12,6 +14,9 @@ export class OffsetTable {
   /** Keys whose symbol is defined and wants a slot (functions). */
   private readonly pinned = new Set<string>();
   private readonly freeSlots: number[] = [];
+  private readonly held: number[] = [];
+  /** Hold freed slots instead of reusing them (see the file comment). */
+  holdFreed = false;
   /** One past the highest slot ever used: the section's entry count. */
   count = 0;
 
@@ -62,7 +67,13 @@ export class OffsetTable {
     const slot = this.slots.get(key);
     if (slot === undefined) return undefined;
     this.slots.delete(key);
-    this.freeSlots.push(slot);
+    (this.holdFreed ? this.held : this.freeSlots).push(slot);
     return slot;
+  }
+
+  /** The slots held since the last call may be reused. */
+  releaseHeld(): void {
+    this.freeSlots.push(...this.held);
+    this.held.length = 0;
   }
 }

@@ -33,6 +33,8 @@ if (HEADER_PAGE.shstrtabOffset + SHSTRTAB.bytes.length > HEADER_PAGE.shoff) thro
 /** Where each section is, as the linker's state says right now. */
 export interface LayoutSnapshot {
   entry: number;
+  /** Virtual memory a segment maps beyond its content (hot swap: room for code placed later); none when absent. */
+  memRoom?: Partial<Record<AllocSectionName, number>>;
   /** Per allocated section: file offset (ignored for .bss), size, alignment. */
   alloc: Record<AllocSectionName, { offset: number; size: number; align: number }>;
   symtab: { offset: number; count: number; firstGlobal: number };
@@ -127,13 +129,14 @@ function programHeaderOf(name: AllocSectionName, s: LayoutSnapshot): ProgramHead
   const seg = SEGMENTS.find((x) => x.name === name)!;
   const a = s.alloc[name];
   if (a.size === 0) return { type: PT_NULL, flags: 0, offset: 0, vaddr: 0, filesz: 0, memsz: 0, align: 0 };
+  const room = s.memRoom?.[name] ?? 0;
   return {
     type: PT_LOAD,
     flags: seg.flags,
     offset: seg.nobits ? 0 : a.offset,
     vaddr: seg.vaddr,
     filesz: seg.nobits ? 0 : a.size,
-    memsz: a.size,
+    memsz: room === 0 ? a.size : Math.min(seg.range, Math.ceil((a.size + room) / PAGE_SIZE) * PAGE_SIZE),
     align: PAGE_SIZE,
   };
 }

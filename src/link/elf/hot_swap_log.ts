@@ -1,0 +1,77 @@
+//! What a hot-swapping ELF linker did since the running process last caught up with the
+//! file: the atoms it placed at new addresses, the relocation fields it patched inside
+//! atoms the process already has, the offset-table slots it rewrote, and why (if ever) the
+//! change cannot be swapped into the process. `ElfLinker` records into it; at the end of
+//! an update it turns the record into a `HotSwapPlan` (ElfLinker.takeHotSwapPlan), the
+//! list of writes that bring the running process to the new code. Pure data, no I/O.
+
+/** Bytes to write into the running process at a virtual address. */
+export interface HotWrite {
+  vaddr: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * How to bring a process running the output of an earlier update to this one, or why it
+ * cannot be done. `writes` are in the order to make them: code and read-only data at
+ * their new places, then relocation fields of code the process already has, then the
+ * offset-table slots that send the next call of each function to its new code.
+ */
+export interface HotSwapPlan {
+  /** Why this change cannot be swapped into a running process; null when it can. */
+  blocker: string | null;
+  writes: HotWrite[];
+  /** Functions whose new code is written (changed, new, or routines the linker defines). */
+  functions: number;
+  /** Offset-table slots rewritten. */
+  slots: number;
+}
+
+/** A relocation field patched in an atom that did not move: its key, offset and width. */
+export interface PatchedField {
+  key: string;
+  offset: number;
+  size: number;
+}
+
+export class HotSwapLog {
+  /** Atoms placed at a new address (their whole bytes are written). */
+  readonly placed = new Set<string>();
+  /** Relocation fields re-applied inside atoms that stayed where they were. */
+  readonly fields: PatchedField[] = [];
+  /** Keys whose offset-table slot was written. */
+  readonly slots = new Set<string>();
+  /** Reasons the change cannot be swapped, in the order found (the first is reported). */
+  readonly blockers: string[] = [];
+
+  block(reason: string): void {
+    if (!this.blockers.includes(reason)) this.blockers.push(reason);
+  }
+
+  clear(): void {
+    this.placed.clear();
+    this.fields.length = 0;
+    this.slots.clear();
+    this.blockers.length = 0;
+  }
+}
+
+/**
+ * Merges writes that touch or overlap into one (later bytes win), in address order
+ * within each group of `writes` given: fewer, larger writes into the process.
+ */
+export function coalesceWrites(writes: readonly HotWrite[]): HotWrite[] {
+  const sorted = [...writes].sort((a, b) => a.vaddr - b.vaddr);
+  const out: HotWrite[] = [];
+  for (const w of sorted) {
+    const last = out[out.length - 1];
+    if (last && w.vaddr <= last.vaddr + last.bytes.length) {
+      const end = Math.max(last.vaddr + last.bytes.length, w.vaddr + w.bytes.length);
+      const merged = new Uint8Array(end - last.vaddr);
+      merged.set(last.bytes, 0);
+      merged.set(w.bytes, w.vaddr - last.vaddr);
+      out[out.length - 1] = { vaddr: last.vaddr, bytes: merged };
+    } else out.push(w);
+  }
+  return out;
+}
