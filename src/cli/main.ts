@@ -79,8 +79,9 @@ export function makeProgram(setExit: (code: number) => void): Command {
     .addOption(targetOption())
     .addOption(optimizeOption())
     .option('--run', 'run the program after each good update')
+    .option('--hot', 'with --run: swap each good update into the running program instead of restarting it (x86_64-linux)')
     .option('--json', 'print one JSON object per update')
-    .action(async (file: string, objects: string[], flags: CommonFlags & { run?: boolean; json?: boolean }) =>
+    .action(async (file: string, objects: string[], flags: CommonFlags & { run?: boolean; hot?: boolean; json?: boolean }) =>
       setExit(await watchCommand(file, { ...flags, linkInputs: objects })),
     );
 

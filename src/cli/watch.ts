@@ -1,18 +1,20 @@
-//! `zirc watch <file.zir> [objects...] [-o out] [--target t] [-O mode] [--run] [--json]`:
+//! `zirc watch <file.zir> [objects...] [-o out] [--target t] [-O mode] [--run [--hot]] [--json]`:
 //! the first build, then one in-place update per save of the source or change of an
 //! object or archive linked with it, until SIGINT or SIGTERM.
 //! This file wires the parts together (src/cli/watch/): the chokidar watcher feeds the
 //! session (debounce, updates, a vanished source), the compiler runs in a worker thread,
-//! `--run` runs each good output, and the reporter prints text or `--json` lines.
+//! `--run` runs each good output (`--hot`: swaps each good update into the running
+//! program, hot/hot_runner.ts), and the reporter prints text or `--json` lines.
 //! What the output looks like is documented in docs/watch.md.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OptimizeMode } from '../link/Linker.js';
 import type { TargetName } from '../compile/target.js';
-import { EXIT_COMPILE_ERRORS, EXIT_OK, outputPathFor } from './options.js';
+import { EXIT_COMPILE_ERRORS, EXIT_OK, EXIT_USAGE, outputPathFor } from './options.js';
 import { WorkerBuilder } from './watch/builder.js';
 import type { Builder } from './watch/builder.js';
+import { HotRunner } from './watch/hot/hot_runner.js';
 import { ProgramRunner } from './watch/program_runner.js';
 import type { OutputStreams } from './watch/reporter.js';
 import { streamReporter } from './watch/reporter.js';
@@ -24,6 +26,8 @@ export interface WatchFlags {
   optimize: OptimizeMode;
   output?: string;
   run?: boolean;
+  /** With `run`: swap each good update into the running program instead of restarting it. */
+  hot?: boolean;
   json?: boolean;
   /** Objects and archives linked with the program; each is watched too. */
   linkInputs?: readonly string[];
@@ -48,13 +52,22 @@ export async function watchCommand(file: string, flags: WatchFlags, env: WatchEn
     streams.stderr.write(`${file}: error: directory '${path.dirname(file)}' does not exist\n`);
     return EXIT_COMPILE_ERRORS;
   }
+  const hotProblem = flags.hot ? hotSwapUnsupported(flags, linkInputs) : null;
+  if (hotProblem) {
+    streams.stderr.write(`zirc watch: error: --hot ${hotProblem}\n`);
+    return EXIT_USAGE;
+  }
+  const hot = flags.hot ?? false;
   const reporter = streamReporter(streams, flags.json ?? false);
   const builder =
     env.builder ??
-    new WorkerBuilder({ sourcePath: file, outputPath, target: flags.target, optimize: flags.optimize, displayPath: file, linkInputs });
-  const runner = flags.run
-    ? new ProgramRunner(path.resolve(outputPath), flags.target, flags.json ?? false, (e) => reporter.report(e), undefined, outputPath)
-    : null;
+    new WorkerBuilder({ sourcePath: file, outputPath, target: flags.target, optimize: flags.optimize, displayPath: file, linkInputs, hotSwap: hot });
+  const report = (e: Parameters<typeof reporter.report>[0]) => reporter.report(e);
+  const runner = !flags.run
+    ? null
+    : hot
+      ? new HotRunner({ outputPath: path.resolve(outputPath), displayOutput: outputPath, capture: flags.json ?? false, report })
+      : new ProgramRunner(path.resolve(outputPath), flags.target, flags.json ?? false, report, undefined, outputPath);
   const session = new WatchSession({
     sourcePath: file,
     displayPath: file,
@@ -68,7 +81,7 @@ export async function watchCommand(file: string, flags: WatchFlags, env: WatchEn
   const signals = env.stopSignal ? null : stopOnSignals();
   const onWatcherError = (message: string) => streams.stderr.write(`[zirc] file watcher error: ${message}\n`);
   const watchers = [watchFiles([file, ...linkInputs], () => session.notice(), onWatcherError)];
-  reporter.report({ kind: 'start', source: file, output: outputPath, target: flags.target, run: flags.run ?? false });
+  reporter.report({ kind: 'start', source: file, output: outputPath, target: flags.target, run: flags.run ?? false, ...(hot ? { hot } : {}) });
   // Watch first, then build: a save made during the first build is then seen.
   await Promise.all(watchers.map((w) => w.ready));
   session.start();
@@ -82,7 +95,15 @@ export async function watchCommand(file: string, flags: WatchFlags, env: WatchEn
   return EXIT_OK;
 }
 
-/** The first SIGINT or SIGTERM; later ones are ignored while the session winds down. */
+/** Why `--hot` cannot be used with these flags, or null. */
+function hotSwapUnsupported(flags: WatchFlags, linkInputs: readonly string[]): string | null {
+  if (!flags.run) return 'needs --run (it swaps changes into the running program)';
+  if (flags.target !== 'x86_64-linux') return `is supported on x86_64-linux only, not ${flags.target}`;
+  if (process.platform !== 'linux') return 'needs Linux (/proc/<pid>/mem)';
+  if (linkInputs.length > 0) return 'is not supported with objects linked with the program (their code is not placed by zirc)';
+  return null;
+}
+
 /** The identity (inode, size, times) of each file, as one string; a missing file has none. */
 function filesStamp(files: readonly string[]): string {
   return files

@@ -5,21 +5,32 @@
 
 import { Worker } from 'node:worker_threads';
 import type { CompilationOptions, UpdateResult } from '../../compile/Compilation.js';
+import type { HotSwapPlan } from '../../link/elf/hot_swap_log.js';
 
-export type BuildOutcome = { kind: 'result'; result: UpdateResult } | { kind: 'crash'; message: string };
+/** `hot`: with `hotSwap`, after a good update, the writes that bring the running program up to date (or why they cannot). */
+export type BuildOutcome = { kind: 'result'; result: UpdateResult; hot?: HotSwapPlan } | { kind: 'crash'; message: string };
+
+/** How one update relates to a program running with `--hot`. */
+export interface UpdateRequestOptions {
+  /** A program was started from the output as the last update left it (or none runs): what it may run starts from there. */
+  hotEpoch?: boolean;
+}
 
 export interface Builder {
   /** One update of the compilation with this source text. Never rejects. */
-  update(source: Buffer): Promise<BuildOutcome>;
+  update(source: Buffer, opts?: UpdateRequestOptions): Promise<BuildOutcome>;
   /** Close the compilation (its output stays complete) and release the thread. */
   close(): Promise<void>;
 }
 
 /** Messages between the session thread and the worker (compile_worker.ts). */
-export type ToWorker = { kind: 'update'; source: Uint8Array } | { kind: 'close' };
+export type ToWorker = { kind: 'update'; source: Uint8Array; hotEpoch?: boolean } | { kind: 'close' };
 export type FromWorker = BuildOutcome | { kind: 'closed' };
 
-export type WorkerOptions = Pick<CompilationOptions, 'sourcePath' | 'outputPath' | 'target' | 'optimize' | 'displayPath' | 'linkInputs'>;
+export type WorkerOptions = Pick<CompilationOptions, 'sourcePath' | 'outputPath' | 'target' | 'optimize' | 'displayPath' | 'linkInputs'> & {
+  /** `--hot`: link so that changes can be swapped into a running program (x86_64-linux, no objects). */
+  hotSwap?: boolean;
+};
 
 const WORKER_URL = new URL('./compile_worker.js', import.meta.url);
 
@@ -30,9 +41,9 @@ export class WorkerBuilder implements Builder {
 
   constructor(private readonly options: WorkerOptions) {}
 
-  update(source: Buffer): Promise<BuildOutcome> {
+  update(source: Buffer, opts: UpdateRequestOptions = {}): Promise<BuildOutcome> {
     const copy = new Uint8Array(source); // its own buffer, moved (not copied again) to the worker
-    return this.request({ kind: 'update', source: copy }, [copy.buffer]).then((m) =>
+    return this.request({ kind: 'update', source: copy, hotEpoch: opts.hotEpoch }, [copy.buffer]).then((m) =>
       m.kind === 'closed' ? { kind: 'crash', message: 'the compiler thread closed unexpectedly' } : m,
     );
   }

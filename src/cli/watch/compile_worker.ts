@@ -2,13 +2,32 @@
 //! each update it is sent and answers with the `UpdateResult`. A compiler crash (an
 //! exception from `update`, which never throws for bad input) is answered as a crash and
 //! the compilation is replaced by a fresh one, so the next update rebuilds from scratch.
+//! With `hotSwap` the compilation links through a hot-swapping ElfLinker, and each good
+//! update's answer carries its swap plan (hot_swap_log.ts).
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { Compilation } from '../../compile/Compilation.js';
+import { Compilation, type CompilationOptions } from '../../compile/Compilation.js';
+import { recoverInterruptedOutput } from '../../compile/open_linker.js';
+import { generateRuntimeRoutine, generateWasiBuiltin } from '../../codegen/x86_64/runtime.js';
+import { ElfLinker } from '../../link/elf/ElfLinker.js';
 import type { FromWorker, ToWorker, WorkerOptions } from './builder.js';
 
-const options = workerData as WorkerOptions;
+const { hotSwap, ...compileOptions } = workerData as WorkerOptions;
 let compilation: Compilation | null = null;
+/** The hot-swapping linker the compilation uses now (a fresh compilation opens a new one). */
+let hotLinker: ElfLinker | null = null;
+
+function createCompilation(): Compilation {
+  hotLinker = null;
+  if (!hotSwap) return Compilation.create(compileOptions);
+  if (compileOptions.outputPath !== undefined) recoverInterruptedOutput(compileOptions.outputPath);
+  const opts: CompilationOptions = {
+    ...compileOptions,
+    linkerFactory: (outputPath) =>
+      (hotLinker = ElfLinker.open(outputPath, { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin, hotSwap: true })),
+  };
+  return Compilation.create(opts);
+}
 
 function send(m: FromWorker): void {
   parentPort!.postMessage(m);
@@ -30,9 +49,10 @@ parentPort!.on('message', (m: ToWorker) => {
     return;
   }
   try {
-    compilation ??= Compilation.create(options);
+    compilation ??= createCompilation();
+    if (m.hotEpoch) hotLinker?.beginHotEpoch();
     const result = compilation.update(m.source);
-    send({ kind: 'result', result });
+    send({ kind: 'result', result, hot: result.ok && hotLinker ? hotLinker.takeHotSwapPlan() : undefined });
   } catch (err) {
     closeQuietly(compilation);
     compilation = null;

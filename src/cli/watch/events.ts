@@ -8,10 +8,27 @@ import type { TargetName } from '../../compile/target.js';
 
 export type ProgramStream = 'stdout' | 'stderr';
 
+/** What `--run --hot` did with the running program after a good update. */
+export type HotOutcome =
+  /** The changes were written into the running process `pid`. */
+  | { action: 'swapped'; pid: number; functions: number; slots: number; bytes: number; swapMs: number }
+  /** They could not be swapped: process `pid` was stopped and the program starts again. */
+  | { action: 'restarted'; pid: number; reason: string }
+  /** No program was running: it starts. */
+  | { action: 'started' };
+
 export type WatchEvent =
-  | { kind: 'start'; source: string; output: string; target: TargetName; run: boolean }
+  | { kind: 'start'; source: string; output: string; target: TargetName; run: boolean; hot?: boolean }
   | { kind: 'update_start'; update: number }
-  | { kind: 'update'; update: number; result: UpdateResult; /** wall time from reading the source to the result */ wallMs: number }
+  | {
+      kind: 'update';
+      update: number;
+      result: UpdateResult;
+      /** wall time from reading the source to the result */
+      wallMs: number;
+      /** `--run --hot`: what became of the running program (good updates only). */
+      hot?: HotOutcome;
+    }
   | { kind: 'source_missing'; source: string; reason: 'absent' | 'removed' }
   | { kind: 'source_back'; source: string }
   | { kind: 'run_start'; update: number; output: string }

@@ -4,7 +4,7 @@
 
 import { isUtf8 } from 'node:buffer';
 import type { CompileError } from '../../compile/errors.js';
-import type { WatchEvent } from './events.js';
+import type { HotOutcome, WatchEvent } from './events.js';
 import { updateFacts } from './events.js';
 
 const PREFIX = '[zirc]';
@@ -13,7 +13,7 @@ const PREFIX = '[zirc]';
 export function formatText(e: WatchEvent): string {
   switch (e.kind) {
     case 'start':
-      return `${PREFIX} watching ${e.source} -> ${e.output} (${e.target})${e.run ? ', running it after each good update' : ''}; Ctrl-C stops\n`;
+      return `${PREFIX} watching ${e.source} -> ${e.output} (${e.target})${e.run ? (e.hot ? ', running it and swapping each good update into it' : ', running it after each good update') : ''}; Ctrl-C stops\n`;
     case 'update_start':
       return ''; // a terminal shows the progress line instead
     case 'update': {
@@ -21,7 +21,7 @@ export function formatText(e: WatchEvent): string {
       const work =
         `parsed ${f.declsParsed}, analyzed ${f.declsAnalyzed}, generated ${f.functionsGenerated}, deleted ${f.declsDeleted}; ` +
         `wrote ${f.bytesWritten} ${plural(f.bytesWritten, 'byte')} in ${formatMs(f.ms)}`;
-      if (e.result.ok) return `${PREFIX} update ${e.update}: ok; ${work}\n`;
+      if (e.result.ok) return `${PREFIX} update ${e.update}: ok; ${work}${e.hot ? hotText(e.hot) : ''}\n`;
       const n = e.result.errors.length;
       const rendered = e.result.errors.map((err) => err.rendered + '\n').join('');
       return `${rendered}${PREFIX} update ${e.update}: ${n} ${plural(n, 'error')}; ${work}; output unchanged\n`;
@@ -49,6 +49,13 @@ export function formatText(e: WatchEvent): string {
   }
 }
 
+/** The hot-swap part of an update line: `; swapped into pid N: F functions, S slots` or `; restarted: why`. */
+export function hotText(h: HotOutcome): string {
+  if (h.action === 'swapped') return `; swapped into pid ${h.pid}: ${h.functions} ${plural(h.functions, 'function')}, ${h.slots} ${plural(h.slots, 'slot')}`;
+  if (h.action === 'restarted') return `; restarted: ${h.reason}`;
+  return '';
+}
+
 function describeExit(e: Extract<WatchEvent, { kind: 'run_exit' }>): string {
   const who = `program of update ${e.update}`;
   if (e.error !== null) return `${who} could not start: ${e.error}`;
@@ -65,7 +72,7 @@ export function formatJson(e: WatchEvent): string {
 export function jsonObject(e: WatchEvent): Record<string, unknown> {
   switch (e.kind) {
     case 'start':
-      return { event: 'start', source: e.source, output: e.output, target: e.target, run: e.run };
+      return { event: 'start', source: e.source, output: e.output, target: e.target, run: e.run, ...(e.hot ? { hot: true } : {}) };
     case 'update_start':
       return { event: 'building', update: e.update };
     case 'update': {
@@ -79,6 +86,7 @@ export function jsonObject(e: WatchEvent): Record<string, unknown> {
         wallMs: round(e.wallMs),
         timings: { readMs: round(t.readMs), splitMs: round(t.splitMs), parseMs: round(t.parseMs), analyzeMs: round(t.analyzeMs), codegenMs: round(t.codegenMs), linkMs: round(t.linkMs) },
         errors: e.result.errors.map(jsonError),
+        ...(e.hot ? { hot: jsonHot(e.hot) } : {}),
       };
     }
     case 'source_missing':
@@ -104,6 +112,12 @@ export function jsonObject(e: WatchEvent): Record<string, unknown> {
     case 'stopped':
       return { event: 'stopped' };
   }
+}
+
+function jsonHot(h: HotOutcome): Record<string, unknown> {
+  if (h.action === 'swapped') return { action: 'swapped', pid: h.pid, functions: h.functions, slots: h.slots, bytes: h.bytes, swapMs: round(h.swapMs) };
+  if (h.action === 'restarted') return { action: 'restarted', pid: h.pid, reason: h.reason };
+  return { action: 'started' };
 }
 
 function jsonError(err: CompileError): Record<string, unknown> {

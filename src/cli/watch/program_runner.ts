@@ -23,6 +23,8 @@ export interface StartedProgram {
   /** Resolves once the program has ended and its output has all been delivered; rejects if it could not start. */
   ended: Promise<ProgramEnd>;
   kill(): void;
+  /** The process id, when it is a native process that started (`--hot` writes into it). */
+  pid?: number;
 }
 
 /** Output bytes as they arrive; null: let the program's output pass straight through. */
@@ -44,7 +46,7 @@ export const startProgram: StartProgram = (outputPath, target, onOutput) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ exitCode: code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0), signal }));
   });
-  return { ended, kill: () => child.kill('SIGKILL') };
+  return { ended, kill: () => child.kill('SIGKILL'), pid: target === 'x86_64-linux' ? child.pid : undefined };
 };
 
 interface Current {
@@ -73,6 +75,11 @@ export class ProgramRunner {
 
   get running(): boolean {
     return this.current !== null;
+  }
+
+  /** The pid of the native program running now, if any. */
+  get pid(): number | null {
+    return this.current?.program.pid ?? null;
   }
 
   /** Starts the output of `update` (stop the previous program first). */

@@ -16,15 +16,27 @@
 import { errorWithoutPosition } from '../../compile/errors.js';
 import { emptyStats } from '../../compile/update_stats.js';
 import type { UpdateResult } from '../../compile/Compilation.js';
+import type { HotSwapPlan } from '../../link/elf/hot_swap_log.js';
 import type { Builder } from './builder.js';
+import type { HotOutcome } from './events.js';
 import type { Reporter } from './reporter.js';
 import type { SourceSnapshot } from './source_snapshot.js';
 import { changedSince, mayBeCutShort, readSnapshot, sameSave } from './source_snapshot.js';
 
-/** What the session needs of `--run` (program_runner.ts). */
+/** What the session needs of `--run` (program_runner.ts, hot/hot_runner.ts). */
 export interface Runner {
   run(update: number): void;
   stop(): Promise<void>;
+  /** `--hot`: the program keeps running through updates, and changes are swapped into it. */
+  hot?: HotControl;
+}
+
+/** What the session needs of `--run --hot` (hot/hot_runner.ts). */
+export interface HotControl {
+  /** Before an update: whether a program was started from the output as it is now (or none runs). */
+  takeEpoch(): boolean;
+  /** After a good update: swap its plan into the program, or stop it (the session then runs it again) and say why. */
+  apply(plan: HotSwapPlan | undefined): Promise<HotOutcome>;
 }
 
 export interface WatchSessionOptions {
@@ -247,7 +259,9 @@ export class WatchSession {
   }
 
   private async update(first: SourceSnapshot): Promise<void> {
-    await this.opts.runner?.stop(); // it must not hold the output open while the update writes it
+    const hot = this.opts.runner?.hot;
+    // A program must not hold the output open while the update writes it; with --hot it runs a copy.
+    if (!hot) await this.opts.runner?.stop();
     if (this.stopping) return;
     const n = ++this.updates;
     const started = performance.now();
@@ -256,7 +270,7 @@ export class WatchSession {
     this.heldBack = null;
     let snapshot = first;
     this.builtInputs = this.inputsStamp();
-    let outcome = await this.opts.builder.update(snapshot.content);
+    let outcome = await this.opts.builder.update(snapshot.content, { hotEpoch: hot?.takeEpoch() });
     this.built = snapshot;
     // A parse that ran out of text in a file still being written is not the save's verdict: build the rest of it.
     while (outcome.kind === 'result' && stoppedAtEof(outcome.result)) {
@@ -271,8 +285,11 @@ export class WatchSession {
       this.opts.reporter.report({ kind: 'internal_error', update: n, message: outcome.message });
       return;
     }
-    this.reportUpdate(n, outcome.result, performance.now() - started);
-    if (outcome.result.ok && !this.stopping) this.opts.runner?.run(n);
+    const good = outcome.result.ok && !this.stopping;
+    // --hot: swap before the update is reported, so its line says what became of the program.
+    const hotOutcome = good && hot ? await hot.apply(outcome.hot) : undefined;
+    this.reportUpdate(n, outcome.result, performance.now() - started, hotOutcome);
+    if (good && hotOutcome?.action !== 'swapped') this.opts.runner?.run(n);
   }
 
   /**
@@ -294,8 +311,8 @@ export class WatchSession {
     }
   }
 
-  private reportUpdate(n: number, result: UpdateResult, wallMs: number): void {
-    this.opts.reporter.report({ kind: 'update', update: n, result, wallMs });
+  private reportUpdate(n: number, result: UpdateResult, wallMs: number, hot?: HotOutcome): void {
+    this.opts.reporter.report({ kind: 'update', update: n, result, wallMs, ...(hot ? { hot } : {}) });
   }
 }
 

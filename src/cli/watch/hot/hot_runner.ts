@@ -1,0 +1,95 @@
+//! `--run --hot`: the program runs from a copy of the output (Linux will not let the
+//! compiler write an executable that is running: ETXTBSY), and after each good update the
+//! change is swapped into it when it can be (process_memory.ts) instead of restarting it.
+//! When it cannot (the plan's blocker, a write outside what the process mapped, a failed
+//! write), the program is stopped and started again from a fresh copy, as `--run` does.
+//! The session asks `takeEpoch` before each update, so the linker knows from which output
+//! the running process started.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { HotSwapPlan } from '../../../link/elf/hot_swap_log.js';
+import type { HotOutcome, WatchEvent } from '../events.js';
+import { ProgramRunner, type StartProgram } from '../program_runner.js';
+import type { HotControl, Runner } from '../watch_session.js';
+import { checkMapped, writeIntoProcess } from './process_memory.js';
+
+export interface HotRunnerOptions {
+  /** The output the compiler patches. */
+  outputPath: string;
+  /** How reports name it. */
+  displayOutput: string;
+  /** Report the program's output as events (--json). */
+  capture: boolean;
+  report: (e: WatchEvent) => void;
+  start?: StartProgram;
+}
+
+export class HotRunner implements Runner, HotControl {
+  /** The session keeps the program running while an update writes the output, and asks this runner what to do after it. */
+  readonly hot: HotControl = this;
+  private readonly dir: string;
+  private readonly copyPath: string;
+  private readonly inner: ProgramRunner;
+  private readonly outputPath: string;
+  /** A program was started from the output since the last update. */
+  private startedSinceUpdate = false;
+
+  constructor(opts: HotRunnerOptions) {
+    this.outputPath = opts.outputPath;
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-hot-'));
+    this.copyPath = path.join(this.dir, path.basename(opts.outputPath));
+    this.inner = new ProgramRunner(this.copyPath, 'x86_64-linux', opts.capture, opts.report, opts.start, opts.displayOutput);
+  }
+
+  /** Whether the coming update starts from the output a running process has (or no process runs). */
+  takeEpoch(): boolean {
+    const fresh = this.startedSinceUpdate || this.inner.pid === null;
+    this.startedSinceUpdate = false;
+    return fresh;
+  }
+
+  /**
+   * After a good update: swaps `plan` into the running program, or stops it (the session
+   * then calls `run`) and says why. `plan` is absent when the compiler could not make one.
+   */
+  async apply(plan: HotSwapPlan | undefined): Promise<HotOutcome> {
+    const pid = this.inner.pid;
+    if (pid === null) return { action: 'started' };
+    const reason = plan ? (plan.blocker ?? checkMapped(pid, plan.writes)) : 'the compiler made no swap plan';
+    if (reason === null && plan) {
+      const bytes = plan.writes.reduce((n, w) => n + w.bytes.length, 0);
+      if (plan.writes.length === 0) return { action: 'swapped', pid, functions: 0, slots: 0, bytes: 0, swapMs: 0 };
+      try {
+        const t = writeIntoProcess(pid, plan.writes);
+        return { action: 'swapped', pid, functions: plan.functions, slots: plan.slots, bytes, swapMs: t.stopMs + t.writeMs + t.continueMs };
+      } catch (err) {
+        await this.inner.stop();
+        return { action: 'restarted', pid, reason: `the swap failed: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    }
+    await this.inner.stop();
+    return { action: 'restarted', pid, reason: reason ?? 'unknown' };
+  }
+
+  /** Starts the output of `update` from a fresh copy. */
+  run(update: number): void {
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      fs.rmSync(this.copyPath, { force: true }); // a copy still mapped by an ended process is only unlinked
+      fs.copyFileSync(this.outputPath, this.copyPath);
+      fs.chmodSync(this.copyPath, 0o755);
+    } catch {
+      // The program's start reports what is wrong (the copy is missing).
+    }
+    this.startedSinceUpdate = true;
+    this.inner.run(update);
+  }
+
+  /** Stops the program and removes the copy (a later `run` makes a new one). */
+  async stop(): Promise<void> {
+    await this.inner.stop();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
