@@ -25,6 +25,8 @@ export interface WatchClientOptions {
   target?: TargetName;
   optimize?: OptimizeMode;
   run?: boolean;
+  /** With `run`: `--hot`. */
+  hot?: boolean;
   /** Objects and archives linked with the program (after the source on the command line). */
   linkInputs?: readonly string[];
   /** The zirc entry point (default: this package's bin/zirc.js). */
@@ -75,6 +77,7 @@ export class WatchClient {
     if (opts.target) args.push('--target', opts.target);
     if (opts.optimize) args.push('-O', opts.optimize);
     if (opts.run) args.push('--run');
+    if (opts.hot) args.push('--hot');
     const child = spawn(process.execPath, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     return new WatchClient(child, opts.onEvent);
   }
