@@ -11,14 +11,25 @@ import { segmentOrder } from './data_layout.js';
 /** Regions start 16-aligned, so a member that needs more alignment rarely moves one. */
 const REGION_ALIGN_LOG2 = 4;
 
+/** Each object's segment keys, computed once per object read. */
+const keysOf = new WeakMap<object, string[]>();
+
 /** The key of segment `g` of object `o` in its region: its object, name and ordinal among the object's segments of that name. */
 export function segmentKey(ctx: LinkContext, o: number, g: number): string {
-  const lo = ctx.objects[o]!;
-  const names = lo.obj.linking.segments.names;
-  const name = names[g] ?? `segment ${g}`;
-  let ordinal = 0;
-  for (let k = 0; k < g; k++) if ((names[k] ?? `segment ${k}`) === name) ordinal++;
-  return `${lo.obj.path}\0${name}\0${ordinal}`;
+  const obj = ctx.objects[o]!.obj;
+  let keys = keysOf.get(obj);
+  if (!keys) {
+    const names = obj.linking.segments.names;
+    const seen = new Map<string, number>();
+    keys = obj.dataSegments.map((_, k) => {
+      const name = names[k] ?? `segment ${k}`;
+      const ordinal = seen.get(name) ?? 0;
+      seen.set(name, ordinal + 1);
+      return `${obj.path}\0${name}\0${ordinal}`;
+    });
+    keysOf.set(obj, keys);
+  }
+  return keys[g]!;
 }
 
 function isBssName(name: string): boolean {
