@@ -4,10 +4,12 @@
 //! `zirc build -c -t wasm32-wasi` writes, and zirc's wasm linker (static/link_wasm.ts, the
 //! one behind `zirc wasm-ld`) links it with the files from disk in command-line order.
 //!
-//! Each flush writes the program's object again and relinks it in a RelinkSession
-//! (relink_session.ts): only the input files that changed on disk are read again, and the
-//! module is written the first time whole, then as a journaled patch of the bytes that
-//! differ from the last good module. The module has
+//! Each flush writes the program's object again and relinks it in a WasmLinkSession
+//! (session/WasmLinkSession.ts): only the input files that changed on disk are read again;
+//! the program's object, like a changed object, is patched into the last module in place
+//! when it fits where it was (functions keep their indices, bodies their slots), else
+//! linked whole with the session's layout memory; the module is written the first time
+//! whole, then as a journaled patch of the bytes that changed. The module has
 //! zirc's 1 MiB stack (the ZIR program's own modules have it too) and exports `_start`
 //! (the program's, or a C runtime's) and `memory`. A failed link throws `LinkError` and
 //! leaves the output as it was.
@@ -15,9 +17,8 @@
 import type { LinkFile } from '../../input_files.js';
 import type { FlushReport } from '../../Linker.js';
 import type { OutputIo } from '../../elf/output_file.js';
-import { RelinkSession } from '../../relink_session.js';
 import { WasmObjectCollector } from '../relocatable/object_collector.js';
-import { linkWasm } from '../static/link_wasm.js';
+import { WasmLinkSession } from '../session/WasmLinkSession.js';
 
 /** zirc's own wasm modules give the program a 1 MiB stack; so does this link. */
 export const ZIR_STACK_SIZE = 1 << 20;
@@ -31,12 +32,12 @@ export interface WasmProgramLinkerOptions {
 }
 
 export class WasmProgramLinker extends WasmObjectCollector {
-  private readonly session: RelinkSession;
+  private readonly session: WasmLinkSession;
   private readonly sourceName: string;
 
   constructor(outputPath: string, opts: WasmProgramLinkerOptions) {
     super();
-    this.session = new RelinkSession(opts.inputs, outputPath, (all) => linkWasm(all, { stackSize: ZIR_STACK_SIZE }), opts.io);
+    this.session = new WasmLinkSession(opts.inputs, outputPath, { stackSize: ZIR_STACK_SIZE }, opts.io);
     this.sourceName = opts.sourceName;
   }
 
