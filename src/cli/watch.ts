@@ -74,7 +74,9 @@ export async function watchCommand(file: string, flags: WatchFlags, env: WatchEn
     builder,
     reporter,
     runner,
-    debounceMs: env.debounceMs,
+    // --hot is about the time from a save to the running program's new behaviour: a shorter quiet time
+    // (a burst of saves may then make an extra update, each swapped in turn; a save caught half done is still held back).
+    debounceMs: env.debounceMs ?? (hot ? HOT_DEBOUNCE_MS : undefined),
     inputsStamp: () => filesStamp(linkInputs),
   });
 
@@ -94,6 +96,9 @@ export async function watchCommand(file: string, flags: WatchFlags, env: WatchEn
   reporter.report({ kind: 'stopped' });
   return EXIT_OK;
 }
+
+/** The quiet time after the last file event with `--hot` (the default is 5 ms). */
+export const HOT_DEBOUNCE_MS = 1;
 
 /** Why `--hot` cannot be used with these flags, or null. */
 function hotSwapUnsupported(flags: WatchFlags, linkInputs: readonly string[]): string | null {
