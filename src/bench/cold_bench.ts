@@ -7,6 +7,7 @@
 //!   node <launcher> build prog.zir -o prog      the same from dist/'s modules
 //!   clang ... -o prog <units>.c rt.c            the C twin, one clang command, 100-function units
 //!   clang ... -o prog tu_0000.c rt.c            the C twin as one translation unit
+//!   sh -c 'xargs -P <cores> clang -c ... && ld.lld ...'   the 100-function units compiled in parallel, then linked
 //!   zig build-exe prog.zig -fno-llvm -fno-lld   the Zig twin (zig_twin.ts), Zig 0.11's own backend and linker
 //!   zig build-exe prog.zig                      the same with Zig's default backend, LLVM
 //! (zig: Debug, a fresh local cache every run, a global cache warmed by the warm-up run;
@@ -25,10 +26,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import module from 'node:module';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CProject } from './c_project.js';
-import { detectToolchain } from './c_toolchain.js';
+import { compileArgs, detectToolchain, linkArgs } from './c_toolchain.js';
 import { DocSection } from './doc_section.js';
 import type { MachineInfo } from './machine.js';
 import { describeMachine } from './machine.js';
@@ -48,7 +50,7 @@ export const VERSION_TARGET_FACTOR = 2;
 /** The C twin's compile and link in one clang command: freestanding, as the link bench's objects are. */
 export const CLANG_ARGS = ['-O0', '-fno-pic', '-ffreestanding', '-fno-builtin', '-fno-stack-protector', '-w', '-static', '-nostdlib', '-fuse-ld=lld', '-Wl,-e,_start'];
 
-export type ColdCommandId = 'node' | 'version' | 'version-dist' | 'build' | 'build-dist' | 'clang-units' | 'clang-one' | 'zig' | 'zig-llvm';
+export type ColdCommandId = 'node' | 'version' | 'version-dist' | 'build' | 'build-dist' | 'clang-units' | 'clang-one' | 'clang-parallel' | 'zig' | 'zig-llvm';
 
 /** One command of the comparison, as it is run. */
 export interface ColdCommand {
@@ -207,6 +209,21 @@ export function coldCommands(opts: ColdBenchOptions, dir: string, program: Edite
         output,
       });
     }
+    // The units again, as a build system runs them: one `clang -c` per unit, one per core at a time, then ld.lld.
+    const units = fs.readdirSync(path.join(dir, 'c_units')).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2)).sort();
+    const jobs = os.cpus().length;
+    const compile = compileArgs('x86_64', '@.c', '@.o').join(' ');
+    const link = linkArgs('ld.lld', units.map((u) => `${u}.o`), '../prog.clang-parallel').join(' ');
+    const script = `cd c_units && printf '%s\\n' ${units.join(' ')} | xargs -P ${jobs} -I @ ${tc.clang} ${compile} && ${tc.linkers['ld.lld']} ${link}`;
+    commands.push({
+      id: 'clang-parallel',
+      label: `clang -c, the same ${units.length - 1} units and rt.c ${jobs} at a time, then ld.lld`,
+      shown: `sh -c "cd c_units && printf '%s\\n' tu_* rt | xargs -P ${jobs} -I @ clang ${compile} && ld.lld ${linkArgs('ld.lld', ['*.o'], '../prog.clang-parallel').join(' ')}"`,
+      cmd: 'sh',
+      args: ['-c', script],
+      output: 'prog.clang-parallel',
+      fresh: units.map((u) => path.join('c_units', `${u}.o`)),
+    });
   }
   const zig = findZig(REPO);
   if ('missing' in zig) skipped.push(`Zig: ${zig.missing}`);
@@ -316,7 +333,7 @@ export function renderColdSection(cold: ColdBenchFigures, machine: MachineInfo, 
       `${(machine.memTotalMiB / 1024).toFixed(1)} GiB, Node ${machine.node}. ` +
       'Each command is timed from spawn to exit; after one uncounted warm-up each, the commands take turns, ' +
       `${cold.runs} runs each (median, min, max). Peak memory is the process's maximum resident set size from one more run (${cold.rssMethod}; ` +
-      "for clang, its largest process). `zirc_from_dist.mjs` is what `bin/zirc.js` was before the bundle: one import of `dist/cli/main.js`, which loads dist/'s modules one by one. " +
+      "for clang, zig and the parallel C build, their largest single process). `zirc_from_dist.mjs` is what `bin/zirc.js` was before the bundle: one import of `dist/cli/main.js`, which loads dist/'s modules one by one. " +
       `The bundle \`dist/zirc.bundle.mjs\` (${cold.bundleBytes == null ? 'missing' : `${f1(cold.bundleBytes / 1048576)} MiB`}) was ${cold.bundled ? '' : '**not** '}in use; ` +
       `Node's compile cache (\`module.enableCompileCache\`, Node 22.1 and later) ${cold.compileCache ? 'is available and was on' : 'is not available in this Node, so nothing was cached'}. ` +
       `The program is the bench's \`${cold.shape}\` shape with ${cold.functions} functions; the C twins are freestanding (\`rt.c\` makes the system calls), built and linked by one \`clang\` command with ld.lld; the Zig twin (src/bench/zig_twin.ts) has the same functions and prints with one \`write\` system call, ` +
