@@ -54,8 +54,10 @@ function u64(bytes: Uint8Array): number {
   return Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
 }
 
+/** The bytes the plan writes from `vaddr` on, within the one write that holds `vaddr` (writes are coalesced). */
 function writeAt(plan: HotSwapPlan, vaddr: number) {
-  return plan.writes.find((w) => w.vaddr === vaddr);
+  const w = plan.writes.find((x) => x.vaddr <= vaddr && vaddr < x.vaddr + x.bytes.length);
+  return w && { vaddr, bytes: w.bytes.subarray(vaddr - w.vaddr) };
 }
 
 describe('hot-swapping ElfLinker', () => {
@@ -68,11 +70,11 @@ describe('hot-swapping ElfLinker', () => {
     const now = linker.addressOf('d:f')!;
     expect(now).not.toBe(old);
     expect(plan).toMatchObject({ blocker: null, functions: 1, slots: 1 });
-    expect(Array.from(writeAt(plan, now)!.bytes)).toEqual(Array.from(code(0x91).code));
+    expect(Array.from(writeAt(plan, now)!.bytes.subarray(0, 16))).toEqual(Array.from(code(0x91).code));
     const slot = writeAt(plan, linker.gotAddressOf('d:f')!)!;
     expect(u64(slot.bytes)).toBe(now);
     // Code first, slots last.
-    expect(plan.writes[plan.writes.length - 1]).toBe(slot);
+    expect(plan.writes[plan.writes.length - 1]!.vaddr).toBe(slot.vaddr);
     // Nothing of the old version is written: it stays for calls still running in it.
     expect(plan.writes.some((w) => w.vaddr <= old && old < w.vaddr + w.bytes.length)).toBe(false);
   });
@@ -100,6 +102,35 @@ describe('hot-swapping ElfLinker', () => {
     expect(linker.gotAddressOf('d:h')).toBe(oldSlot);
   });
 
+  it('gives a function replaced with all its callers (as when its type changes) a new slot; old callers keep the old one', () => {
+    const linker = firstBuild();
+    linker.updateFunc('g', caller('f'));
+    linker.updateFunc('entry', caller('g'));
+    linker.flush();
+    linker.takeHotSwapPlan();
+    linker.beginHotEpoch();
+    const oldSlot = linker.gotAddressOf('d:f')!;
+    // f alone: its callers are unchanged, so its type is too; the same slot is rewritten.
+    linker.updateFunc('f', code(0x95));
+    linker.flush();
+    let plan = linker.takeHotSwapPlan();
+    expect(linker.gotAddressOf('d:f')).toBe(oldSlot);
+    expect(u64(writeAt(plan, oldSlot)!.bytes)).toBe(linker.addressOf('d:f'));
+    // f with its only caller g: f gets a new slot, the new g calls through it, the old slot is not written.
+    linker.updateFunc('f', code(0x96, 32));
+    linker.updateFunc('g', { ...caller('f'), code: Uint8Array.from([0x90, 0xff, 0x15, 0, 0, 0, 0, 0xc3]), relocs: [{ offset: 3, kind: 'got_rel32', target: { kind: 'decl', name: 'f' }, addend: -4 }] });
+    linker.flush();
+    plan = linker.takeHotSwapPlan();
+    const newSlot = linker.gotAddressOf('d:f')!;
+    expect(newSlot).not.toBe(oldSlot);
+    expect(plan.blocker).toBeNull();
+    expect(writeAt(plan, oldSlot)).toBeUndefined();
+    expect(u64(writeAt(plan, newSlot)!.bytes)).toBe(linker.addressOf('d:f'));
+    const g = writeAt(plan, linker.addressOf('d:g')!)!;
+    const disp = new DataView(g.bytes.buffer, g.bytes.byteOffset + 3, 4).getInt32(0, true);
+    expect(linker.addressOf('d:g')! + 7 + disp).toBe(newSlot);
+  });
+
   it('writes the relocation fields it patches in code that did not move', () => {
     const linker = firstBuild();
     linker.updateData({ name: 'k', bytes: new Uint8Array([1, 2, 3, 4]), align: 4, relocs: [], section: 'rodata' });
@@ -114,10 +145,9 @@ describe('hot-swapping ElfLinker', () => {
     expect(plan).toMatchObject({ blocker: null, functions: 0, slots: 0 });
     expect(linker.addressOf('d:user')).toBe(userAt);
     const field = writeAt(plan, userAt + 3)!;
-    expect(field.bytes.length).toBe(4);
     const disp = new DataView(field.bytes.buffer, field.bytes.byteOffset, 4).getInt32(0, true);
     expect(userAt + 7 + disp).toBe(linker.addressOf('d:k'));
-    expect(Array.from(writeAt(plan, linker.addressOf('d:k')!)!.bytes)).toEqual([5, 6, 7, 8]);
+    expect(Array.from(writeAt(plan, linker.addressOf('d:k')!)!.bytes.subarray(0, 4))).toEqual([5, 6, 7, 8]);
   });
 
   it('blocks the swap of mutable data and of `_start`', () => {

@@ -14,7 +14,9 @@
 //! process running an earlier version: changed code and read-only data always move to
 //! space the process never ran (the old blocks stay as tombstones until the next
 //! `beginHotEpoch`), freed offset-table slots are held, the segments map room to grow,
-//! and what changed is recorded (hot_swap_log.ts) for `takeHotSwapPlan`.
+//! and what changed is recorded (hot_swap_log.ts) for `takeHotSwapPlan`. A function
+//! replaced together with every caller (as when its type changes) gets a new slot, so
+//! code still running in an old caller keeps calling the old version it was made for.
 //! Code generation happens here (x86-64 backend, injectable for tests).
 
 import type { X86Constant, X86Function, X86RelocTarget } from '../../codegen/x86_64/output.js';
@@ -130,12 +132,18 @@ export class ElfLinker implements Linker, AddressResolver {
   private readonly wasiBuiltin: (name: string) => X86Function | null;
   private closed = false;
   /** Hot-swap mode: what changed since the process caught up, the blocks it may still run, the entry it started at. */
-  private readonly hot: { log: HotSwapLog; tombstones: Record<'text' | 'rodata', number[]>; entryKey: string | null } | null;
+  private readonly hot: {
+    log: HotSwapLog;
+    tombstones: Record<'text' | 'rodata', number[]>;
+    entryKey: string | null;
+    /** The atoms calling each key through the offset table. */
+    gotCallers: Map<string, Set<string>>;
+  } | null;
 
   private constructor(path: string, opts: ElfLinkerOptions) {
     this.runtime = opts.runtime;
     this.wasiBuiltin = opts.wasiBuiltin;
-    this.hot = opts.hotSwap ? { log: new HotSwapLog(), tombstones: { text: [], rodata: [] }, entryKey: null } : null;
+    this.hot = opts.hotSwap ? { log: new HotSwapLog(), tombstones: { text: [], rodata: [] }, entryKey: null, gotCallers: new Map() } : null;
     this.got.holdFreed = !!opts.hotSwap;
     this.output = opts.sink ?? new OutputFile(path, opts.io);
     this.regions.add('header', HEADER_PAGE.size, HEADER_PAGE.size, 0).used = HEADER_PAGE.size;
@@ -203,6 +211,7 @@ export class ElfLinker implements Linker, AddressResolver {
     this.checkOpen();
     this.removeUnusedProvided();
     this.syncUndefinedSymbols();
+    this.reslotReplacedWithCallers();
     const full = this.output.needsFullWrite(this.image);
     if (full) {
       this.image.requireFullWrite();
@@ -405,7 +414,10 @@ export class ElfLinker implements Linker, AddressResolver {
       oldOffset = placement.oldOffset;
     }
     if (this.hot) {
-      if (swapsByMoving(section)) this.hot.log.placed.add(key);
+      if (swapsByMoving(section)) {
+        this.hot.log.placed.add(key);
+        if (!isNew) this.hot.log.replaced.add(key);
+      }
       else this.hot.log.block(`global '${symbolName}' ${isNew ? 'was added' : 'changed'} (mutable data the process holds)`);
     }
     this.fitSection(section);
@@ -468,6 +480,7 @@ export class ElfLinker implements Linker, AddressResolver {
     }
     const old = this.relocs.replace(atom.key, relocs);
     for (const r of old) if (r.kind === 'got_rel32') this.got.dropRef(r.target);
+    if (this.hot) this.trackGotCallers(atom.key, old, relocs);
     if (this.atoms.has(atom.key)) this.applyRelocationsIn(atom);
   }
 
@@ -494,6 +507,45 @@ export class ElfLinker implements Linker, AddressResolver {
           applyRelocation(this.image, fileBase, addrBase, r, this);
           this.noteFieldPatched(atom, r);
         }
+      }
+    }
+  }
+
+  /** Hot-swap mode: keeps `gotCallers` right as `source`'s relocations go from `old` to `now`. */
+  private trackGotCallers(source: string, old: readonly LinkReloc[], now: readonly LinkReloc[]): void {
+    const callers = this.hot!.gotCallers;
+    for (const r of old) if (r.kind === 'got_rel32') callers.get(r.target)?.delete(source);
+    for (const r of now) {
+      if (r.kind !== 'got_rel32') continue;
+      let set = callers.get(r.target);
+      if (!set) callers.set(r.target, (set = new Set()));
+      set.add(source);
+    }
+  }
+
+  /**
+   * Hot-swap mode, at flush: a function replaced together with every function that calls
+   * it may have a new type (its callers were made again for it). Code still running in an
+   * old caller must not reach the new version through the old slot, so the function gets
+   * a new slot, its new callers call through that, and the process's old slot keeps
+   * pointing at the old version (in the file nothing refers to it any more: it is zeroed).
+   * A function some unchanged code calls cannot have changed type; its slot is rewritten.
+   */
+  private reslotReplacedWithCallers(): void {
+    const hot = this.hot;
+    if (!hot) return;
+    for (const key of hot.log.replaced) {
+      const atom = this.atoms.get(key);
+      const callers = hot.gotCallers.get(key);
+      if (!atom || atom.kind !== 'func' || !callers || callers.size === 0) continue;
+      if (![...callers].every((c) => hot.log.placed.has(c))) continue;
+      const old = this.got.reassign(key);
+      if (old === undefined) continue;
+      this.image.writeU64(this.fileRegions.got.offset + old * GOT_ENTRY_SIZE, 0n);
+      this.writeGotSlot(key);
+      for (const c of callers) {
+        const caller = this.atoms.get(c);
+        if (caller) this.applyRelocationsIn(caller);
       }
     }
   }

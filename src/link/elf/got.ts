@@ -71,6 +71,19 @@ export class OffsetTable {
     return slot;
   }
 
+  /**
+   * Gives `key` a new slot; its old one is freed (held, with `holdFreed`). Returns the old
+   * slot, or undefined if `key` had none. The caller writes the new slot and re-applies
+   * the relocations through it.
+   */
+  reassign(key: string): number | undefined {
+    const old = this.slots.get(key);
+    if (old === undefined) return undefined;
+    this.slots.set(key, this.freeSlots.pop() ?? this.count++);
+    (this.holdFreed ? this.held : this.freeSlots).push(old);
+    return old;
+  }
+
   /** The slots held since the last call may be reused. */
   releaseHeld(): void {
     this.freeSlots.push(...this.held);

@@ -37,6 +37,8 @@ export interface PatchedField {
 export class HotSwapLog {
   /** Atoms placed at a new address (their whole bytes are written). */
   readonly placed = new Set<string>();
+  /** Of those, the ones that had a version before (which a process may be running). */
+  readonly replaced = new Set<string>();
   /** Relocation fields re-applied inside atoms that stayed where they were. */
   readonly fields: PatchedField[] = [];
   /** Keys whose offset-table slot was written. */
@@ -50,6 +52,7 @@ export class HotSwapLog {
 
   clear(): void {
     this.placed.clear();
+    this.replaced.clear();
     this.fields.length = 0;
     this.slots.clear();
     this.blockers.length = 0;
