@@ -57,7 +57,7 @@ const STEPS: Step[] = [
   { name: 'a body edit', fast: true, files: { 'util.c': UTIL(5, 'return x * 3;') } },
   { name: 'data changes', fast: true, files: { 'util.c': UTIL(41, 'return x * 3;') } },
   { name: 'a string grows', fast: true, files: { 'util.c': UTIL(41, 'return x * 3;', 'the result is') } },
-  { name: 'a function grows past its slot', files: { 'util.c': UTIL(41, 'int s = 0; for (int i = 0; i < x * 7; i++) { s += i * x + (i ^ 3); if (s > 100000) s -= x; } return s;') } },
+  { name: 'a function grows past its slot (and would push libc\'s, which its debug info locates)', files: { 'util.c': UTIL(41, 'int s = 0; for (int i = 0; i < x * 7; i++) { s += i * x + (i ^ 3); if (s > 100000) s -= x; } return s;') } },
   { name: 'it shrinks again', fast: true, files: { 'util.c': UTIL(41, 'return x - 1;') } },
   { name: 'a function is added', files: { 'util.c': `${UTIL(41, 'return twice(x) + 1;')}__attribute__((noinline)) int twice(int y) { return y * 2; }\n`.replace('int helper', 'int twice(int);\nint helper') } },
   { name: 'and removed', files: { 'util.c': UTIL(41, 'return x + 7;') } },

@@ -3,6 +3,7 @@
 // of the imports lays them out afresh), table slots keep their number, a data segment
 // keeps its offset while it fits its block, and a section keeps its room while it fits.
 import { describe, expect, it } from 'vitest';
+import { packSlots, slotRoom } from '../../../src/link/wasm/static/body_slots.js';
 import { blockCapacity, MIN_RESERVE, WasmStableLayout } from '../../../src/link/wasm/static/stable_layout.js';
 
 const VOID = { params: new Uint8Array(0), results: new Uint8Array(0) };
@@ -37,14 +38,27 @@ describe('WasmStableLayout', () => {
     expect(m.freshLayouts).toBe(2);
   });
 
-  it('gives a body room to grow, kept while it fits', () => {
-    const m = new WasmStableLayout();
-    m.placeFunctions('', fns('a'));
-    expect(m.slotCapacity(0, 10)).toBe(blockCapacity(10));
+  it('gives a body room to grow; one that outgrows it pushes its neighbours only until their spare room absorbs it', () => {
     expect(blockCapacity(10)).toBe(26);
     expect(blockCapacity(400)).toBe(500);
-    expect(m.slotCapacity(0, 20)).toBe(26);
-    expect(m.slotCapacity(0, 27)).toBe(blockCapacity(27));
+    const m = new WasmStableLayout();
+    m.placeFunctions('', fns('a', 'b', 'c'));
+    const sizes = [10, 100, 3];
+    expect([...m.placeBodies(3, (i) => sizes[i]!).starts]).toEqual([0, 31, 161]);
+    expect(m.bodySlots.end).toBe(161 + 5 + blockCapacity(3));
+    expect(slotRoom(m.bodySlots, 0)).toBe(26);
+    // Within its room: nothing moves.
+    sizes[0] = 26;
+    expect([...m.placeBodies(3, (i) => sizes[i]!).starts]).toEqual([0, 31, 161]);
+    // Past it: the next slot moves (its spare room shrinks), the one after stays.
+    sizes[0] = 30;
+    const grown = packSlots(m.bodySlots, 3, (i) => sizes[i]!, 0, 0);
+    expect([...grown.starts.subarray(0, 2)]).toEqual([0, 5 + blockCapacity(30)]);
+    expect(grown.stoppedAt).toBe(2);
+    expect([...m.placeBodies(3, (i) => sizes[i]!).starts]).toEqual([0, 51, 161]);
+    // A new slot goes after the old end.
+    m.placeFunctions('', fns('a', 'b', 'c', 'd'));
+    expect(m.placeBodies(4, (i) => sizes[i] ?? 8).starts[3]).toBe(185);
   });
 
   it('numbers table slots once, and keeps slots no one asks for any more', () => {

@@ -8,10 +8,13 @@
 //! inputs are those of the last whole link; every changed file is an object (not an
 //! archive) that is in the link once; each new object has the same interface
 //! (object_interface.ts); its relocations are all of types the linker applies and name
-//! only types and table slots the module has; each live body fits its slot and each live
-//! data segment its block; and a global data symbol that moves within its segment is not
-//! exported. Then the steps (patch_steps.ts): swap the objects in, write their bodies and
-//! segments where they lie with their relocations applied, and apply again the
+//! only types and table slots the module has; each live data segment fits its block; a
+//! body that outgrew its slot pushes only a few slots after it (body_slots.ts: not to the
+//! end of the code, and none that debug info points at); and a global data symbol that
+//! moves within its segment is not exported and no debug info points at it
+//! (debug_references.ts). Then the steps (patch_steps.ts): swap the
+//! objects in, write the pushed slots again where they now lie, write the objects' bodies
+//! and segments where they lie with their relocations applied, and apply again the
 //! relocations elsewhere to each global data symbol of theirs that moved. The module is
 //! byte for byte the whole link's with the same layout memory (the session's `verify`).
 
@@ -20,8 +23,11 @@ import type { FileImage } from '../../elf/file_image.js';
 import { ImagePatch } from '../../elf/session/image_patch.js';
 import { timed, type LinkContext, type LoadedObject, type PassTiming, type WasmLinkInput } from '../static/context.js';
 import { DataReferences } from './data_references.js';
+import { DebugReferences } from './debug_references.js';
 import { interfaceDifference } from './object_interface.js';
-import { fitDifference, movedDataSymbols, relocationDifference, reapplyReferences, writeObject } from './patch_steps.js';
+import {
+  fitDifference, movedDataSymbols, moveSlots, outgrownSlots, planSlotMove, relocationDifference, reapplyReferences, writeObject, type SlotMove,
+} from './patch_steps.js';
 
 export type FastRelinkOutcome = { ok: true } | { ok: false; reason: string };
 
@@ -38,8 +44,8 @@ export class WasmFastRelinker {
   /** Input path → object index (-1: more than one object has the path). */
   private objectByPath = new Map<string, number>();
   private refs: DataReferences | null = null;
-  /** Whether the link writes the inputs' debug sections (which may point at data). */
-  private writesCustomSections = false;
+  /** What the inputs' debug sections point at (built on first need). */
+  private debug: DebugReferences | null = null;
 
   /** Keeps a whole link's context (its image is the session's). */
   adopt(ctx: LinkContext, inputs: readonly WasmLinkInput[]): void {
@@ -48,7 +54,12 @@ export class WasmFastRelinker {
     this.refs = null;
     this.objectByPath = new Map();
     ctx.objects.forEach((lo, o) => this.objectByPath.set(lo.obj.path, this.objectByPath.has(lo.obj.path) ? -1 : o));
-    this.writesCustomSections = ctx.objects.some((lo) => lo.obj.customSections.some((i) => !['name', 'producers'].includes(lo.obj.sections[i]!.name)));
+    this.debug = null;
+  }
+
+  private debugOf(ctx: LinkContext): DebugReferences {
+    this.debug ??= new DebugReferences(ctx);
+    return this.debug;
   }
 
   /** How long each step of the last relink in place took. */
@@ -60,6 +71,7 @@ export class WasmFastRelinker {
   forget(): void {
     this.ctx = null;
     this.refs = null;
+    this.debug = null;
   }
 
   /** Patches `image` for the `changed` inputs, or says why only a whole link will do (then nothing was changed). */
@@ -70,10 +82,10 @@ export class WasmFastRelinker {
     if (inputs.length !== this.command.length || inputs.some((f, i) => commandEntry(f) !== this.command[i])) return { ok: false, reason: 'the inputs are not those of the last whole link' };
     const planned = timed(ctx, 'planSwaps', () => this.planSwaps(ctx, inputs, changed));
     if (typeof planned === 'string') return { ok: false, reason: planned };
-    const problem = timed(ctx, 'checkSwaps', () => this.checkSwaps(ctx, planned));
-    if (problem) return { ok: false, reason: problem };
+    const checked = timed(ctx, 'checkSwaps', () => this.checkSwaps(ctx, planned));
+    if (typeof checked === 'string') return { ok: false, reason: checked };
     try {
-      timed(ctx, 'patchImage', () => this.patchImage(ctx, planned, image));
+      timed(ctx, 'patchImage', () => this.patchImage(ctx, planned, checked.move, image));
     } catch (e) {
       this.forget();
       throw e;
@@ -110,20 +122,32 @@ export class WasmFastRelinker {
     return swaps;
   }
 
-  /** What needs the link: relocations, slots and blocks, moved data symbols. Nothing is changed. */
-  private checkSwaps(ctx: LinkContext, swaps: readonly Swap[]): string | null {
+  /** What needs the link: relocations, slots and blocks, moved data symbols; the slots a grown body pushes. Nothing is changed. */
+  private checkSwaps(ctx: LinkContext, swaps: readonly Swap[]): { move: SlotMove | null } | string {
+    const outgrown: number[] = [];
     for (const w of swaps) {
       const problem = relocationDifference(ctx, w.after) ?? fitDifference(ctx, w.o, w.after);
       if (problem) return `${w.after.obj.path}: ${problem}`;
       const moved = movedDataSymbols(ctx, w.o, w.before, w.after);
       if (typeof moved === 'string') return `${w.after.obj.path}: ${moved}`;
-      if (moved.length > 0 && this.writesCustomSections) return `${w.after.obj.path}: a data symbol moved and the link writes debug sections`;
+      const named = moved.find((id) => this.debugOf(ctx).namesSymbol(id));
+      if (named !== undefined) return `${w.after.obj.path}: data symbol ${ctx.syms.names[named]} moved and a debug section points at it`;
+      outgrown.push(...outgrownSlots(ctx, w.after));
     }
-    return null;
+    if (outgrown.length === 0) return { move: null };
+    const name = ctx.functions[outgrown[0]!]!.name;
+    const move = planSlotMove(ctx, outgrown, new Map(swaps.map((w) => [w.o, w.after])));
+    if (!move) return `function ${name} outgrew its slot and would push the end of the code section`;
+    // Debug info locates functions by their offset in the code section: such a body cannot move in place.
+    for (let i = move.from; i < move.to; i++) {
+      const f = ctx.functions[i]!;
+      if (f.object >= 0 && this.debugOf(ctx).namesFunction(f.object, f.func)) return `function ${name} outgrew its slot and would move ${f.name}, which debug info points at`;
+    }
+    return { move };
   }
 
   /** The steps that write: the swapped objects' bytes, and what refers to their data symbols that moved. */
-  private patchImage(ctx: LinkContext, swaps: readonly Swap[], image: FileImage): void {
+  private patchImage(ctx: LinkContext, swaps: readonly Swap[], move: SlotMove | null, image: FileImage): void {
     const patch = new ImagePatch(image);
     const bytes = patch.bytes;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -133,7 +157,8 @@ export class WasmFastRelinker {
         moved.push(...(movedDataSymbols(ctx, w.o, w.before, w.after) as number[]));
         ctx.objects[w.o] = w.after;
       }
-      for (const w of swaps) timed(ctx, 'writeObject', () => writeObject(ctx, patch, view, w.o));
+      if (move) timed(ctx, 'moveSlots', () => moveSlots(ctx, patch, view, move));
+      for (const w of swaps) timed(ctx, 'writeObject', () => writeObject(ctx, patch, view, w.o, move));
       if (moved.length > 0) {
         timed(ctx, 'reapplyReferences', () => {
           this.refs ??= new DataReferences(ctx);

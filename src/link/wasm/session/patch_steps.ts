@@ -1,8 +1,9 @@
 //! The steps of a wasm relink in place (fast_relink.ts), each over one swapped object: the
-//! checks that need the link (are its relocations ones the module can take, does each live
-//! body fit its slot and each live segment its block, which global data symbols moved),
-//! and the writes (its bodies and segments where the last link put them, relocated; the
-//! relocations elsewhere to a data symbol that moved). Writes go through an ImagePatch, so
+//! checks that need the link (are its relocations ones the module can take, which bodies
+//! outgrew their slot, does each live segment fit its block, which global data symbols
+//! moved), and the writes (the slots a grown body pushes, packed again as a whole link
+//! would; its bodies and segments where they lie, relocated; the relocations elsewhere to
+//! a data symbol that moved). Writes go through an ImagePatch, so
 //! the flush writes only the bytes that differ.
 
 import {
@@ -15,7 +16,8 @@ import { SymState, typeKey, type LinkContext, type LoadedObject } from '../stati
 import { codeRelocations, dataRelocations, isExported } from '../static/mark_live.js';
 import { isSupportedRelocation } from '../static/scan_relocations.js';
 import { segmentKey } from '../static/stable_data_layout.js';
-import { relocateBody, relocateSegment, writeSlotBody } from '../static/stable_sections.js';
+import { packSlots, SLOT_HEADER } from '../static/body_slots.js';
+import { relocateBody, relocateSegment, TRAP_BODY, writeSlot, writeSlotBody } from '../static/stable_sections.js';
 import type { DataReference } from './data_references.js';
 
 /** Whether every relocation of (new) object `lo` is one the last link's module can take; fills its type indices. */
@@ -43,15 +45,21 @@ export function relocationDifference(ctx: LinkContext, lo: LoadedObject): string
   return null;
 }
 
-/** Whether each live body of (new) object `lo`, at `o`, fits its slot and each live segment its block. */
-export function fitDifference(ctx: LinkContext, o: number, lo: LoadedObject): string | null {
+/** The function slots whose (new) body in object `lo` is larger than their room. */
+export function outgrownSlots(ctx: LinkContext, lo: LoadedObject): number[] {
   const placed = ctx.placed!;
+  const outgrown: number[] = [];
   for (let f = 0; f < lo.funcOut.length; f++) {
     const index = lo.funcOut[f]!;
     if (index < 0) continue;
     const slot = index - ctx.importedFunctionCount;
-    if (lo.obj.code.size[f]! > placed.bodyCapacity[slot]!) return `function ${ctx.functions[slot]!.name} outgrew its slot (${lo.obj.code.size[f]} bytes, room for ${placed.bodyCapacity[slot]})`;
+    if (lo.obj.code.size[f]! > placed.bodyCapacity[slot]!) outgrown.push(slot);
   }
+  return outgrown;
+}
+
+/** Whether each live data segment of (new) object `lo`, at `o`, fits its block. */
+export function fitDifference(ctx: LinkContext, o: number, lo: LoadedObject): string | null {
   const info = lo.obj.linking.segments;
   for (let g = 0; g < lo.segLive.length; g++) {
     if (!lo.segLive[g] || lo.segOutput[g]! < 0) continue;
@@ -60,6 +68,46 @@ export function fitDifference(ctx: LinkContext, o: number, lo: LoadedObject): st
     if (!ctx.stable!.fitsInRegion(seg.name, segmentKey(ctx, o, g), size, 2 ** (info.alignLog2[g] ?? 0))) return `data segment ${info.names[g]} outgrew its block`;
   }
   return null;
+}
+
+/** Slots [from, to) packed again (body_slots.ts) for bodies that outgrew their room: their new starts. */
+export interface SlotMove {
+  from: number;
+  to: number;
+  starts: Float64Array;
+}
+
+/**
+ * Packs the slots again from the first of `outgrown` (sizes as with `swapped` in place of
+ * their objects), as a whole link would; null if the push reaches the end of the code.
+ */
+export function planSlotMove(ctx: LinkContext, outgrown: readonly number[], swapped: ReadonlyMap<number, LoadedObject>): SlotMove | null {
+  const places = ctx.stable!.bodySlots;
+  const sizeOf = (i: number): number => {
+    const f = ctx.functions[i]!;
+    if (f.synthetic >= 0) return ctx.synthetic[f.synthetic]!.body.length;
+    if (f.gone) return TRAP_BODY.length;
+    return (swapped.get(f.object) ?? ctx.objects[f.object]!).obj.code.size[f.func]!;
+  };
+  const from = Math.min(...outgrown);
+  const packed = packSlots(places, ctx.functions.length, sizeOf, from, Math.max(...outgrown));
+  if (packed.stoppedAt >= ctx.functions.length) return null;
+  return { from, to: packed.stoppedAt, starts: packed.starts };
+}
+
+/** Moves slots [from, to) to their new starts and writes each of them whole (any object's body, relocated). */
+export function moveSlots(ctx: LinkContext, patch: ImagePatch, view: DataView, move: SlotMove): void {
+  const placed = ctx.placed!;
+  const places = ctx.stable!.bodySlots;
+  const payload = placed.codeAt + 5;
+  const next = (i: number) => (i + 1 < move.to ? move.starts[i + 1]! : places.starts[move.to]!);
+  patch.track(payload + places.starts[move.from]!, payload + places.starts[move.to]!);
+  for (let i = move.from; i < move.to; i++) {
+    placed.bodyCapacity[i] = next(i) - move.starts[i]! - SLOT_HEADER;
+    placed.bodyAt[i] = payload + move.starts[i]! + SLOT_HEADER;
+    writeSlot(ctx, patch.bytes, view, i, payload + move.starts[i]!, placed.bodyCapacity[i]!, placed.codeAt);
+  }
+  ctx.stable!.movedBodies(move.starts, move.from, move.to);
 }
 
 /** The global data symbols object `o` defines whose address differs in `after`; why not, if one is exported. */
@@ -91,14 +139,15 @@ function chunkPlace(ctx: LinkContext, o: number, data: boolean, chunk: number): 
   return { at: regionAt + lo.segAddr[chunk]! - ctx.segments[out]!.address, src: lo.obj.dataSegments[chunk]!.dataOffset };
 }
 
-/** Writes (swapped-in) object `o`'s live bodies into their slots and its written segments into their blocks, relocated. */
-export function writeObject(ctx: LinkContext, patch: ImagePatch, view: DataView, o: number): void {
+/** Writes (swapped-in) object `o`'s live bodies into their slots (but those of `moved`, written already) and its written segments into their blocks, relocated. */
+export function writeObject(ctx: LinkContext, patch: ImagePatch, view: DataView, o: number, moved: SlotMove | null): void {
   const lo = ctx.objects[o]!;
   const bytes = patch.bytes;
   const placed = ctx.placed!;
   for (let f = 0; f < lo.funcOut.length; f++) {
     if (lo.funcOut[f]! < 0) continue;
     const slot = lo.funcOut[f]! - ctx.importedFunctionCount;
+    if (moved && slot >= moved.from && slot < moved.to) continue;
     const at = placed.bodyAt[slot]!;
     const cap = placed.bodyCapacity[slot]!;
     patch.track(at, at + cap);

@@ -231,6 +231,8 @@ export interface OutputFunction {
 
 /** Where a link in place (stable_layout.ts) wrote what a relink may patch: file offsets. */
 export interface PlacedModule {
+  /** Where the code section's payload starts. */
+  codeAt: number;
   /** Per defined function (output index minus the imported): where its body starts, and its room. */
   bodyAt: Float64Array;
   bodyCapacity: Uint32Array;

@@ -17,13 +17,12 @@
 //! Pure bookkeeping: no bytes, no I/O.
 
 import type { FuncType } from '../input/index.js';
+import { packSlots, type SlotPlaces } from './body_slots.js';
 
 interface FunctionSlot {
   key: string;
   name: string;
   type: FuncType;
-  /** Body bytes the slot holds (0 until the code section is written). */
-  capacity: number;
 }
 
 interface Block {
@@ -52,6 +51,8 @@ export class WasmStableLayout {
   private importSignature: string | null = null;
   private slots: FunctionSlot[] = [];
   private slotByKey = new Map<string, number>();
+  /** Where the code section's slots lie (body_slots.ts). */
+  private bodies: SlotPlaces = { starts: new Float64Array(0), placed: 0, end: 0 };
   private tableByKey = new Map<string, number>();
   private tableKeys: string[] = [];
   /** The output types of the last link, in index order. */
@@ -76,6 +77,7 @@ export class WasmStableLayout {
       this.importSignature = imports;
       this.slots = [];
       this.slotByKey = new Map();
+      this.bodies = { starts: new Float64Array(0), placed: 0, end: 0 };
       this.tableByKey = new Map();
       this.tableKeys = [];
     }
@@ -84,7 +86,7 @@ export class WasmStableLayout {
       let slot = this.slotByKey.get(e.key);
       if (slot === undefined) {
         slot = this.slots.length;
-        this.slots.push({ key: e.key, name: e.name, type: e.type, capacity: 0 });
+        this.slots.push({ key: e.key, name: e.name, type: e.type });
         this.slotByKey.set(e.key, slot);
       } else {
         this.slots[slot]!.name = e.name;
@@ -100,16 +102,24 @@ export class WasmStableLayout {
     return this.slotByKey.get(key) ?? -1;
   }
 
-  /** The body room of function slot `slot` for a body of `size` bytes: its capacity while it fits, else a new one. */
-  slotCapacity(slot: number, size: number): number {
-    const s = this.slots[slot]!;
-    if (size > s.capacity) s.capacity = blockCapacity(size);
-    return s.capacity;
+  /** Where the slots lay after the last code section written. */
+  get bodySlots(): Readonly<SlotPlaces> {
+    return this.bodies;
   }
 
-  /** The capacity of slot `slot` as last written (0: never written). */
-  capacityOf(slot: number): number {
-    return this.slots[slot]?.capacity ?? 0;
+  /**
+   * Places the code section's slots for bodies of `sizeOf(i)` bytes (one per function
+   * slot, in index order) and remembers them; returns each slot's start and the end.
+   */
+  placeBodies(count: number, sizeOf: (i: number) => number): { starts: Float64Array; end: number } {
+    const { starts, end } = packSlots(this.bodies, count, sizeOf);
+    this.bodies = { starts, placed: count, end };
+    return { starts, end };
+  }
+
+  /** Takes the slots a relink in place packed again (`starts` of slots [from, to)). */
+  movedBodies(starts: Float64Array, from: number, to: number): void {
+    this.bodies.starts.set(starts.subarray(from, to), from);
   }
 
   /**

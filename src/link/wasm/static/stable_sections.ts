@@ -14,6 +14,7 @@ import { applyRelocations } from './apply_relocations.js';
 import { constI32, writePaddedUleb32 } from './leb.js';
 import { codeRelocations, dataRelocations } from './mark_live.js';
 import { MIN_RESERVE } from './stable_layout.js';
+import { SLOT_HEADER } from './body_slots.js';
 
 const NOP = 0x01;
 const END = 0x0b;
@@ -64,7 +65,7 @@ export function relocateSegment(ctx: LinkContext, lo: LoadedObject, g: number, o
 }
 
 /** The body function `i` (of `ctx.functions`) has before padding. */
-function bodyOf(ctx: LinkContext, i: number): Uint8Array {
+export function bodyOf(ctx: LinkContext, i: number): Uint8Array {
   const f = ctx.functions[i]!;
   if (f.synthetic >= 0) return ctx.synthetic[f.synthetic]!.body;
   if (f.gone) return TRAP_BODY;
@@ -73,35 +74,35 @@ function bodyOf(ctx: LinkContext, i: number): Uint8Array {
   return lo.obj.sections[lo.obj.code.section]!.data.subarray(start, start + lo.obj.code.size[f.func]!);
 }
 
-/** The code section's payload in slots; `bodyAt` gets each body's offset in the payload. */
+/** The code section's payload in slots (body_slots.ts); `bodyAt` gets each body's offset in the payload. */
 export function stableCodeSection(ctx: LinkContext, bodyAt: Float64Array, bodyCapacity: Uint32Array): Uint8Array {
-  const stable = ctx.stable!;
   const n = ctx.functions.length;
-  let size = 5;
-  for (let i = 0; i < n; i++) {
-    bodyCapacity[i] = stable.slotCapacity(i, bodyOf(ctx, i).length);
-    size += 5 + bodyCapacity[i]!;
-  }
-  const out = new Uint8Array(size);
+  const { starts, end } = ctx.stable!.placeBodies(n, (i) => bodyOf(ctx, i).length);
+  const out = new Uint8Array(5 + end);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   writePaddedUleb32(out, 0, n);
-  let at = 5;
+  // Each slot's room runs to the next slot's start (the last one's to the end): no gaps.
   for (let i = 0; i < n; i++) {
-    const cap = bodyCapacity[i]!;
-    writePaddedUleb32(out, at, cap);
-    at += 5;
-    bodyAt[i] = at;
-    writeSlotBody(out, at, bodyOf(ctx, i), cap);
-    const f = ctx.functions[i]!;
-    if (f.synthetic < 0 && !f.gone) {
-      const lo = ctx.objects[f.object]!;
-      // Debug info locates functions by their body's offset in the code section.
-      lo.bodyOffset[f.func] = at;
-      relocateBody(ctx, lo, f.func, out, view, at);
-    }
-    at += cap;
+    const at = 5 + starts[i]!;
+    bodyCapacity[i] = (i + 1 < n ? starts[i + 1]! : end) - starts[i]! - SLOT_HEADER;
+    writeSlot(ctx, out, view, i, at, bodyCapacity[i]!, 0);
+    bodyAt[i] = at + SLOT_HEADER;
   }
   return out;
+}
+
+/** Writes slot `i` (its size field at `at`, then its body in `capacity` bytes, relocated); the code section's payload starts at `payloadAt` in `out`. */
+export function writeSlot(ctx: LinkContext, out: Uint8Array, view: DataView, i: number, at: number, capacity: number, payloadAt: number): void {
+  writePaddedUleb32(out, at, capacity);
+  const body = at + SLOT_HEADER;
+  writeSlotBody(out, body, bodyOf(ctx, i), capacity);
+  const f = ctx.functions[i]!;
+  if (f.synthetic < 0 && !f.gone) {
+    const lo = ctx.objects[f.object]!;
+    // Debug info locates functions by their body's offset in the code section.
+    lo.bodyOffset[f.func] = body - payloadAt;
+    relocateBody(ctx, lo, f.func, out, view, body);
+  }
 }
 
 /** The data section's payload: each written region whole; `segmentAt` gets where each region's bytes start in the payload. */

@@ -184,8 +184,9 @@ export function writeModule(ctx: LinkContext): Uint8Array {
   if (stable) {
     // Watch mode: bodies in slots, regions whole, and where each lies kept for the fast path.
     const n = ctx.functions.length;
-    const placed = { bodyAt: new Float64Array(n), bodyCapacity: new Uint32Array(n), segmentAt: new Float64Array(ctx.segments.length).fill(-1) };
+    const placed = { codeAt: 0, bodyAt: new Float64Array(n), bodyCapacity: new Uint32Array(n), segmentAt: new Float64Array(ctx.segments.length).fill(-1) };
     const codeAt = section(SEC_CODE, stableCodeSection(ctx, placed.bodyAt, placed.bodyCapacity));
+    placed.codeAt = codeAt;
     for (let i = 0; i < n; i++) placed.bodyAt[i]! += codeAt;
     const dataAt = section(SEC_DATA, stableDataSection(ctx, writtenSegments(ctx), placed.segmentAt));
     for (let k = 0; k < placed.segmentAt.length; k++) if (placed.segmentAt[k]! >= 0) placed.segmentAt[k]! += dataAt;
