@@ -11,7 +11,17 @@ export type ProgramStream = 'stdout' | 'stderr';
 /** What `--run --hot` did with the running program after a good update. */
 export type HotOutcome =
   /** The changes were written into the running process `pid`. */
-  | { action: 'swapped'; pid: number; functions: number; slots: number; bytes: number; swapMs: number }
+  | {
+      action: 'swapped';
+      pid: number;
+      functions: number;
+      slots: number;
+      bytes: number;
+      /** SIGSTOP to SIGCONT. */
+      swapMs: number;
+      /** The steps: reading the process's mappings, stopping it, writing, letting it go on. */
+      steps?: { mapsMs: number; stopMs: number; writeMs: number; continueMs: number };
+    }
   /** They could not be swapped: process `pid` was stopped and the program starts again. */
   | { action: 'restarted'; pid: number; reason: string }
   /** No program was running: it starts. */

@@ -115,7 +115,11 @@ export function jsonObject(e: WatchEvent): Record<string, unknown> {
 }
 
 function jsonHot(h: HotOutcome): Record<string, unknown> {
-  if (h.action === 'swapped') return { action: 'swapped', pid: h.pid, functions: h.functions, slots: h.slots, bytes: h.bytes, swapMs: round(h.swapMs) };
+  if (h.action === 'swapped') {
+    const o: Record<string, unknown> = { action: 'swapped', pid: h.pid, functions: h.functions, slots: h.slots, bytes: h.bytes, swapMs: round(h.swapMs) };
+    if (h.steps) o.steps = { mapsMs: round(h.steps.mapsMs), stopMs: round(h.steps.stopMs), writeMs: round(h.steps.writeMs), continueMs: round(h.steps.continueMs) };
+    return o;
+  }
   if (h.action === 'restarted') return { action: 'restarted', pid: h.pid, reason: h.reason };
   return { action: 'started' };
 }

@@ -57,13 +57,16 @@ export class HotRunner implements Runner, HotControl {
   async apply(plan: HotSwapPlan | undefined): Promise<HotOutcome> {
     const pid = this.inner.pid;
     if (pid === null) return { action: 'started' };
+    const t0 = performance.now();
     const reason = plan ? (plan.blocker ?? checkMapped(pid, plan.writes)) : 'the compiler made no swap plan';
+    const mapsMs = performance.now() - t0;
     if (reason === null && plan) {
       const bytes = plan.writes.reduce((n, w) => n + w.bytes.length, 0);
       if (plan.writes.length === 0) return { action: 'swapped', pid, functions: 0, slots: 0, bytes: 0, swapMs: 0 };
       try {
         const t = writeIntoProcess(pid, plan.writes);
-        return { action: 'swapped', pid, functions: plan.functions, slots: plan.slots, bytes, swapMs: t.stopMs + t.writeMs + t.continueMs };
+        const swapMs = t.stopMs + t.writeMs + t.continueMs;
+        return { action: 'swapped', pid, functions: plan.functions, slots: plan.slots, bytes, swapMs, steps: { mapsMs, ...t } };
       } catch (err) {
         await this.inner.stop();
         return { action: 'restarted', pid, reason: `the swap failed: ${err instanceof Error ? err.message : String(err)}` };
