@@ -340,23 +340,47 @@ export function functionDecl(model: ProgramModel, i: number, variant: number): s
   return lines.join('\n');
 }
 
+/** Chain heads one function of the entry folds: a bigger program's entry is split in parts of this many. */
+export const ENTRY_PART_HEADS = 256;
+
+/**
+ * The entry: folds every chain head's result into the checksum, then prints it and exits.
+ * Past ENTRY_PART_HEADS heads the folding is split into `@entry_partK(h) -> h` functions,
+ * so no function has tens of thousands of values (V8 rejects a wasm function with too
+ * many locals, as clang's wasm twin of one huge entry had).
+ */
 function entryDecl(model: ProgramModel): string {
-  const lines: string[] = [
-    `@start_hash = int(${startHash(model)})`,
-    `@entry_ty = fntype([], @noreturn, cc=C)`,
-    `@entry = fn(@entry_ty, {`,
-    `  %h0 = as(@u32, @start_hash)`,
-  ];
-  let n = 0;
-  for (let head = 0; head < model.functions; head += model.chainLength) {
-    lines.push(
-      `  %r${n} = call(@f${head}, [%h${n}])`,
-      `  %m${n} = mulwrap(%h${n}, @thirty_one)`,
-      `  %h${n + 1} = addwrap(%m${n}, %r${n})`,
-    );
-    n++;
+  const heads: number[] = [];
+  for (let head = 0; head < model.functions; head += model.chainLength) heads.push(head);
+  const fold = (lines: string[], part: readonly number[]): number => {
+    part.forEach((head, n) => {
+      lines.push(
+        `  %r${n} = call(@f${head}, [%h${n}])`,
+        `  %m${n} = mulwrap(%h${n}, @thirty_one)`,
+        `  %h${n + 1} = addwrap(%m${n}, %r${n})`,
+      );
+    });
+    return part.length;
+  };
+  const lines: string[] = [`@start_hash = int(${startHash(model)})`];
+  const body: string[] = [`  %h0 = as(@u32, @start_hash)`];
+  let n: number;
+  if (heads.length <= ENTRY_PART_HEADS) n = fold(body, heads);
+  else {
+    lines.push(`@entry_part_ty = fntype([@u32], @u32)`);
+    n = 0;
+    for (let k = 0; k * ENTRY_PART_HEADS < heads.length; k++) {
+      lines.push(`@entry_part${k} = fn(@entry_part_ty, {`, `  %h0 = arg("h")`);
+      const m = fold(lines, heads.slice(k * ENTRY_PART_HEADS, (k + 1) * ENTRY_PART_HEADS));
+      lines.push(`  %ret = return(%h${m})`, `})`);
+      body.push(`  %h${n + 1} = call(@entry_part${k}, [%h${n}])`);
+      n++;
+    }
   }
   lines.push(
+    `@entry_ty = fntype([], @noreturn, cc=C)`,
+    `@entry = fn(@entry_ty, {`,
+    ...body,
     `  %print = call(@print_u32, [%h${n}])`,
     `  %status = as(@u32, @zero)`,
     `  %bye = call(@proc_exit, [%status])`,
