@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WatchClient, type WatchJsonEvent } from '../../src/cli/watch/json_client.js';
-import { hotProgram, type HotProgramOptions } from '../../src/bench/hot_swap_program.js';
+import { hotProgram, valueDecl, type HotProgramOptions } from '../../src/bench/hot_swap_program.js';
 import { ensureBuilt, root } from './dist.js';
 
 beforeAll(ensureBuilt, 300_000);
@@ -116,6 +116,36 @@ describe('zirc watch --run --hot', () => {
     expect(s.client.stderr).toBe('');
     expect(await s.client.stop()).toEqual({ code: 0, signal: null });
     expect(fs.existsSync(`/proc/${pid}`)).toBe(false);
+  }, 60_000);
+
+  it('swaps a change of a function type: the callee and its caller move, the callee to a new slot', async () => {
+    const dir = workDir();
+    const s = await startHot(dir, { value: 7 });
+    // _start calls step(counter), which calls value: first value() = 7, then value(x) = x + 1000.
+    const stepV1 = `@step = fn(@step_ty, {\n  %x = arg("x")\n  %r = call(@value, [])\n  %ret = return(%r)\n})\n`;
+    const stepV2 = `@step = fn(@step_ty, {\n  %x = arg("x")\n  %r = call(@value, [%x])\n  %ret = return(%r)\n})\n`;
+    const valueV2 = `@thousand = int(1000)\n@value = fn(@step_ty, {\n  %x = arg("x")\n  %c = add(%x, @thousand)\n  %ret = return(%c)\n})\n`;
+    const viaStep = (text: string) => text.replace('%v = call(@value, [])', '%v = call(@step, [%c])');
+    fs.writeFileSync(s.source, viaStep(hotProgram({ value: 7, extraDecls: stepV1 })));
+    // That first edit changes _start (it calls step now): a restart.
+    expect(await s.client.nextUpdate()).toMatchObject({ update: 2, ok: true, hot: { action: 'restarted' } });
+    await s.client.next((e) => e.event === 'run' && e.update === 2);
+    await untilValue(s.client, 2, 7);
+    fs.writeFileSync(s.source, viaStep(hotProgram({ value: 0, extraDecls: stepV2 }).replace(valueDecl(0), valueV2)));
+    const u3 = await s.client.nextUpdate();
+    expect(u3).toMatchObject({ update: 3, ok: true, hot: { action: 'swapped', functions: 2 } });
+    const deadline = Date.now() + 10_000;
+    let got = lines(s.client, 2);
+    while (!got.some(([c, v]) => v === c + 1000)) {
+      if (Date.now() > deadline) throw new Error(`no new value: ${JSON.stringify(got.slice(-3))}`);
+      await new Promise((r) => setTimeout(r, 5));
+      got = lines(s.client, 2);
+    }
+    const first = got.findIndex(([c, v]) => v === c + 1000);
+    expect(got.map(([c]) => c)).toEqual(got.map((_, i) => i + 1));
+    expect(got.slice(0, first).every(([, v]) => v === 7)).toBe(true);
+    expect(events(s.client, (e) => e.event === 'exit' && e.update === 2)).toHaveLength(0);
+    expect(await s.client.stop()).toEqual({ code: 0, signal: null });
   }, 60_000);
 
   it('restarts the program, with the reason, when `_start` changes', async () => {
