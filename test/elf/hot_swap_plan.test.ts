@@ -11,7 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { X86Function } from '../../src/codegen/x86_64/output.js';
 import { generateRuntimeRoutine, generateWasiBuiltin } from '../../src/codegen/x86_64/runtime.js';
 import { ElfLinker } from '../../src/link/elf/ElfLinker.js';
-import { coalesceWrites, type HotSwapPlan } from '../../src/link/elf/hot_swap_log.js';
+import type { HotSwapPlan } from '../../src/link/elf/hot_swap_log.js';
+import { coalesceWrites } from '../../src/link/elf/hot_swap_plan.js';
 import { firstUnmappedWrite, parseProcMaps } from '../../src/cli/watch/hot/proc_maps.js';
 
 const dirs: string[] = [];

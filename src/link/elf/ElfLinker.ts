@@ -26,7 +26,8 @@ import { STB_GLOBAL, STB_LOCAL, STT_FUNC, STT_NOTYPE, STT_OBJECT, SHN_UNDEF } fr
 import { FileImage } from './file_image.js';
 import { FileRegions, type FileRegion } from './file_regions.js';
 import { GOT_ENTRY_SIZE, OffsetTable } from './got.js';
-import { coalesceWrites, HotSwapLog, type HotSwapPlan, type HotWrite } from './hot_swap_log.js';
+import { HotSwapLog, type HotSwapPlan } from './hot_swap_log.js';
+import { buildHotSwapPlan } from './hot_swap_plan.js';
 import { writeHeaders } from './headers.js';
 import { SectionLayout } from './layout.js';
 import { OutputFile, type OutputIo } from './output_file.js';
@@ -260,35 +261,20 @@ export class ElfLinker implements Linker, AddressResolver {
     const entryKey = this.entryKey();
     if (entryKey !== hot.entryKey) log.block('the entry point `_start` names another function');
     else if (entryKey !== null && log.placed.has(entryKey)) log.block('`_start` changed (the program is already past it)');
-    const code: HotWrite[] = [];
-    let functions = 0;
-    for (const key of log.placed) {
-      const atom = this.atoms.get(key);
-      if (!atom || atom.section === 'bss') continue;
-      if (atom.kind === 'func') functions++;
-      code.push({ vaddr: this.addressOf(key)!, bytes: this.image.bytes.slice(this.fileOffsetOf(atom), this.fileOffsetOf(atom) + this.layouts[atom.section].size(atom.block)) });
-    }
-    const fields: HotWrite[] = [];
-    for (const f of log.fields) {
-      const atom = this.atoms.get(f.key);
-      if (!atom || log.placed.has(f.key) || atom.section === 'bss') continue;
-      const at = this.fileOffsetOf(atom) + f.offset;
-      fields.push({ vaddr: this.addressOf(f.key)! + f.offset, bytes: this.image.bytes.slice(at, at + f.size) });
-    }
-    const slots: HotWrite[] = [];
-    for (const key of log.slots) {
-      const slot = this.got.slotOf(key);
-      // A slot whose symbol is gone keeps sending the process's old code to the old version.
-      if (slot === undefined || this.addressOf(key) === null) continue;
-      const at = this.fileRegions.got.offset + slot * GOT_ENTRY_SIZE;
-      slots.push({ vaddr: segmentSpec('got').vaddr + slot * GOT_ENTRY_SIZE, bytes: this.image.bytes.slice(at, at + GOT_ENTRY_SIZE) });
-    }
-    const plan: HotSwapPlan = {
-      blocker: log.blockers[0] ?? null,
-      writes: [...coalesceWrites(code), ...coalesceWrites(fields), ...coalesceWrites(slots)],
-      functions,
-      slots: slots.length,
-    };
+    const plan = buildHotSwapPlan(log, {
+      atom: (key) => {
+        const atom = this.atoms.get(key);
+        if (!atom || atom.section === 'bss') return null;
+        const at = this.fileOffsetOf(atom);
+        return { vaddr: this.addressOf(key)!, bytes: this.image.bytes.slice(at, at + this.layouts[atom.section].size(atom.block)), kind: atom.kind };
+      },
+      slot: (key) => {
+        const slot = this.got.slotOf(key);
+        if (slot === undefined || this.addressOf(key) === null) return null;
+        const at = this.fileRegions.got.offset + slot * GOT_ENTRY_SIZE;
+        return { vaddr: segmentSpec('got').vaddr + slot * GOT_ENTRY_SIZE, bytes: this.image.bytes.slice(at, at + GOT_ENTRY_SIZE) };
+      },
+    });
     log.clear();
     hot.entryKey = entryKey;
     return plan;

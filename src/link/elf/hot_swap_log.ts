@@ -2,8 +2,8 @@
 //! file: the atoms it placed at new addresses, the relocation fields it patched inside
 //! atoms the process already has, the offset-table slots it rewrote, and why (if ever) the
 //! change cannot be swapped into the process. `ElfLinker` records into it; at the end of
-//! an update it turns the record into a `HotSwapPlan` (ElfLinker.takeHotSwapPlan), the
-//! list of writes that bring the running process to the new code. Pure data, no I/O.
+//! an update hot_swap_plan.ts turns the record into a `HotSwapPlan`, the list of writes
+//! that bring the running process to the new code. Pure data, no I/O.
 
 /** Bytes to write into the running process at a virtual address. */
 export interface HotWrite {
@@ -57,24 +57,4 @@ export class HotSwapLog {
     this.slots.clear();
     this.blockers.length = 0;
   }
-}
-
-/**
- * Merges writes that touch or overlap into one (later bytes win), in address order
- * within each group of `writes` given: fewer, larger writes into the process.
- */
-export function coalesceWrites(writes: readonly HotWrite[]): HotWrite[] {
-  const sorted = [...writes].sort((a, b) => a.vaddr - b.vaddr);
-  const out: HotWrite[] = [];
-  for (const w of sorted) {
-    const last = out[out.length - 1];
-    if (last && w.vaddr <= last.vaddr + last.bytes.length) {
-      const end = Math.max(last.vaddr + last.bytes.length, w.vaddr + w.bytes.length);
-      const merged = new Uint8Array(end - last.vaddr);
-      merged.set(last.bytes, 0);
-      merged.set(w.bytes, w.vaddr - last.vaddr);
-      out[out.length - 1] = { vaddr: last.vaddr, bytes: merged };
-    } else out.push(w);
-  }
-  return out;
 }
