@@ -98,6 +98,8 @@ export interface ColdBenchFigures {
   commands: ColdFigures[];
   /** Commands left out, with the reason (a missing tool). */
   skipped: string[];
+  /** The 1-minute load average before and after the runs: other work on the machine slows every figure and spreads it. */
+  loadAverage: { start: number; end: number };
   /** `zirc --version`'s median over `node -e 0`'s, and the verdict against the target. */
   versionVsNode: number | null;
   verdict: 'met' | 'missed' | 'not measured';
@@ -269,6 +271,7 @@ export async function runColdBench(opts: ColdBenchOptions): Promise<ColdBenchFig
   const figures = new Map<ColdCommandId, ColdFigures>(
     commands.map((c) => [c.id, { id: c.id, label: c.label, command: c.shown, ok: true, wallMs: [], medianMs: NaN, minMs: NaN, maxMs: NaN, vsNode: null, maxRssMiB: null, runsAsPredicted: null }]),
   );
+  const loadAtStart = os.loadavg()[0];
   log(`cold start: ${commands.length} commands, ${opts.runs} runs each, taking turns...`);
   for (let run = -1; run < opts.runs; run++) {
     for (const c of commands) {
@@ -309,6 +312,7 @@ export async function runColdBench(opts: ColdBenchOptions): Promise<ColdBenchFig
     compileCache: typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function',
     commands: [...figures.values()],
     skipped,
+    loadAverage: { start: loadAtStart, end: os.loadavg()[0] },
     versionVsNode,
     verdict: versionVsNode == null ? 'not measured' : versionVsNode <= VERSION_TARGET_FACTOR ? 'met' : 'missed',
   };
@@ -338,7 +342,8 @@ export function renderColdSection(cold: ColdBenchFigures, machine: MachineInfo, 
       `Node's compile cache (\`module.enableCompileCache\`, Node 22.1 and later) ${cold.compileCache ? 'is available and was on' : 'is not available in this Node, so nothing was cached'}. ` +
       `The program is the bench's \`${cold.shape}\` shape with ${cold.functions} functions; the C twins are freestanding (\`rt.c\` makes the system calls), built and linked by one \`clang\` command with ld.lld; the Zig twin (src/bench/zig_twin.ts) has the same functions and prints with one \`write\` system call, ` +
       'built in Debug with a fresh local cache every run and a global cache warmed by the warm-up run. ' +
-      'Every output is run and must print what the generator predicts.',
+      'Every output is run and must print what the generator predicts.' +
+      (cold.loadAverage ? ` The machine's 1-minute load average was ${f1(cold.loadAverage.start, 2)} before the runs and ${f1(cold.loadAverage.end, 2)} after, on ${machine.cores} cores: other work shared it, which slows every figure and spreads min and max.` : ''),
   );
   out.push('');
   const head = ['what', 'command', 'median ms', 'min ms', 'max ms', '× node -e 0', 'peak RSS MiB', 'output as predicted'];
