@@ -7,6 +7,7 @@
 //! large write, reads as a complete snapshot of a file cut short: `mayBeCutShort` says
 //! when a snapshot looks like that, and `changedSince` whether the file moved on since.
 
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 
@@ -26,12 +27,19 @@ export type SnapshotRead =
   | { kind: 'unstable' }
   | { kind: 'unreadable'; code: string };
 
+/** Sources up to this size are read synchronously. */
+const SYNC_READ_LIMIT = 16n << 20n;
+
 export async function readSnapshot(file: string): Promise<SnapshotRead> {
   try {
     const before = await fsp.stat(file, { bigint: true });
     if (!before.isFile()) return { kind: 'missing' };
-    const content = await fsp.readFile(file);
-    const after = await fsp.stat(file, { bigint: true });
+    // A source of a few MB is then read at once (well under a millisecond): the thread
+    // pool's round trips of an asynchronous read cost more than the read, and this time is
+    // part of every save's latency. A huge file is read asynchronously, so signals are not held up.
+    const small = before.size <= SYNC_READ_LIMIT;
+    const content = small ? fs.readFileSync(file) : await fsp.readFile(file);
+    const after = small ? fs.statSync(file, { bigint: true }) : await fsp.stat(file, { bigint: true });
     if (!sameStat(before, after) || BigInt(content.length) !== after.size) return { kind: 'unstable' };
     return {
       kind: 'ok',
