@@ -23,7 +23,7 @@ import { summarize, type Summary } from './stats.js';
 export interface HotSwapBenchOptions {
   /** Functions in the program (default 10 000). */
   functions?: number;
-  /** Edits to time (default 50). */
+  /** Edits to time (default 100). */
   edits?: number;
   /** Pause after an edit is seen before the next save (default 20 ms). */
   pauseMs?: number;
@@ -40,6 +40,8 @@ export interface HotSwapBenchResult {
   compileMs: Summary;
   /** The pid every edit was swapped into. */
   pid: number;
+  /** The machine's 1-minute load average before and after (other work shares the cores). */
+  load: [number, number];
 }
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -62,7 +64,7 @@ function lineReader(onLine: (line: string, at: number) => void): (chunk: Buffer)
 
 export async function measureHotSwap(opts: HotSwapBenchOptions = {}): Promise<HotSwapBenchResult> {
   const functions = opts.functions ?? 10_000;
-  const edits = opts.edits ?? 50;
+  const edits = opts.edits ?? 100;
   const pauseMs = opts.pauseMs ?? 20;
   const fillers = Math.max(0, functions - 4); // put, pause, value, entry
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-hot-bench-'));
@@ -108,6 +110,7 @@ export async function measureHotSwap(opts: HotSwapBenchOptions = {}): Promise<Ho
   const seeValue = (value: number) => new Promise<number>((resolve) => (awaited = { value, resolve }));
 
   try {
+  const loadBefore = os.loadavg()[0]!;
     const started = performance.now();
     await within(seeValue(0), 600_000, 'the first build and run');
     const firstBuildMs = performance.now() - started;
@@ -131,7 +134,8 @@ export async function measureHotSwap(opts: HotSwapBenchOptions = {}): Promise<Ho
       await new Promise((r) => setTimeout(r, pauseMs));
     }
     if (counterWentBack) throw new Error('the counter went back: the program was restarted');
-    return { functions, sourceBytes, edits, firstBuildMs, saveToBehaviour: summarize(latencies), compileMs: summarize(compile), pid };
+    const load: [number, number] = [loadBefore, os.loadavg()[0]!];
+    return { functions, sourceBytes, edits, firstBuildMs, saveToBehaviour: summarize(latencies), compileMs: summarize(compile), pid, load };
   } finally {
     child.kill('SIGTERM');
     await died.catch(() => {});
@@ -144,7 +148,7 @@ export function renderHotSwapSection(r: HotSwapBenchResult, machine: MachineInfo
   return [
     '## Hot swap: save → new behaviour in the running process',
     '',
-    `\`${command}\`, ${date}, on ${machine.cpuModel} (${machine.cores} cores, ${machine.memTotalMiB} MiB), Linux ${machine.kernel}, Node ${machine.node}.`,
+    `\`${command}\`, ${date}, on ${machine.cpuModel} (${machine.cores} cores, ${machine.memTotalMiB} MiB), Linux ${machine.kernel}, Node ${machine.node}; load average ${r.load[0].toFixed(1)} before, ${r.load[1].toFixed(1)} after (other work shares the cores).`,
     `A program of ${r.functions} functions (${(r.sourceBytes / 1e6).toFixed(2)} MB of ZIR) runs under \`zirc watch --run --hot\`; each of ${r.edits} edits changes one function's result and saves;`,
     "the time runs from the save to the process's first line showing the new result (it prints every millisecond). Every edit was swapped into the same pid.",
     '',
@@ -164,12 +168,12 @@ function flag(argv: readonly string[], name: string): string | undefined {
 
 async function main(argv: readonly string[]): Promise<void> {
   const functions = Number(flag(argv, '--functions') ?? 10_000);
-  const edits = Number(flag(argv, '--edits') ?? 50);
+  const edits = Number(flag(argv, '--edits') ?? 100);
   const r = await measureHotSwap({ functions, edits });
   const s = r.saveToBehaviour;
-  console.log(`hot swap at ${r.functions} functions, ${r.edits} edits: save -> new behaviour p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms (max ${s.max.toFixed(2)}); compiler p50 ${r.compileMs.p50.toFixed(2)} ms; first build ${(r.firstBuildMs / 1000).toFixed(2)} s`);
+  console.log(`hot swap at ${r.functions} functions, ${r.edits} edits: save -> new behaviour p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms (max ${s.max.toFixed(2)}); compiler p50 ${r.compileMs.p50.toFixed(2)} ms; first build ${(r.firstBuildMs / 1000).toFixed(2)} s; load ${r.load[0].toFixed(1)} -> ${r.load[1].toFixed(1)}`);
   if (argv.includes('--write-doc')) {
-    const command = `npm run bench:hot${functions !== 10_000 || edits !== 50 ? ` -- --functions ${functions} --edits ${edits}` : ''}`;
+    const command = `npm run bench:hot${functions !== 10_000 || edits !== 100 ? ` -- --functions ${functions} --edits ${edits}` : ''}`;
     DOC.write(path.join(REPO, 'docs', 'performance.md'), renderHotSwapSection(r, describeMachine(), command, new Date().toISOString().slice(0, 10)));
   }
 }
