@@ -57,7 +57,7 @@ describe('--hot in the update line and the JSON update event', () => {
 describe('zirc watch --hot (the command)', () => {
   const zirc = (args: string[], cwd: string) => spawnSync(process.execPath, [path.join(root, 'bin', 'zirc.js'), ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
 
-  it('is a usage error without --run, and on wasm32-wasi', () => {
+  it('is a usage error without --run, on wasm32-wasi, and with objects linked with the program', () => {
     const dir = workDir();
     fs.writeFileSync(path.join(dir, 'main.zir'), hotProgram({ value: 1 }));
     const noRun = zirc(['watch', 'main.zir', '--hot'], dir);
@@ -66,6 +66,9 @@ describe('zirc watch --hot (the command)', () => {
     const wasm = zirc(['watch', 'main.zir', '--run', '--hot', '-t', 'wasm32-wasi'], dir);
     expect(wasm.status).toBe(2);
     expect(wasm.stderr).toMatch(/--hot is supported on x86_64-linux only/);
+    const objects = zirc(['watch', 'main.zir', 'util.o', '--run', '--hot'], dir);
+    expect(objects.status).toBe(2);
+    expect(objects.stderr).toMatch(/--hot is not supported with objects linked with the program/);
   });
 
   it('passes the program output through in text mode and reports each swap on its update line', async () => {
