@@ -11,6 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WatchClient, type WatchJsonEvent } from '../../src/cli/watch/json_client.js';
 import { hotProgram, valueDecl, type HotProgramOptions } from '../../src/bench/hot_swap_program.js';
 import { ensureBuilt, root } from './dist.js';
+import { greetingProgram } from './programs.js';
 
 beforeAll(ensureBuilt, 300_000);
 
@@ -146,6 +147,20 @@ describe('zirc watch --run --hot', () => {
     expect(got.slice(0, first).every(([, v]) => v === 7)).toBe(true);
     expect(events(s.client, (e) => e.event === 'exit' && e.update === 2)).toHaveLength(0);
     expect(await s.client.stop()).toEqual({ code: 0, signal: null });
+  }, 60_000);
+
+  it('starts a program that ended by itself again after the next good update', async () => {
+    const dir = workDir();
+    fs.writeFileSync(path.join(dir, 'main.zir'), greetingProgram('first'));
+    const client = WatchClient.start({ file: 'main.zir', cwd: dir, run: true, hot: true, output: 'main' });
+    cleanups.push(() => client.kill());
+    expect(await client.nextUpdate()).toMatchObject({ update: 1, ok: true, hot: { action: 'started' } });
+    expect(await client.next((e) => e.event === 'exit')).toMatchObject({ update: 1, exitCode: 0, killed: false });
+    fs.writeFileSync(path.join(dir, 'main.zir'), greetingProgram('second'));
+    expect(await client.nextUpdate()).toMatchObject({ update: 2, ok: true, hot: { action: 'started' } });
+    await client.next((e) => e.event === 'exit' && e.update === 2);
+    expect(client.programOutput(2, 'stdout').toString()).toBe('second\n');
+    expect(await client.stop()).toEqual({ code: 0, signal: null });
   }, 60_000);
 
   it('restarts the program, with the reason, when `_start` changes', async () => {

@@ -13,7 +13,7 @@ import type { HotSwapPlan } from '../../../link/elf/hot_swap_log.js';
 import type { HotOutcome, WatchEvent } from '../events.js';
 import { ProgramRunner, type StartProgram } from '../program_runner.js';
 import type { HotControl, Runner } from '../watch_session.js';
-import { checkMapped, writeIntoProcess } from './process_memory.js';
+import { checkMapped, processState, writeIntoProcess } from './process_memory.js';
 
 export interface HotRunnerOptions {
   /** The output the compiler patches. */
@@ -57,6 +57,12 @@ export class HotRunner implements Runner, HotControl {
   async apply(plan: HotSwapPlan | undefined): Promise<HotOutcome> {
     const pid = this.inner.pid;
     if (pid === null) return { action: 'started' };
+    const state = processState(pid);
+    if (state === null || state === 'Z' || state === 'X') {
+      // It has just ended (not yet reported): let its end be reported, then it starts again.
+      await this.inner.stop();
+      return { action: 'started' };
+    }
     const t0 = performance.now();
     const reason = plan ? (plan.blocker ?? checkMapped(pid, plan.writes)) : 'the compiler made no swap plan';
     const mapsMs = performance.now() - t0;
