@@ -42,14 +42,22 @@ export function checkMapped(pid: number, writes: readonly HotWrite[]): string | 
   return w ? `new code at 0x${w.vaddr.toString(16)} lies outside the memory the process mapped` : null;
 }
 
+/** A synchronous pause that gives the CPU away (the process to stop may need it to stop). */
+const pauseCell = new Int32Array(new SharedArrayBuffer(4));
+function pauseMs(ms: number): void {
+  Atomics.wait(pauseCell, 0, 0, ms);
+}
+
 function stopProcess(pid: number): void {
   process.kill(pid, 'SIGSTOP');
   const deadline = performance.now() + STOP_TIMEOUT_MS;
-  for (;;) {
+  for (let polls = 0; ; polls++) {
     const state = processState(pid);
     if (state === 't' || state === 'T') return;
     if (state === null || state === 'Z' || state === 'X') throw new Error(`process ${pid} ended`);
     if (performance.now() > deadline) throw new Error(`process ${pid} did not stop within ${STOP_TIMEOUT_MS} ms`);
+    // It usually stops within microseconds; on a busy machine it must first be scheduled.
+    if (polls >= 20) pauseMs(0.05);
   }
 }
 
