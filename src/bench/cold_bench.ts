@@ -23,7 +23,7 @@
 //!
 //! Flags: `--functions=1000`, `--shape=chain`, `--runs=N` (default 15), `--out=DIR`, `--no-docs`.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import module from 'node:module';
 import * as os from 'node:os';
@@ -39,10 +39,10 @@ import { EditedProgram, SHAPES } from './programs.js';
 import { findZig, UnsupportedForZig, zigBuildArgs, zigTwin } from './zig_twin.js';
 import { flagValue, gitCommit, writeResultsFile } from './results_file.js';
 import { median, msSince, ratio } from './stats.js';
+import { GNU_TIME, timedRun } from './timed_run.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
-const GNU_TIME = '/usr/bin/time';
 const BUNDLE = path.join(REPO, 'dist', 'zirc.bundle.mjs');
 /** The issue's target: `zirc --version` within this factor of `node -e 0`. */
 export const VERSION_TARGET_FACTOR = 2;
@@ -111,55 +111,6 @@ export interface ColdBenchOptions {
   runs: number;
   workDir: string;
   log?: (msg: string) => void;
-}
-
-interface Exit {
-  code: number | null;
-  ms: number;
-  rssMiB: number | null;
-  stderr: string;
-}
-
-/** Spawns `cmd args` in `cwd` and resolves at its exit, timed from the spawn. */
-function timedRun(cmd: string, args: string[], cwd: string, rss: 'none' | 'gnu-time' | 'proc'): Promise<Exit> {
-  return new Promise((resolve) => {
-    const rssFile = path.join(cwd, '.maxrss');
-    const [exe, argv] = rss === 'gnu-time' ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
-    let stderr = '';
-    let hwmKiB = 0;
-    const start = process.hrtime.bigint();
-    const child = spawn(exe, argv, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr.on('data', (d: Buffer) => {
-      if (stderr.length < 4000) stderr += d.toString();
-    });
-    let poll: NodeJS.Timeout | null = null;
-    if (rss === 'proc' && child.pid !== undefined) {
-      const status = `/proc/${child.pid}/status`;
-      poll = setInterval(() => {
-        try {
-          const m = fs.readFileSync(status, 'utf8').match(/^VmHWM:\s*(\d+)\s*kB$/m);
-          if (m) hwmKiB = Math.max(hwmKiB, Number(m[1]));
-        } catch {
-          // gone
-        }
-      }, 2);
-    }
-    const finish = (code: number | null): void => {
-      const ms = msSince(start);
-      if (poll) clearInterval(poll);
-      let rssMiB: number | null = null;
-      if (rss === 'gnu-time') {
-        const kib = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
-        rssMiB = Number.isFinite(kib) ? kib / 1024 : null;
-      } else if (rss === 'proc') rssMiB = hwmKiB > 0 ? hwmKiB / 1024 : null;
-      resolve({ code, ms, rssMiB, stderr });
-    };
-    child.on('error', (e) => {
-      stderr += e.message;
-      finish(null);
-    });
-    child.on('close', (code) => finish(code));
-  });
 }
 
 /** Whether bin/zirc.js loads the bundle: the rule of bin/cli_module.js. */

@@ -23,7 +23,7 @@
 //! `--arch=x86_64,wasm32` (default both), `--no-docs`, `--keep` (leave each size's objects
 //! in DIR/work/link_<arch>_<shape>_<size>).
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -39,12 +39,12 @@ import { describeMachine } from './machine.js';
 import type { Shape } from './programs.js';
 import { EditedProgram, SHAPES } from './programs.js';
 import { median, msSince, ratio, summarize } from './stats.js';
+import { GNU_TIME, timedRun } from './timed_run.js';
 import { DocSection } from './doc_section.js';
 import { archesFlag, flagValue, gitCommit, writeResultsFile } from './results_file.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
-const GNU_TIME = '/usr/bin/time';
 /** The issues' target: zirc's linker within this factor of the reference linker at 100k functions. */
 export const LINK_TARGET_FACTOR = 2;
 export type LinkBenchLinker = 'zirc-ld' | 'ld.lld' | 'mold' | 'zirc-wasm-ld' | 'wasm-ld';
@@ -134,54 +134,6 @@ export interface LinkBenchOptions {
   log?: (msg: string) => void;
 }
 
-interface Exit {
-  code: number | null;
-  ms: number;
-  rssMiB: number | null;
-  stderr: string;
-}
-
-/** Spawns `cmd args` in `cwd` and resolves at its exit, timed from the spawn. */
-function timedRun(cmd: string, args: string[], cwd: string, rss: 'none' | 'gnu-time' | 'proc'): Promise<Exit> {
-  return new Promise((resolve) => {
-    const rssFile = path.join(cwd, '.maxrss');
-    const [exe, argv] = rss === 'gnu-time' ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
-    let stderr = '';
-    let hwmKiB = 0;
-    const start = process.hrtime.bigint();
-    const child = spawn(exe, argv, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr.on('data', (d: Buffer) => {
-      if (stderr.length < 4000) stderr += d.toString();
-    });
-    let poll: NodeJS.Timeout | null = null;
-    if (rss === 'proc' && child.pid !== undefined) {
-      const status = `/proc/${child.pid}/status`;
-      poll = setInterval(() => {
-        try {
-          const m = fs.readFileSync(status, 'utf8').match(/^VmHWM:\s*(\d+)\s*kB$/m);
-          if (m) hwmKiB = Math.max(hwmKiB, Number(m[1]));
-        } catch {
-          // gone
-        }
-      }, 2);
-    }
-    const finish = (code: number | null): void => {
-      const ms = msSince(start);
-      if (poll) clearInterval(poll);
-      let rssMiB: number | null = null;
-      if (rss === 'gnu-time') {
-        const kib = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
-        rssMiB = Number.isFinite(kib) ? kib / 1024 : null;
-      } else if (rss === 'proc') rssMiB = hwmKiB > 0 ? hwmKiB / 1024 : null;
-      resolve({ code, ms, rssMiB, stderr });
-    };
-    child.on('error', (e) => {
-      stderr += e.message;
-      finish(null);
-    });
-    child.on('exit', (code) => finish(code));
-  });
-}
 
 function isZirc(linker: LinkBenchLinker): linker is 'zirc-ld' | 'zirc-wasm-ld' {
   return linker === 'zirc-ld' || linker === 'zirc-wasm-ld';
