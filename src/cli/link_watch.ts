@@ -1,10 +1,15 @@
 //! `zirc ld --watch [--json] [ld arguments]` and `zirc wasm-ld --watch [--json] [wasm-ld
 //! arguments]`: link once, then relink in place whenever an input file (an object, an
-//! archive) changes, until SIGINT or SIGTERM. One line per
-//! relink — what changed, the bytes written, the time — or with `--json` one JSON object
-//! per line: `start`, `update` (`update`, `ok`, `ms`, `bytesWritten`, `fullWrite`,
-//! `inputsChanged` (a count), `changed` (the first 50 of them), `errors`), `stopping`,
-//! `stopped`, as `zirc watch` reports. Notices
+//! archive) changes, until SIGINT or SIGTERM. One line per relink — the inputs changed;
+//! the path it took: in place (the sections placed again, the symbols moved, the
+//! relocations applied) or a whole link (and why not in place); the bytes written; the
+//! time — e.g. `relink 3: ok; 1 input changed; in place: 2 sections placed, 1 symbol
+//! moved, 57 relocations applied; wrote 212 bytes in 3.10 ms`, or `...; whole link
+//! (<reason>); wrote ...` — or with `--json` one JSON object per line: `start`, `update`
+//! (`update`, `ok`, `ms`, `bytesWritten`, `fullWrite`, `inputsChanged` (a count),
+//! `changed` (the first 50 of them), `errors`, `path` (`fast` or `whole`), `fallback`
+//! (why whole, when known), and when fast `sectionsPlaced`, `symbolsMoved`,
+//! `relocationsApplied`), `stopping`, `stopped`, as `zirc watch` reports. Notices
 //! are debounced; a relink that fails while an input it read was written moments ago
 //! (a compiler still writing it) is tried again before it counts, so a half-written
 //! object is not reported as an error. The relinks are the session's (relink_session.ts).
@@ -66,9 +71,10 @@ export async function linkWatch(files: readonly LinkFile[], session: RelinkSessi
     const facts = {
       update: n, ok: r.ok, ms: Math.round(r.ms * 100) / 100, bytesWritten: r.bytesWritten, fullWrite: r.fullWrite,
       inputsChanged: r.inputsChanged.length, changed: r.inputsChanged.slice(0, MAX_LISTED), errors: r.errors,
+      path: r.path, ...(r.path === 'whole' && r.fallback !== undefined ? { fallback: r.fallback } : {}), ...(r.path === 'fast' && r.work ? r.work : {}),
     };
     const what = r.ok
-      ? `ok; ${r.inputsChanged.length} input${r.inputsChanged.length === 1 ? '' : 's'} changed; wrote ${r.bytesWritten} bytes${r.fullWrite ? ' (whole file)' : ''}`
+      ? `ok; ${count(r.inputsChanged.length, 'input')} changed; ${pathText(r)}; wrote ${r.bytesWritten} bytes${r.fullWrite ? ' (whole file)' : ''}`
       : `${r.errors.length} error${r.errors.length === 1 ? '' : 's'}; output unchanged`;
     if (!opts.json) for (const e of r.errors) out(`${opts.command}: error: ${e}`);
     say({ event: 'update', ...facts }, `${tag} relink ${n}: ${what} in ${r.ms.toFixed(2)} ms`);
@@ -107,6 +113,19 @@ export async function linkWatch(files: readonly LinkFile[], session: RelinkSessi
   signals?.dispose();
   say({ event: 'stopped' }, `${tag} stopped`);
   return 0;
+}
+
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+/** The path a relink took: in place, with its work, or a whole link, with why not in place. */
+function pathText(r: RelinkReport): string {
+  if (r.path === 'fast') {
+    const w = r.work;
+    return w ? `in place: ${count(w.sectionsPlaced, 'section')} placed, ${count(w.symbolsMoved, 'symbol')} moved, ${count(w.relocationsApplied, 'relocation')} applied` : 'in place';
+  }
+  return r.fallback === undefined ? 'whole link' : `whole link (${r.fallback})`;
 }
 
 function youngestInputAgeMs(paths: readonly string[]): number {

@@ -1,13 +1,14 @@
-//! A long-running link of files from disk, whatever the format (session/LinkSession.ts
-//! for ELF, wasm_session.ts for wasm): link once, then relink on request, patching the
+//! A long-running link of files from disk, whatever the format (elf/session/LinkSession.ts
+//! for ELF, wasm/session/WasmLinkSession.ts for wasm): link once, then relink on request, patching the
 //! output in place. Each relink re-reads only the input files that changed on disk
 //! (input_files.ts), links in memory with the format's linker, and writes only the bytes
 //! that differ from the last good output, as a journaled patch (the first link, and any
 //! link after a failed write, writes the file whole). A link that fails (an undefined
 //! symbol, a bad object) writes nothing: the output stays byte for byte the last good one.
-//! A format may offer a relink in place (`InPlaceRelink`: ELF's session/fast_relink.ts),
-//! which patches the last output for the changed inputs when it can, instead of the whole
-//! link; the report says which path a relink took, and why not the fast one.
+//! A format may offer a relink in place (`InPlaceRelink`: elf/session/fast_relink.ts,
+//! wasm/session/fast_relink.ts), which patches the last output for the changed inputs
+//! when it can, instead of the whole link; the report says which path a relink took, why
+//! not the fast one, and for the fast one the work it did (`RelinkWork`).
 
 import { InputFiles, type InputFile, type LinkFile } from './input_files.js';
 import { LinkError, OutputWriteError } from './Linker.js';
@@ -24,9 +25,22 @@ export interface LinkBytesInput {
 /** A whole link in memory: the format's linker, with its options bound. */
 export type LinkInMemory = (inputs: readonly LinkBytesInput[]) => { ok: true; bytes: Uint8Array; warnings?: string[] } | { ok: false; errors: string[] };
 
+/**
+ * What a relink in place did, counted as it went (no pass of its own): the sections (ELF),
+ * bodies and data segments (wasm) copied into the image; the global symbols whose place
+ * changed (ELF: address; wasm: a data symbol's address, or a function body pushed to
+ * another offset in the code section); the relocations applied — the swapped objects'
+ * own, and those applied again elsewhere because a symbol (or a body) moved.
+ */
+export interface RelinkWork {
+  sectionsPlaced: number;
+  symbolsMoved: number;
+  relocationsApplied: number;
+}
+
 /** A format's fast path: patches `image` for the `changed` inputs, or says why a whole link is needed (then `image` is as it was). */
 export interface InPlaceRelink {
-  relink(inputs: readonly LinkBytesInput[], changed: readonly string[], image: FileImage): { ok: true } | { ok: false; reason: string };
+  relink(inputs: readonly LinkBytesInput[], changed: readonly string[], image: FileImage): { ok: true; work: RelinkWork } | { ok: false; reason: string };
 }
 
 export interface RelinkReport {
@@ -42,6 +56,8 @@ export interface RelinkReport {
   path: 'fast' | 'whole';
   /** Why a relink that could have been fast was whole. */
   fallback?: string;
+  /** What a relink in place did (`path` 'fast'); absent for a whole link. */
+  work?: RelinkWork;
   ms: number;
   /** Where `ms` went: reading the inputs (a stat of each, a read of the changed), linking or patching, writing the output. */
   phaseMs: { read: number; link: number; write: number };
@@ -141,7 +157,7 @@ export class RelinkSession {
         if (fast.ok) {
           const { bytesWritten, fullWrite } = this.output.flush(this.image, this.output.needsFullWrite(this.image), [{ start: 0, end: this.image.size }]);
           phaseMs.write = performance.now() - t1;
-          return report({ ok: true, inputsChanged, bytesWritten, fullWrite, warnings: this.lastWarnings, path: 'fast' });
+          return report({ ok: true, inputsChanged, bytesWritten, fullWrite, warnings: this.lastWarnings, path: 'fast', work: fast.work });
         }
         fallback = fast.reason;
       }

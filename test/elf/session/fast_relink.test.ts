@@ -134,6 +134,48 @@ describe('LinkSession fast path', () => {
     }
   }, 120_000);
 
+  it('reports the work of a relink in place: sections placed, symbols moved, relocations applied; none for a whole link', () => {
+    // One section of code (no unwind tables): `scale` first, `offset` after it in the same
+    // .text, both called from main.o. A body edit that keeps the size moves nothing; one that
+    // grows `scale` moves `offset`, and main.o's call to it is applied again.
+    const util = (body: string): string => `int table[4] = {1, 2, 3, 4};\n__thread int tls_count = 1;\n` +
+      `int scale(int x) { ${body} }\nint offset(int x) { return table[x & 3] + 5; }\n`;
+    const p = new Project({ 'main.c': MAIN, 'util.c': util('return x * 3;'), 'lib_extra.c': LIB }, ['-fno-asynchronous-unwind-tables']);
+    const s = session(p);
+    const first = s.update();
+    expect(first.path).toBe('whole');
+    expect(first.work).toBeUndefined();
+    p.write({ 'util.c': util('return x * 5;') });
+    const same = s.update();
+    expect(same.path, same.fallback).toBe('fast');
+    // .text, .data (table) and .tdata copied; util.o's own relocation (the load of table in offset).
+    expect(same.work).toEqual({ sectionsPlaced: 3, symbolsMoved: 0, relocationsApplied: 1 });
+    p.expectLikeLld('a constant changes');
+    p.write({ 'util.c': util('volatile int v = x; v = v * 3 + 1; v = v * 5 + 2; return v;') });
+    const grown = s.update();
+    expect(grown.path, grown.fallback).toBe('fast');
+    expect(grown.work!.sectionsPlaced).toBe(3);
+    expect(grown.work!.symbolsMoved).toBe(1);
+    // util.o's own and, applied again, the references elsewhere to offset.
+    expect(grown.work!.relocationsApplied).toBeGreaterThan(1);
+    p.expectLikeLld('scale grows and offset moves');
+    p.write({ 'util.c': util('return x * 5;') + 'int added_global(int x) { return x; }\n' });
+    const whole = s.update();
+    expect(whole.path).toBe('whole');
+    expect(whole.work).toBeUndefined();
+
+    // An object of one function, which calls one in main.o: one section placed, its call relocated.
+    const f = (k: number): string => `int g(int);\nint f(int x) { return g(x) + ${k}; }\n`;
+    const q = new Project({ 'main.c': 'int f(int);\nint g(int x) { return x * 2; }\nint main(int argc, char **argv) { (void)argv; return f(argc); }\n', 'f.c': f(1), 'lib_extra.c': LIB }, ['-fno-asynchronous-unwind-tables']);
+    const t = session(q);
+    expect(t.update().ok).toBe(true);
+    q.write({ 'f.c': f(2) });
+    const one = t.update();
+    expect(one.path, one.fallback).toBe('fast');
+    expect(one.work).toEqual({ sectionsPlaced: 1, symbolsMoved: 0, relocationsApplied: 1 });
+    q.expectLikeLld('one function edited');
+  }, 120_000);
+
   it('falls back to the whole link when an object cannot be swapped in place, and says why', () => {
     const p = new Project({ 'main.c': MAIN, 'util.c': UTIL(3), 'lib_extra.c': LIB });
     const s = session(p);

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LinkSession } from '../../../src/link/elf/session/LinkSession.js';
+import { linkWatch } from '../../../src/cli/link_watch.js';
 import { compileMusl, execute, libgcc, linkWithLld, linkWithZirc, MUSL_LIB, readelfAll, run } from '../static/toolchain.js';
 import { ensureBuilt, root } from '../../watch/dist.js';
 
@@ -185,10 +186,16 @@ describe('zirc ld --watch --json', () => {
     };
     try {
       expect(await next('start', 1)).toMatchObject({ event: 'start', output });
-      expect(await next('update', 1)).toMatchObject({ update: 1, ok: true, fullWrite: true });
+      const first = await next('update', 1);
+      expect(first).toMatchObject({ update: 1, ok: true, fullWrite: true, path: 'whole', fallback: 'no whole link to patch' });
+      expect(first).not.toHaveProperty('sectionsPlaced');
       expect(behaviour(output).stdout).toBe('result 14\n');
       writeSources(dir, { 'util.c': 'int counter = 6;\n__thread int tls_value = 1;\nint helper(int x) { return x * 2; }\n' });
-      expect(await next('update', 2)).toMatchObject({ update: 2, ok: true, fullWrite: false, inputsChanged: 1, changed: [path.join(dir, 'util.o')] });
+      const second = await next('update', 2);
+      expect(second).toMatchObject({ update: 2, ok: true, fullWrite: false, inputsChanged: 1, changed: [path.join(dir, 'util.o')], path: 'fast', symbolsMoved: 0 });
+      expect(second).not.toHaveProperty('fallback');
+      expect(second.sectionsPlaced as number).toBeGreaterThan(0);
+      expect(typeof second.relocationsApplied).toBe('number');
       expect(behaviour(output).stdout).toBe('result 15\n');
       const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
       child.kill('SIGTERM');
@@ -197,5 +204,39 @@ describe('zirc ld --watch --json', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  }, 60_000);
+});
+
+describe('zirc ld --watch: the update line', () => {
+  it('says the path each relink took: in place with its work, or a whole link and why', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'main.c'), MAIN);
+    compileMusl(path.join(dir, 'main.c'), path.join(dir, 'main.o'));
+    writeSources(dir, { ...STEPS[0]!.files, 'moved.c': 'int moved_placeholder;\n' });
+    const output = path.join(dir, 'prog');
+    const session = new LinkSession(inputsOf(dir), output, { verify: true });
+    const lines: string[] = [];
+    const waiters: Array<() => void> = [];
+    const relinks = () => lines.filter((l) => l.includes(' relink '));
+    const line = async (n: number): Promise<string> => {
+      while (relinks().length < n) await new Promise<void>((r) => waiters.push(r));
+      return relinks()[n - 1]!;
+    };
+    let stop!: (signal: string) => void;
+    const stopSignal = new Promise<string>((r) => (stop = r));
+    const done = linkWatch(inputsOf(dir).map((p) => ({ path: p })), session, {
+      json: false, command: 'zirc ld', stopSignal, out: (l) => {
+        lines.push(l);
+        waiters.splice(0).forEach((w) => w());
+      },
+    });
+    expect(await line(1)).toMatch(/^\[zirc ld\] relink 1: ok; 9 inputs changed; whole link \(no whole link to patch\); wrote \d+ bytes \(whole file\) in \d+\.\d\d ms$/);
+    writeSources(dir, { 'util.c': 'int counter = 6;\n__thread int tls_value = 1;\nint helper(int x) { return x * 2; }\n' });
+    expect(await line(2)).toMatch(/^\[zirc ld\] relink 2: ok; 1 input changed; in place: \d+ sections? placed, 0 symbols moved, \d+ relocations? applied; wrote \d+ bytes in \d+\.\d\d ms$/);
+    writeSources(dir, { 'util.c': 'int counter = 6;\n__thread int tls_value = 1;\nint helper(int x) { return x * 2; }\nint added_global(int x) { return x; }\n' });
+    expect(await line(3)).toMatch(/^\[zirc ld\] relink 3: ok; 1 input changed; whole link \(.*util\.o: .*global symbols.*\); wrote \d+ bytes in \d+\.\d\d ms$/);
+    stop('SIGTERM');
+    expect(await done).toBe(0);
+    expect(lines.slice(-2)).toEqual(['[zirc ld] SIGTERM: stopping', '[zirc ld] stopped']);
   }, 60_000);
 });

@@ -98,6 +98,21 @@ describe('the wasm fast relink', () => {
     }
   }, 120_000);
 
+  it('a relink in place reports its work: one body placed, its relocations applied, nothing moved; none for a whole link', async () => {
+    const f = (k: number) => `int g(int);\nint f(int x) { return g(x) + ${k}; }\n`;
+    const main = '#include <stdio.h>\nint f(int);\n__attribute__((noinline)) int g(int x) { return x * 2; }\nint main(int argc, char **argv) { (void)argv; printf("%d\\n", f(argc)); return 0; }\n';
+    const p = new Project({ 'main.c': main, 'f.c': f(1), 'lib_extra.c': LIB }, ['main.o', 'f.o']);
+    const s = p.session();
+    const first = s.update();
+    expect(first.path).toBe('whole');
+    expect(first.work).toBeUndefined();
+    p.write({ 'f.c': f(2) });
+    const r = s.update();
+    expect(r.path, r.fallback).toBe('fast');
+    expect(r.work).toEqual({ sectionsPlaced: 1, symbolsMoved: 0, relocationsApplied: 1 });
+    await p.expectLikeWasmLd('one body edited');
+  }, 60_000);
+
   it('a body that outgrows its slot takes room from the slots after it, in place', async () => {
     // `spare` shrinks first and keeps its big slot; then `scale` (just before it) grows into that room.
     const chain = `${'x = x * 3 + K; x ^= x >> 3; '.repeat(30)} return x;`;
@@ -113,6 +128,9 @@ describe('the wasm fast relink', () => {
       expect(r.path, `${what}: ${r.fallback}`).toBe('fast');
       expect(r.bytesWritten, what).toBeLessThan(16 * 1024);
       expect(s.fastPathTimings().some((t) => t.pass === 'moveSlots'), what).toBe(what === 'scale grows into its room');
+      // util.o's bodies (scale, spare, use_spare) and its segment (table) written again, use_spare's call relocated;
+      // when scale grows, the slot after it (spare's) moves, and is counted among the bodies placed again.
+      expect(r.work, what).toEqual({ sectionsPlaced: 4, symbolsMoved: what === 'scale grows into its room' ? 1 : 0, relocationsApplied: 1 });
       await p.expectLikeWasmLd(what);
     }
   }, 60_000);
@@ -147,6 +165,8 @@ describe('the wasm fast relink', () => {
       expect(r.path, `${what}: ${r.fallback}`).toBe('fast');
       // main.o's code reads table: its address there was applied again.
       expect(s.fastPathTimings().map((t) => t.pass), what).toContain('reapplyReferences');
+      // table moved; scale's own relocation (pad) and main.o's to table, applied again.
+      expect(r.work, what).toEqual({ sectionsPlaced: 2, symbolsMoved: 1, relocationsApplied: 2 });
       await p.expectLikeWasmLd(what);
     }
   }, 60_000);

@@ -42,12 +42,17 @@ describe('zirc wasm-ld --watch --json', () => {
       }
     };
     try {
-      expect(await next(1)).toMatchObject({ update: 1, ok: true, fullWrite: true });
+      const first = await next(1);
+      expect(first).toMatchObject({ update: 1, ok: true, fullWrite: true, path: 'whole', fallback: 'no whole link to patch' });
+      expect(first).not.toHaveProperty('sectionsPlaced');
       expectValidLinkedModule(output);
       expect(await runModule(output)).toEqual({ stdout: '42\n', stderr: '', exitCode: 4 });
       compile(dir, 'util', 'int twice(int x) { return 3 * x; }\n');
       const second = await next(2);
       expect(second).toMatchObject({ update: 2, ok: true, fullWrite: false, inputsChanged: 1, changed: [util] });
+      // In place: the one body of util.o written again; nothing moved; it has no relocations.
+      expect(second).toMatchObject({ path: 'fast', sectionsPlaced: 1, symbolsMoved: 0, relocationsApplied: 0 });
+      expect(second).not.toHaveProperty('fallback');
       // Relinked in place: the body's slot and a few bytes around it, not the module.
       expect(second.bytesWritten as number).toBeLessThan(16 * 1024);
       expectValidLinkedModule(output);

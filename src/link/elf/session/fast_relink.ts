@@ -16,7 +16,8 @@
 //! apply again the relocations elsewhere to each global of theirs that moved or changed
 //! size, and rewrite those globals' GOT slots, their `.symtab` entries, the entry point,
 //! `.eh_frame_hdr` and the build id. The output is byte for byte the whole link's (the
-//! session's `verify` option checks it).
+//! session's `verify` option checks it). The steps count their work as they write
+//! (`RelinkWork`: sections placed, globals moved, relocations applied), for the watch line.
 
 import { isArchive, ObjectFormatError, readElfObjectCached, type ElfObject } from '../input/index.js';
 import type { FileImage } from '../file_image.js';
@@ -30,8 +31,10 @@ import {
   copyObjectSections, globalPlace, reapplyReferences, rewriteBuildId, rewriteEhFrameHdr, rewriteEntry, rewriteGotSlots, rewriteSymbols,
 } from './patch_steps.js';
 import { fdeDifference, layoutDifference, needsDifference, scanNeeds, writtenLocalNames, type ScanNeeds } from './swap_plan.js';
+import type { RelinkWork } from '../../relink_session.js';
 
-export type FastRelinkOutcome = { ok: true } | { ok: false; reason: string };
+/** When ok, what the patch did (counted by the steps as they write). */
+export type FastRelinkOutcome = { ok: true; work: RelinkWork } | { ok: false; reason: string };
 
 /** One object being swapped: where it is, the old and the new, and what the old asked of the link. */
 interface Swap {
@@ -97,18 +100,19 @@ export class FastRelinker {
     if (typeof planned === 'string') return { ok: false, reason: planned };
     const problem = timed(ctx, 'swapIn', () => this.swapIn(ctx, planned));
     if (problem) return { ok: false, reason: problem };
+    let work: RelinkWork | string;
     try {
-      const failure = this.patchImage(ctx, planned, image);
-      if (failure) {
+      work = this.patchImage(ctx, planned, image);
+      if (typeof work === 'string') {
         this.forget();
-        return { ok: false, reason: failure };
+        return { ok: false, reason: work };
       }
     } catch (e) {
       this.forget();
       throw e;
     }
     timed(ctx, 'indexSwappedObjects', () => { for (const w of planned) this.refs!.replaceObject(w.o); });
-    return { ok: true };
+    return { ok: true, work };
   }
 
   private commandLineDifference(ctx: LinkContext, inputs: readonly LinkInput[]): string | null {
@@ -199,17 +203,18 @@ export class FastRelinker {
     return problem;
   }
 
-  /** The steps that write: a whole link's bytes where the swapped objects and what refers to them are. */
-  private patchImage(ctx: LinkContext, swaps: Swap[], image: FileImage): string | null {
+  /** The steps that write: a whole link's bytes where the swapped objects and what refers to them are; what they did, or why a whole link must report. */
+  private patchImage(ctx: LinkContext, swaps: Swap[], image: FileImage): RelinkWork | string {
     const patch = new ImagePatch(image);
     const bytes = patch.bytes;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const gotBase = gotAddress(ctx);
     const errorsBefore = ctx.errors.length;
     const skip = new Set(swaps.map((w) => w.o));
+    const work: RelinkWork = { sectionsPlaced: 0, symbolsMoved: 0, relocationsApplied: 0 };
     try {
-      for (const w of swaps) timed(ctx, 'copyObjectSections', () => copyObjectSections(ctx, patch, w.o, w.before.object));
-      for (const w of swaps) timed(ctx, 'applyObjectRelocations', () => applyObjectRelocations(ctx, bytes, view, w.o, gotBase));
+      for (const w of swaps) timed(ctx, 'copyObjectSections', () => { work.sectionsPlaced += copyObjectSections(ctx, patch, w.o, w.before.object); });
+      for (const w of swaps) timed(ctx, 'applyObjectRelocations', () => { work.relocationsApplied += applyObjectRelocations(ctx, bytes, view, w.o, gotBase); });
       let entryMoved = false;
       const entry = ctx.symbols.byName.get(ctx.entry);
       timed(ctx, 'reapplyReferences', () => {
@@ -217,8 +222,9 @@ export class FastRelinker {
           w.won.forEach((g, k) => {
             const now = globalPlace(ctx, g), then = w.placeBefore[k]!;
             if (now.addr === then.addr && now.size === then.size) return;
+            if (now.addr !== then.addr) work.symbolsMoved++;
             if (g === entry) entryMoved = true;
-            reapplyReferences(ctx, patch, view, this.refs!, g, skip, gotBase);
+            work.relocationsApplied += reapplyReferences(ctx, patch, view, this.refs!, g, skip, gotBase);
           });
         }
       });
@@ -235,7 +241,7 @@ export class FastRelinker {
       ctx.errors.length = errorsBefore;
       return `a relocation needs a whole link to report: ${first}`;
     }
-    return null;
+    return work;
   }
 }
 

@@ -20,10 +20,14 @@ import { isCodeOutput } from './swap_plan.js';
 const SYM_SIZE = 24;
 const NOTE_HEADER = 16;
 
-/** Copies the sections of (swapped-in) object `o` to their places; what `before` had beyond the new end becomes gap (int3 in code, zeros in data). */
-export function copyObjectSections(ctx: LinkContext, patch: ImagePatch, o: number, before: ElfObject): void {
+/**
+ * Copies the sections of (swapped-in) object `o` to their places; what `before` had beyond
+ * the new end becomes gap (int3 in code, zeros in data). Returns how many it copied.
+ */
+export function copyObjectSections(ctx: LinkContext, patch: ImagePatch, o: number, before: ElfObject): number {
   const bytes = patch.bytes;
   const lo = ctx.objects[o]!;
+  let copied = 0;
   for (let i = 1; i < lo.object.sections.length; i++) {
     const out = lo.outputOf[i]!;
     const sec = lo.object.sections[i]!;
@@ -34,7 +38,9 @@ export function copyObjectSections(ctx: LinkContext, patch: ImagePatch, o: numbe
     patch.track(at, at + Math.max(oldSize, sec.data.length));
     bytes.set(sec.data, at);
     if (oldSize > sec.data.length) bytes.fill(isCodeOutput(ctx, out) ? 0xcc : 0, at + sec.data.length, at + oldSize);
+    copied++;
   }
+  return copied;
 }
 
 /** The address and size a global has now (0 when it has no address), for telling whether it moved. */
@@ -47,13 +53,14 @@ export function globalPlace(ctx: LinkContext, g: number): { addr: number; size: 
 /**
  * Applies again every relocation naming global `g` outside the objects in `skip` (which
  * were relocated whole); each word is compared as written, in a window wide enough for a
- * TLS rewrite around it. No allocation per relocation.
+ * TLS rewrite around it. No allocation per relocation. Returns how many it applied.
  */
-export function reapplyReferences(ctx: LinkContext, patch: ImagePatch, view: DataView, refs: GlobalReferences, g: number, skip: ReadonlySet<number>, gotBase: number): void {
+export function reapplyReferences(ctx: LinkContext, patch: ImagePatch, view: DataView, refs: GlobalReferences, g: number, skip: ReadonlySet<number>, gotBase: number): number {
   const s = ctx.symbols;
   const t = { global: g, def: s.def[g]!, object: s.object[g]!, symbol: s.symbol[g]! };
   const S = referenceAddress(ctx, t);
-  if (S === null) return;
+  if (S === null) return 0;
+  let applied = 0;
   const tls = S !== 0 && t.def !== Def.Undefined && isTlsTarget(ctx, t);
   const bytes = patch.bytes;
   const scratch = new Uint8Array(WINDOW * 2);
@@ -65,6 +72,7 @@ export function reapplyReferences(ctx: LinkContext, patch: ImagePatch, view: Dat
     const from = Math.max(0, at - WINDOW), to = Math.min(bytes.length, at + WINDOW);
     for (let k = from; k < to; k++) scratch[k - from] = bytes[k]!;
     reapplyRelocation(ctx, bytes, view, o, table, r, gotBase, S, tls);
+    applied++;
     let first = -1, last = -1;
     for (let k = from; k < to; k++) {
       if (scratch[k - from] === bytes[k]) continue;
@@ -73,6 +81,7 @@ export function reapplyReferences(ctx: LinkContext, patch: ImagePatch, view: Dat
     }
     if (first >= 0) patch.changed(first, last - first + 1);
   });
+  return applied;
 }
 
 /** Bytes either side of a relocated word that a relocation may rewrite (a TLS sequence). */

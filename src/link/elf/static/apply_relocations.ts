@@ -48,11 +48,15 @@ export function copySectionsAndApplyRelocations(ctx: LinkContext, image: Uint8Ar
   writeIplt(ctx, image);
 }
 
-/** Applies the relocations of object `o`, whose sections are already copied into `image` (`view` over it). */
-export function applyObjectRelocations(ctx: LinkContext, image: Uint8Array, view: DataView, o: number, gotBase: number): void {
+/**
+ * Applies the relocations of object `o`, whose sections are already copied into `image`
+ * (`view` over it); returns how many it applied (a relink in place reports it).
+ */
+export function applyObjectRelocations(ctx: LinkContext, image: Uint8Array, view: DataView, o: number, gotBase: number): number {
   const lo = ctx.objects[o]!;
   const obj = lo.object;
   const targets = new SymbolAddresses(ctx, o);
+  let applied = 0;
   for (const rt of obj.relocations) {
     const out = lo.outputOf[rt.target]!;
     if (out < 0) continue;
@@ -73,12 +77,17 @@ export function applyObjectRelocations(ctx: LinkContext, image: Uint8Array, view
       if (type === R_PC32 || type === R_PLT32 || type === R_64 || type === R_32 || type === R_32S) {
         const S = targets.address(sym);
         if (S === NOT_IN_IMAGE) continue; // reported by the scan
-        if (!targets.isTls(sym) && writePlain(view, base + offset, type, S + rt.addend[r]!, secAddr + offset)) continue;
+        if (!targets.isTls(sym) && writePlain(view, base + offset, type, S + rt.addend[r]!, secAddr + offset)) {
+          applied++;
+          continue;
+        }
       }
       data ??= image.subarray(base, base + sec.size);
+      applied++;
       r += applyGeneral(ctx, data, o, rt, r, secAddr, gotBase);
     }
   }
+  return applied;
 }
 
 /**

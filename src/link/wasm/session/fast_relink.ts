@@ -17,6 +17,8 @@
 //! and segments where they lie with their relocations applied, and apply again the
 //! relocations elsewhere to each global data symbol of theirs that moved. The module is
 //! byte for byte the whole link's with the same layout memory (the session's `verify`).
+//! The steps count their work as they write (`RelinkWork`: bodies and segments placed,
+//! data symbols moved and bodies pushed, relocations applied), for the watch line.
 
 import { isArchive, ObjectFormatError, readWasmObject, type WasmObject } from '../input/index.js';
 import type { FileImage } from '../../elf/file_image.js';
@@ -28,8 +30,10 @@ import { interfaceDifference } from './object_interface.js';
 import {
   fitDifference, movedDataSymbols, moveSlots, outgrownSlots, planSlotMove, relocationDifference, reapplyReferences, writeObject, type SlotMove,
 } from './patch_steps.js';
+import type { RelinkWork } from '../../relink_session.js';
 
-export type FastRelinkOutcome = { ok: true } | { ok: false; reason: string };
+/** When ok, what the patch did (counted by the steps as they write). */
+export type FastRelinkOutcome = { ok: true; work: RelinkWork } | { ok: false; reason: string };
 
 /** One object being swapped: where it is, the old and the new. */
 interface Swap {
@@ -84,13 +88,14 @@ export class WasmFastRelinker {
     if (typeof planned === 'string') return { ok: false, reason: planned };
     const checked = timed(ctx, 'checkSwaps', () => this.checkSwaps(ctx, planned));
     if (typeof checked === 'string') return { ok: false, reason: checked };
+    let work: RelinkWork;
     try {
-      timed(ctx, 'patchImage', () => this.patchImage(ctx, planned, checked.move, image));
+      work = timed(ctx, 'patchImage', () => this.patchImage(ctx, planned, checked.move, image));
     } catch (e) {
       this.forget();
       throw e;
     }
-    return { ok: true };
+    return { ok: true, work };
   }
 
   /** Reads each changed object and checks it alone against the one it replaces. */
@@ -146,25 +151,27 @@ export class WasmFastRelinker {
     return { move };
   }
 
-  /** The steps that write: the swapped objects' bytes, and what refers to their data symbols that moved. */
-  private patchImage(ctx: LinkContext, swaps: readonly Swap[], move: SlotMove | null, image: FileImage): void {
+  /** The steps that write: the swapped objects' bytes, and what refers to their data symbols that moved; what they did. */
+  private patchImage(ctx: LinkContext, swaps: readonly Swap[], move: SlotMove | null, image: FileImage): RelinkWork {
     const patch = new ImagePatch(image);
     const bytes = patch.bytes;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const work: RelinkWork = { sectionsPlaced: 0, symbolsMoved: 0, relocationsApplied: 0 };
     try {
       const moved: number[] = [];
       for (const w of swaps) {
         moved.push(...(movedDataSymbols(ctx, w.o, w.before, w.after) as number[]));
         ctx.objects[w.o] = w.after;
       }
-      if (move) timed(ctx, 'moveSlots', () => moveSlots(ctx, patch, view, move));
-      for (const w of swaps) timed(ctx, 'writeObject', () => writeObject(ctx, patch, view, w.o, move));
+      work.symbolsMoved += moved.length;
+      if (move) timed(ctx, 'moveSlots', () => moveSlots(ctx, patch, view, move, work));
+      for (const w of swaps) timed(ctx, 'writeObject', () => writeObject(ctx, patch, view, w.o, move, work));
       if (moved.length > 0) {
         timed(ctx, 'reapplyReferences', () => {
           this.refs ??= new DataReferences(ctx);
           for (const w of swaps) this.refs.replaceObject(w.o);
           const skip = new Set(swaps.map((w) => w.o));
-          for (const id of moved) reapplyReferences(ctx, patch, view, this.refs.to(id), skip);
+          for (const id of moved) work.relocationsApplied += reapplyReferences(ctx, patch, view, this.refs.to(id), skip);
         });
       } else if (this.refs) {
         for (const w of swaps) this.refs.replaceObject(w.o);
@@ -172,6 +179,7 @@ export class WasmFastRelinker {
     } finally {
       timed(ctx, 'markChangedBytes', () => patch.finish());
     }
+    return work;
   }
 }
 

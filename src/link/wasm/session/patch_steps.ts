@@ -19,6 +19,7 @@ import { segmentKey } from '../static/stable_data_layout.js';
 import { packSlots, SLOT_HEADER } from '../static/body_slots.js';
 import { relocateBody, relocateSegment, TRAP_BODY, writeSlot, writeSlotBody } from '../static/stable_sections.js';
 import type { DataReference } from './data_references.js';
+import type { RelinkWork } from '../../relink_session.js';
 
 /** Whether every relocation of (new) object `lo` is one the last link's module can take; fills its type indices. */
 export function relocationDifference(ctx: LinkContext, lo: LoadedObject): string | null {
@@ -95,8 +96,11 @@ export function planSlotMove(ctx: LinkContext, outgrown: readonly number[], swap
   return { from, to: packed.stoppedAt, starts: packed.starts };
 }
 
-/** Moves slots [from, to) to their new starts and writes each of them whole (any object's body, relocated). */
-export function moveSlots(ctx: LinkContext, patch: ImagePatch, view: DataView, move: SlotMove): void {
+/**
+ * Moves slots [from, to) to their new starts and writes each of them whole (any object's
+ * body, relocated); adds to `work` the bodies written, those that moved, their relocations.
+ */
+export function moveSlots(ctx: LinkContext, patch: ImagePatch, view: DataView, move: SlotMove, work: RelinkWork): void {
   const placed = ctx.placed!;
   const places = ctx.stable!.bodySlots;
   const payload = placed.codeAt + 5;
@@ -106,8 +110,17 @@ export function moveSlots(ctx: LinkContext, patch: ImagePatch, view: DataView, m
     placed.bodyCapacity[i] = next(i) - move.starts[i]! - SLOT_HEADER;
     placed.bodyAt[i] = payload + move.starts[i]! + SLOT_HEADER;
     writeSlot(ctx, patch.bytes, view, i, payload + move.starts[i]!, placed.bodyCapacity[i]!, placed.codeAt);
+    work.sectionsPlaced++;
+    if (move.starts[i] !== places.starts[i]) work.symbolsMoved++;
+    const f = ctx.functions[i]!;
+    if (f.synthetic < 0 && !f.gone) work.relocationsApplied += chunkRelocations(codeRelocations(ctx.objects[f.object]!), f.func);
   }
   ctx.stable!.movedBodies(move.starts, move.from, move.to);
+}
+
+/** How many relocations chunk `c` (a body or a segment) of table `t` has. */
+function chunkRelocations(t: ReturnType<typeof codeRelocations>, c: number): number {
+  return t?.chunkStart ? t.chunkStart[c + 1]! - t.chunkStart[c]! : 0;
 }
 
 /** The global data symbols object `o` defines whose address differs in `after`; why not, if one is exported. */
@@ -139,8 +152,12 @@ function chunkPlace(ctx: LinkContext, o: number, data: boolean, chunk: number): 
   return { at: regionAt + lo.segAddr[chunk]! - ctx.segments[out]!.address, src: lo.obj.dataSegments[chunk]!.dataOffset };
 }
 
-/** Writes (swapped-in) object `o`'s live bodies into their slots (but those of `moved`, written already) and its written segments into their blocks, relocated. */
-export function writeObject(ctx: LinkContext, patch: ImagePatch, view: DataView, o: number, moved: SlotMove | null): void {
+/**
+ * Writes (swapped-in) object `o`'s live bodies into their slots (but those of `moved`,
+ * written already) and its written segments into their blocks, relocated; adds to `work`
+ * the bodies and segments written and their relocations.
+ */
+export function writeObject(ctx: LinkContext, patch: ImagePatch, view: DataView, o: number, moved: SlotMove | null, work: RelinkWork): void {
   const lo = ctx.objects[o]!;
   const bytes = patch.bytes;
   const placed = ctx.placed!;
@@ -153,6 +170,8 @@ export function writeObject(ctx: LinkContext, patch: ImagePatch, view: DataView,
     patch.track(at, at + cap);
     writeSlotBody(bytes, at, functionBody(lo.obj, f), cap);
     relocateBody(ctx, lo, f, bytes, view, at);
+    work.sectionsPlaced++;
+    work.relocationsApplied += chunkRelocations(codeRelocations(lo), f);
   }
   for (let g = 0; g < lo.segLive.length; g++) {
     if (!lo.segLive[g] || lo.segOutput[g]! < 0) continue;
@@ -163,12 +182,15 @@ export function writeObject(ctx: LinkContext, patch: ImagePatch, view: DataView,
     bytes.fill(0, where.at, where.at + cap);
     bytes.set(lo.obj.dataSegments[g]!.data, where.at);
     relocateSegment(ctx, lo, g, bytes, view, where.at);
+    work.sectionsPlaced++;
+    work.relocationsApplied += chunkRelocations(dataRelocations(lo), g);
   }
 }
 
-/** Applies again each relocation of `refs` (sites pointing at a data symbol that moved), except those in the `skip` objects (written whole). */
-export function reapplyReferences(ctx: LinkContext, patch: ImagePatch, view: DataView, refs: readonly DataReference[], skip: ReadonlySet<number>): void {
+/** Applies again each relocation of `refs` (sites pointing at a data symbol that moved), except those in the `skip` objects (written whole); returns how many. */
+export function reapplyReferences(ctx: LinkContext, patch: ImagePatch, view: DataView, refs: readonly DataReference[], skip: ReadonlySet<number>): number {
   const bytes = patch.bytes;
+  let applied = 0;
   for (const e of refs) {
     if (skip.has(e.object)) continue;
     const lo = ctx.objects[e.object]!;
@@ -178,5 +200,7 @@ export function reapplyReferences(ctx: LinkContext, patch: ImagePatch, view: Dat
     const pos = where.at + t.offset[e.r]! - where.src;
     patch.track(pos, Math.min(pos + 10, bytes.length));
     applyRelocations(ctx, lo, t, e.r, e.r + 1, bytes, view, where.src, where.at);
+    applied++;
   }
+  return applied;
 }
