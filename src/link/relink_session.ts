@@ -150,7 +150,8 @@ export class RelinkSession {
     try {
       inputsChanged = this.readInputs(onlyChanged);
       phaseMs.read = performance.now() - t0;
-      if (this.inPlace) {
+      // The first link has nothing to patch: it is whole, and that is no fallback.
+      if (this.inPlace && this.image.size > 0) {
         const fast = this.inPlace.relink(this.current, inputsChanged, this.image);
         const t1 = performance.now();
         phaseMs.link = t1 - t0 - phaseMs.read;
