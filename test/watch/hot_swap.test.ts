@@ -149,6 +149,38 @@ describe('zirc watch --run --hot', () => {
     expect(await s.client.stop()).toEqual({ code: 0, signal: null });
   }, 60_000);
 
+  it('swaps changed read-only data (a string the loop prints, same length and not) into the running program', async () => {
+    const dir = workDir();
+    const say = (text: string) =>
+      `@msg = str("${text}\\n")\n@msg_len = str("len")\n@say_ty = fntype([], @void)\n@say = fn(@say_ty, {\n` +
+      `  %iov = alloc_mut(@iovec)\n  %a = ptrtoint(@msg)\n  %lp = fieldptr(@msg, @msg_len)\n  %l = deref(%lp)\n` +
+      `  %p0 = elemptr(%iov, @zero)\n  %s0 = store(%p0, %a)\n  %p1 = elemptr(%iov, @one)\n  %s1 = store(%p1, %l)\n` +
+      `  %w = alloc_mut(@usize)\n  %fd = as(@u32, @one)\n  %ia = ptrtoint(%iov)\n  %n = as(@usize, @one)\n  %wa = ptrtoint(%w)\n` +
+      `  %e = call(@fd_write, [%fd, %ia, %n, %wa])\n  %r = returnvoid()\n})\n`;
+    const program = (text: string) => ({ value: 7, extraDecls: say(text), entryExtra: '        %said = call(@say, [])\n' });
+    const s = await startHot(dir, program('aaaa'));
+    const text = () => s.client.programOutput(1, 'stdout').toString('utf8');
+    const until = async (re: RegExp) => {
+      const deadline = Date.now() + 10_000;
+      while (!re.test(text())) {
+        if (Date.now() > deadline) throw new Error(`no ${re} in ${JSON.stringify(text().slice(-80))}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    await until(/^aaaa$/m);
+    s.save(program('bbbb'));
+    expect(await s.client.nextUpdate()).toMatchObject({ update: 2, ok: true, hot: { action: 'swapped' } });
+    await until(/^bbbb$/m);
+    s.save(program('a longer line'));
+    expect(await s.client.nextUpdate()).toMatchObject({ update: 3, ok: true, hot: { action: 'swapped' } });
+    await until(/^a longer line$/m);
+    // One process throughout: counters on the number lines only went up.
+    const counters = text().split('\n').filter((l) => /^\d+ 7$/.test(l)).map((l) => Number(l.split(' ')[0]));
+    expect(counters).toEqual(counters.map((_, i) => i + 1));
+    expect(events(s.client, (e) => e.event === 'run')).toHaveLength(1);
+    expect(await s.client.stop()).toEqual({ code: 0, signal: null });
+  }, 60_000);
+
   it('starts a program that ended by itself again after the next good update', async () => {
     const dir = workDir();
     fs.writeFileSync(path.join(dir, 'main.zir'), greetingProgram('first'));
