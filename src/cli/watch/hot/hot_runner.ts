@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { HotSwapPlan } from '../../../link/elf/hot_swap_log.js';
 import type { HotOutcome, WatchEvent } from '../events.js';
-import { ProgramRunner, type StartProgram } from '../program_runner.js';
+import { ProgramRunner, startProgram, type StartProgram } from '../program_runner.js';
 import type { HotControl, Runner } from '../watch_session.js';
 import { checkMapped, processState, writeIntoProcess } from './process_memory.js';
 
@@ -29,8 +29,9 @@ export interface HotRunnerOptions {
 export class HotRunner implements Runner, HotControl {
   /** The session keeps the program running while an update writes the output, and asks this runner what to do after it. */
   readonly hot: HotControl = this;
-  private readonly dir: string;
-  private readonly copyPath: string;
+  /** The private directory of the copy (made by the first `run`, removed by `stop`). */
+  private dir: string | null = null;
+  private readonly copyName: string;
   private readonly inner: ProgramRunner;
   private readonly outputPath: string;
   /** A program was started from the output since the last update. */
@@ -38,9 +39,10 @@ export class HotRunner implements Runner, HotControl {
 
   constructor(opts: HotRunnerOptions) {
     this.outputPath = opts.outputPath;
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-hot-'));
-    this.copyPath = path.join(this.dir, path.basename(opts.outputPath));
-    this.inner = new ProgramRunner(this.copyPath, 'x86_64-linux', opts.capture, opts.report, opts.start, opts.displayOutput);
+    this.copyName = path.basename(opts.outputPath);
+    // The runner starts whatever `copy` names now: the copy in this runner's directory.
+    const start = opts.start ?? startProgram;
+    this.inner = new ProgramRunner(this.copyName, 'x86_64-linux', opts.capture, opts.report, (_p, target, sink) => start(this.copy(), target, sink), opts.displayOutput);
   }
 
   /** Whether the coming update starts from the output a running process has (or no process runs). */
@@ -85,10 +87,11 @@ export class HotRunner implements Runner, HotControl {
   /** Starts the output of `update` from a fresh copy. */
   run(update: number): void {
     try {
-      fs.mkdirSync(this.dir, { recursive: true });
-      fs.rmSync(this.copyPath, { force: true }); // a copy still mapped by an ended process is only unlinked
-      fs.copyFileSync(this.outputPath, this.copyPath);
-      fs.chmodSync(this.copyPath, 0o755);
+      this.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-hot-'));
+      const copy = this.copy();
+      fs.rmSync(copy, { force: true }); // a copy still mapped by an ended process is only unlinked
+      fs.copyFileSync(this.outputPath, copy);
+      fs.chmodSync(copy, 0o755);
     } catch {
       // The program's start reports what is wrong (the copy is missing).
     }
@@ -99,6 +102,12 @@ export class HotRunner implements Runner, HotControl {
   /** Stops the program and removes the copy (a later `run` makes a new one). */
   async stop(): Promise<void> {
     await this.inner.stop();
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
+    this.dir = null;
+  }
+
+  /** Where the copy the program runs from is. */
+  private copy(): string {
+    return path.join(this.dir ?? os.tmpdir(), this.copyName);
   }
 }
