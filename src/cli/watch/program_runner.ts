@@ -3,6 +3,8 @@
 //! arrive and reported as `run_output` events, in chunks of at most 4 KiB and at most
 //! 1 MiB per stream and run (output_chunks.ts): the rest is read and dropped, so the
 //! program is never blocked, and counted in one `run_output_dropped` event at its end.
+//! A program into which `--hot` swapped an update gets its cap afresh (`swapped`): a program
+//! that runs for hours across many swaps keeps its output reported, still under its run.
 //! Before the next update writes the output, the session stops the program still running.
 
 import { spawn } from 'node:child_process';
@@ -86,10 +88,13 @@ export class ProgramRunner {
   run(update: number): void {
     if (this.current) throw new Error('ProgramRunner.run: a program is still running');
     this.report({ kind: 'run_start', update, output: this.displayOutput });
-    const chunkers = this.capture ? { stdout: new OutputChunker(), stderr: new OutputChunker() } : null;
+    const chunkers = this.capture ? newChunkers() : null;
+    // The sink reads `current` once it exists: a swap gives it new chunkers.
+    let current: Current | null = null;
     const sink: OutputSink = chunkers
       ? (stream, bytes) => {
-          for (const data of chunkers[stream].push(bytes)) this.report({ kind: 'run_output', update, stream, data });
+          const c = current?.chunkers ?? chunkers;
+          for (const data of c[stream].push(bytes)) this.report({ kind: 'run_output', update, stream, data });
         }
       : null;
     let program: StartedProgram;
@@ -99,12 +104,24 @@ export class ProgramRunner {
       this.report(failedToStart(update, err));
       return;
     }
-    const current: Current = { update, program, killed: false, done: Promise.resolve(), chunkers };
-    current.done = program.ended.then(
-      (r) => this.finished(current, r),
-      (err) => this.failed(current, err),
+    const started: Current = { update, program, killed: false, done: Promise.resolve(), chunkers };
+    current = started;
+    started.done = program.ended.then(
+      (r) => this.finished(started, r),
+      (err) => this.failed(started, err),
     );
-    this.current = current;
+    this.current = started;
+  }
+
+  /**
+   * `--hot` swapped an update into the running program: what the cap dropped so far is
+   * reported, and the output from now on has a cap of its own (still under its run).
+   */
+  swapped(): void {
+    const c = this.current;
+    if (!c || !c.chunkers) return;
+    this.reportOutputEnd(c);
+    c.chunkers = newChunkers();
   }
 
   /** Kills the running program, if any, and waits until it has ended and been reported. */
@@ -140,6 +157,10 @@ export class ProgramRunner {
       if (droppedBytes > 0) this.report({ kind: 'run_output_dropped', update: c.update, stream, forwardedBytes, droppedBytes });
     }
   }
+}
+
+function newChunkers(): Record<ProgramStream, OutputChunker> {
+  return { stdout: new OutputChunker(), stderr: new OutputChunker() };
 }
 
 function failedToStart(update: number, err: unknown): WatchEvent {

@@ -74,6 +74,7 @@ export class HotRunner implements Runner, HotControl {
       try {
         const t = writeIntoProcess(pid, plan.writes);
         const swapMs = t.stopMs + t.writeMs + t.continueMs;
+        this.inner.swapped();
         return { action: 'swapped', pid, functions: plan.functions, slots: plan.slots, bytes, swapMs, steps: { mapsMs, ...t } };
       } catch (err) {
         await this.inner.stop();
