@@ -70,6 +70,25 @@ describe('program runner', () => {
     expect(runner.running).toBe(false);
   });
 
+  it('starts the output cap afresh at each hot swap, under the same run', async () => {
+    // 1.5 MiB, a pause (the swap happens there), 1.5 MiB more, then exit.
+    const out = script('prog', 'head -c 1572864 /dev/zero | tr "\\0" a; sleep 0.5; head -c 1572864 /dev/zero | tr "\\0" b');
+    const runner = new ProgramRunner(out, 'x86_64-linux', true, (e) => events.push(e));
+    runner.run(4);
+    await until(() => dropped().length === 0 && output('stdout', 4).length >= 1 << 20);
+    await sleep(150);
+    runner.swapped();
+    await until(() => exits().length === 1);
+    const text = output('stdout', 4);
+    expect(text.length).toBe(2 << 20); // the cap twice: before the swap and after it
+    expect(text.slice(0, 1 << 20)).toBe('a'.repeat(1 << 20));
+    expect(text.slice(1 << 20)).toBe('b'.repeat(1 << 20));
+    expect(dropped()).toMatchObject([
+      { update: 4, stream: 'stdout', forwardedBytes: 1 << 20, droppedBytes: 1572864 - (1 << 20) },
+      { update: 4, stream: 'stdout', forwardedBytes: 1 << 20, droppedBytes: 1572864 - (1 << 20) },
+    ]);
+  });
+
   it('kills a program still running when stopped, and reports it as stopped by zirc', async () => {
     const out = script('prog', 'echo started; exec sleep 30');
     const runner = new ProgramRunner(out, 'x86_64-linux', true, (e) => events.push(e));
