@@ -19,6 +19,7 @@
 //! session's `verify` option checks it). The steps count their work as they write
 //! (`RelinkWork`: sections placed, globals moved, relocations applied), for the watch line.
 
+import { changedObject, type ObjectReader } from '../../changed_object.js';
 import { isArchive, ObjectFormatError, readElfObjectCached, type ElfObject } from '../input/index.js';
 import type { FileImage } from '../file_image.js';
 import { applyObjectRelocations, gotAddress } from '../static/apply_relocations.js';
@@ -51,6 +52,8 @@ interface Swap {
   symbolBefore: number[];
   sizeBefore: number[];
 }
+
+const ELF_OBJECTS: ObjectReader<ElfObject> = { isArchive, read: readElfObjectCached, isFormatError: (e) => e instanceof ObjectFormatError };
 
 export class FastRelinker {
   private ctx: LinkContext | null = null;
@@ -126,18 +129,9 @@ export class FastRelinker {
   private planSwaps(ctx: LinkContext, inputs: readonly LinkInput[], changed: readonly string[]): Swap[] | string {
     const swaps: Swap[] = [];
     for (const path of changed) {
-      const input = inputs.find((f) => f.path === path);
-      if (!input) return `${path} is not an input`;
-      if (isArchive(input.bytes)) return `${path} is an archive`;
-      const o = this.objectByPath.get(path);
-      if (o === undefined || o < 0) return `${path} is not in the link as one object`;
-      let next: ElfObject;
-      try {
-        next = readElfObjectCached(path, input.bytes);
-      } catch (e) {
-        if (e instanceof ObjectFormatError) return `${path} cannot be read`;
-        throw e;
-      }
+      const found = changedObject(inputs, path, this.objectByPath, ELF_OBJECTS);
+      if (typeof found === 'string') return found;
+      const { o, next } = found;
       const before = ctx.objects[o]!;
       const difference = interfaceDifference(before.object, next);
       if (difference) return `${path}: ${difference}`;

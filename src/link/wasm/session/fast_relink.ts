@@ -20,6 +20,7 @@
 //! The steps count their work as they write (`RelinkWork`: bodies and segments placed,
 //! data symbols moved and bodies pushed, relocations applied), for the watch line.
 
+import { changedObject, type ObjectReader } from '../../changed_object.js';
 import { isArchive, ObjectFormatError, readWasmObject, type WasmObject } from '../input/index.js';
 import type { FileImage } from '../../elf/file_image.js';
 import { ImagePatch } from '../../elf/session/image_patch.js';
@@ -41,6 +42,8 @@ interface Swap {
   before: LoadedObject;
   after: LoadedObject;
 }
+
+const WASM_OBJECTS: ObjectReader<WasmObject> = { isArchive, read: readWasmObject, isFormatError: (e) => e instanceof ObjectFormatError };
 
 export class WasmFastRelinker {
   private ctx: LinkContext | null = null;
@@ -102,18 +105,9 @@ export class WasmFastRelinker {
   private planSwaps(ctx: LinkContext, inputs: readonly WasmLinkInput[], changed: readonly string[]): Swap[] | string {
     const swaps: Swap[] = [];
     for (const path of changed) {
-      const input = inputs.find((f) => f.path === path);
-      if (!input) return `${path} is not an input`;
-      if (isArchive(input.bytes)) return `${path} is an archive`;
-      const o = this.objectByPath.get(path);
-      if (o === undefined || o < 0) return `${path} is not in the link as one object`;
-      let next: WasmObject;
-      try {
-        next = readWasmObject(path, input.bytes);
-      } catch (e) {
-        if (e instanceof ObjectFormatError) return `${path} cannot be read`;
-        throw e;
-      }
+      const found = changedObject(inputs, path, this.objectByPath, WASM_OBJECTS);
+      if (typeof found === 'string') return found;
+      const { o, next } = found;
       const before = ctx.objects[o]!;
       const difference = interfaceDifference(before.obj, next);
       if (difference) return `${path}: ${difference}`;
