@@ -37,7 +37,7 @@ import { describeMachine } from './machine.js';
 import type { Shape } from './programs.js';
 import { EditedProgram, SHAPES } from './programs.js';
 import { findZig, UnsupportedForZig, zigBuildArgs, zigTwin } from './zig_twin.js';
-import { flagValue, gitCommit, writeResultsFile } from './results_file.js';
+import { flagValue, gitCommit, saveResults, reportToDocs } from './results_file.js';
 import { median, msSince, ratio } from './stats.js';
 import { GNU_TIME, timedRun } from './timed_run.js';
 
@@ -371,13 +371,8 @@ export async function coldBenchMain(argv: readonly string[], command: string): P
     cold,
     wallSeconds: (Date.now() - started) / 1000,
   };
-  const jsonPath = writeResultsFile(outDir, date, '-cold', results);
-  process.stdout.write(`results: ${path.relative(process.cwd(), jsonPath)}\n`);
-  if (!argv.includes('--no-docs')) {
-    const docPath = path.join(REPO, 'docs', 'performance.md');
-    writeColdSection(docPath, renderColdSection(cold, machine, command, date));
-    process.stdout.write(`report: ${path.relative(process.cwd(), docPath)}\n`);
-  }
+  saveResults(outDir, date, '-cold', results);
+  reportToDocs(argv, REPO, (docPath) => writeColdSection(docPath, renderColdSection(cold, machine, command, date)));
   return cold;
 }
 

@@ -41,7 +41,7 @@ import { EditedProgram, SHAPES } from './programs.js';
 import { median, msSince, ratio, summarize } from './stats.js';
 import { GNU_TIME, timedRun } from './timed_run.js';
 import { DocSection } from './doc_section.js';
-import { archesFlag, flagValue, gitCommit, writeResultsFile } from './results_file.js';
+import { archesFlag, flagValue, gitCommit, saveResults, reportToDocs } from './results_file.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -383,13 +383,8 @@ export async function linkBenchMain(argv: readonly string[], command: string): P
     link,
     wallSeconds: (Date.now() - started) / 1000,
   };
-  const jsonPath = writeResultsFile(outDir, date, '-link', results);
-  process.stdout.write(`results: ${path.relative(process.cwd(), jsonPath)}\n`);
-  if (!argv.includes('--no-docs')) {
-    const docPath = path.join(REPO, 'docs', 'performance.md');
-    writeLinkSection(docPath, renderLinkSection(link, machine, command, date));
-    process.stdout.write(`report: ${path.relative(process.cwd(), docPath)}\n`);
-  }
+  saveResults(outDir, date, '-link', results);
+  reportToDocs(argv, REPO, (docPath) => writeLinkSection(docPath, renderLinkSection(link, machine, command, date)));
   process.stdout.write(`done in ${((Date.now() - started) / 60_000).toFixed(1)} minutes (${os.cpus().length} cores)\n`);
 }
 

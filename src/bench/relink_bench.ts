@@ -49,7 +49,7 @@ import { EditedProgram, SHAPES } from './programs.js';
 import type { Summary } from './stats.js';
 import { msSince, ratio, summarize } from './stats.js';
 import { DocSection } from './doc_section.js';
-import { archesFlag, flagValue, gitCommit, writeResultsFile } from './results_file.js';
+import { archesFlag, flagValue, gitCommit, saveResults, reportToDocs } from './results_file.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -739,14 +739,9 @@ export async function relinkBenchMain(argv: readonly string[], command: string):
     verdicts: relinkVerdicts(relink),
     wallSeconds: (Date.now() - started) / 1000,
   };
-  const jsonPath = writeResultsFile(outDir, date, '-relink', results);
-  process.stdout.write(`results: ${path.relative(process.cwd(), jsonPath)}\n`);
+  saveResults(outDir, date, '-relink', results);
   for (const v of results.verdicts) process.stdout.write(`${v.verdict.padEnd(12)} ${v.figure}: ${v.measured} (target ${v.target})\n`);
-  if (!argv.includes('--no-docs')) {
-    const docPath = path.join(REPO, 'docs', 'performance.md');
-    writeRelinkSection(docPath, renderRelinkSection(relink, machine, command, date));
-    process.stdout.write(`report: ${path.relative(process.cwd(), docPath)}\n`);
-  }
+  reportToDocs(argv, REPO, (docPath) => writeRelinkSection(docPath, renderRelinkSection(relink, machine, command, date)));
   process.stdout.write(`done in ${((Date.now() - started) / 60_000).toFixed(1)} minutes (${os.cpus().length} cores)\n`);
 }
 

@@ -21,6 +21,20 @@ export function writeResultsFile(outDir: string, date: string, suffix: string, r
   return jsonPath;
 }
 
+/** Writes the results file (writeResultsFile) and says where. */
+export function saveResults(outDir: string, date: string, suffix: string, results: unknown): void {
+  const jsonPath = writeResultsFile(outDir, date, suffix, results);
+  process.stdout.write(`results: ${path.relative(process.cwd(), jsonPath)}\n`);
+}
+
+/** Unless `--no-docs` is in `argv`: rewrites the bench's section of `docs/performance.md` under `repo` with `write`, and says so. */
+export function reportToDocs(argv: readonly string[], repo: string, write: (docPath: string) => void): void {
+  if (argv.includes('--no-docs')) return;
+  const docPath = path.join(repo, 'docs', 'performance.md');
+  write(docPath);
+  process.stdout.write(`report: ${path.relative(process.cwd(), docPath)}\n`);
+}
+
 /** `--name=value` from a bench's argv. */
 export function flagValue(argv: readonly string[], name: string): string | undefined {
   return argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
