@@ -88,10 +88,9 @@ export class WasmLinker implements Linker<WasmFunction> {
   /** A fresh layout of the object as it is now, leaving the file alone (tests compare it with a fresh build). */
   freshModule(): Uint8Array {
     this.assertOpen();
-    checkLinkable(this.obj, this.exports, () => 'func');
-    const { bytes } = PlacedModule.layOut(this.obj, this.exports, this.stackSize);
-    this.placed = null; // the symbols now carry that layout's indices: the next flush lays out again
-    return bytes;
+    // The symbols take that layout's indices (even when it throws): the next flush lays out again.
+    this.placed = null;
+    return PlacedModule.layOut(this.obj, this.exports, this.stackSize).bytes;
   }
 
   flush(): FlushReport {

@@ -15,15 +15,13 @@ export const SLOT_HEADER = 5;
 /** The smallest reserve that can be written (id, 1-byte size, empty name); a gap of 1 or 2 bytes cannot be. */
 export const MIN_RESERVE = 3;
 
-/** Body bytes a function slot gets: a quarter more than the body, at least 16 bytes. */
-export function slotCapacity(bodyLength: number): number {
-  return bodyLength + Math.max(16, bodyLength >> 2);
-}
-
-/** Bytes a data block gets in memory: a quarter more, at least 16. */
+/** Room a body (its slot) or a data atom (its block) gets when placed: a quarter more, at least 16 bytes. */
 export function blockCapacity(size: number): number {
   return size + Math.max(16, size >> 2);
 }
+
+/** Body bytes a function slot gets. */
+export const slotCapacity = blockCapacity;
 
 /** Whether a section that ends `gap` bytes before the next one can close the gap with a reserve. */
 export function gapFillable(gap: number): boolean {
@@ -44,26 +42,31 @@ export function writeReserveHeader(buf: Uint8Array, at: number, len: number): nu
   return 7;
 }
 
+/** The body of a freed slot: no locals, `unreachable`, `end`; valid for any function type. */
+export const TRAP_BODY = Uint8Array.of(0x00, Op.unreachable, Op.end);
+
 /**
- * Writes the slot at `at`: its padded size (`capacity`) and `body` (locals, code, final
- * `end`) with `nop`s before that `end`. Relocations are applied by `applyRelocations`.
+ * Writes `body` (locals, code, final `end`) into a room of `capacity` bytes at `at`: the
+ * same bytes, then `nop`s, then the final `end` (still valid, same behaviour).
+ */
+export function writePaddedBody(buf: Uint8Array, at: number, body: Uint8Array, capacity: number): void {
+  buf.set(body.subarray(0, body.length - 1), at);
+  buf.fill(Op.nop, at + body.length - 1, at + capacity - 1);
+  buf[at + capacity - 1] = Op.end;
+}
+
+/**
+ * Writes the slot at `at`: its padded size (`capacity`) and the padded body. Relocations
+ * are applied by `applyRelocations`.
  */
 export function writeSlotBody(buf: Uint8Array, at: number, capacity: number, body: Uint8Array): void {
   writePaddedUleb(buf, at, capacity);
-  const start = at + SLOT_HEADER;
-  buf.set(body.subarray(0, body.length - 1), start);
-  buf.fill(Op.nop, start + body.length - 1, start + capacity - 1);
-  buf[start + capacity - 1] = Op.end;
+  writePaddedBody(buf, at + SLOT_HEADER, body, capacity);
 }
 
-/** The body of a freed slot: no locals, `unreachable`, padding, `end`; valid for any type. */
+/** A freed slot: its padded size and the trapping body. */
 export function writeTrapBody(buf: Uint8Array, at: number, capacity: number): void {
-  writePaddedUleb(buf, at, capacity);
-  const start = at + SLOT_HEADER;
-  buf[start] = 0;
-  buf[start + 1] = Op.unreachable;
-  buf.fill(Op.nop, start + 2, start + capacity - 1);
-  buf[start + capacity - 1] = Op.end;
+  writeSlotBody(buf, at, capacity, TRAP_BODY);
 }
 
 /** The value a relocation resolves to with the symbols' current indices and addresses. */

@@ -17,7 +17,8 @@ import { codeRelocations, dataRelocations, isExported } from '../static/mark_liv
 import { isSupportedRelocation } from '../static/scan_relocations.js';
 import { segmentKey } from '../static/stable_data_layout.js';
 import { packSlots, SLOT_HEADER } from '../static/body_slots.js';
-import { relocateBody, relocateSegment, TRAP_BODY, writeSlot, writeSlotBody } from '../static/stable_sections.js';
+import { relocateBody, relocateSegment, writeSlot } from '../static/stable_sections.js';
+import { TRAP_BODY, writePaddedBody } from '../module_encoding.js';
 import type { DataReference } from './data_references.js';
 import type { RelinkWork } from '../../relink_session.js';
 
@@ -168,7 +169,7 @@ export function writeObject(ctx: LinkContext, patch: ImagePatch, view: DataView,
     const at = placed.bodyAt[slot]!;
     const cap = placed.bodyCapacity[slot]!;
     patch.track(at, at + cap);
-    writeSlotBody(bytes, at, functionBody(lo.obj, f), cap);
+    writePaddedBody(bytes, at, functionBody(lo.obj, f), cap);
     relocateBody(ctx, lo, f, bytes, view, at);
     work.sectionsPlaced++;
     work.relocationsApplied += chunkRelocations(codeRelocations(lo), f);

@@ -8,9 +8,10 @@
 //! give the same bytes.
 
 import { blockCapacity } from './stable_layout.js';
+import { SLOT_HEADER } from '../module_encoding.js';
 
 /** Bytes of a slot's size field. */
-export const SLOT_HEADER = 5;
+export { SLOT_HEADER };
 
 /** The slots as a link left them: each slot's start (relative to the first), -1 for one not placed yet, and the end of the last. */
 export interface SlotPlaces {

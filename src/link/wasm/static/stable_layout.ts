@@ -16,6 +16,7 @@
 //!   section) filling the gap, so a section that grows within it moves nothing after it.
 //! Pure bookkeeping: no bytes, no I/O.
 
+import { blockCapacity } from '../module_encoding.js';
 import type { FuncType } from '../input/index.js';
 import { packSlots, type SlotPlaces } from './body_slots.js';
 
@@ -39,10 +40,8 @@ interface Region {
 /** A function placed in the index space this link: an index into the link's own list, or a slot that is gone. */
 export type PlacedFunction = { entry: number } | { gone: { name: string; type: FuncType } };
 
-/** Room a body or a data segment gets when placed: a quarter more, at least 16 bytes. */
-export function blockCapacity(size: number): number {
-  return size + Math.max(16, size >> 2);
-}
+/** Room a body or a data segment gets when placed: a quarter more, at least 16 bytes (module_encoding.ts, as for ZIR's modules). */
+export { blockCapacity };
 
 /** Bytes of a reserve (an empty-named custom section with a 5-byte size): never fewer. */
 export const MIN_RESERVE = 7;

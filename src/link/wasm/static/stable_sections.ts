@@ -15,11 +15,8 @@ import { constI32, writePaddedUleb32 } from './leb.js';
 import { codeRelocations, dataRelocations } from './mark_live.js';
 import { MIN_RESERVE } from './stable_layout.js';
 import { SLOT_HEADER } from './body_slots.js';
+import { TRAP_BODY, writePaddedBody, writeReserveHeader } from '../module_encoding.js';
 
-const NOP = 0x01;
-const END = 0x0b;
-/** No locals, `unreachable`, `end`: valid for any function type. */
-export const TRAP_BODY = Uint8Array.of(0x00, 0x00, END);
 
 /** A section's id byte and 5-byte size, its payload, and the reserve filling its room (`key`'s in the layout memory). */
 export function frameStableSection(ctx: LinkContext, key: string, id: number, payload: Uint8Array): Uint8Array[] {
@@ -28,22 +25,10 @@ export function frameStableSection(ctx: LinkContext, key: string, id: number, pa
   header[0] = id;
   writePaddedUleb32(header, 1, payload.length);
   const gap = room - payload.length;
-  const reserve = new Uint8Array(gap);
-  // id 0 (custom), size, then an empty name: the rest is zeros.
-  writePaddedUleb32(reserve, 1, gap - 6);
   if (gap < MIN_RESERVE) throw new Error(`internal: a reserve of ${gap} bytes`);
+  const reserve = new Uint8Array(gap);
+  writeReserveHeader(reserve, 0, gap);
   return [header, payload, reserve];
-}
-
-/**
- * Writes `body` (its locals and instructions, ending with `end`) into a room of
- * `capacity` bytes at `at`: the same bytes, then `nop`s, then the final `end`.
- */
-export function writeSlotBody(out: Uint8Array, at: number, body: Uint8Array, capacity: number): void {
-  const n = body.length;
-  out.set(body.subarray(0, n - 1), at);
-  out.fill(NOP, at + n - 1, at + capacity - 1);
-  out[at + capacity - 1] = END;
 }
 
 /** Applies the code relocations of defined function `f` of `lo`, whose body now starts at `at` in `out`. */
@@ -95,7 +80,7 @@ export function stableCodeSection(ctx: LinkContext, bodyAt: Float64Array, bodyCa
 export function writeSlot(ctx: LinkContext, out: Uint8Array, view: DataView, i: number, at: number, capacity: number, payloadAt: number): void {
   writePaddedUleb32(out, at, capacity);
   const body = at + SLOT_HEADER;
-  writeSlotBody(out, body, bodyOf(ctx, i), capacity);
+  writePaddedBody(out, body, bodyOf(ctx, i), capacity);
   const f = ctx.functions[i]!;
   if (f.synthetic < 0 && !f.gone) {
     const lo = ctx.objects[f.object]!;
