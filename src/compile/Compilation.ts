@@ -22,6 +22,7 @@ import type { ExportEntry, Linker, OptimizeMode } from '../link/Linker.js';
 import { LinkError, OutputWriteError } from '../link/Linker.js';
 import type { LinkFile } from '../link/input_files.js';
 import { openLinker, openProgramLinker, recoverInterruptedOutput } from './open_linker.js';
+import { SERIAL_CODEGEN, type CodegenPool } from './codegen_pool.js';
 import { targetBackend, type TargetBackend } from './target_backend.js';
 import type { CompileError } from './errors.js';
 import { emptyStats } from './update_stats.js';
@@ -82,6 +83,11 @@ export interface CompilationOptions {
    * theirs (a C runtime's `_start`).
    */
   linkInputs?: readonly LinkFile[];
+  /**
+   * Where code generation runs (compile/codegen_pool.ts). Default: on the calling thread.
+   * The Node entry passes a pool of worker threads; the output is the same either way.
+   */
+  codegen?: CodegenPool;
 }
 
 export interface UpdateResult {
@@ -142,6 +148,7 @@ export class Compilation {
     const outputPath = opts.outputPath ?? MEMORY_OUTPUT_NAME;
     this.opts = {
       ...opts, outputPath, displayPath: opts.displayPath ?? opts.sourcePath ?? 'main.zir', output: opts.output ?? 'executable', linkInputs: opts.linkInputs ?? [],
+      codegen: opts.codegen ?? SERIAL_CODEGEN,
     };
     if (opts.outputPath === undefined) {
       const target = opts.outputTarget ?? new MemoryOutput();
@@ -653,8 +660,9 @@ export class Compilation {
     if (this.linker !== null && this.linkDirty.size === 0 && !exportsChanged && !this.needFlush && !this.linksObjects) return [];
     try {
       const linker = this.linker ?? (this.linker = this.openLinker());
+      const code = this.generateDirtyCode(stats);
       for (const u of this.linkDirty) {
-        const wanted = this.reach.has(u) && !u.decl.deleted ? this.unitSymbols(u, stats) : [];
+        const wanted = this.reach.has(u) && !u.decl.deleted ? this.unitSymbols(u, code) : [];
         const had = this.linkedSymbols.get(u) ?? [];
         const wantedNames = new Set(wanted.map((s) => s.name));
         for (const name of had) if (!wantedNames.has(name)) linker.deleteSymbol(name);
@@ -683,12 +691,25 @@ export class Compilation {
     }
   }
 
-  /** The target's code for a function's AIR (compile/target_backend.ts), counted and timed. */
-  private generateCode(air: AirFunction, stats: UpdateStats): unknown {
+  /** Whether a dirty unit puts a function's code into the output at this link. */
+  private needsCode(u: Unit): u is Unit & { air: AirFunction } {
+    return u.kind === 'body' && u.air !== null && u.air !== undefined && u.errors.length === 0 && this.reach.has(u) && !u.decl.deleted;
+  }
+
+  /**
+   * The target's code (compile/target_backend.ts) for every function the link will put,
+   * generated in one batch by the compilation's pool (in parallel for a full build),
+   * counted and timed apart from linking.
+   */
+  private generateDirtyCode(stats: UpdateStats): Map<AirFunction, unknown> {
+    const functions: AirFunction[] = [];
+    for (const u of this.linkDirty) if (this.needsCode(u)) functions.push(u.air);
     const timer = startTimer();
-    const code = this.backend.generate(air);
+    const generated = this.opts.codegen.generate(this.opts.target, functions, (f) => this.backend.generate(f));
     stats.timings.codegenMs += elapsed(timer);
-    stats.functionsGenerated++;
+    stats.functionsGenerated += functions.length;
+    const code = new Map<AirFunction, unknown>();
+    for (let i = 0; i < functions.length; i++) code.set(functions[i]!, generated[i]);
     return code;
   }
 
@@ -731,12 +752,12 @@ export class Compilation {
    * The symbols a unit contributes to the output, each with how to put it into the
    * linker. A function's code is generated here, timed apart from linking.
    */
-  private unitSymbols(u: Unit, stats: UpdateStats): Array<{ name: string; put: (l: Linker) => void }> {
+  private unitSymbols(u: Unit, code: Map<AirFunction, unknown>): Array<{ name: string; put: (l: Linker) => void }> {
     const out: Array<{ name: string; put: (l: Linker) => void }> = [];
     if (u.errors.length > 0) return out;
     if (u.kind === 'body' && u.air) {
       const air = u.air;
-      out.push({ name: air.name, put: (l) => l.updateFunc(air.name, this.generateCode(air, stats)) });
+      out.push({ name: air.name, put: (l) => l.updateFunc(air.name, code.get(air)) });
     }
     if (u.kind === 'value' && !u.typedValue) return out;
     if (u.kind === 'body' && !u.air) return out;

@@ -7,9 +7,8 @@
 import type { AirFunction } from '../sema/air.js';
 import type { SemaOptions } from '../sema/api.js';
 import { checkInlineAsm } from '../codegen/x86_64/asm.js';
-import { generateFunction as generateX86Function } from '../codegen/x86_64/codegen.js';
 import { generateRuntimeRoutine, generateWasiBuiltin } from '../codegen/x86_64/runtime.js';
-import { generateFunction as generateWasmFunction } from '../codegen/wasm/codegen.js';
+import { CODE_GENERATORS } from '../codegen/generators.js';
 import { generateRuntimeRoutine as generateWasmRuntimeRoutine } from '../codegen/wasm/runtime.js';
 import type { Linker } from '../link/Linker.js';
 import type { ImageSink } from '../link/output_sink.js';
@@ -29,13 +28,13 @@ export interface TargetBackend {
 
 const X86_64: TargetBackend = {
   semaOptions: (safety) => ({ target: targetInfo('x86_64-linux'), safety, checkInlineAsm }),
-  generate: generateX86Function,
+  generate: CODE_GENERATORS['x86_64-linux'],
   openLinker: (outputPath, sink) => ElfLinker.open(outputPath, { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin, sink }),
 };
 
 const WASM32: TargetBackend = {
   semaOptions: (safety) => ({ target: targetInfo('wasm32-wasi'), safety }),
-  generate: generateWasmFunction,
+  generate: CODE_GENERATORS['wasm32-wasi'],
   openLinker: (outputPath, sink) => WasmLinker.open(outputPath, { runtime: generateWasmRuntimeRoutine, sink }),
 };
 
