@@ -50,7 +50,7 @@ export const VERSION_TARGET_FACTOR = 2;
 /** The C twin's compile and link in one clang command: freestanding, as the link bench's objects are. */
 export const CLANG_ARGS = ['-O0', '-fno-pic', '-ffreestanding', '-fno-builtin', '-fno-stack-protector', '-w', '-static', '-nostdlib', '-fuse-ld=lld', '-Wl,-e,_start'];
 
-export type ColdCommandId = 'node' | 'version' | 'version-dist' | 'build' | 'build-dist' | 'clang-units' | 'clang-one' | 'clang-parallel' | 'zig' | 'zig-llvm';
+export type ColdCommandId = 'node' | 'version' | 'version-dist' | 'build' | 'build-threads' | 'build-dist' | 'clang-units' | 'clang-one' | 'clang-parallel' | 'zig' | 'zig-llvm';
 
 /** One command of the comparison, as it is run. */
 export interface ColdCommand {
@@ -136,6 +136,10 @@ export function coldCommands(opts: ColdBenchOptions, dir: string, program: Edite
     {
       id: 'build', label: `zirc build, ${size} ${opts.shape} (bundle)`, shown: `node bin/zirc.js build ${source} -o prog.zirc`,
       cmd: node, args: [zirc, 'build', source, '-o', 'prog.zirc'], output: 'prog.zirc',
+    },
+    {
+      id: 'build-threads', label: `zirc build --threads 1, ${size} ${opts.shape} (bundle; one code-generation worker)`, shown: `node bin/zirc.js build ${source} --threads 1 -o prog.zirc-threads`,
+      cmd: node, args: [zirc, 'build', source, '--threads', '1', '-o', 'prog.zirc-threads'], output: 'prog.zirc-threads',
     },
     {
       id: 'build-dist', label: `zirc build, ${size} ${opts.shape} (dist/ modules)`, shown: `node zirc_from_dist.mjs build ${source} -o prog.zirc-dist`,

@@ -8,6 +8,7 @@ import type { OptimizeMode } from '../link/Linker.js';
 import { compileObject } from '../link/elf/relocatable/compile_object.js';
 import { compileWasmObject } from '../link/wasm/relocatable/compile_object.js';
 import { Compilation } from '../compile/Compilation.js';
+import { sharedCodegenThreads } from '../node/codegen_threads.js';
 import type { UpdateResult } from '../compile/Compilation.js';
 import type { TargetName } from '../compile/target.js';
 import { EXIT_COMPILE_ERRORS, EXIT_OK, EXIT_USAGE, objectPathFor, outputPathFor } from './options.js';
@@ -20,6 +21,8 @@ export interface BuildOptions {
   object?: boolean;
   /** Objects and archives after the source, linked with the program (ELF or wasm32, as the target). */
   linkInputs?: readonly string[];
+  /** Code-generation worker threads (default: node/codegen_threads.ts's defaultThreadCount). */
+  threads?: number;
 }
 
 /** Builds `source`; prints errors to stderr. Returns the output path, or null on errors. */
@@ -31,6 +34,7 @@ export function buildOnce(source: string, opts: BuildOptions): { outputPath: str
     target: opts.target,
     optimize: opts.optimize,
     linkInputs: opts.linkInputs ?? [],
+    codegen: sharedCodegenThreads(opts.threads),
   });
   try {
     const result = compilation.update();

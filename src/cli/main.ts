@@ -4,7 +4,7 @@
 //! 2 (usage). A thin client of the library API; all compiler logic lives elsewhere.
 
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { OptimizeMode } from '../link/Linker.js';
 import type { TargetName } from '../compile/target.js';
 import { DEFAULT_TARGET, TARGET_NAMES } from '../compile/target.js';
@@ -49,7 +49,10 @@ export function makeProgram(setExit: (code: number) => void): Command {
     .option('-c', 'write a relocatable object (.o): ELF for ld.lld, mold or gcc, or wasm32 for wasm-ld')
     .addOption(targetOption())
     .addOption(optimizeOption())
-    .action((file: string, objects: string[], flags: CommonFlags & { c?: boolean }) =>
+    .addOption(
+      new Option('--threads <n>', 'code-generation worker threads (default: one per core less one, none on two cores or fewer)').argParser(parseThreads),
+    )
+    .action((file: string, objects: string[], flags: CommonFlags & { c?: boolean; threads?: number }) =>
       setExit(buildCommand(file, { ...flags, object: flags.c, linkInputs: objects })),
     );
 
@@ -137,4 +140,11 @@ export async function main(argv: string[]): Promise<void> {
     }
   }
   process.exitCode = code;
+}
+
+/** `--threads`: a whole number of worker threads, 0 to 64. */
+function parseThreads(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 64) throw new InvalidArgumentError('expected a whole number of threads from 0 to 64');
+  return n;
 }

@@ -78,9 +78,21 @@ export class CodegenThreads implements CodegenPool {
   }
 }
 
-/** One core is the main thread's. */
-export function defaultThreadCount(): number {
-  return Math.max(0, (os.availableParallelism?.() ?? os.cpus().length) - 1);
+/**
+ * One per core less one (the main thread's), on machines with three cores or more. On
+ * two cores none: measured there (docs/performance.md), two busy threads ran at about
+ * 0.7× each and a worker isolate compiles its code generator afresh, so a second thread
+ * made full builds slower, not faster.
+ */
+export function defaultThreadCount(cores = os.availableParallelism?.() ?? os.cpus().length): number {
+  return cores >= 3 ? cores - 1 : 0;
+}
+
+let shared: CodegenThreads | null = null;
+
+/** The process's pool, started on first use (`threads` only matters then). */
+export function sharedCodegenThreads(threads?: number): CodegenThreads {
+  return (shared ??= new CodegenThreads({ threads }));
 }
 
 /**

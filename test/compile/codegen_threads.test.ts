@@ -5,7 +5,9 @@
 // and for the edits after it. The pool comes from dist/ (its worker is a compiled
 // module; `npm test` builds first).
 
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Compilation } from '../../src/compile/Compilation.js';
@@ -123,5 +125,27 @@ describe('a build is the same whatever the thread count', () => {
     expect(p.threadCount).toBe(0);
     const src = generateProgram({ shape: 'chain', functions: 300 }).source;
     expect(buildAll('x86_64-linux', [src], p)).toEqual(buildAll('x86_64-linux', [src]));
+  });
+});
+
+describe('zirc build --threads', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-threads-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const zirc = (...args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin', 'zirc.js'), ...args], { cwd: dir, encoding: 'utf8' });
+
+  test('writes the same executable with one worker as with none, and it runs', () => {
+    const program = generateProgram({ shape: 'chain', functions: 1000 });
+    fs.writeFileSync(path.join(dir, 'p.zir'), program.source);
+    expect(zirc('build', 'p.zir', '--threads', '0', '-o', 'serial').status).toBe(0);
+    expect(zirc('build', 'p.zir', '--threads', '1', '-o', 'threaded').status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'threaded')).equals(fs.readFileSync(path.join(dir, 'serial')))).toBe(true);
+    const run = spawnSync(path.join(dir, 'threaded'), { encoding: 'utf8' });
+    expect(run.stdout).toBe(program.expectedStdout);
+  });
+
+  test('refuses a thread count that is not a whole number', () => {
+    const r = zirc('build', 'p.zir', '--threads', 'two');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('expected a whole number of threads');
   });
 });
