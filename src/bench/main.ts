@@ -149,11 +149,11 @@ async function measureFrontEnd(): Promise<FrontEndFigures> {
   }
 }
 
-/** The watcher's latency (src/bench/watch_latency.ts, the watch engineer's), 10k functions. */
-async function measureWatch(edits: number, workDir: string): Promise<WatchFigures> {
+/** The watcher's latency (src/bench/watch_latency.ts, the watch engineer's), at `functions` functions. */
+async function measureWatch(edits: number, workDir: string, functions = 10_000): Promise<WatchFigures> {
   try {
     fs.mkdirSync(workDir, { recursive: true });
-    const r = await measureWatchLatency({ functions: 10_000, edits: Math.max(30, edits), workDir });
+    const r = await measureWatchLatency({ functions, edits: Math.max(30, edits), workDir });
     const { latencyMs, fromWriteStartMs, compileMs, ...rest } = r;
     return { figures: { ...rest, latencyMs, fromWriteStartMs, compileMs }, p50Ms: r.p50Ms, p95Ms: r.p95Ms };
   } catch (e) {
@@ -258,6 +258,12 @@ async function main(): Promise<void> {
   log('watch latency (10k functions)...');
   const watch = plan.watch ? await measureWatch(plan.bodyEdits, path.join(workRoot, 'watch')) : { skipped: 'not requested (--no-watch)' };
   log(watch.skipped ?? `watch p50 ${watch.p50Ms} ms, p95 ${watch.p95Ms} ms`);
+  let watchLarge: WatchFigures | undefined;
+  if (plan.watch && plan.sizes.some((n) => n >= 100_000)) {
+    log('watch latency (100k functions)...');
+    watchLarge = await measureWatch(plan.bodyEdits, path.join(workRoot, 'watch-100k'), 100_000);
+    log(watchLarge.skipped ?? `watch p50 ${watchLarge.p50Ms} ms, p95 ${watchLarge.p95Ms} ms`);
+  }
 
   const linkSizes = plan.sizes.filter((n) => n >= 10_000);
   const link =
@@ -308,6 +314,7 @@ async function main(): Promise<void> {
     configs,
     frontEnd,
     watch,
+    watchLarge,
     ...(link ? { link } : {}),
     ...(relink ? { relink } : {}),
     ...(cold ? { cold } : {}),

@@ -278,6 +278,13 @@ export function renderReport(r: BenchResults, command: string, analysis: string 
       ? `Watch latency: not measured (${r.watch.skipped}).`
       : `Watch latency (\`src/bench/watch_latency.ts\`, file write → the watcher's JSON report, 10k functions): p50 ${ms(r.watch.p50Ms)} ms, p95 ${ms(r.watch.p95Ms)} ms.`,
   );
+  if (r.watchLarge) {
+    out.push(
+      r.watchLarge.skipped
+        ? `Watch latency at 100k functions: not measured (${r.watchLarge.skipped}).`
+        : `Watch latency at 100k functions: p50 ${ms(r.watchLarge.p50Ms)} ms, p95 ${ms(r.watchLarge.p95Ms)} ms.`,
+    );
+  }
   out.push('');
 
   out.push('## Correctness of what was measured');

@@ -121,6 +121,8 @@ export interface BenchResults {
   configs: ConfigResult[];
   frontEnd: FrontEndFigures;
   watch: WatchFigures;
+  /** The same at 100k functions, when the plan's sizes reach 100k. */
+  watchLarge?: WatchFigures;
   /** zirc ld's full link of the C twin against ld.lld and mold (link_bench.ts). */
   link?: LinkBenchFigures;
   wallSeconds: number;
