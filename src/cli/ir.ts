@@ -15,8 +15,9 @@ export function irCommand(source: string, target: TargetName): number {
     outputPath: path.join(dir, 'out'),
     target,
     optimize: 'Debug',
-    // `zirc ir` analyzes only: nothing is linked.
+    // `zirc ir` analyzes only: nothing is linked, and the AIR is what it prints.
     linkerFactory: nullLinker,
+    retainAir: true,
   });
   try {
     const result = compilation.update();

@@ -84,10 +84,18 @@ export interface CompilationOptions {
    */
   linkInputs?: readonly LinkFile[];
   /**
-   * Where code generation runs (compile/codegen_pool.ts). Default: on the calling thread.
-   * The Node entry passes a pool of worker threads; the output is the same either way.
+   * Where code generation runs (compile/codegen_pool.ts). Default: on the calling thread,
+   * each function as soon as its body is analyzed, so that its AIR dies young. A pool
+   * with worker threads generates a link's functions in one batch instead. The output is
+   * the same either way.
    */
   codegen?: CodegenPool;
+  /**
+   * Keep every function's AIR after its code is generated (default false: it is dropped,
+   * which at 100k functions is about 40% of what a compilation holds). `emitIr` and
+   * `analysisSnapshot` need it.
+   */
+  retainAir?: boolean;
 }
 
 export interface UpdateResult {
@@ -143,13 +151,19 @@ export class Compilation {
   private analyzeQueue: Unit[] = [];
   /** Decls whose tree is held until the end of the current update. */
   private astsHeld: DeclState[] = [];
+  /** Generate each function's code as soon as its body is analyzed (the pool is not parallel). */
+  private readonly streamCodegen: boolean;
+  /** The update in progress's statistics (code generated during analysis is counted there). */
+  private stats: UpdateStats = emptyStats();
 
   private constructor(opts: CompilationOptions) {
     const outputPath = opts.outputPath ?? MEMORY_OUTPUT_NAME;
     this.opts = {
       ...opts, outputPath, displayPath: opts.displayPath ?? opts.sourcePath ?? 'main.zir', output: opts.output ?? 'executable', linkInputs: opts.linkInputs ?? [],
       codegen: opts.codegen ?? SERIAL_CODEGEN,
+      retainAir: opts.retainAir ?? false,
     };
+    this.streamCodegen = !this.opts.codegen.parallel;
     if (opts.outputPath === undefined) {
       const target = opts.outputTarget ?? new MemoryOutput();
       this.memory = { sink: new TargetSink(target, MEMORY_OUTPUT_NAME), target };
@@ -184,7 +198,7 @@ export class Compilation {
    */
   update(source?: Uint8Array | string): UpdateResult {
     if (source === undefined && this.opts.sourcePath === undefined) throw new TypeError('Compilation.update: no source (pass it, or create the compilation with a sourcePath)');
-    const stats = emptyStats();
+    const stats = (this.stats = emptyStats());
     const total = startTimer();
     const finish = (errors: CompileError[]): UpdateResult => {
       this.releaseAsts();
@@ -217,17 +231,20 @@ export class Compilation {
     this.analyzeReachable();
     stats.declsAnalyzed = this.analyzedDecls.size;
     const errors = this.collectErrors();
-    stats.timings.analyzeMs = elapsed(analyzeTimer);
+    // Code generated as bodies were analyzed is code generation's time, not analysis's.
+    stats.timings.analyzeMs = Math.max(0, elapsed(analyzeTimer) - stats.timings.codegenMs);
+    const codegenBeforeLink = stats.timings.codegenMs;
     if (errors.length > 0) return finish(errors);
 
     const linkTimer = startTimer();
     const linkErrors = this.link(stats);
-    stats.timings.linkMs = Math.max(0, elapsed(linkTimer) - stats.timings.codegenMs);
+    stats.timings.linkMs = Math.max(0, elapsed(linkTimer) - (stats.timings.codegenMs - codegenBeforeLink));
     return finish(linkErrors);
   }
 
-  /** The analyzed program as canonical ZIR (spec §12). Call after a successful update. */
+  /** The analyzed program as canonical ZIR (spec §12). Call after a successful update of a compilation created with `retainAir`. */
   emitIr(): string {
+    this.requireAir('emitIr');
     const decls = [...this.order]
       .filter((d) => this.reach.has(d.value))
       .map((d) => ({
@@ -252,6 +269,10 @@ export class Compilation {
     return text;
   }
 
+  private requireAir(what: string): void {
+    if (!this.opts.retainAir) throw new Error(`Compilation.${what} needs the AIR: create the compilation with retainAir: true`);
+  }
+
   close(): void {
     this.linker?.close();
     this.linker = null;
@@ -263,6 +284,7 @@ export class Compilation {
    * compilations of the same source must give the same snapshot, however they got there.
    */
   analysisSnapshot(): string {
+    this.requireAir('analysisSnapshot');
     const lines: string[] = [];
     for (const d of this.order) {
       if (!this.reach.has(d.value)) continue;
@@ -503,6 +525,8 @@ export class Compilation {
       // A bug in analysis must not take the long-running compiler down: it becomes this decl's error.
       u.typedValue = null;
       u.air = null;
+      u.functionName = null;
+      u.code = null;
       u.data = [];
       u.exportEntry = null;
       u.errors = [{ offset: 0, message: `internal compiler error: ${describe(err)}` }];
@@ -544,14 +568,25 @@ export class Compilation {
     const tv = u.decl.value.typedValue;
     if (!tv || functionOwner(tv) !== u.decl.name) {
       u.air = null;
+      u.functionName = null;
+      u.code = null;
       u.errors = [];
       u.data = [];
       return;
     }
     const r = analyzeFunctionBody(this.astOf(u.decl), tv.type as FnType, resolver, this.semaOptions);
     u.air = r.air;
+    u.functionName = r.air?.name ?? null;
+    u.code = null;
     u.errors = r.errors;
     u.data = r.data;
+    if (this.streamCodegen && r.air && r.errors.length === 0) {
+      const timer = startTimer();
+      u.code = this.backend.generate(r.air);
+      this.stats.timings.codegenMs += elapsed(timer);
+      this.stats.functionsGenerated++;
+      if (!this.opts.retainAir) u.air = null;
+    }
   }
 
   private resolve(name: string): ResolvedDecl {
@@ -660,9 +695,9 @@ export class Compilation {
     if (this.linker !== null && this.linkDirty.size === 0 && !exportsChanged && !this.needFlush && !this.linksObjects) return [];
     try {
       const linker = this.linker ?? (this.linker = this.openLinker());
-      const code = this.generateDirtyCode(stats);
+      this.generateDirtyCode(stats);
       for (const u of this.linkDirty) {
-        const wanted = this.reach.has(u) && !u.decl.deleted ? this.unitSymbols(u, code) : [];
+        const wanted = this.reach.has(u) && !u.decl.deleted ? this.unitSymbols(u) : [];
         const had = this.linkedSymbols.get(u) ?? [];
         const wantedNames = new Set(wanted.map((s) => s.name));
         for (const name of had) if (!wantedNames.has(name)) linker.deleteSymbol(name);
@@ -691,26 +726,29 @@ export class Compilation {
     }
   }
 
-  /** Whether a dirty unit puts a function's code into the output at this link. */
-  private needsCode(u: Unit): u is Unit & { air: AirFunction } {
-    return u.kind === 'body' && u.air !== null && u.air !== undefined && u.errors.length === 0 && this.reach.has(u) && !u.decl.deleted;
-  }
-
   /**
-   * The target's code (compile/target_backend.ts) for every function the link will put,
-   * generated in one batch by the compilation's pool (in parallel for a full build),
-   * counted and timed apart from linking.
+   * The target's code (compile/target_backend.ts) for every function the link will put
+   * that has none yet, generated in one batch by the compilation's pool (in parallel for
+   * a full build), counted and timed apart from linking; then the AIR is let go.
    */
-  private generateDirtyCode(stats: UpdateStats): Map<AirFunction, unknown> {
+  private generateDirtyCode(stats: UpdateStats): void {
+    const units: Unit[] = [];
     const functions: AirFunction[] = [];
-    for (const u of this.linkDirty) if (this.needsCode(u)) functions.push(u.air);
+    for (const u of this.linkDirty) {
+      if (u.kind === 'body' && u.code === null && u.air && u.errors.length === 0 && this.reach.has(u) && !u.decl.deleted) {
+        units.push(u);
+        functions.push(u.air);
+      }
+    }
+    if (units.length === 0) return;
     const timer = startTimer();
     const generated = this.opts.codegen.generate(this.opts.target, functions, (f) => this.backend.generate(f));
     stats.timings.codegenMs += elapsed(timer);
-    stats.functionsGenerated += functions.length;
-    const code = new Map<AirFunction, unknown>();
-    for (let i = 0; i < functions.length; i++) code.set(functions[i]!, generated[i]);
-    return code;
+    stats.functionsGenerated += units.length;
+    for (let i = 0; i < units.length; i++) {
+      units[i]!.code = generated[i];
+      if (!this.opts.retainAir) units[i]!.air = null;
+    }
   }
 
   /** Drops the linker; the next good update links every unit in the build into a new output. */
@@ -752,15 +790,16 @@ export class Compilation {
    * The symbols a unit contributes to the output, each with how to put it into the
    * linker. A function's code is generated here, timed apart from linking.
    */
-  private unitSymbols(u: Unit, code: Map<AirFunction, unknown>): Array<{ name: string; put: (l: Linker) => void }> {
+  private unitSymbols(u: Unit): Array<{ name: string; put: (l: Linker) => void }> {
     const out: Array<{ name: string; put: (l: Linker) => void }> = [];
     if (u.errors.length > 0) return out;
-    if (u.kind === 'body' && u.air) {
-      const air = u.air;
-      out.push({ name: air.name, put: (l) => l.updateFunc(air.name, code.get(air)) });
+    if (u.kind === 'body' && u.functionName !== null) {
+      const name = u.functionName;
+      const code = u.code;
+      out.push({ name, put: (l) => l.updateFunc(name, code) });
     }
     if (u.kind === 'value' && !u.typedValue) return out;
-    if (u.kind === 'body' && !u.air) return out;
+    if (u.kind === 'body' && u.functionName === null) return out;
     for (const atom of u.data) out.push({ name: atom.name, put: (l) => l.updateData(atom) });
     return out;
   }

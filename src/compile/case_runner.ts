@@ -65,13 +65,15 @@ export async function runCaseFile(casePath: string, opts: CaseRunOptions = {}): 
     return lines;
   }
   for (const target of caseFile.targets) {
-    const incremental = new CaseSession('incremental', target, casePath, opts);
+    // Only a case that checks `zirc ir` output keeps the AIR; the others build as users' builds do.
+    const retainAir = caseFile.updates.some((u) => u.expectIr);
+    const incremental = new CaseSession('incremental', target, casePath, opts, retainAir);
     try {
       for (const update of caseFile.updates) {
         const problems: string[] = [];
         const inc = await incremental.check(update);
         problems.push(...inc.problems.map((p) => `incremental: ${p}`));
-        const fresh = new CaseSession('fresh', target, casePath, opts);
+        const fresh = new CaseSession('fresh', target, casePath, opts, retainAir);
         try {
           const fr = await fresh.check(update);
           problems.push(...fr.problems.map((p) => `fresh: ${p}`));
@@ -116,6 +118,7 @@ class CaseSession {
     private readonly target: TargetName,
     private readonly casePath: string,
     private readonly opts: CaseRunOptions,
+    private readonly retainAir: boolean,
   ) {}
 
   /** Applies the update and checks it against its expectations and the rules for the output. */
@@ -132,7 +135,7 @@ class CaseSession {
     const outputPath = path.join(this.dir, defaultOutputName(update.fileName, this.target));
     const create = this.opts.createCompilation ?? ((o: CompilationOptions) => Compilation.create(o));
     this.compilation ??= create(
-      { sourcePath, outputPath, target: this.target, optimize: this.opts.optimize ?? 'Debug', displayPath: update.fileName },
+      { sourcePath, outputPath, target: this.target, optimize: this.opts.optimize ?? 'Debug', displayPath: update.fileName, retainAir: this.retainAir },
       this.role,
     );
     let result: UpdateResult;

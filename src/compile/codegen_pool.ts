@@ -10,6 +10,12 @@ import type { TargetName } from './target.js';
 
 export interface CodegenPool {
   /**
+   * True when `generate` sends batches to other threads. A compilation then keeps each
+   * function's AIR until the link and generates them all in one batch; otherwise it
+   * generates each function as soon as it is analyzed, so that the AIR dies young.
+   */
+  readonly parallel?: boolean;
+  /**
    * The code of each function, in the order given. `generateHere` is the calling
    * thread's own generator: a pool uses it for its own share, for batches too small to
    * be worth sending, and for any share a worker failed to return.

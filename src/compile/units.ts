@@ -38,8 +38,15 @@ export interface Unit {
   typedValue: TypedValue | null;
   /** Value units of `export(...)` decls. */
   exportEntry: { symbolName: string; declName: string; offset: number } | null;
-  /** Body units: the AIR, null when the body has errors. */
+  /**
+   * Body units: the AIR, null when the body has errors, and (unless the compilation
+   * retains AIR) once the function's code is generated: what the linker needs is `code`.
+   */
   air: AirFunction | null;
+  /** Body units of functions: the symbol name of the function, null when there is none. */
+  functionName: string | null;
+  /** Body units: the target's code for the last good analysis (the linker's input), null until generated. */
+  code: unknown;
 }
 
 /** Where a decl is before a `DeclOrder` places it. */
@@ -91,6 +98,8 @@ export function newUnit(kind: UnitKind, decl: DeclState): Unit {
     typedValue: null,
     exportEntry: null,
     air: null,
+    functionName: null,
+    code: null,
   };
 }
 

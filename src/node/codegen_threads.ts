@@ -48,6 +48,10 @@ export class CodegenThreads implements CodegenPool {
     return this.threads.length;
   }
 
+  get parallel(): boolean {
+    return this.threads.length > 0;
+  }
+
   generate(target: TargetName, functions: readonly AirFunction[], generateHere: (f: AirFunction) => unknown): unknown[] {
     if (this.threads.length === 0 || functions.length < this.minBatch) return functions.map(generateHere);
     const shares = splitShares(functions, this.threads.length + 1);

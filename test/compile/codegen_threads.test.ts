@@ -54,7 +54,7 @@ afterAll(() => pools.forEach((p) => p.close()));
 /** The AIR a build generates code for, caught on its way to the generator. */
 function airOf(target: TargetName, source: string): AirFunction[] {
   const seen: AirFunction[] = [];
-  const spy: CodegenPool = { generate: (_t, fns, here) => (seen.push(...fns), fns.map(here)) };
+  const spy: CodegenPool = { parallel: true, generate: (_t, fns, here) => (seen.push(...fns), fns.map(here)) };
   Compilation.create({ target, optimize: 'Debug', codegen: spy }).update(source);
   return seen;
 }
@@ -99,6 +99,13 @@ describe('the AIR codec', () => {
 });
 
 describe('a build is the same whatever the thread count', () => {
+  test.each(TARGETS)('code generated as bodies are analyzed (no pool) or in one batch at the link: the same output (%s)', (target) => {
+    const batch: CodegenPool = { parallel: true, generate: (_t, fns, here) => fns.map(here) };
+    for (const c of caseSources().filter((c) => c.target === target)) {
+      expect(buildAll(target, c.sources, batch), c.name).toEqual(buildAll(target, c.sources));
+    }
+  });
+
   test.each(TARGETS)('every case, every update (%s)', (target) => {
     const one = pool(1);
     const two = pool(2);
@@ -147,5 +154,18 @@ describe('zirc build --threads', () => {
     const r = zirc('build', 'p.zir', '--threads', 'two');
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('expected a whole number of threads');
+  });
+});
+
+describe('the AIR after code generation', () => {
+  test('is dropped unless the compilation retains it; emitIr says what it needs', () => {
+    const src = generateProgram({ shape: 'chain', functions: 50 }).source;
+    const dropped = Compilation.create({ target: 'x86_64-linux', optimize: 'Debug' });
+    expect(dropped.update(src).ok).toBe(true);
+    expect(() => dropped.emitIr()).toThrow(/retainAir: true/);
+    const kept = Compilation.create({ target: 'x86_64-linux', optimize: 'Debug', retainAir: true });
+    const r = kept.update(src);
+    expect(Buffer.from(r.output!).equals(Buffer.from(dropped.update(src).output!))).toBe(true);
+    expect(kept.emitIr()).toContain('fn(');
   });
 });

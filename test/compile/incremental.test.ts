@@ -22,6 +22,7 @@ function compilation(name: string, target: TargetName = 'x86_64-linux'): Compila
     optimize: 'Debug',
     displayPath: 'main.zir',
     linkerFactory: nullLinker,
+    retainAir: true,
   });
 }
 
