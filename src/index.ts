@@ -27,6 +27,8 @@
 //! s.update();                      // re-reads main.o, patches `prog` in place
 //! ```
 
+import './node/install.js';
+
 export { Compilation } from './compile/Compilation.js';
 export type { CompilationOptions, UpdateResult, UpdateStats } from './compile/Compilation.js';
 export { MemoryOutput } from './link/output_sink.js';

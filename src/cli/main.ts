@@ -3,6 +3,7 @@
 //! `--version`, and exit statuses 0 (success), 1 (compile errors or failing cases),
 //! 2 (usage). A thin client of the library API; all compiler logic lives elsewhere.
 
+import '../node/install.js';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { OptimizeMode } from '../link/Linker.js';

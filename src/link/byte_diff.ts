@@ -1,8 +1,9 @@
 //! The byte ranges in which two versions of a file image differ, so that an output built
 //! again in memory is written to disk as a patch of what changed. Chunks are compared
-//! natively first (Buffer.compare); only a chunk that differs is scanned byte by byte,
+//! natively first where the host installed a compare (zir/bytes.ts); only a chunk that differs is scanned byte by byte,
 //! so a few changed bytes in a large image cost a memcmp of the image, not a JS loop.
 
+import { rangesEqual } from '../zir/bytes.js';
 import type { ByteRange } from './output_io.js';
 
 const CHUNK = 4096;
@@ -11,8 +12,8 @@ const JOIN_GAP = 64;
 
 /** Sorted, disjoint ranges of `next` that differ from `prev` (bytes past `prev`'s end all differ). */
 export function differingRanges(prev: Uint8Array, next: Uint8Array): ByteRange[] {
-  const a = Buffer.from(prev.buffer, prev.byteOffset, prev.byteLength);
-  const b = Buffer.from(next.buffer, next.byteOffset, next.byteLength);
+  const a = prev;
+  const b = next;
   const common = Math.min(a.length, b.length);
   const out: ByteRange[] = [];
   const add = (start: number, end: number) => {
@@ -22,7 +23,7 @@ export function differingRanges(prev: Uint8Array, next: Uint8Array): ByteRange[]
   };
   for (let at = 0; at < common; at += CHUNK) {
     const end = Math.min(at + CHUNK, common);
-    if (a.compare(b, at, end, at, end) === 0) continue;
+    if (rangesEqual(a, at, b, at, end - at)) continue;
     let lo = at;
     while (a[lo] === b[lo]) lo++;
     let hi = end - 1;

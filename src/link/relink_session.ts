@@ -10,6 +10,7 @@
 //! when it can, instead of the whole link; the report says which path a relink took, why
 //! not the fast one, and for the fast one the work it did (`RelinkWork`).
 
+import { bytesEqual } from '../zir/bytes.js';
 import { InputFiles, type InputFile, type LinkFile } from './input_files.js';
 import { LinkError, OutputWriteError } from './Linker.js';
 import { FileImage } from './elf/file_image.js';
@@ -173,5 +174,5 @@ export class RelinkSession {
 }
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
-  return a !== undefined && a.length === b.length && Buffer.compare(a, b) === 0;
+  return a !== undefined && bytesEqual(a, b);
 }

@@ -5,6 +5,7 @@
 //! holds gets a new decl `@unnamed$<n>` (strings made inside a body keep their atom name
 //! `@<owner>__anon_<n>`). The result is a zir AST printed by the front end's printer.
 
+import { hexString, latin1Bytes } from '../zir/bytes.js';
 import type { ArgValue, Decl, Inst, Local, Module, RefValue } from '../zir/ast.js';
 import { printModule } from '../zir/print.js';
 import type { AirConst, AirFunction, AirInst, AirRef, DataAtom, SymbolTarget } from './air.js';
@@ -47,7 +48,7 @@ function localRef(name: string): RefValue {
 }
 
 function str(bytes: Uint8Array | string): ArgValue {
-  return { kind: 'string', bytes: typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes, offset: 0 };
+  return { kind: 'string', bytes: typeof bytes === 'string' ? latin1Bytes(bytes) : bytes, offset: 0 };
 }
 
 function word(text: string): ArgValue {
@@ -99,7 +100,7 @@ class ZirEmitter {
   private declInst(d: AnalyzedDecl): Inst {
     const exp = d.analysis.export;
     if (exp !== null) {
-      const sym = this.stringConstant(Buffer.from(exp.symbolName, 'latin1'));
+      const sym = this.stringConstant(latin1Bytes(exp.symbolName));
       return inst('export', [sym, str(exp.declName)]);
     }
     const tv = d.analysis.typedValue;
@@ -140,7 +141,7 @@ class ZirEmitter {
       case 'extern_fn':
         return `e${v.lib}:${v.name}`;
       case 'bytes':
-        return `y${Buffer.from(v.bytes).toString('hex')}`;
+        return `y${hexString(v.bytes)}`;
       case 'aggregate': {
         const parts = v.elems.map((e) => this.valueKey(e));
         return parts.some((p) => p === null) ? null : `a[${parts.join(',')}]`;
@@ -444,7 +445,7 @@ class BodyEmitter {
         return inst('elemptr', [op(i.ptr), op(i.index)]);
       case 'offsetptr': {
         const field = i.offset === 0 ? 'ptr' : 'len';
-        return inst('fieldptr', [op(i.ptr), this.e.stringConstant(Buffer.from(field))]);
+        return inst('fieldptr', [op(i.ptr), this.e.stringConstant(latin1Bytes(field))]);
       }
       case 'call':
         return inst('call', [op(i.callee), list(i.args.map(op))], [['modifier', word('auto')]]);
@@ -471,7 +472,7 @@ class BodyEmitter {
       case 'breakpoint':
         return inst('breakpoint', []);
       case 'asm': {
-        const s = (text: string) => this.e.stringConstant(Buffer.from(text, 'latin1'));
+        const s = (text: string) => this.e.stringConstant(latin1Bytes(text));
         const kwargs: [string, ArgValue][] = [['volatile', { kind: 'bool', value: i.isVolatile, offset: 0 }]];
         if (i.output !== null) kwargs.push(['output', s(i.output)]);
         kwargs.push(['inputs', list(i.inputs.map(s))]);

@@ -5,6 +5,7 @@
 //! types, except that a `comptime_int` is coerced to `usize` (as Zig 0.7.0 does); comptime
 //! ones become constants.
 
+import { latin1String } from '../zir/bytes.js';
 import type { Inst } from '../zir/ast.js';
 import type { AirRef } from './air.js';
 import { comptime, type Sema, type SVal, typeOfSVal } from './Sema.js';
@@ -12,7 +13,7 @@ import { coerce } from './coerce.js';
 import { hasRuntimeBits, typeName, usizeType, VOID } from './types.js';
 
 function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('latin1');
+  return latin1String(bytes);
 }
 
 export function analyzeAsm(sema: Sema, inst: Inst, body: AirRef[]): SVal {

@@ -4,6 +4,7 @@
 //! analyzes only the taken branch, inline; a `block` whose body is just one `br` to itself
 //! folds away.
 
+import { latin1String } from '../zir/bytes.js';
 import type { Inst, Local } from '../zir/ast.js';
 import type { AirRef } from './air.js';
 import { coerce } from './coerce.js';
@@ -35,7 +36,7 @@ export function analyzeArg(sema: Sema, inst: Inst, body: AirRef[]): SVal {
     return sema.fail(inst.offset, `function type has ${fn.fnType.params.length} parameter(s); this is argument ${index + 1}`);
   }
   const arg = inst.args[0];
-  const name = arg?.kind === 'string' ? Buffer.from(arg.bytes).toString('latin1') : `${index}`;
+  const name = arg?.kind === 'string' ? latin1String(arg.bytes) : `${index}`;
   if (!hasRuntimeBits(paramType)) return comptime({ type: paramType, value: { kind: 'undef' } });
   const airIndex = index + (fn.resultPtr === null ? 0 : 1);
   const ref = sema.emitRef({ op: 'arg', type: airType(paramType), index: airIndex, name }, body);
@@ -144,7 +145,7 @@ export function analyzeCondBr(sema: Sema, inst: Inst, body: AirRef[]): SVal {
 
 export function analyzeBreak(sema: Sema, inst: Inst, body: AirRef[], hasOperand: boolean): SVal {
   const fn = sema.requireFn();
-  const name = Buffer.from(sema.stringArg(inst.args[0], inst.offset)).toString('latin1');
+  const name = latin1String(sema.stringArg(inst.args[0], inst.offset));
   let label: Label | undefined;
   for (let i = fn.labels.length - 1; i >= 0; i--) {
     if (fn.labels[i]!.name === name) {

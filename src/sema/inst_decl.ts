@@ -1,13 +1,14 @@
 //! Handlers for instructions about decls and diagnostics: `fn`, `extern`, `export`,
 //! `declref`, `declval`, `declref_str`, `compileerror`, `ensure_result_used`.
 
+import { latin1AsUtf8, latin1String } from '../zir/bytes.js';
 import type { Inst } from '../zir/ast.js';
 import type { SemaOptions } from './api.js';
 import { comptime, type Sema, type SVal, typeOfSVal } from './Sema.js';
 import { hasRuntimeBits, isAggregate, typeName, VOID, type FnType, type Type } from './types.js';
 
 function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('latin1');
+  return latin1String(bytes);
 }
 
 function fnTypeArg(sema: Sema, inst: Inst): FnType {
@@ -88,7 +89,7 @@ export function analyzeDeclRef(sema: Sema, inst: Inst): SVal {
 
 export function analyzeCompileError(sema: Sema, inst: Inst): never {
   const message = latin1(sema.stringArg(inst.args[0], inst.offset));
-  return sema.fail(inst.offset, Buffer.from(message, 'latin1').toString('utf8'));
+  return sema.fail(inst.offset, latin1AsUtf8(message));
 }
 
 export function analyzeEnsureResultUsed(sema: Sema, inst: Inst): SVal {

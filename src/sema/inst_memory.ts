@@ -2,6 +2,7 @@
 //! `alloc_mut`, `store`, `deref`, `ref`, `elemptr`, `fieldptr`. Comptime pointers fold
 //! (a pointer into a constant knows the value it points at); runtime ones lower to AIR.
 
+import { latin1String } from '../zir/bytes.js';
 import type { Inst } from '../zir/ast.js';
 import type { AirRef } from './air.js';
 import { coerce } from './coerce.js';
@@ -291,7 +292,7 @@ export function analyzeFieldPtr(sema: Sema, inst: Inst, body: AirRef[] | null): 
   const operand = sema.resolveArg(inst.args[0], inst.offset);
   const p = throughArrayPointerRef(sema, operand, requirePointer(sema, operand, inst.offset), inst, body);
   const t = typeOfSVal(p) as PointerType;
-  const field = Buffer.from(sema.stringArg(inst.args[1], inst.offset)).toString('latin1');
+  const field = latin1String(sema.stringArg(inst.args[1], inst.offset));
   const usize = usizeType(sema.opts.target);
   const constUsizePtr: Type = { kind: 'pointer', size: 'one', mutable: false, elem: usize };
   if (t.size === 'one' && t.elem.kind === 'array') {

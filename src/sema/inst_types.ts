@@ -1,6 +1,7 @@
 //! Handlers for instructions that make types and constants: `primitive`, `int`, `str`,
 //! `inttype`, the pointer/slice/array type constructors, `fntype` and `typeof`.
 
+import { latin1String } from '../zir/bytes.js';
 import type { Inst } from '../zir/ast.js';
 import { lookupPrimitive } from './primitives.js';
 import { comptime, type Sema, type SVal, typeOfSVal } from './Sema.js';
@@ -20,7 +21,7 @@ export function typeSVal(t: Type): SVal {
 
 export function analyzePrimitive(sema: Sema, inst: Inst): SVal {
   const arg = inst.args[0];
-  const word = arg?.kind === 'word' ? arg.text : arg?.kind === 'string' ? Buffer.from(arg.bytes).toString('latin1') : null;
+  const word = arg?.kind === 'word' ? arg.text : arg?.kind === 'string' ? latin1String(arg.bytes) : null;
   if (word === null) return sema.fail(inst.offset, 'expected a primitive name');
   const found = lookupPrimitive(word, sema.opts.target);
   if (!found.ok) return sema.fail(inst.offset, found.message);

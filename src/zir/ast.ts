@@ -9,6 +9,8 @@
 //! Names (decl and local) are kept as latin1 strings: one char per source byte, so
 //! byte-exact round trips are free. Use `nameForDisplay` to show them as UTF-8.
 
+import { latin1AsUtf8 } from './bytes.js';
+
 /** A reference `@name` (decl) or `%name` (local of the enclosing function). */
 export interface RefValue {
   kind: 'ref';
@@ -113,7 +115,7 @@ export interface Module {
 /** Show a latin1-kept name as the UTF-8 text the user wrote. */
 export function nameForDisplay(name: string): string {
   for (let i = 0; i < name.length; i++) {
-    if (name.charCodeAt(i) > 0x7f) return Buffer.from(name, 'latin1').toString('utf8');
+    if (name.charCodeAt(i) > 0x7f) return latin1AsUtf8(name);
   }
   return name;
 }

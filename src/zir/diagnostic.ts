@@ -2,7 +2,8 @@
 //! `path:line:col: error: message` line followed by the source line (shown as UTF-8) and
 //! a caret under the offending byte. Pure functions.
 
-import { asBuffer, CH_LF } from './lex.js';
+import { utf8String } from './bytes.js';
+import { CH_LF } from './lex.js';
 
 export interface LineCol {
   /** 1-based line. */
@@ -13,7 +14,7 @@ export interface LineCol {
 
 /** Line and byte column of `offset` (clamped to the source). */
 export function lineCol(source: Uint8Array, offset: number): LineCol {
-  const buf = asBuffer(source);
+  const buf = source;
   const target = Math.max(0, Math.min(offset, source.length));
   let line = 1;
   let lineStart = 0;
@@ -31,7 +32,7 @@ export function lineCol(source: Uint8Array, offset: number): LineCol {
  * many errors cost one scan, not one scan each.
  */
 export function lineColsAscending(source: Uint8Array, offsets: readonly number[]): LineCol[] {
-  const buf = asBuffer(source);
+  const buf = source;
   const out: LineCol[] = [];
   let line = 1;
   let lineStart = 0;
@@ -63,7 +64,7 @@ export function formatDiagnosticLine(
 
 /** The source line holding `offset` (without its newline or a trailing `\r`), as bytes. */
 export function sourceLineAt(source: Uint8Array, offset: number): Uint8Array {
-  const buf = asBuffer(source);
+  const buf = source;
   const target = Math.max(0, Math.min(offset, source.length));
   const lineStart = target === 0 ? 0 : buf.lastIndexOf(CH_LF, target - 1) + 1;
   let lineEnd = buf.indexOf(CH_LF, target);
@@ -92,7 +93,7 @@ export function renderDiagnostic(
   const { line, col } = at;
   const text = sourceLineAt(source, offset);
   const prefix = text.subarray(0, Math.min(col - 1, text.length));
-  const shown = asBuffer(text).toString('utf8');
+  const shown = utf8String(text);
   // Characters before the caret: count UTF-8 lead bytes, so multi-byte characters take one cell.
   let cells = 0;
   for (let i = 0; i < prefix.length; i++) if ((prefix[i]! & 0xc0) !== 0x80) cells++;

@@ -5,6 +5,8 @@
 //! by id instead of hash maps. Open addressing keyed by an FNV-1a hash of the bytes.
 //! One table per parse: ids are dense and stable for the table's lifetime.
 
+import { latin1String } from './bytes.js';
+
 export class NameTable {
   /** Slot -> id + 1 (0 = empty). */
   private slots: Int32Array;
@@ -80,5 +82,5 @@ function latin1(src: Uint8Array, start: number, end: number): string {
     for (let i = 0; i < n; i++) codes[i] = src[start + i]!;
     return String.fromCharCode.apply(null, codes);
   }
-  return Buffer.from(src.buffer, src.byteOffset + start, n).toString('latin1');
+  return latin1String(src, start, end);
 }

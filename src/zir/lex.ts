@@ -49,8 +49,3 @@ export function showByte(c: number): string {
   if (c >= 0x20 && c < 0x7f) return String.fromCharCode(c);
   return '\\x' + c.toString(16).padStart(2, '0');
 }
-
-/** View any Uint8Array as a Buffer without copying (for indexOf and latin1Slice). */
-export function asBuffer(source: Uint8Array): Buffer {
-  return Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
-}

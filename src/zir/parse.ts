@@ -17,7 +17,7 @@
 import type { ArgValue, BodyValue, Decl, Inst, ListValue, Local, Module, RefValue, StringValue, SwitchCaseValue } from './ast.js';
 import { nameForDisplay } from './ast.js';
 import {
-  asBuffer, CH_AT, CH_COMMA, CH_CR, CH_EQ, CH_GT, CH_LBRACE, CH_LBRACKET, CH_LF, CH_LPAREN, CH_MINUS,
+  CH_AT, CH_COMMA, CH_CR, CH_EQ, CH_GT, CH_LBRACE, CH_LBRACKET, CH_LF, CH_LPAREN, CH_MINUS,
   CH_PERCENT, CH_QUOTE, CH_RBRACE, CH_RBRACKET, CH_RPAREN, CH_SEMI, CH_SPACE, CH_TAB, INT_TOKEN_BYTE,
   NAME_BYTE, showByte,
 } from './lex.js';
@@ -25,7 +25,8 @@ import type { ArgKind, ParamSchema, TagSchema } from './schema.js';
 import { LEGACY_CMP_SCHEMA, lookupTag } from './schema.js';
 import { decodeStringLiteral } from './string_literal.js';
 import { NameTable } from './intern.js';
-import { getHeapStatistics } from 'node:v8';
+import { latin1Bytes, latin1String } from './bytes.js';
+import { heapRoom } from './heap_probe.js';
 
 export interface ParseError {
   /** Absolute byte offset in the file. */
@@ -143,7 +144,7 @@ function enumSet(members: readonly string[]): Set<string> {
 
 class Parser {
   private src: Uint8Array;
-  private buf: Buffer;
+  private buf: Uint8Array;
   private len: number;
   private pos = 0;
   /** Absolute offset of the current decl's `@`. */
@@ -172,14 +173,14 @@ class Parser {
 
   constructor(source: Uint8Array) {
     this.src = source;
-    this.buf = asBuffer(source);
+    this.buf = source;
     this.len = source.length;
   }
 
   /** Parse within `view` (a prefix of the source) from now on: nothing past its end is read. */
   restrictTo(view: Uint8Array): void {
     this.src = view;
-    this.buf = asBuffer(view);
+    this.buf = view;
     this.len = view.length;
   }
 
@@ -296,7 +297,8 @@ class Parser {
    * while there is still room, instead of letting V8 abort the process.
    */
   private checkHeap(at: number): void {
-    const h = getHeapStatistics();
+    const h = heapRoom();
+    if (h === null) return;
     const remainingSource = this.len - at;
     if (h.used_heap_size > h.heap_size_limit * 0.85 || remainingSource * 12 > h.heap_size_limit - h.used_heap_size) {
       this.fail(at, `out of memory: a ${this.len}-byte file needs more heap than the limit of ${h.heap_size_limit} bytes`);
@@ -635,7 +637,7 @@ class Parser {
     if (c === CH_QUOTE) return this.parseString();
     const ref = this.parseRef();
     if (ref.scope === 'local') return ref;
-    return { kind: 'string', bytes: Uint8Array.from(Buffer.from(ref.name, 'latin1')), offset: ref.offset };
+    return { kind: 'string', bytes: latin1Bytes(ref.name), offset: ref.offset };
   }
 
   /** `-`? digits, with 0x/0o/0b prefixes and `_` separators; arbitrary size. */
@@ -682,7 +684,7 @@ class Parser {
     if (plain) {
       value = small < SMALL_BIGINTS.length ? SMALL_BIGINTS[small]! : BigInt(small);
     } else {
-      let text = this.buf.toString('latin1', digitsStart, tokenEnd).replaceAll('_', '');
+      let text = latin1String(this.buf, digitsStart, tokenEnd).replaceAll('_', '');
       if (base === 16) text = '0x' + text;
       else if (base === 8) text = '0o' + text;
       else if (base === 2) text = '0b' + text;

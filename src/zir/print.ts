@@ -12,6 +12,7 @@ import { nameForDisplay } from './ast.js';
 import type { ParamSchema } from './schema.js';
 import { lookupTag } from './schema.js';
 import { encodeStringLiteral } from './string_literal.js';
+import { latin1Bytes } from './bytes.js';
 
 /** The canonical text of a module: each decl on its own line. */
 export function printModule(m: Module): string {
@@ -25,7 +26,7 @@ export function printDecl(d: Decl): string {
 
 /** The canonical text of a module as bytes, byte-exact for any name. */
 export function printModuleBytes(m: Module): Uint8Array {
-  return Buffer.from(printModuleLatin1(m), 'latin1');
+  return latin1Bytes(printModuleLatin1(m));
 }
 
 /** The canonical text of one instruction, at body depth 0. */

@@ -10,7 +10,8 @@
 //! the authoritative error. A file it does not flag may still be invalid inside a decl:
 //! `parseDeclAt` reports that.
 
-import { asBuffer, CH_AT, CH_BACKSLASH, CH_EQ, CH_LF, CH_LPAREN, CH_QUOTE, CH_SEMI, NAME_BYTE } from './lex.js';
+import { latin1String } from './bytes.js';
+import { CH_AT, CH_BACKSLASH, CH_EQ, CH_LF, CH_LPAREN, CH_QUOTE, CH_SEMI, NAME_BYTE } from './lex.js';
 
 export interface DeclSpan {
   name: string;
@@ -53,7 +54,7 @@ function closerOf(open: number): number {
 
 export function splitDecls(source: Uint8Array): SplitResult {
   const src = source;
-  const buf = asBuffer(source);
+  const buf = source;
   const len = src.length;
   const spans: DeclSpan[] = [];
   const names = new Set<string>();
@@ -138,11 +139,6 @@ export function splitDecls(source: Uint8Array): SplitResult {
   return { spans, suspect: false };
 }
 
-function latin1(buf: Buffer, start: number, end: number): string {
-  if (end - start <= 12) {
-    let s = '';
-    for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]!);
-    return s;
-  }
-  return buf.toString('latin1', start, end);
+function latin1(buf: Uint8Array, start: number, end: number): string {
+  return latin1String(buf, start, end);
 }

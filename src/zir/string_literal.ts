@@ -3,6 +3,7 @@
 //! canonical escaped form the printer uses (`\xHH` for every byte that is not printable
 //! ASCII). Pure functions over bytes.
 
+import { latin1String } from './bytes.js';
 import { CH_BACKSLASH, CH_LF, CH_QUOTE } from './lex.js';
 
 /** Result of decoding: the bytes and the offset just after the closing quote, or an error. */
@@ -139,5 +140,5 @@ function latin1(b: Uint8Array): string {
     for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
     return s;
   }
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+  return latin1String(b);
 }

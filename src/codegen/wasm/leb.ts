@@ -2,6 +2,8 @@
 //! the 5-byte padded forms used at relocation sites, plus in-place patchers that the
 //! linker uses to rewrite a padded LEB (or a little-endian u32) inside a buffer.
 
+import { utf8Bytes } from '../../zir/bytes.js';
+
 /** Width of a padded LEB128 at a relocation site (enough for any u32 / i32). */
 export const PADDED_LEB_BYTES = 5;
 
@@ -76,7 +78,7 @@ export class ByteWriter {
 
   /** A length-prefixed UTF-8 name. */
   name(s: string): void {
-    const b = Buffer.from(s, 'utf8');
+    const b = utf8Bytes(s);
     this.u32(b.length);
     this.raw(b);
   }

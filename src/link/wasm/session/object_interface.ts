@@ -9,6 +9,7 @@
 //! and table slots are those of the last link. Bodies, segment bytes and relocation sites
 //! may differ. Pure: returns why not, or null.
 
+import { bytesEqual } from '../../../zir/bytes.js';
 import {
   R_WASM_TABLE_INDEX_I32, R_WASM_TABLE_INDEX_I64, R_WASM_TABLE_INDEX_SLEB, R_WASM_TABLE_INDEX_SLEB64, R_WASM_TYPE_INDEX_LEB,
   SYM_ABSOLUTE, SYM_UNDEFINED, SYMTAB_DATA, type RelocationTable, type WasmObject,
@@ -18,7 +19,7 @@ const IGNORED_CUSTOM = new Set(['name', 'producers']);
 
 function sameBytes(a: Uint8Array | null | undefined, b: Uint8Array | null | undefined): boolean {
   if (!a || !b) return !a && !b;
-  return a.length === b.length && Buffer.compare(a, b) === 0;
+  return bytesEqual(a, b);
 }
 
 function sameArray(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
