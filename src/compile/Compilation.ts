@@ -137,7 +137,7 @@ export class Compilation {
   /** Units whose last analysis produced errors. */
   private readonly errorUnits = new Set<Unit>();
   /** Symbol names each unit currently has in the linker. */
-  private readonly linkedSymbols = new Map<Unit, string[]>();
+  private readonly linkedSymbols = new Map<Unit, string | string[]>();
   private linkedExports: ExportEntry[] = [];
   private linker: Linker | null = null;
   private needFlush = false;
@@ -580,6 +580,9 @@ export class Compilation {
     u.code = null;
     u.errors = r.errors;
     u.data = r.data;
+    // The tree has served: a body is analyzed after its decl's value. Should either be
+    // analyzed again in this update, astOf parses the decl again from the source.
+    u.decl.ast = null;
     if (this.streamCodegen && r.air && r.errors.length === 0) {
       const timer = startTimer();
       u.code = this.backend.generate(r.air);
@@ -698,11 +701,12 @@ export class Compilation {
       this.generateDirtyCode(stats);
       for (const u of this.linkDirty) {
         const wanted = this.reach.has(u) && !u.decl.deleted ? this.unitSymbols(u) : [];
-        const had = this.linkedSymbols.get(u) ?? [];
-        const wantedNames = new Set(wanted.map((s) => s.name));
-        for (const name of had) if (!wantedNames.has(name)) linker.deleteSymbol(name);
+        const had = symbolNames(this.linkedSymbols.get(u));
+        for (const name of had) if (!wanted.some((s) => s.name === name)) linker.deleteSymbol(name);
         for (const s of wanted) s.put(linker);
-        if (wanted.length) this.linkedSymbols.set(u, [...wantedNames]);
+        // Most units have one symbol: kept as a string, not an array (200k units at 100k functions).
+        if (wanted.length === 1) this.linkedSymbols.set(u, wanted[0]!.name);
+        else if (wanted.length) this.linkedSymbols.set(u, [...new Set(wanted.map((s) => s.name))]);
         else this.linkedSymbols.delete(u);
         if (had.length && !wanted.length) stats.declsDeleted++;
       }
@@ -803,6 +807,11 @@ export class Compilation {
     for (const atom of u.data) out.push({ name: atom.name, put: (l) => l.updateData(atom) });
     return out;
   }
+}
+
+/** The symbol names a unit has in the linker, as `linkedSymbols` keeps them. */
+function symbolNames(kept: string | string[] | undefined): readonly string[] {
+  return kept === undefined ? [] : typeof kept === 'string' ? [kept] : kept;
 }
 
 /**
