@@ -6,6 +6,9 @@
 //! Files live in the Node layer around it (src/node/, and the `zirc` entry, src/index.ts).
 //! `Compilation` is not here yet: it still opens its output and source files itself.
 
+export { Compilation } from './compile/Compilation.js';
+export type { CompilationOptions, UpdateResult, UpdateStats } from './compile/Compilation.js';
+export type { CompilationFiles } from './compile/compilation_files.js';
 export { MemoryOutput } from './link/output_sink.js';
 export type { OutputTarget, OutputPatch } from './link/output_sink.js';
 export type { CompileError } from './compile/errors.js';

@@ -7,6 +7,7 @@
 //! C twin of the program gets the same edit right after zirc's (zirc, C, zirc, C, ...):
 //! recompile the units the edit touched with `clang -O0 -c`, relink with each linker.
 
+import '../node/install.js';
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';

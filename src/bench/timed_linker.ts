@@ -6,7 +6,7 @@
 
 import type { DataAtom } from '../sema/air.js';
 import type { ExportEntry, FlushReport, Linker } from '../link/Linker.js';
-import { openLinker } from '../compile/open_linker.js';
+import { openLinker } from '../node/compilation_files.js';
 import type { TargetName } from '../compile/target.js';
 
 export interface LinkClock {

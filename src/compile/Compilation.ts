@@ -7,8 +7,6 @@
 //! changed are handed to the linker and the output file is patched; otherwise the output
 //! is left alone and the link work stays queued for the first good update.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Decl } from '../zir/ast.js';
 import { nameForDisplay } from '../zir/ast.js';
 import { declParser, parseFile } from '../zir/parse.js';
@@ -21,7 +19,7 @@ import { AnalysisSuspended, analyzeDecl, analyzeFunctionBody, emitZir, functionO
 import type { ExportEntry, Linker, OptimizeMode } from '../link/Linker.js';
 import { LinkError, OutputWriteError } from '../link/Linker.js';
 import type { LinkFile } from '../link/input_files.js';
-import { openLinker, openProgramLinker, recoverInterruptedOutput } from './open_linker.js';
+import { installedCompilationFiles, type CompilationFiles } from './compilation_files.js';
 import { SERIAL_CODEGEN, type CodegenPool } from './codegen_pool.js';
 import { targetBackend, type TargetBackend } from './target_backend.js';
 import type { CompileError } from './errors.js';
@@ -32,6 +30,7 @@ import { changedRange } from './source_diff.js';
 import { checkCompilationOptions } from './compilation_options.js';
 import { MemoryOutput, TargetSink, type OutputPatch, type OutputTarget } from '../link/output_sink.js';
 import { SourceReader } from './source_reader.js';
+import { hexString, rangesEqual } from '../zir/bytes.js';
 import { resplitChanged } from './resplit.js';
 import type { Resplit } from './resplit.js';
 import type { TargetName } from './target.js';
@@ -84,6 +83,11 @@ export interface CompilationOptions {
    */
   linkInputs?: readonly LinkFile[];
   /**
+   * How `sourcePath` is read and the file at `outputPath` written (compilation_files.ts).
+   * Default: the one the host installed; the `zirc` entry installs Node's.
+   */
+  files?: CompilationFiles;
+  /**
    * Where code generation runs (compile/codegen_pool.ts). Default: on the calling thread,
    * each function as soon as its body is analyzed, so that its AIR dies young. A pool
    * with worker threads generates a link's functions in one batch instead. The output is
@@ -116,7 +120,7 @@ interface Timer {
 }
 
 export class Compilation {
-  private readonly opts: Required<Omit<CompilationOptions, 'linkerFactory' | 'sourcePath' | 'outputTarget'>> & Pick<CompilationOptions, 'linkerFactory' | 'sourcePath'>;
+  private readonly opts: Required<Omit<CompilationOptions, 'linkerFactory' | 'sourcePath' | 'outputTarget' | 'files'>> & Pick<CompilationOptions, 'linkerFactory' | 'sourcePath' | 'files'>;
   /** In-memory builds (no `outputPath`): where the output goes, and the patches of each flush. */
   private readonly memory: { sink: TargetSink; target: OutputTarget } | null;
   /** Objects are linked with the program: externs and the entry point may be theirs. */
@@ -124,7 +128,7 @@ export class Compilation {
   private readonly semaOptions: SemaOptions;
   private readonly backend: TargetBackend;
   /** The source as of the last update that parsed. */
-  private source: Buffer = Buffer.alloc(0);
+  private source: Uint8Array = new Uint8Array(0);
   private readonly reader = new SourceReader();
   private readonly decls = new Map<string, DeclState>();
   /** Decls in source order. */
@@ -180,7 +184,7 @@ export class Compilation {
   /** Throws `TypeError` for a missing or unknown option (compilation_options.ts). */
   static create(opts: CompilationOptions): Compilation {
     checkCompilationOptions(opts);
-    if (opts.linkerFactory === undefined && opts.outputPath !== undefined) recoverInterruptedOutput(opts.outputPath);
+    if (opts.linkerFactory === undefined && opts.outputPath !== undefined) (opts.files ?? installedCompilationFiles()).recoverOutput(opts.outputPath);
     return new Compilation(opts);
   }
 
@@ -208,12 +212,12 @@ export class Compilation {
       return result;
     };
 
-    let buf: Buffer;
+    let buf: Uint8Array;
     const readTimer = startTimer();
     try {
       // A caller's bytes are copied: they may change them after the update, and the next
       // update diffs against what this one saw.
-      buf = source !== undefined ? this.reader.copy(typeof source === 'string' ? utf8.encode(source) : source) : this.reader.read(this.opts.sourcePath!);
+      buf = source !== undefined ? this.reader.copy(typeof source === 'string' ? utf8.encode(source) : source) : this.files().readSource(this.opts.sourcePath!, this.reader);
     } catch (err) {
       return finish([errorWithoutPosition(this.opts.displayPath, `unable to read source: ${describe(err)}`)]);
     }
@@ -306,7 +310,7 @@ export class Compilation {
   // Source → decls
 
   /** Brings the decl table up to date with `buf`; returns the parse error, if any. */
-  private applySource(buf: Buffer, stats: UpdateStats): CompileError | null {
+  private applySource(buf: Uint8Array, stats: UpdateStats): CompileError | null {
     const splitTimer = startTimer();
     const range = changedRange(this.source, buf);
     if (!range) {
@@ -360,7 +364,7 @@ export class Compilation {
    * parse or a name repeats: the caller asks the whole file's parse.
    */
   private planDecls(
-    buf: Buffer,
+    buf: Uint8Array,
     resplit: Resplit,
     parseDecl: (start: number, end: number) => DeclParseResult,
     stats: UpdateStats,
@@ -779,15 +783,21 @@ export class Compilation {
   }
 
   private openLinker(): Linker {
-    if (this.memory) return this.opts.linkerFactory?.(this.opts.outputPath, this.opts.target) ?? openLinker(this.opts.outputPath, this.opts.target, this.memory.sink);
+    if (this.memory) return this.opts.linkerFactory?.(this.opts.outputPath, this.opts.target) ?? this.backend.openLinker(this.opts.outputPath, this.memory.sink);
+    const files = this.files();
     try {
-      makeDirectories(path.dirname(path.resolve(this.opts.outputPath)));
+      files.makeOutputDirectory(this.opts.outputPath);
     } catch (err) {
       throw new OutputWriteError(this.opts.outputPath, err);
     }
     if (this.opts.linkerFactory) return this.opts.linkerFactory(this.opts.outputPath, this.opts.target);
-    if (this.linksObjects) return openProgramLinker(this.opts.outputPath, this.opts.target, this.opts.displayPath, this.opts.linkInputs);
-    return openLinker(this.opts.outputPath, this.opts.target);
+    if (this.linksObjects) return files.openProgramLinker(this.opts.outputPath, this.opts.target, this.opts.displayPath, this.opts.linkInputs);
+    return files.openLinker(this.opts.outputPath, this.opts.target);
+  }
+
+  /** The file system of a build with paths: the options', else the one the host installed (compilation_files.ts). */
+  private files(): CompilationFiles {
+    return this.opts.files ?? installedCompilationFiles();
   }
 
   /**
@@ -814,27 +824,8 @@ function symbolNames(kept: string | string[] | undefined): readonly string[] {
   return kept === undefined ? [] : typeof kept === 'string' ? [kept] : kept;
 }
 
-/**
- * Creates `dir` and its missing parents, one level at a time (Node's recursive mkdir
- * spins forever under /proc); any failure other than "already there" is thrown.
- */
-function makeDirectories(dir: string): void {
-  const missing: string[] = [];
-  for (let d = dir; !fs.existsSync(d); d = path.dirname(d)) {
-    if (path.dirname(d) === d) break;
-    missing.push(d);
-  }
-  for (const d of missing.reverse()) {
-    try {
-      fs.mkdirSync(d);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
-}
-
-function sameText(a: Buffer, aStart: number, aEnd: number, b: Buffer, bStart: number, bEnd: number): boolean {
-  return aEnd - aStart === bEnd - bStart && a.compare(b, bStart, bEnd, aStart, aEnd) === 0;
+function sameText(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): boolean {
+  return aEnd - aStart === bEnd - bStart && rangesEqual(a, aStart, b, bStart, aEnd - aStart);
 }
 
 function sameExports(a: readonly ExportEntry[], b: readonly ExportEntry[]): boolean {
@@ -858,6 +849,6 @@ function describe(err: unknown): string {
 
 function stableJson(v: unknown): string {
   return JSON.stringify(v, (_k, x) =>
-    typeof x === 'bigint' ? `${x}n` : x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x,
+    typeof x === 'bigint' ? `${x}n` : x instanceof Uint8Array ? hexString(x) : x,
   );
 }

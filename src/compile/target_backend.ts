@@ -22,8 +22,8 @@ export interface TargetBackend {
   semaOptions(safety: boolean): SemaOptions;
   /** A function's AIR to the code its linker places (machine code or a wasm body, plus relocations). */
   generate(func: AirFunction): unknown;
-  /** The in-place linker of `outputPath` (or of `sink`, for an in-memory build), given the routines it defines on demand. */
-  openLinker(outputPath: string, sink?: ImageSink): Linker;
+  /** The in-place linker writing to `sink` (a file at `outputPath`: src/node/compilation_files.ts; or memory), given the routines it defines on demand. */
+  openLinker(outputPath: string, sink: ImageSink): Linker;
 }
 
 const X86_64: TargetBackend = {

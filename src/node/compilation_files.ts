@@ -1,17 +1,26 @@
-//! Chooses the in-place linker for a target: ELF for x86_64-linux, wasm for wasm32-wasi,
-//! the program linker when objects are linked with the program; and repairs an output a killed patch left behind.
+//! Node's file system for a `Compilation` (compile/compilation_files.ts): reads the
+//! source file, repairs an output a killed patch left behind, creates the output's
+//! directories, and opens the in-place linkers on a file (output_file.ts's journaled
+//! OutputFile), or the program linker when objects from disk are linked with the program.
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CompilationFiles } from '../compile/compilation_files.js';
+import type { SourceReader } from '../compile/source_reader.js';
+import { targetBackend } from '../compile/target_backend.js';
+import type { TargetName } from '../compile/target.js';
 import type { LinkFile } from '../link/input_files.js';
 import type { Linker } from '../link/Linker.js';
-import type { ImageSink } from '../link/output_sink.js';
 import { ProgramLinker } from '../link/elf/program/ProgramLinker.js';
 import { WasmProgramLinker } from '../link/wasm/program/WasmProgramLinker.js';
+import { OutputFile } from '../link/elf/output_file.js';
 import { nodeOutputIo } from '../link/output_io.js';
 import { recoverInterruptedPatch } from '../link/patch_journal.js';
-import type { TargetName } from './target.js';
-import { targetBackend } from './target_backend.js';
 
-export function openLinker(outputPath: string, target: TargetName, sink?: ImageSink): Linker {
+/** The target's in-place linker writing the file at `outputPath`. */
+export function openLinker(outputPath: string, target: TargetName): Linker {
+  // The wasm module is data, not a program the kernel runs: no execute bits.
+  const sink = target === 'wasm32-wasi' ? new OutputFile(outputPath, nodeOutputIo, { mode: 0o666, exactMode: false }) : new OutputFile(outputPath, nodeOutputIo);
   return targetBackend(target).openLinker(outputPath, sink);
 }
 
@@ -29,3 +38,52 @@ export function openProgramLinker(outputPath: string, target: TargetName, source
 export function recoverInterruptedOutput(outputPath: string): void {
   recoverInterruptedPatch(nodeOutputIo, outputPath);
 }
+
+/** Reads the whole file (to EOF, even if it grew since it was opened) into one of `reader`'s buffers. */
+export function readSource(file: string, reader: SourceReader): Uint8Array {
+  const fd = fs.openSync(file, 'r');
+  try {
+    let buf = reader.take(fs.fstatSync(fd).size + 1);
+    let len = 0;
+    for (;;) {
+      if (len === buf.length) {
+        const bigger = new Uint8Array(Math.ceil(len * 1.5) + 1);
+        bigger.set(buf.subarray(0, len));
+        buf = bigger;
+      }
+      const n = fs.readSync(fd, buf, len, buf.length - len, len);
+      if (n === 0) break;
+      len += n;
+    }
+    return buf.subarray(0, len);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Creates the output's directory and its missing parents, one level at a time (Node's
+ * recursive mkdir spins forever under /proc); any failure other than "already there" is thrown.
+ */
+export function makeOutputDirectory(outputPath: string): void {
+  const missing: string[] = [];
+  for (let d = path.dirname(path.resolve(outputPath)); !fs.existsSync(d); d = path.dirname(d)) {
+    if (path.dirname(d) === d) break;
+    missing.push(d);
+  }
+  for (const d of missing.reverse()) {
+    try {
+      fs.mkdirSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+export const nodeCompilationFiles: CompilationFiles = {
+  readSource,
+  recoverOutput: recoverInterruptedOutput,
+  makeOutputDirectory,
+  openLinker,
+  openProgramLinker,
+};

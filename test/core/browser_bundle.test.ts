@@ -1,7 +1,7 @@
 // `zirc/core` (src/core.ts) has no Node in it: esbuild bundles it for the browser, with
 // no `node:` import and no use of the `Buffer` or `process` globals, and the bundle
-// works: it parses and prints ZIR, and its wasm linker links an object that zirc's Node
-// side compiled into a module that runs under node:wasi.
+// works: its Compilation builds in memory for both targets (the wasm module runs under
+// node:wasi), it parses and prints ZIR, and its wasm linker links an object.
 
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
@@ -57,6 +57,20 @@ describe('zirc/core bundles for the browser', () => {
     expect(core.printModule(core.parseFile(printed).module)).toBe(core.printModule(parsed.module));
     expect(core.TARGET_NAMES).toContain('wasm32-wasi');
 
+    // A Compilation in memory, for both targets; the wasm module runs under node:wasi.
+    for (const target of ['wasm32-wasi', 'x86_64-linux']) {
+      const c = core.Compilation.create({ target, optimize: 'Debug' });
+      const r = c.update(new Uint8Array(HELLO));
+      expect(r.errors).toEqual([]);
+      expect(r.ok).toBe(true);
+      expect(r.output.length).toBeGreaterThan(0);
+      if (target === 'wasm32-wasi') expect(await runWasi(r.output, dir)).toEqual({ status: 0, stdout: 'Hello from zirc!\n' });
+      else expect([...r.output.subarray(0, 4)]).toEqual([0x7f, 0x45, 0x4c, 0x46]);
+      c.close();
+    }
+    // With a path but no file system, the core says what is missing.
+    expect(() => core.Compilation.create({ target: 'wasm32-wasi', optimize: 'Debug', outputPath: path.join(dir, 'out.wasm') })).toThrow(/file system/);
+
     // The object comes from zirc's Node side; the link and the run are the bundle's.
     const source = path.join(dir, 'hello.zir');
     fs.writeFileSync(source, HELLO);
@@ -67,13 +81,16 @@ describe('zirc/core bundles for the browser', () => {
     expect(linked.ok).toBe(true);
     expect(linked.bytes.length).toBeGreaterThan(0);
 
-    const stdoutPath = path.join(dir, 'stdout');
-    const stdout = fs.openSync(stdoutPath, 'w');
-    const wasi = new WASI({ version: 'preview1', args: ['hello'], stdout, returnOnExit: true });
-    const { instance } = await WebAssembly.instantiate(linked.bytes, wasi.getImportObject() as WebAssembly.Imports);
-    const status = wasi.start(instance);
-    fs.closeSync(stdout);
-    expect(status).toBe(0);
-    expect(fs.readFileSync(stdoutPath, 'latin1')).toBe('Hello from zirc!\n');
+    expect(await runWasi(linked.bytes, dir)).toEqual({ status: 0, stdout: 'Hello from zirc!\n' });
   });
 });
+
+async function runWasi(module: Uint8Array, dir: string): Promise<{ status: number; stdout: string }> {
+  const stdoutPath = path.join(dir, `stdout-${Math.random()}`);
+  const stdout = fs.openSync(stdoutPath, 'w');
+  const wasi = new WASI({ version: 'preview1', args: ['hello'], stdout, returnOnExit: true });
+  const { instance } = await WebAssembly.instantiate(module, wasi.getImportObject() as WebAssembly.Imports);
+  const status = wasi.start(instance);
+  fs.closeSync(stdout);
+  return { status, stdout: fs.readFileSync(stdoutPath, 'latin1') };
+}

@@ -4,6 +4,7 @@
 // fields patched in code that stayed are written; mutable data, `_start` and a whole
 // write block the swap; the segments map room beyond their content. Also the pure helpers:
 // /proc/<pid>/maps parsing, the mapped check, write coalescing.
+import { OutputFile } from '../../src/link/elf/output_file.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,7 +25,7 @@ function open(): { linker: ElfLinker; file: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-hot-plan-'));
   dirs.push(dir);
   const file = path.join(dir, 'out');
-  return { linker: ElfLinker.open(file, { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin, hotSwap: true }), file };
+  return { linker: ElfLinker.open(file, { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin, hotSwap: true, sink: new OutputFile(file) }), file };
 }
 
 /** `size` bytes of `fill` ending in `ret`. */

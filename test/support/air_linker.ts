@@ -2,6 +2,7 @@
 // of the linkers: this wraps a real linker so that `updateFunc(air)` runs the target's code
 // generator (or a test's table of code) first, then places the result. Everything else is
 // the linker's own.
+import { OutputFile, type OutputIo } from '../../src/link/elf/output_file.js';
 import type { AirFunction } from '../../src/sema/air.js';
 import type { Linker } from '../../src/link/Linker.js';
 import { ElfLinker, type ElfLinkerOptions } from '../../src/link/elf/ElfLinker.js';
@@ -24,15 +25,16 @@ export function withCodegen<L extends Linker>(linker: L, generate: (func: AirFun
   }) as unknown as WithCodegen<L>;
 }
 
-export type TestElfOptions = Partial<ElfLinkerOptions> & { generate?: (func: AirFunction) => X86Function };
+export type TestElfOptions = Partial<ElfLinkerOptions> & { io?: OutputIo; generate?: (func: AirFunction) => X86Function };
 
 /** An ELF linker of `path` whose `updateFunc` takes AIR (the x86-64 code generator unless `generate` is given). */
 export function openElfLinker(path: string, opts: TestElfOptions = {}): WithCodegen<ElfLinker> {
-  const linker = ElfLinker.open(path, { runtime: x86Runtime, wasiBuiltin: generateWasiBuiltin, ...opts });
+  const linker = ElfLinker.open(path, { runtime: x86Runtime, wasiBuiltin: generateWasiBuiltin, sink: new OutputFile(path, opts.io), ...opts });
   return withCodegen(linker, opts.generate ?? generateX86);
 }
 
 /** A wasm linker of `path` whose `updateFunc` takes AIR. */
-export function openWasmLinker(path: string, opts: Partial<WasmLinkerOptions> = {}): WithCodegen<WasmLinker> {
-  return withCodegen(WasmLinker.open(path, { runtime: wasmRuntime, ...opts }), generateWasm);
+export function openWasmLinker(path: string, opts: Partial<WasmLinkerOptions> & { io?: OutputIo } = {}): WithCodegen<WasmLinker> {
+  const sink = new OutputFile(path, opts.io, { mode: 0o666, exactMode: false });
+  return withCodegen(WasmLinker.open(path, { runtime: wasmRuntime, sink, ...opts }), generateWasm);
 }

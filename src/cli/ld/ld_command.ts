@@ -4,6 +4,7 @@
 //! Exit status: 0 linked, 1 link errors (no output is written), 2 usage errors.
 //! What the linker does not do yet is refused by name rather than ignored.
 
+import '../../node/install.js';
 import { readFileSync } from 'node:fs';
 import { LdUsageError, type LdPlan } from '../../link/ld_args/plan.js';
 import { linkStaticFiles, type LinkFile } from '../../link/elf/static/link_files.js';

@@ -4,6 +4,7 @@
 //! Exit status: 0 linked, 1 link errors (no output is written), 2 usage errors.
 //! What zirc does not do (shared memory, PIC, relocatable output) is refused by name.
 
+import '../../node/install.js';
 import { readFileSync } from 'node:fs';
 import { linkWasmFiles } from '../../link/wasm/static/link_files.js';
 import { WasmLinkSession } from '../../link/wasm/session/WasmLinkSession.js';

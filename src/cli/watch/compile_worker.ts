@@ -5,11 +5,13 @@
 //! With `hotSwap` the compilation links through a hot-swapping ElfLinker, and each good
 //! update's answer carries its swap plan (hot_swap_log.ts).
 
+import '../../node/install.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Compilation, type CompilationOptions } from '../../compile/Compilation.js';
-import { recoverInterruptedOutput } from '../../compile/open_linker.js';
+import { recoverInterruptedOutput } from '../../node/compilation_files.js';
 import { generateRuntimeRoutine, generateWasiBuiltin } from '../../codegen/x86_64/runtime.js';
 import { ElfLinker } from '../../link/elf/ElfLinker.js';
+import { OutputFile } from '../../link/elf/output_file.js';
 import type { FromWorker, ToWorker, WorkerOptions } from './builder.js';
 
 const { hotSwap, ...compileOptions } = workerData as WorkerOptions;
@@ -24,7 +26,7 @@ function createCompilation(): Compilation {
   const opts: CompilationOptions = {
     ...compileOptions,
     linkerFactory: (outputPath) =>
-      (hotLinker = ElfLinker.open(outputPath, { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin, hotSwap: true })),
+      (hotLinker = ElfLinker.open(outputPath, { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin, hotSwap: true, sink: new OutputFile(outputPath) })),
   };
   return Compilation.create(opts);
 }

@@ -30,7 +30,6 @@ import { HotSwapLog, type HotSwapPlan } from './hot_swap_log.js';
 import { buildHotSwapPlan } from './hot_swap_plan.js';
 import { writeHeaders } from './headers.js';
 import { SectionLayout } from './layout.js';
-import { OutputFile, type OutputIo } from './output_file.js';
 import type { ImageSink } from '../output_sink.js';
 import { applyRelocation, RelocationIndex, type AddressResolver, type LinkReloc } from './relocations.js';
 import { HEADER_PAGE, SECTION_INDEX, segmentSpec, type AllocSectionName } from './segments.js';
@@ -45,10 +44,8 @@ export interface ElfLinkerOptions {
   runtime: (sym: RuntimeSymbol) => X86Function;
   /** Code of a WASI built-in (`fd_write`, `proc_exit`), or null if there is none by that name. */
   wasiBuiltin: (name: string) => X86Function | null;
-  /** File operations (tests inject failures). */
-  io?: OutputIo;
-  /** Where the image goes instead of the file at the path (an in-memory build: output_sink.ts). */
-  sink?: ImageSink;
+  /** Where the image goes: a file (elf/output_file.ts, from the Node layer), memory, an embedder's target (output_sink.ts). */
+  sink: ImageSink;
   /** Keep the output swappable into a running process (see the file comment). */
   hotSwap?: boolean;
 }
@@ -146,7 +143,7 @@ export class ElfLinker implements Linker, AddressResolver {
     this.wasiBuiltin = opts.wasiBuiltin;
     this.hot = opts.hotSwap ? { log: new HotSwapLog(), tombstones: { text: [], rodata: [] }, entryKey: null, gotCallers: new Map() } : null;
     this.got.holdFreed = !!opts.hotSwap;
-    this.output = opts.sink ?? new OutputFile(path, opts.io);
+    this.output = opts.sink;
     this.regions.add('header', HEADER_PAGE.size, HEADER_PAGE.size, 0).used = HEADER_PAGE.size;
     const fileRegion = (name: FileSection) => {
       const spec = segmentSpec(name);

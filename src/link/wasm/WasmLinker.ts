@@ -1,18 +1,15 @@
 //! The wasm32-wasi linker (`Linker` for wasm): keeps the compilation's code and data in
 //! an in-memory object (object.ts), takes each function's body as the wasm code generator
 //! made it, and at flush brings the module in the file image up to date: patched in place
-//! where what changed keeps its place (placed_module.ts), else laid out afresh. The file
-//! is written through output_file.ts: whole the first time (a temporary file renamed into
-//! place), then as a journaled patch of the bytes that changed; only over a writable
-//! regular file (or a symlink's target).
+//! where what changed keeps its place (placed_module.ts), else laid out afresh. The image
+//! goes to the sink it is given: on disk, output_file.ts (whole the first time, then as a
+//! journaled patch of the bytes that changed), or memory (output_sink.ts).
 
 import type { DataAtom, RuntimeSymbol } from '../../sema/air.js';
 import type { WasmFunction } from '../../codegen/wasm/output.js';
 import { FileImage } from '../elf/file_image.js';
-import { OutputFile } from '../elf/output_file.js';
 import type { ImageSink } from '../output_sink.js';
 import type { ExportEntry, FlushReport, Linker } from '../Linker.js';
-import { nodeOutputIo, type OutputIo } from '../output_io.js';
 import { checkLinkable, PlacedModule } from './placed_module.js';
 import { WasmObject } from './object.js';
 
@@ -23,10 +20,8 @@ export interface WasmLinkerOptions {
   runtime: (sym: RuntimeSymbol) => WasmFunction;
   /** Bytes of shadow stack at the bottom of memory (default 1 MiB; rounded up to 16). */
   stackSize?: number;
-  /** File operations (tests inject failures). */
-  io?: OutputIo;
-  /** Where the image goes instead of the file at the path (an in-memory build: output_sink.ts). */
-  sink?: ImageSink;
+  /** Where the image goes: a file (elf/output_file.ts, from the Node layer), memory, an embedder's target (output_sink.ts). */
+  sink: ImageSink;
 }
 
 export const DEFAULT_STACK_SIZE = 1 << 20;
@@ -46,16 +41,15 @@ export class WasmLinker implements Linker<WasmFunction> {
     readonly path: string,
     runtime: (sym: RuntimeSymbol) => WasmFunction,
     private readonly stackSize: number,
-    io: OutputIo,
-    sink: ImageSink | undefined,
+    sink: ImageSink,
   ) {
     this.obj = new WasmObject(runtime);
-    this.output = sink ?? new OutputFile(path, io, { mode: 0o666, exactMode: false });
+    this.output = sink;
   }
 
   /** A linker writing `path`. Whatever is there now is replaced at the first flush. */
   static open(outputPath: string, opts: WasmLinkerOptions): WasmLinker {
-    return new WasmLinker(outputPath, opts.runtime, opts.stackSize ?? DEFAULT_STACK_SIZE, opts.io ?? nodeOutputIo, opts.sink);
+    return new WasmLinker(outputPath, opts.runtime, opts.stackSize ?? DEFAULT_STACK_SIZE, opts.sink);
   }
 
   updateFunc(name: string, code: WasmFunction): void {

@@ -5,7 +5,6 @@
 //! ElfLinker defines them on demand) and hands everything to the pure object writer.
 //! Writing the file is the caller's (the CLI's).
 
-import * as path from 'node:path';
 import { Compilation, type UpdateResult } from '../../../compile/Compilation.js';
 import type { OptimizeMode } from '../../Linker.js';
 import { ObjectCollector } from './object_collector.js';
@@ -27,7 +26,7 @@ export function compileObject(sourcePath: string, opts: CompileObjectOptions): {
     target: 'x86_64-linux',
     optimize: opts.optimize,
     output: 'object',
-    linkerFactory: () => (collector = new ObjectCollector(path.basename(sourcePath))),
+    linkerFactory: () => (collector = new ObjectCollector(sourcePath.slice(sourcePath.lastIndexOf('/') + 1))),
   });
   try {
     const result = compilation.update();
