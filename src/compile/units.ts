@@ -104,23 +104,48 @@ export function newUnit(kind: UnitKind, decl: DeclState): Unit {
 }
 
 
-/** Reverse dependency edges: decl name → units that read it (the name may not exist). */
+/** Up to this many dependants of a name are kept in an array; more in a Set. */
+const SMALL_DEPENDANTS = 16;
+
+/**
+ * Reverse dependency edges: decl name → units that read it (the name may not exist), in
+ * the order they started reading it. Most names have a few readers: those are kept in a
+ * small array, which takes a fraction of a Set's memory (at 100k functions, 200k names);
+ * a name read by many (a type every function uses) gets a Set.
+ */
 export class DependencyGraph {
-  private readonly dependants = new Map<string, Set<Unit>>();
+  private readonly dependants = new Map<string, Unit[] | Set<Unit>>();
 
   /** Replace the recorded reads of `unit` with `deps`. */
   setDeps(unit: Unit, deps: string[]): void {
-    for (const name of unit.deps) this.dependants.get(name)?.delete(unit);
+    for (const name of unit.deps) this.remove(name, unit);
     unit.deps = deps;
-    for (const name of deps) {
-      let set = this.dependants.get(name);
-      if (!set) this.dependants.set(name, (set = new Set()));
-      set.add(unit);
-    }
+    for (const name of deps) this.add(name, unit);
   }
 
   dependantsOf(name: string): Iterable<Unit> {
     return this.dependants.get(name) ?? [];
+  }
+
+  private add(name: string, unit: Unit): void {
+    const set = this.dependants.get(name);
+    if (set === undefined) this.dependants.set(name, [unit]);
+    else if (set instanceof Set) set.add(unit);
+    else if (!set.includes(unit)) {
+      if (set.length < SMALL_DEPENDANTS) set.push(unit);
+      else this.dependants.set(name, new Set([...set, unit]));
+    }
+  }
+
+  private remove(name: string, unit: Unit): void {
+    const set = this.dependants.get(name);
+    if (set === undefined) return;
+    if (set instanceof Set) {
+      set.delete(unit);
+      return;
+    }
+    const i = set.indexOf(unit);
+    if (i >= 0) set.splice(i, 1);
   }
 
   forget(unit: Unit): void {
