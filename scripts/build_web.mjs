@@ -21,7 +21,7 @@ const icedForBrowser = {
       text = text.replace('require(`util`)', 'globalThis');
       text = text.replace(
         /const path = require\('path'\)\.join\(__dirname, 'iced_x86_bg\.wasm'\);\s*const bytes = require\('fs'\)\.readFileSync\(path\);/,
-        "const bytes = require('./iced_x86_bg.wasm').default;",
+        "const bytes = require('./iced_x86_bg.wasm'); // esbuild's binary loader: a Uint8Array",
       );
       if (text.includes("require('fs')") || text.includes('require(`util`)')) throw new Error('iced-x86: the Node parts were not replaced');
       return { contents: text, loader: 'js' };
