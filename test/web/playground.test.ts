@@ -105,6 +105,16 @@ describe('the playground in Chromium', () => {
     const entry = page.locator('#disassembly .function', { hasText: 'entry' });
     await expect.poll(() => entry.count()).toBeGreaterThan(0);
     expect(await entry.first().locator('pre').innerText()).toMatch(/\bsyscall\b|\bcall\b|\bmov/);
+
+    // An edit to the ELF: patched in place too, a few hundred bytes of some 160 kB.
+    before = await updates();
+    await typeOver('Howdy', 'Hi ya');
+    await nextUpdate(before);
+    const elfPatched = /^(\d+) of (\d+)/.exec(await figure('patched'))!;
+    expect(Number(elfPatched[1])).toBeGreaterThan(0);
+    expect(Number(elfPatched[1])).toBeLessThan(512); // the greeting, the function that uses it, the headers it touches
+    expect(Number(elfPatched[2])).toBeGreaterThan(10000);
+    expect(await page.locator('#picture .patch').count()).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(docs, 'playground-elf.png') });
   });
 });

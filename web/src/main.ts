@@ -83,7 +83,8 @@ function showElf(r: UpdateReply): void {
   const list = $('disassembly');
   list.replaceChildren();
   if (r.target !== 'x86_64-linux') return;
-  for (const f of r.functions) {
+  // The patched functions first: they are what this update changed.
+  for (const f of [...r.functions].sort((a, b) => Number(b.patched) - Number(a.patched))) {
     const block = document.createElement('details');
     block.open = f.patched || r.functions.length <= 4;
     block.className = f.patched ? 'function patched' : 'function';

@@ -27,7 +27,7 @@ export function drawModule(svg: SVGSVGElement, size: number, regions: readonly R
     svg.append(g);
   });
   for (const p of patches) {
-    const rect = el('rect', { x: x(p.offset), y: 20, width: Math.max(x(p.size), 2), height: 40, class: 'patch' });
+    const rect = el('rect', { x: x(p.offset), y: 20, width: Math.max(x(p.size), 3), height: 40, class: 'patch' });
     rect.append(el('title', {}, `patched: ${p.size} bytes at ${p.offset}`));
     svg.append(rect);
   }
