@@ -7,6 +7,7 @@
 //! `Compilation` is not here yet: it still opens its output and source files itself.
 
 export { Compilation } from './compile/Compilation.js';
+export type { CodegenPool } from './compile/codegen_pool.js';
 export type { CompilationOptions, UpdateResult, UpdateStats } from './compile/Compilation.js';
 export type { CompilationFiles } from './compile/compilation_files.js';
 export { MemoryOutput } from './link/output_sink.js';

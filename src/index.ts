@@ -31,6 +31,8 @@ import './node/install.js';
 
 export { Compilation } from './compile/Compilation.js';
 export type { CompilationOptions, UpdateResult, UpdateStats } from './compile/Compilation.js';
+export type { CodegenPool } from './compile/codegen_pool.js';
+export { CodegenThreads, defaultThreadCount, type CodegenThreadsOptions } from './node/codegen_threads.js';
 export { MemoryOutput } from './link/output_sink.js';
 export type { OutputTarget, OutputPatch } from './link/output_sink.js';
 export type { CompileError } from './compile/errors.js';
