@@ -15,7 +15,8 @@ self.onmessage = async (event: MessageEvent<Uint8Array>) => {
   let exit: number | null = null;
   let error: string | null = null;
   try {
-    const { instance } = await WebAssembly.instantiate(event.data, { wasi_snapshot_preview1: wasi.wasiImport });
+    const module = await WebAssembly.compile(event.data as Uint8Array<ArrayBuffer>);
+    const instance = await WebAssembly.instantiate(module, { wasi_snapshot_preview1: wasi.wasiImport });
     exit = wasi.start(instance as never);
   } catch (e) {
     if (e instanceof WASIProcExit) exit = e.code;
