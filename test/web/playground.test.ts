@@ -1,7 +1,8 @@
 // The playground in a real browser (issue 16 item 4): builds dist/web, serves it, and
 // drives it in headless Chromium (Debian's /usr/bin/chromium through playwright-core):
 // the first build's output; an edit typed into the editor that patches a few bytes and
-// changes the output; an error shown in place; its fix; the ELF view's disassembly.
+// changes the output; an error shown in place; its fix; a program that never ends,
+// stopped by the time limit; the ELF view's disassembly and an edit patched in place.
 // Screenshots go to docs/. No Chromium is a failure, not a skip.
 
 import * as fs from 'node:fs';
@@ -41,6 +42,12 @@ const figure = (key: string) => page.locator(`#figures tr[data-figure=${key}] td
 
 /** Selects the first `text` in the editor and types `replacement` over it with the keyboard. */
 async function typeOver(text: string, replacement: string): Promise<void> {
+  await selectText(text);
+  await page.keyboard.type(replacement);
+}
+
+/** Selects the first `text` in the editor and focuses it. */
+async function selectText(text: string): Promise<void> {
   await page.evaluate((t) => {
     const view = (window as never as { __playground: { editor: import('@codemirror/view').EditorView } }).__playground.editor;
     const from = view.state.doc.toString().indexOf(t);
@@ -48,7 +55,6 @@ async function typeOver(text: string, replacement: string): Promise<void> {
     view.dispatch({ selection: { anchor: from, head: from + t.length } });
     view.focus();
   }, text);
-  await page.keyboard.type(replacement);
 }
 
 async function nextUpdate(before: number): Promise<void> {
@@ -97,6 +103,20 @@ describe('the playground in Chromium', () => {
     await expect.poll(() => marked.count()).toBe(0);
     expect(await page.locator('#stdout').innerText()).toBe('Howdy from zirc!\n');
     expect(await page.locator('#exit').innerText()).toBe('exit status 0');
+
+    // A program that never ends: its run worker is stopped after the time limit.
+    const tail = '%status = as(@u32, @zero)\n  %bye = call(@proc_exit, [%status])';
+    const spin = '%spin = loop({\n    %round = block({\n      %again = breakvoid("round")\n    })\n  })';
+    before = await updates();
+    await selectText(tail);
+    await page.keyboard.insertText(spin);
+    await nextUpdate(before);
+    await expect.poll(() => page.locator('#exit').innerText(), { timeout: 10000 }).toMatch(/^stopped after \d+ ms$/);
+    before = await updates();
+    await selectText(spin);
+    await page.keyboard.insertText(tail);
+    await nextUpdate(before);
+    await expect.poll(() => page.locator('#exit').innerText()).toBe('exit status 0');
 
     // The ELF of the same program: built in the browser and disassembled.
     before = await updates();

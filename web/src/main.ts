@@ -50,7 +50,7 @@ compiler.onmessage = async (event: MessageEvent<UpdateReply>) => {
     if (r.id !== nextId) return;
     lastRun = run;
     $('stdout').textContent = run.stdout + run.stderr;
-    $('exit').textContent = run.error ? `trap: ${run.error}` : `exit status ${run.exit}`;
+    $('exit').textContent = run.error ?? `exit status ${run.exit}`;
   } else if (r.target === 'x86_64-linux') {
     $('stdout').textContent = '(the ELF is built, not run, in the browser)';
     $('exit').textContent = '';
