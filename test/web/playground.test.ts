@@ -3,10 +3,13 @@
 // the first build's output; an edit typed into the editor that patches a few bytes and
 // changes the output; an error shown in place; its fix; a program that never ends,
 // stopped by the time limit; the ELF view's disassembly and an edit patched in place.
-// Screenshots go to docs/. No Chromium is a failure, not a skip.
+// Screenshots are taken on every run; they replace docs/'s only with ZIRC_SCREENSHOTS=1
+// (`ZIRC_SCREENSHOTS=1 npx vitest run test/web`), so a test run leaves the tree as it was.
+// No Chromium is a failure, not a skip.
 
 import * as fs from 'node:fs';
 import type { Server } from 'node:http';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -16,7 +19,7 @@ import { buildWeb, WEB_DIST } from '../../scripts/build_web.mjs';
 import { serve } from '../../scripts/playground.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
-const docs = path.join(import.meta.dirname, '..', '..', 'docs');
+const docs = process.env.ZIRC_SCREENSHOTS === '1' ? path.join(import.meta.dirname, '..', '..', 'docs') : fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-playground-shots-'));
 let server: Server;
 let browser: Browser;
 let page: Page;
