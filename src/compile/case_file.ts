@@ -4,6 +4,7 @@
 
 import type { TargetName } from './target.js';
 import { TARGET_NAMES } from './target.js';
+import { latin1String, utf8Bytes } from '../zir/bytes.js';
 
 export interface CaseUpdate {
   name: string;
@@ -131,7 +132,7 @@ export function parseZigStringLiteral(text: string, lineNo: number): string {
     throw new CaseFileError(lineNo, `expected a string literal, found ${text}`);
   }
   const bytes: number[] = [];
-  const body = Buffer.from(s.slice(1, -1), 'utf8');
+  const body = utf8Bytes(s.slice(1, -1));
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
     if (c !== 0x5c) {
@@ -145,7 +146,7 @@ export function parseZigStringLiteral(text: string, lineNo: number): string {
       case 't': bytes.push(9); break;
       case '\\': case "'": case '"': bytes.push(e.charCodeAt(0)); break;
       case 'x': {
-        const hex = body.subarray(i + 1, i + 3).toString('latin1');
+        const hex = latin1String(body, i + 1, Math.min(i + 3, body.length));
         if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new CaseFileError(lineNo, `bad \\x escape in ${text}`);
         bytes.push(parseInt(hex, 16));
         i += 2;
@@ -153,11 +154,11 @@ export function parseZigStringLiteral(text: string, lineNo: number): string {
       }
       case 'u': {
         const close = body.indexOf(0x7d, i);
-        const hex = body.subarray(i + 2, close).toString('latin1');
+        const hex = close < 0 ? '' : latin1String(body, i + 2, close);
         if (body[i + 1] !== 0x7b || close < 0 || !/^[0-9a-fA-F]+$/.test(hex)) {
           throw new CaseFileError(lineNo, `bad \\u escape in ${text}`);
         }
-        bytes.push(...Buffer.from(String.fromCodePoint(parseInt(hex, 16)), 'utf8'));
+        bytes.push(...utf8Bytes(String.fromCodePoint(parseInt(hex, 16))));
         i = close;
         break;
       }
@@ -165,5 +166,5 @@ export function parseZigStringLiteral(text: string, lineNo: number): string {
         throw new CaseFileError(lineNo, `bad escape \\${e} in ${text}`);
     }
   }
-  return Buffer.from(bytes).toString('latin1');
+  return latin1String(Uint8Array.from(bytes));
 }
