@@ -37,7 +37,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { runOutput } from '../compile/run_output.js';
+import { runOutput } from '../node/compile/run_output.js';
 import { CProject } from './c_project.js';
 import type { CArch } from './c_translate.js';
 import type { CLinker, CToolchain } from './c_toolchain.js';
@@ -454,8 +454,10 @@ async function runSize(
       const sample: RelinkSample = { object, function: index, compileMs, fullLinkMs: {} };
       if (watcher) {
         extraUpdates += watcher.drainUpdates().length;
-        fs.renameSync(next, path.join(dir, object));
+        // Timed from just before the rename: a process preempted right after it (a loaded
+        // machine) would otherwise start the clock after the watcher had begun its relink.
         const renamedAt = process.hrtime.bigint();
+        fs.renameSync(next, path.join(dir, object));
         for (;;) {
           const u = await watcher.nextUpdate(120_000);
           if (!u) {
