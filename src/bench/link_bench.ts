@@ -29,7 +29,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runOutput } from '../compile/run_output.js';
+import { runOutput } from '../node/compile/run_output.js';
 import { CProject } from './c_project.js';
 import type { CArch } from './c_translate.js';
 import type { CLinker, CToolchain } from './c_toolchain.js';

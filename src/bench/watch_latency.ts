@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { OptimizeMode } from '../link/Linker.js';
-import { runOutput } from '../compile/run_output.js';
+import { runOutput } from '../node/compile/run_output.js';
 import type { TargetName } from '../compile/target.js';
 import { defaultOutputName } from '../compile/target.js';
 import { WatchClient } from '../cli/watch/json_client.js';

@@ -15,9 +15,9 @@
 //! object is not reported as an error. The relinks are the session's (relink_session.ts).
 
 import * as fs from 'node:fs';
-import type { RelinkReport, RelinkSession } from '../link/relink_session.js';
-import type { LinkFile } from '../link/input_files.js';
-import { linkFilePath } from '../link/input_files.js';
+import type { RelinkReport, RelinkSession } from '../node/link/relink_session.js';
+import type { LinkFile } from '../link/link_file.js';
+import { linkFilePath } from '../link/link_file.js';
 import { watchFiles } from './watch/source_watcher.js';
 import { stopOnSignals } from './watch.js';
 

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runOutput } from '../compile/run_output.js';
+import { runOutput } from '../node/compile/run_output.js';
 import { defaultOutputName } from '../compile/target.js';
 import type { BuildOptions } from './build.js';
 import { buildOnce } from './build.js';

@@ -1,6 +1,6 @@
 //! `zirc test`: run case files (spec §13) and print one line per update and target.
 
-import { formatCaseLine, runCaseFile } from '../compile/case_runner.js';
+import { formatCaseLine, runCaseFile } from '../node/compile/case_runner.js';
 import type { OptimizeMode } from '../link/Linker.js';
 import { EXIT_COMPILE_ERRORS, EXIT_OK } from './options.js';
 

@@ -18,7 +18,7 @@ import type { AirFunction } from '../sema/air.js';
 import { AnalysisSuspended, analyzeDecl, analyzeFunctionBody, emitZir, functionOwner, typedValueEql } from '../sema/index.js';
 import type { ExportEntry, Linker, OptimizeMode } from '../link/Linker.js';
 import { LinkError, OutputWriteError } from '../link/Linker.js';
-import type { LinkFile } from '../link/input_files.js';
+import type { LinkFile } from '../link/link_file.js';
 import { installedCompilationFiles, type CompilationFiles } from './compilation_files.js';
 import { SERIAL_CODEGEN, type CodegenPool } from './codegen_pool.js';
 import { targetBackend, type TargetBackend } from './target_backend.js';

@@ -5,7 +5,7 @@
 //! src/node/install.ts). In-memory builds need none.
 
 import type { Linker } from '../link/Linker.js';
-import type { LinkFile } from '../link/input_files.js';
+import type { LinkFile } from '../link/link_file.js';
 import type { SourceReader } from './source_reader.js';
 import type { TargetName } from './target.js';
 

@@ -12,10 +12,12 @@
 //!   output byte for byte; on failure the temporary file is removed. It is not fsynced:
 //!   the old file stays until the rename, and a crash loses at most the new one.
 //! - Any failure is an `OutputWriteError` naming the output path as the user gave it.
+//!
+//! Node's implementation of `OutputIo` is the Node layer's (src/node/link/node_output_io.ts);
+//! this file, like the rest of the core, has no Node in it.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { OutputWriteError } from './Linker.js';
+import { baseName, directoryOf, joinPath, resolveFrom } from './posix_path.js';
 
 /** A file's identity and what a flush needs to know whether it is still the one it wrote. */
 export interface FileIdentity {
@@ -57,60 +59,9 @@ export interface OutputIo {
   mayWrite(path: string): boolean;
   /** Whether this process ignores permission bits (root). */
   privileged(): boolean;
+  /** This process's id, which makes a temporary file's name unique among processes. */
+  processId(): number;
 }
-
-function kindOf(st: fs.Stats): PathKind {
-  if (st.isFile()) return 'file';
-  if (st.isDirectory()) return 'directory';
-  if (st.isSymbolicLink()) return 'symlink';
-  if (st.isFIFO()) return 'FIFO';
-  if (st.isSocket()) return 'socket';
-  if (st.isCharacterDevice()) return 'character device';
-  return 'block device';
-}
-
-function identityOf(st: fs.BigIntStats): FileIdentity {
-  return { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs };
-}
-
-export const nodeOutputIo: OutputIo = {
-  openSync: (p, flags, mode) => fs.openSync(p, flags, mode),
-  readSync: (fd, buf, off, len, pos) => fs.readSync(fd, buf, off, len, pos),
-  writeSync: (fd, buf, off, len, pos) => fs.writeSync(fd, buf, off, len, pos),
-  ftruncateSync: (fd, len) => fs.ftruncateSync(fd, len),
-  fchmodSync: (fd, mode) => fs.fchmodSync(fd, mode),
-  fdatasyncSync: (fd) => fs.fdatasyncSync(fd),
-  closeSync: (fd) => fs.closeSync(fd),
-  renameSync: (from, to) => fs.renameSync(from, to),
-  unlinkSync: (p) => fs.unlinkSync(p),
-  statSync: (p) => {
-    const st = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
-    return st ? identityOf(st) : null;
-  },
-  fstatSync: (fd) => identityOf(fs.fstatSync(fd, { bigint: true })),
-  lstatSync: (p) => {
-    const st = fs.lstatSync(p, { throwIfNoEntry: false });
-    return st ? { kind: kindOf(st), mode: st.mode & 0o7777 } : null;
-  },
-  readlinkSync: (p) => fs.readlinkSync(p),
-  readFileSync: (p) => {
-    try {
-      return fs.readFileSync(p);
-    } catch (err) {
-      if (errorCode(err) === 'ENOENT') return null;
-      throw err;
-    }
-  },
-  mayWrite: (p) => {
-    try {
-      fs.accessSync(p, fs.constants.W_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  privileged: () => process.geteuid?.() === 0,
-};
 
 export function errorCode(err: unknown): unknown {
   return typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
@@ -126,7 +77,7 @@ export function followSymlinks(io: OutputIo, p: string): { target: string; info:
     const info = io.lstatSync(target);
     if (info?.kind !== 'symlink') return { target, info };
     if (hops === MAX_SYMLINKS) throw new Error('too many levels of symbolic links');
-    target = path.resolve(path.dirname(target), io.readlinkSync(target));
+    target = resolveFrom(directoryOf(target), io.readlinkSync(target));
   }
 }
 
@@ -173,8 +124,8 @@ export interface Replacement {
 let tempSequence = 0;
 
 /** A name for a temporary file beside `target`, hidden, unique to this process and call. */
-function tempPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${tempSequence++}.tmp`);
+function tempPathFor(io: OutputIo, target: string): string {
+  return joinPath(directoryOf(target), `.${baseName(target)}.${io.processId()}.${tempSequence++}.tmp`);
 }
 
 /**
@@ -183,7 +134,7 @@ function tempPathFor(target: string): string {
  * whatever was at `target` is untouched, and `OutputWriteError(outputPath)` is thrown.
  */
 export function replaceFile(io: OutputIo, outputPath: string, target: string, r: Replacement): number {
-  const tmp = tempPathFor(target);
+  const tmp = tempPathFor(io, target);
   let fd = -1;
   let written = 0;
   try {

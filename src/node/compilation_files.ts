@@ -9,12 +9,12 @@ import type { CompilationFiles } from '../compile/compilation_files.js';
 import type { SourceReader } from '../compile/source_reader.js';
 import { targetBackend } from '../compile/target_backend.js';
 import type { TargetName } from '../compile/target.js';
-import type { LinkFile } from '../link/input_files.js';
+import type { LinkFile } from '../link/link_file.js';
 import type { Linker } from '../link/Linker.js';
-import { ProgramLinker } from '../link/elf/program/ProgramLinker.js';
-import { WasmProgramLinker } from '../link/wasm/program/WasmProgramLinker.js';
+import { ProgramLinker } from './link/elf/program/ProgramLinker.js';
+import { WasmProgramLinker } from './link/wasm/program/WasmProgramLinker.js';
 import { OutputFile } from '../link/elf/output_file.js';
-import { nodeOutputIo } from '../link/output_io.js';
+import { nodeOutputIo } from './link/node_output_io.js';
 import { recoverInterruptedPatch } from '../link/patch_journal.js';
 
 /** The target's in-place linker writing the file at `outputPath`. */

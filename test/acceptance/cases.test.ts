@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatCaseLine, runCaseFile } from '../../src/compile/case_runner.js';
+import { formatCaseLine, runCaseFile } from '../../src/node/compile/case_runner.js';
 
 const casesDir = path.join(__dirname, '..', 'cases');
 const cases = fs.readdirSync(casesDir).filter((f) => f.endsWith('.case')).sort();

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Compilation } from '../../src/compile/Compilation.js';
 import type { CompilationOptions, UpdateResult } from '../../src/compile/Compilation.js';
-import { compareErrorLists, formatCaseLine, runCaseFile } from '../../src/compile/case_runner.js';
-import type { CaseCompilation, CaseLine, CaseRole } from '../../src/compile/case_runner.js';
+import { compareErrorLists, formatCaseLine, runCaseFile } from '../../src/node/compile/case_runner.js';
+import type { CaseCompilation, CaseLine, CaseRole } from '../../src/node/compile/case_runner.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-case-runner-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

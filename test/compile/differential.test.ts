@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Compilation } from '../../src/compile/Compilation.js';
 import type { UpdateResult } from '../../src/compile/Compilation.js';
 import { errorHeadline } from '../../src/compile/errors.js';
-import { runOutput } from '../../src/compile/run_output.js';
+import { runOutput } from '../../src/node/compile/run_output.js';
 import type { TargetName } from '../../src/compile/target.js';
 import { readSymbols } from '../elf/x86_snippets.js';
 import { EDIT_KINDS, Rng, applyEdit, makeProgram, reachableFns, renderProgram } from './edit_programs.js';

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Compilation } from '../../src/compile/Compilation.js';
-import { runOutput } from '../../src/compile/run_output.js';
+import { runOutput } from '../../src/node/compile/run_output.js';
 import { Rng } from './edit_programs.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-robust-'));

@@ -5,6 +5,7 @@
 // write block the swap; the segments map room beyond their content. Also the pure helpers:
 // /proc/<pid>/maps parsing, the mapped check, write coalescing.
 import { OutputFile } from '../../src/link/elf/output_file.js';
+import { nodeOutputIo } from '../../src/node/link/node_output_io.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -25,7 +26,7 @@ function open(): { linker: ElfLinker; file: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-hot-plan-'));
   dirs.push(dir);
   const file = path.join(dir, 'out');
-  return { linker: ElfLinker.open(file, { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin, hotSwap: true, sink: new OutputFile(file) }), file };
+  return { linker: ElfLinker.open(file, { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin, hotSwap: true, sink: new OutputFile(file, nodeOutputIo) }), file };
 }
 
 /** `size` bytes of `fill` ending in `ret`. */

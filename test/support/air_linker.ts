@@ -3,6 +3,7 @@
 // generator (or a test's table of code) first, then places the result. Everything else is
 // the linker's own.
 import { OutputFile, type OutputIo } from '../../src/link/elf/output_file.js';
+import { nodeOutputIo } from '../../src/node/link/node_output_io.js';
 import type { AirFunction } from '../../src/sema/air.js';
 import type { Linker } from '../../src/link/Linker.js';
 import { ElfLinker, type ElfLinkerOptions } from '../../src/link/elf/ElfLinker.js';
@@ -29,12 +30,12 @@ export type TestElfOptions = Partial<ElfLinkerOptions> & { io?: OutputIo; genera
 
 /** An ELF linker of `path` whose `updateFunc` takes AIR (the x86-64 code generator unless `generate` is given). */
 export function openElfLinker(path: string, opts: TestElfOptions = {}): WithCodegen<ElfLinker> {
-  const linker = ElfLinker.open(path, { runtime: x86Runtime, wasiBuiltin: generateWasiBuiltin, sink: new OutputFile(path, opts.io), ...opts });
+  const linker = ElfLinker.open(path, { runtime: x86Runtime, wasiBuiltin: generateWasiBuiltin, sink: new OutputFile(path, opts.io ?? nodeOutputIo), ...opts });
   return withCodegen(linker, opts.generate ?? generateX86);
 }
 
 /** A wasm linker of `path` whose `updateFunc` takes AIR. */
 export function openWasmLinker(path: string, opts: Partial<WasmLinkerOptions> & { io?: OutputIo } = {}): WithCodegen<WasmLinker> {
-  const sink = new OutputFile(path, opts.io, { mode: 0o666, exactMode: false });
+  const sink = new OutputFile(path, opts.io ?? nodeOutputIo, { mode: 0o666, exactMode: false });
   return withCodegen(WasmLinker.open(path, { runtime: wasmRuntime, sink, ...opts }), generateWasm);
 }

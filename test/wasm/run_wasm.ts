@@ -1,7 +1,7 @@
-// Runs a wasm module the way `zirc run` does (src/compile/run_output.ts), with its
+// Runs a wasm module the way `zirc run` does (src/node/compile/run_output.ts), with its
 // output as text, for tests that compare strings.
-import { runOutput } from '../../src/compile/run_output.js';
-import type { RunOptions } from '../../src/compile/run_output.js';
+import { runOutput } from '../../src/node/compile/run_output.js';
+import type { RunOptions } from '../../src/node/compile/run_output.js';
 
 export async function runWasi(wasmPath: string, opts: RunOptions = {}) {
   const r = await runOutput(wasmPath, 'wasm32-wasi', opts);

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runOutput } from '../../src/compile/run_output.js';
+import { runOutput } from '../../src/node/compile/run_output.js';
 import { defaultOutputName } from '../../src/compile/target.js';
 import type { TargetName } from '../../src/compile/target.js';
 import { WatchClient } from '../../src/cli/watch/json_client.js';

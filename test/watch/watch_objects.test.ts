@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runOutput } from '../../src/compile/run_output.js';
+import { runOutput } from '../../src/node/compile/run_output.js';
 import { WatchClient } from '../../src/cli/watch/json_client.js';
 import { compileMusl, run } from '../elf/static/toolchain.js';
 import { startProgram } from '../support/zir_with_c.js';

@@ -7,9 +7,9 @@
 import '../../node/install.js';
 import { readFileSync } from 'node:fs';
 import { LdUsageError, type LdPlan } from '../../link/ld_args/plan.js';
-import { linkStaticFiles, type LinkFile } from '../../link/elf/static/link_files.js';
+import { linkStaticFiles, type LinkFile } from '../../node/link/elf/static/link_files.js';
 import type { StaticLinkOptions } from '../../link/elf/static/link_static.js';
-import { LinkSession } from '../../link/elf/session/LinkSession.js';
+import { LinkSession } from '../../node/link/elf/session/LinkSession.js';
 import { linkWatch } from '../link_watch.js';
 import { isZirSource, linkErrorText, ZirInputCompiler } from '../zir_inputs.js';
 import { expandLinkerScripts, parseLdCommandLine, resolveLibrariesOnDisk } from './ld_command_line.js';

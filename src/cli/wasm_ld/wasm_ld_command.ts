@@ -1,13 +1,13 @@
 //! `zirc wasm-ld` (also installed as `zirc-wasm-ld`): a wasm32 link on LLVM wasm-ld's
 //! command line. Parses the line, finds each `-l` archive, and hands the resolved plan to
-//! the wasm static linker (src/link/wasm/static/link_files.ts).
+//! the wasm static linker (src/node/link/wasm/static/link_files.ts).
 //! Exit status: 0 linked, 1 link errors (no output is written), 2 usage errors.
 //! What zirc does not do (shared memory, PIC, relocatable output) is refused by name.
 
 import '../../node/install.js';
 import { readFileSync } from 'node:fs';
-import { linkWasmFiles } from '../../link/wasm/static/link_files.js';
-import { WasmLinkSession } from '../../link/wasm/session/WasmLinkSession.js';
+import { linkWasmFiles } from '../../node/link/wasm/static/link_files.js';
+import { WasmLinkSession } from '../../node/link/wasm/session/WasmLinkSession.js';
 import { linkWatch } from '../link_watch.js';
 import { isZirSource, linkErrorText, ZirInputCompiler } from '../zir_inputs.js';
 import { WasmLdUsageError, type WasmLdPlan } from '../../link/wasm_ld_args/plan.js';

@@ -12,6 +12,7 @@ import { recoverInterruptedOutput } from '../../node/compilation_files.js';
 import { generateRuntimeRoutine, generateWasiBuiltin } from '../../codegen/x86_64/runtime.js';
 import { ElfLinker } from '../../link/elf/ElfLinker.js';
 import { OutputFile } from '../../link/elf/output_file.js';
+import { nodeOutputIo } from '../../node/link/node_output_io.js';
 import type { FromWorker, ToWorker, WorkerOptions } from './builder.js';
 
 const { hotSwap, ...compileOptions } = workerData as WorkerOptions;
@@ -26,7 +27,7 @@ function createCompilation(): Compilation {
   const opts: CompilationOptions = {
     ...compileOptions,
     linkerFactory: (outputPath) =>
-      (hotLinker = ElfLinker.open(outputPath, { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin, hotSwap: true, sink: new OutputFile(outputPath) })),
+      (hotLinker = ElfLinker.open(outputPath, { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin, hotSwap: true, sink: new OutputFile(outputPath, nodeOutputIo) })),
   };
   return Compilation.create(opts);
 }

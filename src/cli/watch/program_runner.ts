@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
-import { spawnWasi } from '../../link/wasm/run_wasi.js';
+import { spawnWasi } from '../../node/link/wasm/run_wasi.js';
 import type { TargetName } from '../../compile/target.js';
 import type { ProgramStream, WatchEvent } from './events.js';
 import { OutputChunker } from './output_chunks.js';

@@ -21,13 +21,13 @@
 //! - Any I/O failure becomes `OutputWriteError`.
 
 import { OutputWriteError } from '../Linker.js';
-import { errorCode, nodeOutputIo, replaceFile, resolveOutputTarget, type FileIdentity, type OutputIo } from '../output_io.js';
+import { errorCode, replaceFile, resolveOutputTarget, type FileIdentity, type OutputIo } from '../output_io.js';
 import { discardJournal, patchInPlace, recoverInterruptedPatch } from '../patch_journal.js';
 import { ELF_MAGIC } from './elf_format.js';
 import type { ByteRange, FileImage } from './file_image.js';
 import type { ImageSink, WriteReport } from '../output_sink.js';
 
-export { nodeOutputIo, type FileIdentity, type OutputIo };
+export type { FileIdentity, OutputIo };
 
 const EXECUTABLE_MODE = 0o755;
 
@@ -46,7 +46,7 @@ export class OutputFile implements ImageSink {
    */
   constructor(
     readonly path: string,
-    private readonly io: OutputIo = nodeOutputIo,
+    private readonly io: OutputIo,
     options: { mode?: number; exactMode?: boolean } = {},
   ) {
     this.mode = options.mode ?? EXECUTABLE_MODE;

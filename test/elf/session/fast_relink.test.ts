@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LinkSession, type LinkSessionOptions } from '../../../src/link/elf/session/LinkSession.js';
+import { LinkSession, type LinkSessionOptions } from '../../../src/node/link/elf/session/LinkSession.js';
 import { compileMusl, execute, libgcc, linkWithLld, MUSL_LIB, run } from '../static/toolchain.js';
 
 const dirs: string[] = [];

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LinkSession } from '../../../src/link/elf/session/LinkSession.js';
+import { LinkSession } from '../../../src/node/link/elf/session/LinkSession.js';
 import { linkWatch } from '../../../src/cli/link_watch.js';
 import { compileMusl, execute, libgcc, linkWithLld, linkWithZirc, MUSL_LIB, readelfAll, run } from '../static/toolchain.js';
 import { ensureBuilt, root } from '../../watch/dist.js';

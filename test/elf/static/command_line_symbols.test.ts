@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { linkStaticFiles, type LinkFile } from '../../../src/link/elf/static/link_files.js';
+import { linkStaticFiles, type LinkFile } from '../../../src/node/link/elf/static/link_files.js';
 import type { StaticLinkOptions } from '../../../src/link/elf/static/link_static.js';
 import { compileMusl, execute, MUSL_LIB, readelfAll, run } from './toolchain.js';
 

@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { linkStaticFiles } from '../../../src/link/elf/static/link_files.js';
+import { linkStaticFiles } from '../../../src/node/link/elf/static/link_files.js';
 import type { StaticLinkOptions } from '../../../src/link/elf/static/link_static.js';
 
 export const MUSL_LIB = '/usr/lib/x86_64-linux-musl';

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WasmLinkSession } from '../../../src/link/wasm/session/WasmLinkSession.js';
+import { WasmLinkSession } from '../../../src/node/link/wasm/session/WasmLinkSession.js';
 import { expectValidLinkedModule, runModule, tool } from '../relocatable/wasm_object_tools.js';
 
 const WASI = '/usr/lib/wasm32-wasi';

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseWasmLdCommandLine, resolveWasmLibrariesOnDisk } from '../../../src/cli/wasm_ld/wasm_ld_command_line.js';
-import { linkWasmFiles, type WasmLinkResult } from '../../../src/link/wasm/static/link_files.js';
+import { linkWasmFiles, type WasmLinkResult } from '../../../src/node/link/wasm/static/link_files.js';
 import { runWasi } from '../run_wasm.js';
 
 export const SOURCES = path.join(import.meta.dirname, 'sources');

@@ -1,5 +1,5 @@
 //! The objects and archives already read from the very same bytes, so a relink
-//! (session/LinkSession.ts) parses only the inputs that changed: an unchanged input file
+//! (src/node/link/elf/session/LinkSession.ts) parses only the inputs that changed: an unchanged input file
 //! arrives as the same Uint8Array, and an archive's members as the same subarrays. Keyed
 //! weakly by the bytes, so nothing outlives its input; the models are never modified
 //! after reading, so sharing them between links is safe.

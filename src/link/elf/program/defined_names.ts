@@ -6,7 +6,7 @@
 //! parse. Read once per version of each file. A file that cannot be read
 //! defines nothing here: the link itself reports what is wrong with it.
 
-import type { InputFile } from '../../input_files.js';
+import type { InputFile } from '../../link_file.js';
 import { isArchive, readArchiveCached, readElfObjectCached, SYM_UNDEF, STB_LOCAL } from '../input/index.js';
 
 export class DefinedNames {

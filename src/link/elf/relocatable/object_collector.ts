@@ -1,5 +1,5 @@
 //! The Linker behind `zirc build -c` (x86-64) and behind a program linked with objects
-//! (program/ProgramLinker.ts): it only remembers the latest code of each function, the
+//! (src/node/link/elf/program/ProgramLinker.ts): it only remembers the latest code of each function, the
 //! data atoms and the exports; at flush it adds the runtime routines and WASI built-ins
 //! the code refers to (their closure, as ElfLinker defines them on demand) and hands
 //! everything to the pure object writer, leaving the object's bytes in `object`.

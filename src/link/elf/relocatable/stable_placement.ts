@@ -1,5 +1,5 @@
 //! Where each atom of the ZIR object goes inside its section, kept from one write of the
-//! object to the next: the ZIR program's in-memory object (program/ProgramLinker.ts) is
+//! object to the next: the ZIR program's in-memory object (src/node/link/elf/program/ProgramLinker.ts) is
 //! written again after every update, and for the executable to be patched rather than
 //! rewritten, an atom that did not change must keep its offset, and each section must
 //! keep its size so that the objects linked after it do not move.

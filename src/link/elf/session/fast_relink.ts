@@ -32,7 +32,7 @@ import {
   copyObjectSections, globalPlace, reapplyReferences, rewriteBuildId, rewriteEhFrameHdr, rewriteEntry, rewriteGotSlots, rewriteSymbols,
 } from './patch_steps.js';
 import { fdeDifference, layoutDifference, needsDifference, scanNeeds, writtenLocalNames, type ScanNeeds } from './swap_plan.js';
-import type { RelinkWork } from '../../relink_session.js';
+import type { RelinkWork } from '../../relink_work.js';
 
 /** When ok, what the patch did (counted by the steps as they write). */
 export type FastRelinkOutcome = { ok: true; work: RelinkWork } | { ok: false; reason: string };

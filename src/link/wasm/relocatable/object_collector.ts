@@ -1,5 +1,5 @@
 //! The Linker behind `zirc build -c -t wasm32-wasi` and behind a program linked with wasm
-//! objects (program/WasmProgramLinker.ts): it only remembers the latest code of each
+//! objects (src/node/link/wasm/program/WasmProgramLinker.ts): it only remembers the latest code of each
 //! function, the data atoms and the exports; at flush it adds the runtime routines the
 //! code refers to (their closure, as the in-place wasm linker links them on demand) and
 //! hands everything to the pure object writer, leaving the object's bytes in `object`.

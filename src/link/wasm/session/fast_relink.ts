@@ -31,7 +31,7 @@ import { interfaceDifference } from './object_interface.js';
 import {
   fitDifference, movedDataSymbols, moveSlots, outgrownSlots, planSlotMove, relocationDifference, reapplyReferences, writeObject, type SlotMove,
 } from './patch_steps.js';
-import type { RelinkWork } from '../../relink_session.js';
+import type { RelinkWork } from '../../relink_work.js';
 
 /** When ok, what the patch did (counted by the steps as they write). */
 export type FastRelinkOutcome = { ok: true; work: RelinkWork } | { ok: false; reason: string };

@@ -20,7 +20,7 @@ import { packSlots, SLOT_HEADER } from '../static/body_slots.js';
 import { relocateBody, relocateSegment, writeSlot } from '../static/stable_sections.js';
 import { TRAP_BODY, writePaddedBody } from '../module_encoding.js';
 import type { DataReference } from './data_references.js';
-import type { RelinkWork } from '../../relink_session.js';
+import type { RelinkWork } from '../../relink_work.js';
 
 /** Whether every relocation of (new) object `lo` is one the last link's module can take; fills its type indices. */
 export function relocationDifference(ctx: LinkContext, lo: LoadedObject): string | null {

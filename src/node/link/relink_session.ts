@@ -1,48 +1,26 @@
 //! A long-running link of files from disk, whatever the format (elf/session/LinkSession.ts
-//! for ELF, wasm/session/WasmLinkSession.ts for wasm): link once, then relink on request, patching the
+//! for ELF, wasm/session/WasmLinkSession.ts for wasm, both here under src/node/link): link once, then relink on request, patching the
 //! output in place. Each relink re-reads only the input files that changed on disk
 //! (input_files.ts), links in memory with the format's linker, and writes only the bytes
 //! that differ from the last good output, as a journaled patch (the first link, and any
 //! link after a failed write, writes the file whole). A link that fails (an undefined
 //! symbol, a bad object) writes nothing: the output stays byte for byte the last good one.
-//! A format may offer a relink in place (`InPlaceRelink`: elf/session/fast_relink.ts,
-//! wasm/session/fast_relink.ts), which patches the last output for the changed inputs
+//! A format may offer a relink in place (`InPlaceRelink`, link/relink_work.ts: the core's
+//! link/elf/session/fast_relink.ts, link/wasm/session/fast_relink.ts), which patches the last output for the changed inputs
 //! when it can, instead of the whole link; the report says which path a relink took, why
 //! not the fast one, and for the fast one the work it did (`RelinkWork`).
 
-import { bytesEqual } from '../zir/bytes.js';
-import { InputFiles, type InputFile, type LinkFile } from './input_files.js';
-import { LinkError, OutputWriteError } from './Linker.js';
-import { FileImage } from './elf/file_image.js';
-import { OutputFile, type OutputIo } from './elf/output_file.js';
+import { bytesEqual } from '../../zir/bytes.js';
+import type { InputFile, LinkFile } from '../../link/link_file.js';
+import { LinkError, OutputWriteError } from '../../link/Linker.js';
+import { FileImage } from '../../link/elf/file_image.js';
+import { OutputFile } from '../../link/elf/output_file.js';
+import type { OutputIo } from '../../link/output_io.js';
+import type { InPlaceRelink, LinkBytesInput, LinkInMemory, RelinkWork } from '../../link/relink_work.js';
+import { InputFiles } from './input_files.js';
+import { nodeOutputIo } from './node_output_io.js';
 
-/** An input as the linkers take it: a file's bytes, or an in-memory object's. */
-export interface LinkBytesInput {
-  path: string;
-  bytes: Uint8Array;
-  wholeArchive?: boolean;
-}
-
-/** A whole link in memory: the format's linker, with its options bound. */
-export type LinkInMemory = (inputs: readonly LinkBytesInput[]) => { ok: true; bytes: Uint8Array; warnings?: string[] } | { ok: false; errors: string[] };
-
-/**
- * What a relink in place did, counted as it went (no pass of its own): the sections (ELF),
- * bodies and data segments (wasm) copied into the image; the global symbols whose place
- * changed (ELF: address; wasm: a data symbol's address, or a function body pushed to
- * another offset in the code section); the relocations applied — the swapped objects'
- * own, and those applied again elsewhere because a symbol (or a body) moved.
- */
-export interface RelinkWork {
-  sectionsPlaced: number;
-  symbolsMoved: number;
-  relocationsApplied: number;
-}
-
-/** A format's fast path: patches `image` for the `changed` inputs, or says why a whole link is needed (then `image` is as it was). */
-export interface InPlaceRelink {
-  relink(inputs: readonly LinkBytesInput[], changed: readonly string[], image: FileImage): { ok: true; work: RelinkWork } | { ok: false; reason: string };
-}
+export type { InPlaceRelink, LinkBytesInput, LinkInMemory, RelinkWork };
 
 export interface RelinkReport {
   ok: boolean;
@@ -81,7 +59,7 @@ export class RelinkSession {
     inputs: readonly LinkFile[],
     readonly outputPath: string,
     private readonly linkInMemory: LinkInMemory,
-    io?: OutputIo,
+    io: OutputIo = nodeOutputIo,
     private readonly inPlace?: InPlaceRelink,
   ) {
     this.files = new InputFiles(inputs);

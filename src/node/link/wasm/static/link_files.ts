@@ -3,11 +3,13 @@
 //! writes the module at `plan.output` atomically (a temporary file renamed over it), so a
 //! failed link or write leaves no partial file and the previous output untouched.
 
-import { readLinkInputs, type SourceInputs } from '../../input_files.js';
-import { OutputWriteError } from '../../Linker.js';
-import { nodeOutputIo, replaceFile, resolveOutputTarget, type OutputIo } from '../../output_io.js';
-import type { ResolvedWasmLdPlan } from '../../wasm_ld_args/resolve_libraries.js';
-import { linkWasm } from './link_wasm.js';
+import { type SourceInputs } from '../../../../link/link_file.js';
+import { readLinkInputs } from '../../input_files.js';
+import { OutputWriteError } from '../../../../link/Linker.js';
+import { replaceFile, resolveOutputTarget, type OutputIo } from '../../../../link/output_io.js';
+import { nodeOutputIo } from '../../node_output_io.js';
+import type { ResolvedWasmLdPlan } from '../../../../link/wasm_ld_args/resolve_libraries.js';
+import { linkWasm } from '../../../../link/wasm/static/link_wasm.js';
 
 /** The outcome of a link: errors are messages without the `zirc wasm-ld: error:` prefix. */
 export type WasmLinkResult = { ok: true; warnings: string[] } | { ok: false; errors: string[] };

@@ -5,7 +5,7 @@
 //! one behind `zirc wasm-ld`) links it with the files from disk in command-line order.
 //!
 //! Each flush writes the program's object again and relinks it in a WasmLinkSession
-//! (session/WasmLinkSession.ts): only the input files that changed on disk are read again;
+//! (../session/WasmLinkSession.ts): only the input files that changed on disk are read again;
 //! the program's object, like a changed object, is patched into the last module in place
 //! when it fits where it was (functions keep their indices, bodies their slots), else
 //! linked whole with the session's layout memory; the module is written the first time
@@ -14,10 +14,10 @@
 //! (the program's, or a C runtime's) and `memory`. A failed link throws `LinkError` and
 //! leaves the output as it was.
 
-import type { LinkFile } from '../../input_files.js';
-import type { FlushReport } from '../../Linker.js';
-import type { OutputIo } from '../../elf/output_file.js';
-import { WasmObjectCollector } from '../relocatable/object_collector.js';
+import type { LinkFile } from '../../../../link/link_file.js';
+import type { FlushReport } from '../../../../link/Linker.js';
+import type { OutputIo } from '../../../../link/elf/output_file.js';
+import { WasmObjectCollector } from '../../../../link/wasm/relocatable/object_collector.js';
 import { WasmLinkSession } from '../session/WasmLinkSession.js';
 
 /** zirc's own wasm modules give the program a 1 MiB stack; so does this link. */

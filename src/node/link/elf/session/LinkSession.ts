@@ -1,5 +1,5 @@
 //! A long-running static ELF link (`zirc ld --watch`, the library's link session, and the
-//! link of a ZIR program with objects): a RelinkSession (relink_session.ts: re-read what
+//! link of a ZIR program with objects): a RelinkSession (../../relink_session.ts: re-read what
 //! changed, link in memory, write what differs, journaled) whose links keep a layout
 //! memory, so the input sections that did not change keep their addresses
 //! (static/stable_layout.ts) and a relink writes little.
@@ -11,14 +11,14 @@
 //! relink is checked against a whole link of the same inputs with the same layout memory:
 //! the images must be byte-identical, or the relink throws.
 
-import type { LinkFile } from '../../input_files.js';
+import type { LinkFile } from '../../../../link/link_file.js';
 import { RelinkSession, type InPlaceRelink, type LinkBytesInput } from '../../relink_session.js';
-import type { FileImage } from '../file_image.js';
-import type { OutputIo } from '../output_file.js';
-import type { PassTiming } from '../static/context.js';
-import { linkStatic, type StaticLinkOptions } from '../static/link_static.js';
-import { StableLayout } from '../static/stable_layout.js';
-import { FastRelinker } from './fast_relink.js';
+import type { FileImage } from '../../../../link/elf/file_image.js';
+import type { OutputIo } from '../../../../link/elf/output_file.js';
+import type { PassTiming } from '../../../../link/elf/static/context.js';
+import { linkStatic, type StaticLinkOptions } from '../../../../link/elf/static/link_static.js';
+import { StableLayout } from '../../../../link/elf/static/stable_layout.js';
+import { FastRelinker } from '../../../../link/elf/session/fast_relink.js';
 
 export type { RelinkReport } from '../../relink_session.js';
 

@@ -9,15 +9,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { OptimizeMode } from '../link/Linker.js';
-import { Compilation } from './Compilation.js';
-import type { CompilationOptions, UpdateResult } from './Compilation.js';
-import type { CaseFile, CaseUpdate } from './case_file.js';
-import { parseCaseFile } from './case_file.js';
-import { errorHeadline } from './errors.js';
+import type { OptimizeMode } from '../../link/Linker.js';
+import { Compilation } from '../../compile/Compilation.js';
+import type { CompilationOptions, UpdateResult } from '../../compile/Compilation.js';
+import type { CaseFile, CaseUpdate } from '../../compile/case_file.js';
+import { parseCaseFile } from '../../compile/case_file.js';
+import { errorHeadline } from '../../compile/errors.js';
 import { runOutput } from './run_output.js';
-import type { TargetName } from './target.js';
-import { defaultOutputName } from './target.js';
+import type { TargetName } from '../../compile/target.js';
+import { defaultOutputName } from '../../compile/target.js';
 
 export interface CaseLine {
   ok: boolean;

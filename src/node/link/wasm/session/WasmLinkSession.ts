@@ -1,5 +1,5 @@
 //! A long-running wasm32 link (`zirc wasm-ld --watch`, the library's wasm link session): a
-//! RelinkSession (relink_session.ts: re-read what changed, link in memory, write what
+//! RelinkSession (../../relink_session.ts: re-read what changed, link in memory, write what
 //! differs, journaled) whose links keep a layout memory (static/stable_layout.ts), so
 //! functions keep their indices, bodies and data segments their places, and sections their
 //! offsets, and a relink writes little.
@@ -11,14 +11,14 @@
 //! relink is checked against a whole link of the same inputs with the same layout memory:
 //! the images must be byte-identical, or the relink throws.
 
-import type { LinkFile } from '../../input_files.js';
+import type { LinkFile } from '../../../../link/link_file.js';
 import { RelinkSession, type InPlaceRelink, type LinkBytesInput } from '../../relink_session.js';
-import type { FileImage } from '../../elf/file_image.js';
-import type { OutputIo } from '../../elf/output_file.js';
-import type { PassTiming, WasmLinkOptions } from '../static/context.js';
-import { linkWasm } from '../static/link_wasm.js';
-import { WasmStableLayout } from '../static/stable_layout.js';
-import { WasmFastRelinker } from './fast_relink.js';
+import type { FileImage } from '../../../../link/elf/file_image.js';
+import type { OutputIo } from '../../../../link/elf/output_file.js';
+import type { PassTiming, WasmLinkOptions } from '../../../../link/wasm/static/context.js';
+import { linkWasm } from '../../../../link/wasm/static/link_wasm.js';
+import { WasmStableLayout } from '../../../../link/wasm/static/stable_layout.js';
+import { WasmFastRelinker } from '../../../../link/wasm/session/fast_relink.js';
 
 export type { RelinkReport } from '../../relink_session.js';
 

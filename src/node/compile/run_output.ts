@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { spawnWasi } from '../link/wasm/run_wasi.js';
-import type { TargetName } from './target.js';
+import type { TargetName } from '../../compile/target.js';
 
 export interface RunResult {
   stdout: Buffer;

@@ -5,26 +5,12 @@
 
 import * as fs from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { LinkError } from './Linker.js';
-
-/** An input file: its path, or its path with `--whole-archive` in force. */
-export type LinkFile = string | { path: string; wholeArchive: boolean };
-
-export interface InputFile {
-  path: string;
-  bytes: Uint8Array;
-  wholeArchive: boolean;
-  /** Counts the times this path was read: a new value means new bytes. */
-  version: number;
-}
+import { LinkError } from '../../link/Linker.js';
+import { linkFilePath, type InputFile, type LinkFile, type SourceInputs } from '../../link/link_file.js';
 
 interface Cached {
   key: string;
   file: InputFile;
-}
-
-export function linkFilePath(f: LinkFile): string {
-  return typeof f === 'string' ? f : f.path;
 }
 
 function identityKey(st: fs.BigIntStats): string {
@@ -76,16 +62,6 @@ export class InputFiles {
     this.cache.set(path, { key: after === key ? key : '', file });
     return file;
   }
-}
-
-/**
- * What turns a source among the inputs into the object it compiles to (a `.zir` file:
- * cli/zir_inputs.ts), so the linkers need not know any compiler. `objectOf` throws
- * `LinkError` with the source's errors.
- */
-export interface SourceInputs {
-  isSource(path: string): boolean;
-  objectOf(path: string, source: Uint8Array): Uint8Array;
 }
 
 /** Reads every input once, in order, compiling the sources among them: a one-shot link's inputs. */

@@ -3,12 +3,14 @@
 //! crash never leaves half an executable at the path. Everything else is pure and lives
 //! in the passes.
 
-import { readLinkInputs, type LinkFile, type SourceInputs } from '../../input_files.js';
-import { OutputWriteError } from '../../Linker.js';
-import { nodeOutputIo, replaceFile } from '../../output_io.js';
-import { linkStatic, type StaticLinkOptions, type StaticLinkResult } from './link_static.js';
+import { type LinkFile, type SourceInputs } from '../../../../link/link_file.js';
+import { readLinkInputs } from '../../input_files.js';
+import { OutputWriteError } from '../../../../link/Linker.js';
+import { replaceFile } from '../../../../link/output_io.js';
+import { nodeOutputIo } from '../../node_output_io.js';
+import { linkStatic, type StaticLinkOptions, type StaticLinkResult } from '../../../../link/elf/static/link_static.js';
 
-export type { LinkFile } from '../../input_files.js';
+export type { LinkFile } from '../../../../link/link_file.js';
 
 /** Links `inputFiles` (compiling the sources among them with `sources`) into `outputPath`. */
 export function linkStaticFiles(inputFiles: readonly LinkFile[], outputPath: string, options: StaticLinkOptions = {}, sources?: SourceInputs): StaticLinkResult {

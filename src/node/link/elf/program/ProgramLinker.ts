@@ -8,7 +8,7 @@
 //!   1. writes the ZIR object again, every atom where the last write put it and each
 //!      section at its reserved size (stable_placement.ts), so objects linked after it
 //!      keep their addresses while the program's code changes;
-//!   2. relinks it with the objects in a LinkSession (session/LinkSession.ts): only the
+//!   2. relinks it with the objects in a LinkSession (../session/LinkSession.ts): only the
 //!      files that changed on disk are read again, every input section stays where the
 //!      last link put it while it fits, and only the bytes that differ from the last good
 //!      output are written, as a journaled patch (the first time, the whole file). An edit
@@ -17,13 +17,13 @@
 //! A failed link (undefined symbol, bad object) throws `LinkError` and leaves the output
 //! as it was.
 
-import type { LinkFile } from '../../input_files.js';
-import type { FlushReport } from '../../Linker.js';
-import type { OutputIo } from '../output_file.js';
-import { ObjectCollector, X86_PROVIDED, type ProvidedCode } from '../relocatable/object_collector.js';
-import { StablePlacement } from '../relocatable/stable_placement.js';
+import type { LinkFile } from '../../../../link/link_file.js';
+import type { FlushReport } from '../../../../link/Linker.js';
+import type { OutputIo } from '../../../../link/elf/output_file.js';
+import { ObjectCollector, X86_PROVIDED, type ProvidedCode } from '../../../../link/elf/relocatable/object_collector.js';
+import { StablePlacement } from '../../../../link/elf/relocatable/stable_placement.js';
 import { LinkSession } from '../session/LinkSession.js';
-import { DefinedNames } from './defined_names.js';
+import { DefinedNames } from '../../../../link/elf/program/defined_names.js';
 
 export interface ProgramLinkerOptions {
   /** How the ZIR object is named in the link's messages (the source's display path). */

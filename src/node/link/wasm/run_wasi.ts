@@ -2,7 +2,7 @@
 //! the child's stdout/stderr are the program's, and `proc_exit(n)` (or returning from
 //! `_start`, meaning 0) is its exit status. A trap prints `wasm trap: <message>` and exits
 //! 134 (as a failed safety check would); a module that cannot be instantiated exits 1.
-//! Collecting output and time limits are the caller's (src/compile/run_output.ts).
+//! Collecting output and time limits are the caller's (src/node/compile/run_output.ts).
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
