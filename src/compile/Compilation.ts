@@ -36,7 +36,7 @@ import type { Resplit } from './resplit.js';
 import type { TargetName } from './target.js';
 import { targetInfo } from './target.js';
 import type { Unit } from './units.js';
-import { DeclState, DependencyGraph } from './units.js';
+import { DeclState, DependencyGraph, UnitSet } from './units.js';
 import { DeclOrder } from './decl_order.js';
 import type { PlacedItem } from './decl_order.js';
 import { Reachability } from './reachability.js';
@@ -45,6 +45,9 @@ import { failedOnCycleThrough, markCycle, staleValuesOnNewEdge, type CycleContex
 const utf8 = new TextEncoder();
 
 /** How many analyses may nest (a decl's analysis resolving another's) before they suspend. */
+/** Names a unit reads that are told apart by searching an array, before a Set takes over. */
+const SMALL_READS = 16;
+
 const MAX_NESTED_ANALYSES = 64;
 
 export type { CompileError } from './errors.js';
@@ -137,21 +140,19 @@ export class Compilation {
   private readonly graph = new DependencyGraph();
   private readonly reach: Reachability;
   /** Units whose output must be reconciled with the linker at the next good flush. */
-  private readonly linkDirty = new Set<Unit>();
+  private readonly linkDirty = new UnitSet();
   /** Units whose last analysis produced errors. */
   private readonly errorUnits = new Set<Unit>();
-  /** Symbol names each unit currently has in the linker. */
-  private readonly linkedSymbols = new Map<Unit, string | string[]>();
   private linkedExports: ExportEntry[] = [];
   private linker: Linker | null = null;
   private needFlush = false;
-  private inProgress = new Set<Unit>();
   private readonly analysisStack: Unit[] = [];
   /** Analyses abandoned for a dependency, each below the one it waits for (see analyzeUnitOrSuspend). */
   private readonly suspended: Unit[] = [];
   /** Updates that reached analysis, counted from 1 (marks units' analyses and cycles). */
   private updateCount = 0;
-  private analyzedDecls = new Set<DeclState>();
+  /** Decls analyzed in this update (each counted once: `DeclState.analyzedIn`). */
+  private declsAnalyzed = 0;
   private analyzeQueue: Unit[] = [];
   /** Decls whose tree is held until the end of the current update. */
   private astsHeld: DeclState[] = [];
@@ -230,10 +231,10 @@ export class Compilation {
     if (parseError) return finish([parseError]);
 
     const analyzeTimer = startTimer();
-    this.analyzedDecls = new Set();
+    this.declsAnalyzed = 0;
     this.updateCount++;
     this.analyzeReachable();
-    stats.declsAnalyzed = this.analyzedDecls.size;
+    stats.declsAnalyzed = this.declsAnalyzed;
     const errors = this.collectErrors();
     // Code generated as bodies were analyzed is code generation's time, not analysis's.
     stats.timings.analyzeMs = Math.max(0, elapsed(analyzeTimer) - stats.timings.codegenMs);
@@ -487,7 +488,7 @@ export class Compilation {
       if (!(err instanceof AnalysisSuspended)) throw err;
       for (let i = err.abandoned.length - 1; i >= 0; i--) {
         const waiting = err.abandoned[i] as Unit;
-        this.inProgress.add(waiting);
+        waiting.inProgress = true;
         this.suspended.push(waiting);
       }
       this.suspended.push(err.needed as Unit);
@@ -495,22 +496,28 @@ export class Compilation {
   }
 
   private analyzeUnit(u: Unit): void {
-    this.inProgress.add(u);
+    u.inProgress = true;
     this.analysisStack.push(u);
-    this.analyzedDecls.add(u.decl);
+    if (u.decl.analyzedIn !== this.updateCount) {
+      u.decl.analyzedIn = this.updateCount;
+      this.declsAnalyzed++;
+    }
     const reads: string[] = [];
-    const readSet = new Set<string>();
+    // Most units read a few names: an array is searched until a Set pays (see SMALL_READS).
+    let readSet: Set<string> | null = null;
     // A value analyzed before may read a decl it did not read last time: see staleValuesOnNewEdge.
     let previousReads: Set<string> | null = null;
     const resolver: DeclResolver = {
       resolveDecl: (name: string): ResolvedDecl => {
-        if (!readSet.has(name)) {
-          readSet.add(name);
+        const known = readSet !== null ? readSet.has(name) : reads.includes(name);
+        if (!known) {
           reads.push(name);
+          if (readSet !== null) readSet.add(name);
+          else if (reads.length > SMALL_READS) readSet = new Set(reads);
           if (u.kind === 'value' && u.analyzed) {
             previousReads ??= new Set(u.deps);
             if (!previousReads.has(name)) {
-              for (const stale of staleValuesOnNewEdge(this.cycles, u, name)) if (!this.inProgress.has(stale)) this.markOutdated(stale);
+              for (const stale of staleValuesOnNewEdge(this.cycles, u, name)) if (!stale.inProgress) this.markOutdated(stale);
             }
           }
         }
@@ -535,7 +542,7 @@ export class Compilation {
       u.exportEntry = null;
       u.errors = [{ offset: 0, message: `internal compiler error: ${describe(err)}` }];
     } finally {
-      this.inProgress.delete(u);
+      u.inProgress = false;
       this.analysisStack.pop();
     }
     this.graph.setDeps(u, reads);
@@ -600,7 +607,7 @@ export class Compilation {
     const d = this.decls.get(name);
     if (!d || d.deleted) return { status: 'not_found' };
     const u = d.value;
-    if (this.inProgress.has(u)) {
+    if (u.inProgress) {
       markCycle(this.cycles, u);
       return { status: 'cycle' };
     }
@@ -705,13 +712,13 @@ export class Compilation {
       this.generateDirtyCode(stats);
       for (const u of this.linkDirty) {
         const wanted = this.reach.has(u) && !u.decl.deleted ? this.unitSymbols(u) : [];
-        const had = symbolNames(this.linkedSymbols.get(u));
+        const had = symbolNames(u.linked);
         for (const name of had) if (!wanted.some((s) => s.name === name)) linker.deleteSymbol(name);
         for (const s of wanted) s.put(linker);
         // Most units have one symbol: kept as a string, not an array (200k units at 100k functions).
-        if (wanted.length === 1) this.linkedSymbols.set(u, wanted[0]!.name);
-        else if (wanted.length) this.linkedSymbols.set(u, [...new Set(wanted.map((s) => s.name))]);
-        else this.linkedSymbols.delete(u);
+        if (wanted.length === 1) u.linked = wanted[0]!.name;
+        else if (wanted.length) u.linked = [...new Set(wanted.map((s) => s.name))];
+        else u.linked = null;
         if (had.length && !wanted.length) stats.declsDeleted++;
       }
       this.linkDirty.clear();
@@ -767,7 +774,13 @@ export class Compilation {
       // Closing a broken linker may fail too; its file is rewritten whole anyway.
     }
     this.linker = null;
-    this.linkedSymbols.clear();
+    // The new linker has no symbols: not the decls' in the build, nor the removed ones'
+    // still waiting in linkDirty to be taken out.
+    for (const u of this.linkDirty) u.linked = null;
+    for (const d of this.order) {
+      d.value.linked = null;
+      d.body.linked = null;
+    }
     this.linkedExports = [];
     for (const d of this.order) {
       if (this.reach.has(d.value)) this.linkDirty.add(d.value);
@@ -819,9 +832,9 @@ export class Compilation {
   }
 }
 
-/** The symbol names a unit has in the linker, as `linkedSymbols` keeps them. */
-function symbolNames(kept: string | string[] | undefined): readonly string[] {
-  return kept === undefined ? [] : typeof kept === 'string' ? [kept] : kept;
+/** The symbol names a unit has in the linker, as `Unit.linked` keeps them. */
+function symbolNames(kept: string | string[] | null): readonly string[] {
+  return kept === null ? [] : typeof kept === 'string' ? [kept] : kept;
 }
 
 function sameText(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): boolean {

@@ -12,24 +12,22 @@
 import type { Unit } from './units.js';
 
 export class Reachability {
-  private readonly reachable = new Set<Unit>();
-  /** The successors each reachable unit was counted with. */
-  private readonly counted = new Map<Unit, Unit[]>();
-  /** Referrers of each reachable unit (a root has one more). */
-  private readonly referrers = new Map<Unit, number>();
+  /** How many units are reachable. */
+  private count = 0;
   private roots = new Set<Unit>();
   private newly: Unit[] = [];
   /** Units that lost a referrer since the last `settle`. */
   private readonly candidates = new Set<Unit>();
 
+  /** `successors(u)`: the units `u` keeps in the build, without repeats (each edge is counted once). */
   constructor(private readonly successors: (u: Unit) => Unit[]) {}
 
   has(u: Unit): boolean {
-    return this.reachable.has(u);
+    return u.reachable;
   }
 
   get size(): number {
-    return this.reachable.size;
+    return this.count;
   }
 
   setRoots(roots: Unit[]): void {
@@ -37,7 +35,7 @@ export class Reachability {
     for (const r of this.roots) if (!next.has(r)) this.dropReferrer(r);
     for (const r of next) {
       if (this.roots.has(r)) continue;
-      this.addReferrer(r);
+      r.referrers++;
       this.enter(r);
     }
     this.roots = next;
@@ -45,15 +43,16 @@ export class Reachability {
 
   /** After `u` was analyzed again: reach what it newly refers to; note what it dropped. */
   successorsChanged(u: Unit): void {
-    if (!this.reachable.has(u)) return;
-    const before = this.counted.get(u) ?? [];
-    const after = this.successorsOf(u);
-    this.counted.set(u, after);
+    if (!u.reachable) return;
+    const before = u.counted ?? [];
+    const after = this.successors(u);
+    u.counted = after;
+    if (sameUnits(before, after)) return;
     const beforeSet = new Set(before);
     const afterSet = new Set(after);
     for (const s of after) {
       if (beforeSet.has(s)) continue;
-      this.addReferrer(s);
+      s.referrers++;
       this.enter(s);
     }
     for (const s of before) if (!afterSet.has(s)) this.dropReferrer(s);
@@ -61,10 +60,11 @@ export class Reachability {
 
   /** `u`'s decl left the source. Its referrers drop their edges to it when they are analyzed again. */
   remove(u: Unit): void {
-    if (!this.reachable.delete(u)) return;
-    for (const s of this.counted.get(u) ?? []) this.dropReferrer(s);
-    this.counted.delete(u);
-    this.referrers.delete(u);
+    if (!u.reachable) return;
+    this.leave(u);
+    for (const s of u.counted ?? []) this.dropReferrer(s);
+    u.counted = null;
+    u.referrers = 0;
     this.roots.delete(u);
   }
 
@@ -76,28 +76,25 @@ export class Reachability {
   takeNewlyReachable(): Unit[] {
     const out = this.newly;
     this.newly = [];
-    return out.filter((u) => this.reachable.has(u));
+    return out.filter((u) => u.reachable);
   }
 
   /** Decides the candidates by trial deletion; returns the units that left the build. */
   settle(): Unit[] {
-    const subgraph = this.closure([...this.candidates].filter((u) => this.reachable.has(u)));
+    const subgraph = this.closure([...this.candidates].filter((u) => u.reachable));
     this.candidates.clear();
     const outside = new Map<Unit, number>();
-    for (const u of subgraph) outside.set(u, this.referrers.get(u) ?? 0);
+    for (const u of subgraph) outside.set(u, u.referrers);
     for (const u of subgraph) {
-      for (const s of this.counted.get(u) ?? []) if (subgraph.has(s)) outside.set(s, outside.get(s)! - 1);
+      for (const s of u.counted ?? []) if (subgraph.has(s)) outside.set(s, outside.get(s)! - 1);
     }
     const live = this.closure([...subgraph].filter((u) => outside.get(u)! > 0), subgraph);
     const gone = [...subgraph].filter((u) => !live.has(u));
+    for (const u of gone) this.leave(u);
     for (const u of gone) {
-      this.reachable.delete(u);
-      for (const s of this.counted.get(u) ?? []) {
-        const n = this.referrers.get(s);
-        if (n !== undefined) this.referrers.set(s, n - 1);
-      }
-      this.counted.delete(u);
-      this.referrers.delete(u);
+      for (const s of u.counted ?? []) if (s.reachable) s.referrers--;
+      u.counted = null;
+      u.referrers = 0;
     }
     return gone;
   }
@@ -110,46 +107,50 @@ export class Reachability {
       const u = stack.pop()!;
       if (seen.has(u)) continue;
       seen.add(u);
-      for (const s of this.counted.get(u) ?? []) {
-        if (!seen.has(s) && this.reachable.has(s) && (!within || within.has(s))) stack.push(s);
+      for (const s of u.counted ?? []) {
+        if (!seen.has(s) && s.reachable && (!within || within.has(s))) stack.push(s);
       }
     }
     return seen;
   }
 
-  /** Successors without repeats: each edge is counted once. */
-  private successorsOf(u: Unit): Unit[] {
-    return [...new Set(this.successors(u))];
-  }
-
-  private addReferrer(u: Unit): void {
-    this.referrers.set(u, (this.referrers.get(u) ?? 0) + 1);
-  }
-
   private dropReferrer(u: Unit): void {
-    const n = this.referrers.get(u);
-    if (n === undefined) return;
-    this.referrers.set(u, n - 1);
+    if (!u.reachable) return;
+    u.referrers--;
     this.candidates.add(u);
+  }
+
+  private leave(u: Unit): void {
+    u.reachable = false;
+    this.count--;
   }
 
   /** Marks `start` and what it reaches, depth-first with an explicit stack, counting edges. */
   private enter(start: Unit): void {
-    if (this.reachable.has(start)) return;
-    this.reachable.add(start);
+    if (start.reachable) return;
+    start.reachable = true;
+    this.count++;
     const stack = [start];
     while (stack.length > 0) {
       const u = stack.pop()!;
       this.newly.push(u);
-      const succ = this.successorsOf(u);
-      this.counted.set(u, succ);
+      const succ = this.successors(u);
+      u.counted = succ;
       for (const s of succ) {
-        this.addReferrer(s);
-        if (!this.reachable.has(s)) {
-          this.reachable.add(s);
+        s.referrers++;
+        if (!s.reachable) {
+          s.reachable = true;
+          this.count++;
           stack.push(s);
         }
       }
     }
   }
+}
+
+/** The same units in the same order: the usual case after a body edit. */
+function sameUnits(a: readonly Unit[], b: readonly Unit[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -47,6 +47,20 @@ export interface Unit {
   functionName: string | null;
   /** Body units: the target's code for the last good analysis (the linker's input), null until generated. */
   code: unknown;
+  // The driver's and reachability's state of the unit, kept on it rather than in maps and
+  // sets keyed by units (200k units at 100k functions): a field costs a load, a map a hash.
+  /** In the build (reachability.ts). */
+  reachable: boolean;
+  /** Reachable units whose counted successors include this one, plus one for a root (reachability.ts). */
+  referrers: number;
+  /** The successors this unit was counted with while reachable, null when not (reachability.ts). */
+  counted: Unit[] | null;
+  /** Being analyzed, or suspended waiting for a dependency (Compilation). */
+  inProgress: boolean;
+  /** Waiting in a `UnitSet` (the units to reconcile with the linker). */
+  queued: boolean;
+  /** The symbol names the unit has in the linker: one as a string, several as an array. */
+  linked: string | string[] | null;
 }
 
 /** Where a decl is before a `DeclOrder` places it. */
@@ -58,6 +72,8 @@ export class DeclState implements Ordered {
   ast: Decl | null = null;
   /** Removed from the source in this compilation's life: its units must not be used. */
   deleted = false;
+  /** The update that last analyzed one of its units (Compilation's count), for the count of decls analyzed. */
+  analyzedIn = 0;
   readonly value: Unit;
   readonly body: Unit;
   block = NOT_PLACED;
@@ -100,7 +116,40 @@ export function newUnit(kind: UnitKind, decl: DeclState): Unit {
     air: null,
     functionName: null,
     code: null,
+    reachable: false,
+    referrers: 0,
+    counted: null,
+    inProgress: false,
+    queued: false,
+    linked: null,
   };
+}
+
+/**
+ * A set of units in the order they were first added, marked on the units themselves
+ * (`queued`): adding is a field test, not a hash. One per flag: a unit is in at most one.
+ */
+export class UnitSet implements Iterable<Unit> {
+  private units: Unit[] = [];
+
+  add(u: Unit): void {
+    if (u.queued) return;
+    u.queued = true;
+    this.units.push(u);
+  }
+
+  get size(): number {
+    return this.units.length;
+  }
+
+  [Symbol.iterator](): Iterator<Unit> {
+    return this.units[Symbol.iterator]();
+  }
+
+  clear(): void {
+    for (const u of this.units) u.queued = false;
+    this.units = [];
+  }
 }
 
 

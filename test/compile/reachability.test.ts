@@ -7,6 +7,11 @@ import { Rng } from './edit_programs.js';
 
 type Node = { id: number };
 
+/** A node as reachability sees a unit: its id, and the state reachability keeps on it. */
+function node(id: number): Node {
+  return { id, reachable: false, referrers: 0, counted: null } as Node;
+}
+
 function closure(roots: Set<number>, edges: Map<number, number[]>): Set<number> {
   const seen = new Set<number>();
   const stack = [...roots];
@@ -24,11 +29,12 @@ describe('incremental reachability', () => {
     it(`matches a fresh closure through 300 random edge and root changes (seed ${seed})`, () => {
       const rng = new Rng(seed);
       const n = 40;
-      const nodes: Node[] = Array.from({ length: n }, (_, id) => ({ id }));
+      const nodes: Node[] = Array.from({ length: n }, (_, id) => node(id));
       const edges = new Map<number, number[]>();
       for (let i = 0; i < n; i++) edges.set(i, [rng.int(n), rng.int(n)].filter((t, k, a) => a.indexOf(t) === k));
       const asUnit = (x: Node) => x as unknown as Unit;
-      const reach = new Reachability((u) => (edges.get((u as unknown as Node).id) ?? []).map((t) => asUnit(nodes[t])));
+      // Successors without repeats, as Compilation gives them (a random edit may add an edge twice).
+      const reach = new Reachability((u) => [...new Set(edges.get((u as unknown as Node).id) ?? [])].map((t) => asUnit(nodes[t])));
       let roots = new Set([0]);
       reach.setRoots([...roots].map((r) => asUnit(nodes[r])));
       for (let step = 0; step < 300; step++) {
@@ -57,7 +63,7 @@ describe('incremental reachability', () => {
   }
 
   it('drops a cycle that is no longer referenced', () => {
-    const [entry, ping, pong] = [{ id: 0 }, { id: 1 }, { id: 2 }] as unknown as Unit[];
+    const [entry, ping, pong] = [node(0), node(1), node(2)] as unknown as Unit[];
     const edges = new Map<Unit, Unit[]>([[entry, [ping]], [ping, [pong]], [pong, [ping]]]);
     const reach = new Reachability((u) => edges.get(u) ?? []);
     reach.setRoots([entry]);
@@ -70,7 +76,7 @@ describe('incremental reachability', () => {
 
   it('dropping an edge to a widely shared unit visits only what that unit reaches', () => {
     const n = 10_000;
-    const nodes = Array.from({ length: n + 2 }, (_, id) => ({ id })) as unknown as Unit[];
+    const nodes = Array.from({ length: n + 2 }, (_, id) => node(id)) as unknown as Unit[];
     const shared = nodes[n + 1];
     // root → every function; every function → the shared constant.
     const edges = new Map<Unit, Unit[]>();
