@@ -336,6 +336,8 @@ class Parser {
   private parseInstruction(): Inst {
     const stack = this.stack;
     stack.length = 0;
+    // A parse that failed part way left its frames taken: this parser serves the next decl.
+    this.instDepth = 0;
     let frame: Frame = this.beginInst();
     let delivered: Delivered = null;
     for (;;) {
