@@ -115,11 +115,12 @@ describe('file regions and the image', () => {
 describe('offset table', () => {
   it('keeps a slot while its function exists or code refers to it, then reuses it', () => {
     const got = new OffsetTable();
-    const f = got.pin('d:f').slot;
-    got.addRef('d:f');
-    expect(got.unpin('d:f')).toBeUndefined(); // still referenced
-    expect(got.dropRef('d:f')).toBe(f);
-    expect(got.pin('d:g').slot).toBe(f);
+    const [idF, idG] = [0, 1];
+    const f = got.pin(idF).slot;
+    got.addRef(idF);
+    expect(got.unpin(idF)).toBeUndefined(); // still referenced
+    expect(got.dropRef(idF)).toBe(f);
+    expect(got.pin(idG).slot).toBe(f);
     expect(got.count).toBe(1);
   });
 });

@@ -18,6 +18,8 @@
 //! replaced together with every caller (as when its type changes) gets a new slot, so
 //! code still running in an old caller keeps calling the old version it was made for.
 //! Code generation happens here (x86-64 backend, injectable for tests).
+//! Symbol keys are interned into ids (symbol_ids.ts) where they come in; every table
+//! inside is indexed by id.
 
 import type { X86Constant, X86Function, X86RelocTarget } from '../../codegen/x86_64/output.js';
 import { symbolKey, type DataAtom, type RuntimeSymbol, type SymbolTarget } from '../../sema/air.js';
@@ -33,6 +35,7 @@ import { SectionLayout } from './layout.js';
 import type { ImageSink } from '../output_sink.js';
 import { applyRelocation, RelocationIndex, type AddressResolver, type LinkReloc } from './relocations.js';
 import { HEADER_PAGE, SECTION_INDEX, segmentSpec, type AllocSectionName } from './segments.js';
+import { ById, SymbolIds, type SymbolId } from './symbol_ids.js';
 import { StringTable, SymbolTable } from './symtab.js';
 
 /**
@@ -86,7 +89,7 @@ type AtomSection = 'text' | 'rodata' | 'data' | 'bss';
 type FileSection = 'text' | 'rodata' | 'data' | 'got';
 
 interface Atom {
-  key: string;
+  id: SymbolId;
   symbolName: string;
   kind: 'func' | 'data';
   section: AtomSection;
@@ -105,7 +108,7 @@ function regionSlack(r: FileRegion): number {
   return Math.max(r.used >> 1, r.name === '.text' ? 64 * 1024 : 16 * 1024);
 }
 
-export class ElfLinker implements Linker, AddressResolver {
+export class ElfLinker implements Linker {
   private readonly image = new FileImage();
   private readonly regions = new FileRegions(this.image);
   private readonly fileRegions: Record<FileSection, FileRegion>;
@@ -114,17 +117,25 @@ export class ElfLinker implements Linker, AddressResolver {
   private readonly got = new OffsetTable();
   private readonly symtab: SymbolTable;
   private readonly strtab: StringTable;
+  private readonly ids = new SymbolIds();
   private readonly relocs = new RelocationIndex();
-  private readonly atoms = new Map<string, Atom>();
-  /** Keys of the constants each function owns, by the function's key (only those that have some). */
-  private readonly constantsOf = new Map<string, string[]>();
-  /** Externs with no built-in definition (their references resolve to 0), by key, with
+  private readonly resolver: AddressResolver = {
+    addressOf: (id) => this.addressOfId(id),
+    gotAddressOf: (id) => this.gotAddressOfId(id),
+    keyOf: (id) => this.ids.keyOf(id),
+  };
+  private readonly atoms = new ById<Atom>();
+  /** The constants each function owns, by the function's id (only those that have some). */
+  private readonly constantsOf = new ById<SymbolId[]>();
+  /** Externs with no built-in definition (their references resolve to 0), by id, with
    * the global undefined symbol each has while something refers to it. */
-  private readonly undefinedExterns = new Map<string, { name: string; nameOffset: number | null }>();
+  private readonly undefinedExterns = new Map<SymbolId, { name: string; nameOffset: number | null }>();
   /** Runtime routines and WASI built-ins the linker defined itself (removed when unused). */
-  private readonly provided = new Set<string>();
+  private readonly provided = new Set<SymbolId>();
+  /** Exports by symbol name, each with the decl it names. */
   private readonly exports = new Map<string, { declName: string; nameOffset: number }>();
-  private readonly exportsByDecl = new Map<string, Set<string>>();
+  /** The exports' symbol names, by the id of the decl they name. */
+  private readonly exportsByDecl = new Map<SymbolId, Set<string>>();
   private readonly output: ImageSink;
   private readonly runtime: (sym: RuntimeSymbol) => X86Function;
   private readonly wasiBuiltin: (name: string) => X86Function | null;
@@ -133,15 +144,15 @@ export class ElfLinker implements Linker, AddressResolver {
   private readonly hot: {
     log: HotSwapLog;
     tombstones: Record<'text' | 'rodata', number[]>;
-    entryKey: string | null;
-    /** The atoms calling each key through the offset table. */
-    gotCallers: Map<string, Set<string>>;
+    entry: SymbolId | null;
+    /** The atoms calling each id through the offset table. */
+    gotCallers: ById<Set<SymbolId>>;
   } | null;
 
   private constructor(path: string, opts: ElfLinkerOptions) {
     this.runtime = opts.runtime;
     this.wasiBuiltin = opts.wasiBuiltin;
-    this.hot = opts.hotSwap ? { log: new HotSwapLog(), tombstones: { text: [], rodata: [] }, entryKey: null, gotCallers: new Map() } : null;
+    this.hot = opts.hotSwap ? { log: new HotSwapLog(), tombstones: { text: [], rodata: [] }, entry: null, gotCallers: new ById() } : null;
     this.got.holdFreed = !!opts.hotSwap;
     this.output = opts.sink;
     this.regions.add('header', HEADER_PAGE.size, HEADER_PAGE.size, 0).used = HEADER_PAGE.size;
@@ -169,21 +180,19 @@ export class ElfLinker implements Linker, AddressResolver {
 
   updateFunc(name: string, code: X86Function): void {
     this.checkOpen();
-    this.placeFunction(symbolKey({ kind: 'decl', name }), name, code);
+    this.placeFunction(this.declId(name), name, code);
   }
 
   updateData(atom: DataAtom): void {
     this.checkOpen();
-    const relocs: LinkReloc[] = atom.relocs.map((r) => {
-      this.provide(r.target);
-      return { offset: r.offset, kind: 'abs64', target: symbolKey(r.target), addend: r.addend };
-    });
-    this.placeAtom(symbolKey({ kind: 'decl', name: atom.name }), atom.name, 'data', atom.section, atom.bytes, Math.max(1, atom.align), relocs);
+    const relocs: LinkReloc[] = atom.relocs.map((r) => ({ offset: r.offset, kind: 'abs64', target: this.targetId(r.target), addend: r.addend }));
+    this.placeAtom(this.declId(atom.name), atom.name, 'data', atom.section, atom.bytes, Math.max(1, atom.align), relocs);
   }
 
   deleteSymbol(name: string): void {
     this.checkOpen();
-    const atom = this.atoms.get(symbolKey({ kind: 'decl', name }));
+    const id = this.ids.find(symbolKey({ kind: 'decl', name }));
+    const atom = id === undefined ? undefined : this.atoms.get(id);
     if (atom) this.removeAtom(atom);
   }
 
@@ -197,9 +206,9 @@ export class ElfLinker implements Linker, AddressResolver {
       if (this.exports.has(symbolName)) continue;
       const nameOffset = this.strtab.intern(symbolName);
       this.exports.set(symbolName, { declName, nameOffset });
-      const declKey = symbolKey({ kind: 'decl', name: declName });
-      let set = this.exportsByDecl.get(declKey);
-      if (!set) this.exportsByDecl.set(declKey, (set = new Set()));
+      const declId = this.declId(declName);
+      let set = this.exportsByDecl.get(declId);
+      if (!set) this.exportsByDecl.set(declId, (set = new Set()));
       set.add(symbolName);
       this.writeExportSymbol(symbolName);
     }
@@ -242,7 +251,7 @@ export class ElfLinker implements Linker, AddressResolver {
     }
     this.got.releaseHeld();
     hot.log.clear();
-    hot.entryKey = this.entryKey();
+    hot.entry = this.entryId();
   }
 
   /**
@@ -255,31 +264,31 @@ export class ElfLinker implements Linker, AddressResolver {
     const hot = this.hot;
     if (!hot) throw new Error('takeHotSwapPlan: the linker was not opened with hotSwap');
     const log = hot.log;
-    const entryKey = this.entryKey();
-    if (entryKey !== hot.entryKey) log.block('the entry point `_start` names another function');
-    else if (entryKey !== null && log.placed.has(entryKey)) log.block('`_start` changed (the program is already past it)');
+    const entry = this.entryId();
+    if (entry !== hot.entry) log.block('the entry point `_start` names another function');
+    else if (entry !== null && log.placed.has(entry)) log.block('`_start` changed (the program is already past it)');
     const plan = buildHotSwapPlan(log, {
-      atom: (key) => {
-        const atom = this.atoms.get(key);
+      atom: (id) => {
+        const atom = this.atoms.get(id);
         if (!atom || atom.section === 'bss') return null;
         const at = this.fileOffsetOf(atom);
-        return { vaddr: this.addressOf(key)!, bytes: this.image.bytes.slice(at, at + this.layouts[atom.section].size(atom.block)), kind: atom.kind };
+        return { vaddr: this.atomAddress(atom), bytes: this.image.bytes.slice(at, at + this.layouts[atom.section].size(atom.block)), kind: atom.kind };
       },
-      slot: (key) => {
-        const slot = this.got.slotOf(key);
-        if (slot === undefined || this.addressOf(key) === null) return null;
+      slot: (id) => {
+        const slot = this.got.slotOf(id);
+        if (slot === undefined || this.addressOfId(id) === null) return null;
         const at = this.fileRegions.got.offset + slot * GOT_ENTRY_SIZE;
         return { vaddr: segmentSpec('got').vaddr + slot * GOT_ENTRY_SIZE, bytes: this.image.bytes.slice(at, at + GOT_ENTRY_SIZE) };
       },
     });
     log.clear();
-    hot.entryKey = entryKey;
+    hot.entry = entry;
     return plan;
   }
 
-  private entryKey(): string | null {
+  private entryId(): SymbolId | null {
     const start = this.exports.get('_start');
-    return start ? symbolKey({ kind: 'decl', name: start.declName }) : null;
+    return start ? this.declId(start.declName) : null;
   }
 
   // ---------------------------------------------------------------------------------
@@ -287,14 +296,13 @@ export class ElfLinker implements Linker, AddressResolver {
 
   /** Virtual address of a symbol by key (`d:name`, `r:panic_...`, `e:lib:name`, `c:<owner key>:<constant>`), or null. */
   addressOf(key: string): number | null {
-    const atom = this.atoms.get(key);
-    if (!atom) return null;
-    return segmentSpec(atom.section).vaddr + this.layouts[atom.section].offset(atom.block);
+    const id = this.ids.find(key);
+    return id === undefined ? null : this.addressOfId(id);
   }
 
   gotAddressOf(key: string): number | null {
-    const slot = this.got.slotOf(key);
-    return slot === undefined ? null : segmentSpec('got').vaddr + slot * GOT_ENTRY_SIZE;
+    const id = this.ids.find(key);
+    return id === undefined ? null : this.gotAddressOfId(id);
   }
 
   /** Names of externs referenced that have no definition (not WASI built-ins). */
@@ -303,56 +311,83 @@ export class ElfLinker implements Linker, AddressResolver {
   }
 
   // ---------------------------------------------------------------------------------
-  // Placing atoms
+  // Symbol ids and addresses
 
-  private placeFunction(key: string, symbolName: string, code: X86Function): void {
-    const relocs: LinkReloc[] = code.relocs.map((r) => ({ offset: r.offset, kind: r.kind, target: this.targetKey(key, r.target), addend: r.addend }));
-    this.placeAtom(key, symbolName, 'func', 'text', code.code, FUNCTION_ALIGN, relocs);
-    this.placeConstants(key, symbolName, code.constants ?? []);
+  private declId(name: string): SymbolId {
+    return this.ids.idOf(symbolKey({ kind: 'decl', name }));
   }
 
-  /** The key a function's relocation target has; defines the routine or built-in it names, if needed. */
-  private targetKey(ownerKey: string, target: X86RelocTarget): string {
-    if (target.kind === 'constant') return constantKey(ownerKey, target.name);
-    this.provide(target);
-    return symbolKey(target);
+  /** The id of a relocation's target; defines the routine or built-in it names, if needed. */
+  private targetId(target: SymbolTarget): SymbolId {
+    const id = this.ids.idOf(symbolKey(target));
+    this.provide(target, id);
+    return id;
+  }
+
+  /** The id of a function's relocation target (its own constants included). */
+  private functionTargetId(ownerId: SymbolId, target: X86RelocTarget): SymbolId {
+    if (target.kind === 'constant') return this.ids.idOf(constantKey(this.ids.keyOf(ownerId), target.name));
+    return this.targetId(target);
+  }
+
+  private addressOfId(id: SymbolId): number | null {
+    const atom = this.atoms.get(id);
+    return atom ? this.atomAddress(atom) : null;
+  }
+
+  private gotAddressOfId(id: SymbolId): number | null {
+    const slot = this.got.slotOf(id);
+    return slot === undefined ? null : segmentSpec('got').vaddr + slot * GOT_ENTRY_SIZE;
+  }
+
+  private atomAddress(atom: Atom): number {
+    return segmentSpec(atom.section).vaddr + this.layouts[atom.section].offset(atom.block);
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Placing atoms
+
+  private placeFunction(id: SymbolId, symbolName: string, code: X86Function): void {
+    const relocs: LinkReloc[] = code.relocs.map((r) => ({ offset: r.offset, kind: r.kind, target: this.functionTargetId(id, r.target), addend: r.addend }));
+    this.placeAtom(id, symbolName, 'func', 'text', code.code, FUNCTION_ALIGN, relocs);
+    this.placeConstants(id, symbolName, code.constants ?? []);
   }
 
   /**
    * A function's constants, each a .rodata atom `<function>.<name>`, after the function
    * (placing one patches the function's references to it); the ones it no longer has go.
    */
-  private placeConstants(ownerKey: string, ownerName: string, constants: readonly X86Constant[]): void {
-    const keys = constants.map((c) => constantKey(ownerKey, c.name));
-    for (const old of this.constantsOf.get(ownerKey) ?? []) {
+  private placeConstants(ownerId: SymbolId, ownerName: string, constants: readonly X86Constant[]): void {
+    const ownerKey = this.ids.keyOf(ownerId);
+    const ids = constants.map((c) => this.ids.idOf(constantKey(ownerKey, c.name)));
+    for (const old of this.constantsOf.get(ownerId) ?? []) {
       const atom = this.atoms.get(old);
-      if (atom && !keys.includes(old)) this.removeAtom(atom);
+      if (atom && !ids.includes(old)) this.removeAtom(atom);
     }
-    constants.forEach((c, i) => this.placeAtom(keys[i]!, `${ownerName}.${c.name}`, 'data', 'rodata', c.bytes, Math.max(1, c.align), []));
-    if (keys.length > 0) this.constantsOf.set(ownerKey, keys);
-    else this.constantsOf.delete(ownerKey);
+    constants.forEach((c, i) => this.placeAtom(ids[i]!, `${ownerName}.${c.name}`, 'data', 'rodata', c.bytes, Math.max(1, c.align), []));
+    if (ids.length > 0) this.constantsOf.set(ownerId, ids);
+    else this.constantsOf.delete(ownerId);
   }
 
   /** Defines runtime routines and WASI built-ins the first time something refers to them. */
-  private provide(target: SymbolTarget): void {
+  private provide(target: SymbolTarget, id: SymbolId): void {
     if (target.kind === 'decl') return;
-    const key = symbolKey(target);
-    if (this.atoms.has(key)) return;
+    if (this.atoms.get(id)) return;
     if (target.kind === 'runtime') {
-      this.provided.add(key);
-      this.placeFunction(key, `__zirc_${target.name}`, this.runtime(target.name));
-    } else if (target.kind === 'extern' && !this.undefinedExterns.has(key)) {
+      this.provided.add(id);
+      this.placeFunction(id, `__zirc_${target.name}`, this.runtime(target.name));
+    } else if (target.kind === 'extern' && !this.undefinedExterns.has(id)) {
       const code = target.lib === WASI_LIB ? this.wasiBuiltin(target.name) : null;
       if (code) {
-        this.provided.add(key);
-        this.placeFunction(key, target.name, code);
+        this.provided.add(id);
+        this.placeFunction(id, target.name, code);
       }
-      else this.undefinedExterns.set(key, { name: target.name, nameOffset: null });
+      else this.undefinedExterns.set(id, { name: target.name, nameOffset: null });
     }
   }
 
   private placeAtom(
-    key: string,
+    id: SymbolId,
     symbolName: string,
     kind: Atom['kind'],
     section: AllocSectionName & AtomSection,
@@ -360,7 +395,7 @@ export class ElfLinker implements Linker, AddressResolver {
     align: number,
     relocs: LinkReloc[],
   ): void {
-    let atom = this.atoms.get(key);
+    let atom = this.atoms.get(id);
     if (atom && (atom.kind !== kind || atom.section !== section || atom.symbolName !== symbolName)) {
       this.removeAtom(atom);
       atom = undefined;
@@ -373,7 +408,7 @@ export class ElfLinker implements Linker, AddressResolver {
     const isNew = !atom;
     if (!atom) {
       atom = {
-        key,
+        id,
         symbolName,
         kind,
         section,
@@ -381,7 +416,7 @@ export class ElfLinker implements Linker, AddressResolver {
         symIndex: this.symtab.allocLocal(),
         nameOffset: this.strtab.intern(symbolName),
       };
-      this.atoms.set(key, atom);
+      this.atoms.set(id, atom);
       moved = true;
     } else if (this.hot && swapsByMoving(section)) {
       // A process may be running the old version: it stays where it is, as a tombstone.
@@ -398,8 +433,8 @@ export class ElfLinker implements Linker, AddressResolver {
     }
     if (this.hot) {
       if (swapsByMoving(section)) {
-        this.hot.log.placed.add(key);
-        if (!isNew) this.hot.log.replaced.add(key);
+        this.hot.log.placed.add(id);
+        if (!isNew) this.hot.log.replaced.add(id);
       }
       else this.hot.log.block(`global '${symbolName}' ${isNew ? 'was added' : 'changed'} (mutable data the process holds)`);
     }
@@ -416,18 +451,18 @@ export class ElfLinker implements Linker, AddressResolver {
     }
     this.setRelocations(atom, relocs);
     // A function keeps its slot for life; an existing atom that did not move has its slot right.
-    if (kind === 'func') this.got.pin(key);
+    if (kind === 'func') this.got.pin(id);
     if (moved) {
-      this.writeGotSlotIfAny(key);
-      this.reapplyRelocationsTo(key);
+      this.writeGotSlotIfAny(id);
+      this.reapplyRelocationsTo(id);
     }
     this.writeLocalSymbol(atom);
-    this.refreshExports(key);
+    this.refreshExports(id);
   }
 
   private removeAtom(atom: Atom): void {
-    const key = atom.key;
-    this.atoms.delete(key);
+    const id = atom.id;
+    this.atoms.delete(id);
     // Its bytes leave the file: the space becomes padding (only those bytes are written).
     const layout = this.layouts[atom.section];
     if (atom.section !== 'bss') this.image.fill(this.fileOffsetOf(atom), layout.size(atom.block), paddingByte(atom.kind));
@@ -440,15 +475,15 @@ export class ElfLinker implements Linker, AddressResolver {
     this.symtab.freeLocal(atom.symIndex);
     this.strtab.release(atom.symbolName);
     this.setRelocations(atom, []);
-    if (atom.kind === 'func') this.got.unpin(key);
+    if (atom.kind === 'func') this.got.unpin(id);
     // A slot still referenced by stale code points nowhere now.
-    this.writeGotSlotIfAny(key);
-    this.reapplyRelocationsTo(key);
-    this.refreshExports(key);
+    this.writeGotSlotIfAny(id);
+    this.reapplyRelocationsTo(id);
+    this.refreshExports(id);
     // The function's constants leave with it.
-    const constants = this.constantsOf.get(key);
+    const constants = this.constantsOf.get(id);
     if (constants) {
-      this.constantsOf.delete(key);
+      this.constantsOf.delete(id);
       for (const c of constants) {
         const owned = this.atoms.get(c);
         if (owned) this.removeAtom(owned);
@@ -461,33 +496,33 @@ export class ElfLinker implements Linker, AddressResolver {
     for (const r of relocs) {
       if (r.kind === 'got_rel32' && this.got.addRef(r.target).isNew) this.writeGotSlot(r.target);
     }
-    const old = this.relocs.replace(atom.key, relocs);
+    const old = this.relocs.replace(atom.id, relocs);
     for (const r of old) if (r.kind === 'got_rel32') this.got.dropRef(r.target);
-    if (this.hot) this.trackGotCallers(atom.key, old, relocs);
-    if (this.atoms.has(atom.key)) this.applyRelocationsIn(atom);
+    if (this.hot) this.trackGotCallers(atom.id, old, relocs);
+    if (this.atoms.get(atom.id)) this.applyRelocationsIn(atom);
   }
 
   private applyRelocationsIn(atom: Atom): void {
     if (atom.section === 'bss') return;
-    const list = this.relocs.relocsIn(atom.key);
+    const list = this.relocs.relocsIn(atom.id);
     if (list.length === 0) return;
     const fileBase = this.fileOffsetOf(atom);
-    const addrBase = this.addressOf(atom.key)!;
-    for (const r of list) applyRelocation(this.image, fileBase, addrBase, r, this);
+    const addrBase = this.atomAddress(atom);
+    for (const r of list) applyRelocation(this.image, fileBase, addrBase, r, this.resolver);
   }
 
-  /** `key` moved (or appeared, or vanished): patch every relocation that points at it. */
-  private reapplyRelocationsTo(key: string): void {
-    const sources = this.relocs.sourcesOf(key);
+  /** `target` moved (or appeared, or vanished): patch every relocation that points at it. */
+  private reapplyRelocationsTo(target: SymbolId): void {
+    const sources = this.relocs.sourcesOf(target);
     if (!sources) return;
     for (const src of sources) {
       const atom = this.atoms.get(src);
       if (!atom || atom.section === 'bss') continue;
       const fileBase = this.fileOffsetOf(atom);
-      const addrBase = this.addressOf(src)!;
+      const addrBase = this.atomAddress(atom);
       for (const r of this.relocs.relocsIn(src)) {
-        if (r.target === key && r.kind !== 'got_rel32') {
-          applyRelocation(this.image, fileBase, addrBase, r, this);
+        if (r.target === target && r.kind !== 'got_rel32') {
+          applyRelocation(this.image, fileBase, addrBase, r, this.resolver);
           this.noteFieldPatched(atom, r);
         }
       }
@@ -495,7 +530,7 @@ export class ElfLinker implements Linker, AddressResolver {
   }
 
   /** Hot-swap mode: keeps `gotCallers` right as `source`'s relocations go from `old` to `now`. */
-  private trackGotCallers(source: string, old: readonly LinkReloc[], now: readonly LinkReloc[]): void {
+  private trackGotCallers(source: SymbolId, old: readonly LinkReloc[], now: readonly LinkReloc[]): void {
     const callers = this.hot!.gotCallers;
     for (const r of old) if (r.kind === 'got_rel32') callers.get(r.target)?.delete(source);
     for (const r of now) {
@@ -517,15 +552,15 @@ export class ElfLinker implements Linker, AddressResolver {
   private reslotReplacedWithCallers(): void {
     const hot = this.hot;
     if (!hot) return;
-    for (const key of hot.log.replaced) {
-      const atom = this.atoms.get(key);
-      const callers = hot.gotCallers.get(key);
+    for (const id of hot.log.replaced) {
+      const atom = this.atoms.get(id);
+      const callers = hot.gotCallers.get(id);
       if (!atom || atom.kind !== 'func' || !callers || callers.size === 0) continue;
       if (![...callers].every((c) => hot.log.placed.has(c))) continue;
-      const old = this.got.reassign(key);
+      const old = this.got.reassign(id);
       if (old === undefined) continue;
       this.image.writeU64(this.fileRegions.got.offset + old * GOT_ENTRY_SIZE, 0n);
-      this.writeGotSlot(key);
+      this.writeGotSlot(id);
       for (const c of callers) {
         const caller = this.atoms.get(c);
         if (caller) this.applyRelocationsIn(caller);
@@ -536,24 +571,24 @@ export class ElfLinker implements Linker, AddressResolver {
   /** Hot-swap mode: a relocation field changed inside `atom`, which may not have moved. */
   private noteFieldPatched(atom: Atom, r: LinkReloc): void {
     // A field now pointing nowhere (its target was removed) is code the new version no longer runs.
-    if (!this.hot || this.hot.log.placed.has(atom.key) || this.addressOf(r.target) === null) return;
-    if (swapsByMoving(atom.section)) this.hot.log.fields.push({ key: atom.key, offset: r.offset, size: fieldSize(r.kind) });
-    else this.hot.log.block(`global '${atom.symbolName}' holds the address of '${r.target.slice(2)}', which moved`);
+    if (!this.hot || this.hot.log.placed.has(atom.id) || this.addressOfId(r.target) === null) return;
+    if (swapsByMoving(atom.section)) this.hot.log.fields.push({ id: atom.id, offset: r.offset, size: fieldSize(r.kind) });
+    else this.hot.log.block(`global '${atom.symbolName}' holds the address of '${this.ids.keyOf(r.target).slice(2)}', which moved`);
   }
 
   // ---------------------------------------------------------------------------------
   // Offset table, symbols, exports
 
-  private writeGotSlotIfAny(key: string): void {
-    if (this.got.slotOf(key) !== undefined) this.writeGotSlot(key);
+  private writeGotSlotIfAny(id: SymbolId): void {
+    if (this.got.slotOf(id) !== undefined) this.writeGotSlot(id);
   }
 
-  private writeGotSlot(key: string): void {
-    const slot = this.got.slotOf(key)!;
+  private writeGotSlot(id: SymbolId): void {
+    const slot = this.got.slotOf(id)!;
     this.fitSection('got');
     const region = this.fileRegions.got;
-    this.image.writeU64(region.offset + slot * GOT_ENTRY_SIZE, BigInt(this.addressOf(key) ?? 0));
-    this.hot?.log.slots.add(key);
+    this.image.writeU64(region.offset + slot * GOT_ENTRY_SIZE, BigInt(this.addressOfId(id) ?? 0));
+    this.hot?.log.slots.add(id);
   }
 
   private writeLocalSymbol(atom: Atom): void {
@@ -562,36 +597,36 @@ export class ElfLinker implements Linker, AddressResolver {
       bind: STB_LOCAL,
       type: atom.kind === 'func' ? STT_FUNC : STT_OBJECT,
       shndx: SECTION_INDEX[atom.section],
-      value: this.addressOf(atom.key)!,
+      value: this.atomAddress(atom),
       size: this.layouts[atom.section].size(atom.block),
     });
   }
 
-  private refreshExports(declKey: string): void {
-    const names = this.exportsByDecl.get(declKey);
+  private refreshExports(declId: SymbolId): void {
+    const names = this.exportsByDecl.get(declId);
     if (names) for (const n of names) this.writeExportSymbol(n);
   }
 
   private writeExportSymbol(symbolName: string): void {
     const e = this.exports.get(symbolName)!;
-    const atom = this.atoms.get(symbolKey({ kind: 'decl', name: e.declName }));
+    const atom = this.atoms.get(this.declId(e.declName));
     this.symtab.setGlobal(symbolName, {
       name: e.nameOffset,
       bind: STB_GLOBAL,
       type: !atom ? STT_NOTYPE : atom.kind === 'func' ? STT_FUNC : STT_OBJECT,
       shndx: atom ? SECTION_INDEX[atom.section] : SHN_UNDEF,
-      value: atom ? this.addressOf(atom.key)! : 0,
+      value: atom ? this.atomAddress(atom) : 0,
       size: atom ? this.layouts[atom.section].size(atom.block) : 0,
     });
   }
 
   /** Drops runtime routines and built-ins nothing refers to any more, as a fresh build would not have them. */
   private removeUnusedProvided(): void {
-    for (const key of this.provided) {
-      if (this.relocs.sourcesOf(key)?.size || this.got.isReferenced(key)) continue;
-      const atom = this.atoms.get(key);
+    for (const id of this.provided) {
+      if (this.relocs.sourcesOf(id)?.size || this.got.isReferenced(id)) continue;
+      const atom = this.atoms.get(id);
       if (atom) this.removeAtom(atom);
-      this.provided.delete(key);
+      this.provided.delete(id);
     }
   }
 
@@ -600,18 +635,18 @@ export class ElfLinker implements Linker, AddressResolver {
    * (spec §7). Externs are few, so this walks them all at each flush.
    */
   private syncUndefinedSymbols(): void {
-    for (const [key, u] of this.undefinedExterns) {
-      const used = !!this.relocs.sourcesOf(key)?.size || this.got.isReferenced(key);
-      const id = `\0${key}`; // cannot collide with an export's name
+    for (const [id, u] of this.undefinedExterns) {
+      const used = !!this.relocs.sourcesOf(id)?.size || this.got.isReferenced(id);
+      const globalName = `\0${this.ids.keyOf(id)}`; // cannot collide with an export's name
       if (used && u.nameOffset === null) {
         u.nameOffset = this.strtab.intern(u.name);
-        this.symtab.setGlobal(id, { name: u.nameOffset, bind: STB_GLOBAL, type: STT_NOTYPE, shndx: SHN_UNDEF, value: 0, size: 0 });
+        this.symtab.setGlobal(globalName, { name: u.nameOffset, bind: STB_GLOBAL, type: STT_NOTYPE, shndx: SHN_UNDEF, value: 0, size: 0 });
       } else if (!used) {
         if (u.nameOffset !== null) {
-          this.symtab.removeGlobal(id);
+          this.symtab.removeGlobal(globalName);
           this.strtab.release(u.name);
         }
-        this.undefinedExterns.delete(key);
+        this.undefinedExterns.delete(id);
       }
     }
   }
@@ -621,10 +656,10 @@ export class ElfLinker implements Linker, AddressResolver {
     this.symtab.removeGlobal(symbolName);
     this.strtab.release(symbolName);
     this.exports.delete(symbolName);
-    const declKey = symbolKey({ kind: 'decl', name: e.declName });
-    const set = this.exportsByDecl.get(declKey);
+    const declId = this.declId(e.declName);
+    const set = this.exportsByDecl.get(declId);
     set?.delete(symbolName);
-    if (set && set.size === 0) this.exportsByDecl.delete(declKey);
+    if (set && set.size === 0) this.exportsByDecl.delete(declId);
   }
 
   // ---------------------------------------------------------------------------------
@@ -646,7 +681,7 @@ export class ElfLinker implements Linker, AddressResolver {
 
   private layoutSnapshot() {
     const start = this.exports.get('_start');
-    const entry = start ? this.addressOf(symbolKey({ kind: 'decl', name: start.declName })) ?? 0 : 0;
+    const entry = start ? this.addressOfId(this.declId(start.declName)) ?? 0 : 0;
     const fileSection = (name: FileSection, size: number) => ({
       offset: this.fileRegions[name].offset,
       size,

@@ -3,7 +3,10 @@
 //! atoms the process already has, the offset-table slots it rewrote, and why (if ever) the
 //! change cannot be swapped into the process. `ElfLinker` records into it; at the end of
 //! an update hot_swap_plan.ts turns the record into a `HotSwapPlan`, the list of writes
-//! that bring the running process to the new code. Pure data, no I/O.
+//! that bring the running process to the new code. Pure data, no I/O. Atoms are named by
+//! their symbol ids (symbol_ids.ts).
+
+import type { SymbolId } from './symbol_ids.js';
 
 /** Bytes to write into the running process at a virtual address. */
 export interface HotWrite {
@@ -27,22 +30,22 @@ export interface HotSwapPlan {
   slots: number;
 }
 
-/** A relocation field patched in an atom that did not move: its key, offset and width. */
+/** A relocation field patched in an atom that did not move: its id, offset and width. */
 export interface PatchedField {
-  key: string;
+  id: SymbolId;
   offset: number;
   size: number;
 }
 
 export class HotSwapLog {
   /** Atoms placed at a new address (their whole bytes are written). */
-  readonly placed = new Set<string>();
+  readonly placed = new Set<SymbolId>();
   /** Of those, the ones that had a version before (which a process may be running). */
-  readonly replaced = new Set<string>();
+  readonly replaced = new Set<SymbolId>();
   /** Relocation fields re-applied inside atoms that stayed where they were. */
   readonly fields: PatchedField[] = [];
-  /** Keys whose offset-table slot was written. */
-  readonly slots = new Set<string>();
+  /** Ids whose offset-table slot was written. */
+  readonly slots = new Set<SymbolId>();
   /** Reasons the change cannot be swapped, in the order found (the first is reported). */
   readonly blockers: string[] = [];
 

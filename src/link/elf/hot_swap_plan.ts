@@ -4,34 +4,35 @@
 //! linker's state through `HotSwapView` only, so it is a pure function of the two.
 
 import type { HotSwapLog, HotSwapPlan, HotWrite } from './hot_swap_log.js';
+import type { SymbolId } from './symbol_ids.js';
 
 /** What the plan needs to know of the linker's state as it is now. */
 export interface HotSwapView {
   /** A live atom's address, bytes (as in the output) and kind; null if it is gone or has no bytes (.bss). */
-  atom(key: string): { vaddr: number; bytes: Uint8Array; kind: 'func' | 'data' } | null;
-  /** A key's offset-table slot (address and its 8 bytes), or null if it has none or its symbol is gone. */
-  slot(key: string): HotWrite | null;
+  atom(id: SymbolId): { vaddr: number; bytes: Uint8Array; kind: 'func' | 'data' } | null;
+  /** An id's offset-table slot (address and its 8 bytes), or null if it has none or its symbol is gone. */
+  slot(id: SymbolId): HotWrite | null;
 }
 
 export function buildHotSwapPlan(log: HotSwapLog, view: HotSwapView): HotSwapPlan {
   const code: HotWrite[] = [];
   let functions = 0;
-  for (const key of log.placed) {
-    const a = view.atom(key);
+  for (const id of log.placed) {
+    const a = view.atom(id);
     if (!a) continue;
     if (a.kind === 'func') functions++;
     code.push({ vaddr: a.vaddr, bytes: a.bytes });
   }
   const fields: HotWrite[] = [];
   for (const f of log.fields) {
-    if (log.placed.has(f.key)) continue; // written whole already
-    const a = view.atom(f.key);
+    if (log.placed.has(f.id)) continue; // written whole already
+    const a = view.atom(f.id);
     if (a) fields.push({ vaddr: a.vaddr + f.offset, bytes: a.bytes.subarray(f.offset, f.offset + f.size) });
   }
   const slots: HotWrite[] = [];
-  for (const key of log.slots) {
+  for (const id of log.slots) {
     // A slot whose symbol is gone is not written: the process's old code keeps reaching the old version.
-    const s = view.slot(key);
+    const s = view.slot(id);
     if (s) slots.push(s);
   }
   return {

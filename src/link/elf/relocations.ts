@@ -7,43 +7,49 @@
 //!
 //! `applyRelocation` computes and stores one field (x86-64 semantics, see
 //! codegen/x86_64/output.ts). A target that is not defined (yet) resolves to a zero field;
-//! it is patched when the target is placed.
+//! it is patched when the target is placed. Symbols are named by their ids (symbol_ids.ts).
 
 import type { X86RelocKind } from '../../codegen/x86_64/output.js';
 import type { FileImage } from './file_image.js';
+import { ById, type SymbolId } from './symbol_ids.js';
 
 export interface LinkReloc {
   /** Offset of the field inside the source symbol. */
   offset: number;
   kind: X86RelocKind;
-  /** Target symbol key (`symbolKey` of air.ts). */
-  target: string;
+  /** Target symbol: the id of its key (`symbolKey` of air.ts). */
+  target: SymbolId;
   addend: number;
 }
 
 /** Where symbols and offset-table slots are, at the moment of applying. */
 export interface AddressResolver {
-  addressOf(key: string): number | null;
-  gotAddressOf(key: string): number | null;
+  addressOf(id: SymbolId): number | null;
+  gotAddressOf(id: SymbolId): number | null;
+  /** The key of `id`, for messages. */
+  keyOf(id: SymbolId): string;
 }
 
-export class RelocationIndex {
-  private readonly inSymbol = new Map<string, LinkReloc[]>();
-  private readonly toSymbol = new Map<string, Set<string>>();
+const NO_RELOCS: readonly LinkReloc[] = [];
 
-  relocsIn(source: string): readonly LinkReloc[] {
-    return this.inSymbol.get(source) ?? [];
+export class RelocationIndex {
+  private readonly inSymbol = new ById<LinkReloc[]>();
+  private readonly toSymbol = new ById<Set<SymbolId>>();
+
+  relocsIn(source: SymbolId): readonly LinkReloc[] {
+    return this.inSymbol.get(source) ?? NO_RELOCS;
   }
 
   /** Sources that have at least one relocation to `target` whose value depends on where
-   * `target` is (`got_rel32` relocations are not listed: the slot never moves). */
-  sourcesOf(target: string): ReadonlySet<string> | undefined {
+   * `target` is (`got_rel32` relocations are not listed: the slot never moves), in the
+   * order they first referred to it. */
+  sourcesOf(target: SymbolId): ReadonlySet<SymbolId> | undefined {
     return this.toSymbol.get(target);
   }
 
   /** Replaces the relocations in `source`; returns the ones it had before. */
-  replace(source: string, relocs: LinkReloc[]): readonly LinkReloc[] {
-    const old = this.inSymbol.get(source) ?? [];
+  replace(source: SymbolId, relocs: LinkReloc[]): readonly LinkReloc[] {
+    const old = this.inSymbol.get(source) ?? NO_RELOCS;
     for (const r of old) {
       if (r.kind === 'got_rel32') continue;
       const set = this.toSymbol.get(r.target);
@@ -80,12 +86,12 @@ export function applyRelocation(
   switch (r.kind) {
     case 'rel32': {
       const s = resolver.addressOf(r.target);
-      image.writeI32(field, s === null ? 0 : checkedRel32(s + r.addend - place, r));
+      image.writeI32(field, s === null ? 0 : checkedRel32(s + r.addend - place, r, resolver));
       return;
     }
     case 'got_rel32': {
       const g = resolver.gotAddressOf(r.target);
-      image.writeI32(field, g === null ? 0 : checkedRel32(g + r.addend - place, r));
+      image.writeI32(field, g === null ? 0 : checkedRel32(g + r.addend - place, r, resolver));
       return;
     }
     case 'abs64': {
@@ -96,9 +102,9 @@ export function applyRelocation(
   }
 }
 
-function checkedRel32(v: number, r: LinkReloc): number {
+function checkedRel32(v: number, r: LinkReloc, resolver: AddressResolver): number {
   if (v < -0x80000000 || v > 0x7fffffff) {
-    throw new Error(`relocation to ${r.target} at +${r.offset} does not fit 32 bits (${v})`);
+    throw new Error(`relocation to ${resolver.keyOf(r.target)} at +${r.offset} does not fit 32 bits (${v})`);
   }
   return v;
 }
