@@ -5,6 +5,8 @@
 //! never reused — a deleted symbol's key keeps its id — so they depend only on the order
 //! keys first came in, and nothing in the output depends on them.
 
+import { internIndex } from '../intern_index.js';
+
 /** A symbol key's index in `SymbolIds`. */
 export type SymbolId = number;
 
@@ -14,13 +16,7 @@ export class SymbolIds {
 
   /** The id of `key`, giving it the next one if it has none yet. */
   idOf(key: string): SymbolId {
-    let id = this.byKey.get(key);
-    if (id === undefined) {
-      id = this.keys.length;
-      this.keys.push(key);
-      this.byKey.set(key, id);
-    }
-    return id;
+    return internIndex(this.byKey, this.keys, key, () => key);
   }
 
   /** The id of `key` if it has one; for lookups that must not create ids. */

@@ -8,6 +8,7 @@
 import { sigKey, type WasmFuncSig, type WasmFunction } from '../../../codegen/wasm/output.js';
 import { symbolKey, type DataAtom, type SymbolTarget } from '../../../sema/air.js';
 import { LinkError, type ExportEntry } from '../../Linker.js';
+import { internIndex } from '../../intern_index.js';
 import {
   SYM_BINDING_LOCAL,
   SYM_EXPLICIT_NAME,
@@ -119,14 +120,7 @@ function compare(a: string, b: string): number {
 }
 
 export function typeIndex(plan: ObjectPlan, sig: WasmFuncSig): number {
-  const key = sigKey(sig);
-  let index = plan.typeIndexOf.get(key);
-  if (index === undefined) {
-    index = plan.types.length;
-    plan.types.push(sig);
-    plan.typeIndexOf.set(key, index);
-  }
-  return index;
+  return internIndex(plan.typeIndexOf, plan.types, sigKey(sig), () => sig);
 }
 
 /** Every extern the code refers to becomes a function import, ordered by module and field. */

@@ -17,19 +17,13 @@ import { functionKey } from './scan_relocations.js';
 import { constI32, encodeUleb } from './leb.js';
 import { layoutMemory, pieceAddress } from './data_layout.js';
 import { placeStableFunctions, placeStableTable } from './stable_placement.js';
+import { internIndex } from '../../intern_index.js';
 
 export { constI32 };
 
 
 export function registerType(ctx: LinkContext, t: FuncType): number {
-  const key = typeKey(t);
-  let idx = ctx.typeKeys.get(key);
-  if (idx === undefined) {
-    idx = ctx.types.length;
-    ctx.types.push(t);
-    ctx.typeKeys.set(key, idx);
-  }
-  return idx;
+  return internIndex(ctx.typeKeys, ctx.types, typeKey(t), () => t);
 }
 
 /** The function type of function symbol `id`. */
