@@ -91,6 +91,9 @@ describe('zirc watch --hot (the command)', () => {
     await until('the first value', () => /^\d+ 5$/m.test(out));
     fs.writeFileSync(source, hotProgram({ value: 6 }));
     await until('the swapped value', () => /^\d+ 6$/m.test(out));
+    // The program prints the new value as soon as it runs it, which can be before the
+    // watcher's line about the swap reaches stderr: wait for that line, then check it.
+    await until('the update line of the swap', () => /\[zirc\] update 2: .*\n/.test(err));
     expect(err).toMatch(/\[zirc\] update 2: ok; parsed 1, analyzed 1, generated 1, deleted 0; wrote \d+ bytes in [\d.]+ ms; swapped into pid \d+: 1 function, 1 slot\n/);
     expect(err).toMatch(/running it and swapping each good update into it/);
     expect(err.match(/\[zirc\] running main/g)).toHaveLength(1);
