@@ -44,19 +44,25 @@ import { failedOnCycleThrough, markCycle, staleValuesOnNewEdge, type CycleContex
 
 const utf8 = new TextEncoder();
 
-/** How many analyses may nest (a decl's analysis resolving another's) before they suspend. */
 /** A span of the new source as the decl table will take it: `parsed` is null when its text did not change. */
 interface PlannedDecl {
   name: string;
   start: number;
   end: number;
-  parsed: { isExport: boolean; tree: Decl | null } | null;
+  parsed: ParsedDecl | null;
   old: DeclState | undefined;
+}
+
+/** What the plan keeps of a decl's parse: whether it is an export, and its tree only when asked to. */
+interface ParsedDecl {
+  isExport: boolean;
+  tree: Decl | null;
 }
 
 /** Names a unit reads that are told apart by searching an array, before a Set takes over. */
 const SMALL_READS = 16;
 
+/** How many analyses may nest (a decl's analysis resolving another's) before they suspend. */
 const MAX_NESTED_ANALYSES = 64;
 
 export type { CompileError } from './errors.js';
@@ -435,7 +441,7 @@ export class Compilation {
     this.astsHeld = [];
   }
 
-  private addDecl(name: string, parsed: { isExport: boolean; tree: Decl | null }): DeclState {
+  private addDecl(name: string, parsed: ParsedDecl): DeclState {
     const d = new DeclState(name, parsed.isExport);
     if (parsed.tree) this.holdAst(d, parsed.tree);
     this.decls.set(name, d);
@@ -445,8 +451,7 @@ export class Compilation {
     return d;
   }
 
-  private replaceDecl(d: DeclState, parsed: { isExport: boolean; tree: Decl | null }): void {
-    d.ast = null;
+  private replaceDecl(d: DeclState, parsed: ParsedDecl): void {
     if (parsed.tree) this.holdAst(d, parsed.tree);
     d.isExport = parsed.isExport;
     if (d.isExport) this.roots.add(d);
@@ -806,14 +811,12 @@ export class Compilation {
     // The new linker has no symbols: not the decls' in the build, nor the removed ones'
     // still waiting in linkDirty to be taken out.
     for (const u of this.linkDirty) u.linked = null;
-    for (const d of this.order) {
-      d.value.linked = null;
-      d.body.linked = null;
-    }
     this.linkedExports = [];
     for (const d of this.order) {
-      if (this.reach.has(d.value)) this.linkDirty.add(d.value);
-      if (this.reach.has(d.body)) this.linkDirty.add(d.body);
+      for (const u of [d.value, d.body]) {
+        u.linked = null;
+        if (this.reach.has(u)) this.linkDirty.add(u);
+      }
     }
   }
 

@@ -7,6 +7,7 @@
 
 import { Compilation, type UpdateResult } from '../../../compile/Compilation.js';
 import type { OptimizeMode } from '../../Linker.js';
+import { baseName } from '../../posix_path.js';
 import { ObjectCollector } from './object_collector.js';
 
 export { ObjectCollector, X86_PROVIDED, type ObjectCollectorOptions, type ProvidedCode } from './object_collector.js';
@@ -26,7 +27,7 @@ export function compileObject(sourcePath: string, opts: CompileObjectOptions): {
     target: 'x86_64-linux',
     optimize: opts.optimize,
     output: 'object',
-    linkerFactory: () => (collector = new ObjectCollector(sourcePath.slice(sourcePath.lastIndexOf('/') + 1))),
+    linkerFactory: () => (collector = new ObjectCollector(baseName(sourcePath))),
   });
   try {
     const result = compilation.update();
