@@ -153,6 +153,8 @@ export class UnitSet implements Iterable<Unit> {
 }
 
 
+const NO_UNITS: readonly Unit[] = [];
+
 /** Up to this many dependants of a name are kept in an array; more in a Set. */
 const SMALL_DEPENDANTS = 16;
 
@@ -173,7 +175,18 @@ export class DependencyGraph {
   }
 
   dependantsOf(name: string): Iterable<Unit> {
-    return this.dependants.get(name) ?? [];
+    return this.dependants.get(name) ?? NO_UNITS;
+  }
+
+  /**
+   * The units that read `name`, as a copy the caller may walk while it changes the graph
+   * (marking them outdated does); the shared empty array when there are none, which is
+   * every name of a full build.
+   */
+  dependantsCopy(name: string): readonly Unit[] {
+    const set = this.dependants.get(name);
+    if (set === undefined) return NO_UNITS;
+    return set instanceof Set ? [...set] : set.slice();
   }
 
   private add(name: string, unit: Unit): void {
