@@ -36,7 +36,7 @@ import type { Resplit } from './resplit.js';
 import type { TargetName } from './target.js';
 import { targetInfo } from './target.js';
 import type { Unit } from './units.js';
-import { DeclState, DependencyGraph, UnitSet } from './units.js';
+import { DeclState, DependencyGraph, NONE, UnitSet, kept } from './units.js';
 import { DeclOrder } from './decl_order.js';
 import type { PlacedItem } from './decl_order.js';
 import { Reachability } from './reachability.js';
@@ -571,7 +571,7 @@ export class Compilation {
       u.air = null;
       u.functionName = null;
       u.code = null;
-      u.data = [];
+      u.data = NONE;
       u.exportEntry = null;
       u.errors = [{ offset: 0, message: `internal compiler error: ${describe(err)}` }];
     } finally {
@@ -593,8 +593,8 @@ export class Compilation {
     const wasAnalyzed = u.analyzed;
     const r = analyzeDecl(this.astOf(u.decl), resolver, this.semaOptions);
     u.typedValue = r.typedValue;
-    u.errors = r.errors;
-    u.data = r.data;
+    u.errors = kept(r.errors);
+    u.data = kept(r.data);
     u.exportEntry = r.export;
     // Only a function's body needs the tree again (analyzeBody): let the others go now.
     if (!(r.typedValue && functionOwner(r.typedValue) === u.decl.name)) u.decl.ast = null;
@@ -616,16 +616,16 @@ export class Compilation {
       u.air = null;
       u.functionName = null;
       u.code = null;
-      u.errors = [];
-      u.data = [];
+      u.errors = NONE;
+      u.data = NONE;
       return;
     }
     const r = analyzeFunctionBody(this.astOf(u.decl), tv.type as FnType, resolver, this.semaOptions);
     u.air = r.air;
     u.functionName = r.air?.name ?? null;
     u.code = null;
-    u.errors = r.errors;
-    u.data = r.data;
+    u.errors = kept(r.errors);
+    u.data = kept(r.data);
     // The tree has served: a body is analyzed after its decl's value. Should either be
     // analyzed again in this update, astOf parses the decl again from the source.
     u.decl.ast = null;

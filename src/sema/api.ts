@@ -75,9 +75,9 @@ export interface SemaError {
 export interface DeclAnalysis {
   /** Null when analysis failed (errors say why, or a dependency failed). */
   typedValue: TypedValue | null;
-  errors: SemaError[];
+  errors: readonly SemaError[];
   /** Anonymous constants the value refers to (e.g. the bytes of `str`), named by `anonSymbolName` (anon_names.ts). */
-  data: DataAtom[];
+  data: readonly DataAtom[];
   /** Set for `export(...)` decls that analyzed successfully. `offset` is the export instruction's. */
   export: { symbolName: string; declName: string; offset: number } | null;
 }
@@ -86,7 +86,7 @@ export interface DeclAnalysis {
 export interface FunctionAnalysis {
   /** Null when the body has errors. */
   air: AirFunction | null;
-  errors: SemaError[];
+  errors: readonly SemaError[];
   /** Anonymous constants created in the body, named by `anonSymbolName` (anon_names.ts). */
-  data: DataAtom[];
+  data: readonly DataAtom[];
 }
