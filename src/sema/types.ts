@@ -64,14 +64,6 @@ const nameCache = new WeakMap<Type, string>();
 
 /** The type as Zig prints it: `u8`, `*const [3:0]u8`, `[]const u8`, `fn() callconv(.Naked) noreturn`. */
 export function typeName(t: Type): string {
-  const cached = nameCache.get(t);
-  if (cached !== undefined) return cached;
-  const name = computeTypeName(t);
-  nameCache.set(t, name);
-  return name;
-}
-
-function computeTypeName(t: Type): string {
   switch (t.kind) {
     case 'int':
       return t.name;
@@ -79,6 +71,23 @@ function computeTypeName(t: Type): string {
       return '@Type(.Null)';
     case 'undefined':
       return '@Type(.Undefined)';
+    case 'pointer':
+    case 'array':
+    case 'fn': {
+      // Only composite names are worth the cache's lookup: the others are a field away.
+      const cached = nameCache.get(t);
+      if (cached !== undefined) return cached;
+      const name = compositeTypeName(t);
+      nameCache.set(t, name);
+      return name;
+    }
+    default:
+      return t.kind;
+  }
+}
+
+function compositeTypeName(t: PointerType | ArrayType | FnType): string {
+  switch (t.kind) {
     case 'pointer': {
       const prefix = t.size === 'one' ? '*' : t.size === 'many' ? '[*]' : '[]';
       return `${prefix}${t.mutable ? '' : 'const '}${typeName(t.elem)}`;
@@ -91,8 +100,6 @@ function computeTypeName(t: Type): string {
       const cc = t.cc === 'Unspecified' ? '' : ` callconv(.${t.cc})`;
       return `fn(${t.params.map(typeName).join(', ')})${cc} ${typeName(t.ret)}`;
     }
-    default:
-      return t.kind;
   }
 }
 
