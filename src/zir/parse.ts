@@ -399,7 +399,9 @@ class Parser {
     }
     this.instDepth++;
     frame.schema = schema;
-    frame.tag = tag;
+    // The schema's spelling of the tag, not the one just read: the table's strings are
+    // internalized, so the many `inst.tag === '...'` of analysis compare pointers, not text.
+    frame.tag = schema.tag;
     frame.kwargs = EMPTY_KWARGS;
     frame.offset = this.pos - this.declStart;
     frame.tagOffset = tagStart - this.declStart;
@@ -482,7 +484,7 @@ class Parser {
       case 2: args = [a[0]!, a[1]!]; break;
       case 3:
         if (tag === 'cmp') {
-          tag = 'cmp_' + (a[1] as { text: string }).text;
+          tag = lookupTag('cmp_' + (a[1] as { text: string }).text)!.tag;
           args = [a[0]!, a[2]!];
         } else {
           args = [a[0]!, a[1]!, a[2]!];
