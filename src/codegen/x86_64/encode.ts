@@ -95,6 +95,16 @@ export class Assembler {
     return this.len;
   }
 
+  /** Empties the assembler for the next function, keeping its grown buffer (so reuse allocates nothing). */
+  reset(): void {
+    this.len = 0;
+    this.labels.length = 0;
+    this.fixups.length = 0;
+    this.relocs.length = 0;
+    this.constants.length = 0;
+    this.pendingRip = null;
+  }
+
   byte(b: number): void {
     if (this.len === this.buf.length) {
       const bigger = new Uint8Array(this.buf.length * 2);
