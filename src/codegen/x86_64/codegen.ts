@@ -36,7 +36,15 @@ const BLOCK_MOVE_CLOBBERS: readonly Reg[] = [RSI, RDI];
 
 /** Generates the machine code of one analyzed function. */
 export function generateFunction(func: AirFunction): X86Function {
-  return new FunctionLowering(func).run();
+  // One assembler per thread, reset per function; a reentrant call (none today) gets a fresh one.
+  const a = spareAssembler ?? new Assembler();
+  spareAssembler = null;
+  a.reset();
+  try {
+    return new FunctionLowering(func, a).run();
+  } finally {
+    spareAssembler = a;
+  }
 }
 
 type Operand = Reg | Mem | { imm: bigint };
@@ -47,8 +55,10 @@ function constraintReg(text: string): Reg | null {
   return parseRegName(name)?.reg ?? null;
 }
 
+/** The assembler `generateX86Function` reuses across functions (module state, so per worker thread). */
+let spareAssembler: Assembler | null = null;
+
 class FunctionLowering {
-  private readonly a = new Assembler();
   private readonly insts: readonly AirInst[];
   private readonly naked: boolean;
   private readonly asmCode = new Map<AirInst, AsmInstruction[]>();
@@ -64,7 +74,10 @@ class FunctionLowering {
   /** How many instructions read each value. */
   private readonly useCount: Uint32Array;
 
-  constructor(private readonly func: AirFunction) {
+  constructor(
+    private readonly func: AirFunction,
+    private readonly a: Assembler,
+  ) {
     this.insts = func.insts;
     this.naked = func.type.cc === 'Naked';
     this.useCount = new Uint32Array(func.insts.length);

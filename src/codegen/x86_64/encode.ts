@@ -68,6 +68,9 @@ function fitsEither(v: bigint, bits: number): boolean {
   return v >= -(1n << BigInt(bits - 1)) && v < 1n << BigInt(bits);
 }
 
+/** The SIB scale field for a scale of 1, 2, 4 or 8 (indexed by the scale; built once, not per operand). */
+const SCALE_BITS: readonly number[] = [0, 0, 1, 0, 2, 0, 0, 0, 3];
+
 interface Fixup {
   field: number;
   end: number;
@@ -93,6 +96,16 @@ export class Assembler {
 
   get offset(): number {
     return this.len;
+  }
+
+  /** Empties the assembler for the next function, keeping its grown buffer (so reuse allocates nothing). */
+  reset(): void {
+    this.len = 0;
+    this.labels.length = 0;
+    this.fixups.length = 0;
+    this.relocs.length = 0;
+    this.constants.length = 0;
+    this.pendingRip = null;
   }
 
   byte(b: number): void {
@@ -204,7 +217,7 @@ export class Assembler {
     const { base, index, disp } = rm;
     if (index !== undefined && (index & 15) === 4) throw new EncodeError('rsp cannot be an index register');
     if (!Number.isInteger(disp) || disp < -0x80000000 || disp > 0x7fffffff) throw new EncodeError(`displacement out of range: ${disp}`);
-    const scaleBits = { 1: 0, 2: 1, 4: 2, 8: 3 }[rm.scale ?? 1];
+    const scaleBits = SCALE_BITS[rm.scale ?? 1]!;
     if (base === 'rip') {
       if (index !== undefined) throw new EncodeError('rip-relative addressing takes no index');
       this.byte((reg << 3) | 5);
