@@ -344,8 +344,8 @@ export class Compilation {
     stats.timings.splitMs = elapsed(splitTimer);
 
     const parseTimer = startTimer();
-    // The plan only checks that each changed decl parses: analysis parses a decl when it gets to it (astOf).
-    let plan = resplit.suspect ? null : this.planDecls(buf, resplit, declParser(buf, { trees: false }), stats);
+    const parser = declParser(buf);
+    let plan = resplit.suspect ? null : this.planDecls(buf, resplit, parser, stats);
     if (!plan) {
       // Something looked wrong: the whole file's parse has the authority.
       const full = parseFile(buf);
@@ -378,8 +378,8 @@ export class Compilation {
     }
     this.order.replace(resplit.first, resplit.oldCount, placed, resplit.delta);
     this.source = buf;
-    // Made when analysis first asks for a tree (astOf), then its name tables serve every decl's.
-    this.sourceParser = null;
+    // Its name tables serve the parses analysis asks for (astOf).
+    this.sourceParser = parser;
     stats.timings.parseMs = elapsed(parseTimer);
     return null;
   }
@@ -411,10 +411,9 @@ export class Compilation {
       const r = parseDecl(span.start, span.end);
       stats.declsParsed++;
       if (!r.ok) return null;
-      // Unless keepTrees, there is no tree to keep (the check made none): analysis parses
-      // the decl when it gets to it (astOf), so a full build holds a few trees at a time,
-      // not every decl's (290 MB at 100k), and the trees die young, which costs the
-      // collector far less.
+      // Unless keepTrees, the tree is not kept: analysis parses the decl again when it gets
+      // to it (astOf), so a full build holds a few trees at a time, not every decl's (290 MB
+      // at 100k), and the trees die young, which costs the collector far less.
       plan.push({ name: span.name, start: span.start, end: span.end, parsed: { isExport: r.decl.inst.tag === 'export', tree: keepTrees ? r.decl : null }, old });
     }
     return plan;
@@ -448,7 +447,7 @@ export class Compilation {
     this.decls.set(name, d);
     if (d.isExport) this.roots.add(d);
     // Units that found no decl of this name must look again.
-    for (const u of this.graph.dependantsCopy(name)) this.markOutdated(u);
+    for (const u of [...this.graph.dependantsOf(name)]) this.markOutdated(u);
     return d;
   }
 
@@ -471,7 +470,7 @@ export class Compilation {
       this.reach.remove(u);
       this.linkDirty.add(u);
     }
-    for (const u of this.graph.dependantsCopy(d.name)) this.markOutdated(u);
+    for (const u of [...this.graph.dependantsOf(d.name)]) this.markOutdated(u);
   }
 
   // ---------------------------------------------------------------------------------
@@ -603,7 +602,7 @@ export class Compilation {
       (old === null) !== (r.typedValue === null) ||
       (old !== null && r.typedValue !== null && !typedValueEql(old, r.typedValue));
     if (changed) {
-      for (const dep of this.graph.dependantsCopy(u.decl.name)) {
+      for (const dep of [...this.graph.dependantsOf(u.decl.name)]) {
         if (dep !== u) this.markOutdated(dep);
       }
       this.markOutdated(u.decl.body);

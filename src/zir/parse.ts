@@ -14,7 +14,7 @@
 //! `returnvoid()`, `cmp(a, op, b)` becomes `cmp_op(a, b)`, `export(@s, @d)` gets the
 //! string "d" as its decl name.
 
-import type { ArgValue, BodyValue, Decl, Inst, IntValue, ListValue, Local, Module, RefValue, StringValue, SwitchCaseValue, WordValue } from './ast.js';
+import type { ArgValue, BodyValue, Decl, Inst, ListValue, Local, Module, RefValue, StringValue, SwitchCaseValue } from './ast.js';
 import { nameForDisplay } from './ast.js';
 import {
   CH_AT, CH_COMMA, CH_CR, CH_EQ, CH_GT, CH_LBRACE, CH_LBRACKET, CH_LF, CH_LPAREN, CH_MINUS,
@@ -56,22 +56,12 @@ export function parseDeclAt(source: Uint8Array, start: number, end: number): Dec
   return declParser(source)(start, end);
 }
 
-/** How `declParser` parses. */
-export interface DeclParserOptions {
-  /**
-   * False: only check that each decl parses, and say whether it is an export. The result's
-   * tree is a stand-in (`decl.name`, `start`, `end` and `inst.tag` of the decl are real;
-   * nothing inside is): no node is made, which is most of a parse's time and all its garbage.
-   */
-  trees?: boolean;
-}
-
 /**
  * `parseDeclAt` for many decls of one source: the parser and its name tables are made
  * once and reused, which is what a full build (every decl parsed on its own) needs.
  */
-export function declParser(source: Uint8Array, opts: DeclParserOptions = {}): (start: number, end: number) => DeclParseResult {
-  const p = new Parser(source, opts.trees ?? true);
+export function declParser(source: Uint8Array): (start: number, end: number) => DeclParseResult {
+  const p = new Parser(source);
   return (start, end) => {
     p.restrictTo(end >= source.length ? source : source.subarray(0, Math.max(end, start)));
     try {
@@ -181,11 +171,7 @@ class Parser {
   private readonly instPool: InstFrame[] = [];
   private instDepth = 0;
 
-  constructor(
-    source: Uint8Array,
-    /** False: check only, making no nodes (see `DeclParserOptions.trees`). */
-    private readonly trees = true,
-  ) {
+  constructor(source: Uint8Array) {
     this.src = source;
     this.buf = source;
     this.len = source.length;
@@ -457,11 +443,8 @@ class Parser {
       this.skipSpace();
       this.expectByte(CH_EQ, '=');
       this.skipSpace();
-      const value = this.parseValue(param.kind);
-      if (this.trees) {
-        if (f.kwargs === EMPTY_KWARGS) f.kwargs = new Map();
-        f.kwargs.set(kw, value);
-      }
+      if (f.kwargs === EMPTY_KWARGS) f.kwargs = new Map();
+      f.kwargs.set(kw, this.parseValue(param.kind));
       this.skipSpace();
     }
     this.expectByte(CH_RPAREN, ')');
@@ -471,10 +454,6 @@ class Parser {
   /** Build the finished `Inst` (fresh, exact-size args), applying the 2020 `cmp` rewrite. */
   private finishInst(f: InstFrame): Inst {
     this.instDepth--;
-    if (!this.trees) {
-      CHECKED_INST.tag = f.tag;
-      return CHECKED_INST;
-    }
     const a = f.args;
     let tag = f.tag;
     let args: ArgValue[];
@@ -538,7 +517,7 @@ class Parser {
       this.fail(f.pendingOffset + this.declStart, `redefinition of identifier '${nameForDisplay(name)}'`);
     }
     this.markLocal(f.pendingId);
-    if (this.trees) f.locals.push({ name, offset: f.pendingOffset, inst });
+    f.locals.push({ name, offset: f.pendingOffset, inst });
   }
 
   /** At `{`: start switch prongs. */
@@ -553,10 +532,8 @@ class Parser {
   private continueCases(f: CasesFrame, delivered: BodyValue | null): Frame | null {
     if (delivered !== null) {
       const item = f.pendingItem!;
-      if (this.trees) {
-        const prong: SwitchCaseValue = { kind: 'switch_case', item, body: delivered, offset: item.offset };
-        f.items.push(prong);
-      }
+      const prong: SwitchCaseValue = { kind: 'switch_case', item, body: delivered, offset: item.offset };
+      f.items.push(prong);
       f.pendingItem = null;
       this.skipSpace();
       if (this.src[this.pos] === CH_COMMA && this.pos < this.len) {
@@ -623,10 +600,8 @@ class Parser {
     const name = this.readName();
     if (c === CH_PERCENT) {
       if (!this.isLocal(this.nameId)) this.fail(at, `unrecognized identifier: %${nameForDisplay(name)}`);
-      if (!this.trees) return CHECKED_LOCAL_REF;
       return { kind: 'ref', scope: 'local', name, offset: at - this.declStart };
     }
-    if (!this.trees) return CHECKED_DECL_REF;
     return { kind: 'ref', scope: 'decl', name, offset: at - this.declStart };
   }
 
@@ -641,8 +616,7 @@ class Parser {
       return { kind: 'list', items, offset };
     }
     for (;;) {
-      const item = strings ? this.parseString() : this.parseRef();
-      if (this.trees) items.push(item);
+      items.push(strings ? this.parseString() : this.parseRef());
       this.skipSpace();
       if (this.src[this.pos] !== CH_COMMA || this.pos >= this.len) break;
       this.pos++;
@@ -720,10 +694,6 @@ class Parser {
       else if (base === 2) text = '0b' + text;
       value = BigInt(text);
     }
-    if (!this.trees) {
-      CHECKED_INT.value = negative ? -value : value;
-      return CHECKED_INT;
-    }
     return { kind: 'int', value: negative ? -value : value, offset: start - this.declStart };
   }
 
@@ -741,7 +711,6 @@ class Parser {
     const c = this.src[at]!;
     if (c !== 0x30 && c !== 0x31) this.fail(at, `expected '0' or '1' for boolean value, found ${showByte(c)}`);
     this.pos++;
-    if (!this.trees) return CHECKED_WORD;
     return { kind: 'bool', value: c === 0x31, offset: at - this.declStart };
   }
 
@@ -751,19 +720,9 @@ class Parser {
     if (!enumSet(members).has(text)) {
       this.fail(at, `tag '${nameForDisplay(text)}' not a member of enum '${typeName}'`);
     }
-    if (!this.trees) return CHECKED_WORD;
     return { kind: 'word', text, offset: at - this.declStart };
   }
 }
-
-// The stand-ins a checking parse (`trees: false`) returns instead of nodes. Only the
-// parser reads them (an int's value for `usize`'s range, a ref's scope for `export`), and
-// only right after making them.
-const CHECKED_INST: Inst = { tag: '', args: [], kwargs: EMPTY_KWARGS, offset: 0, tagOffset: 0 };
-const CHECKED_DECL_REF: RefValue = { kind: 'ref', scope: 'decl', name: '', offset: 0 };
-const CHECKED_LOCAL_REF: RefValue = { kind: 'ref', scope: 'local', name: '', offset: 0 };
-const CHECKED_INT: IntValue = { kind: 'int', value: 0n, offset: 0 };
-const CHECKED_WORD: WordValue = { kind: 'word', text: '', offset: 0 };
 
 /** Source bytes between two heap checks of `parseModule`. */
 const HEAP_CHECK_INTERVAL = 8 << 20;
