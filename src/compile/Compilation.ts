@@ -665,14 +665,14 @@ export class Compilation {
   };
 
   /** The units a unit keeps in the build: the values it read and, for a function's value, its body. */
-  private successors(u: Unit): Unit[] {
+  private successors(u: Unit): readonly Unit[] {
     const out: Unit[] = [];
     for (const name of u.deps) {
       const d = this.decls.get(name);
       if (d && !d.deleted) out.push(d.value);
     }
     if (u.kind === 'value' && u.typedValue && functionOwner(u.typedValue) === u.decl.name) out.push(u.decl.body);
-    return out;
+    return kept(out);
   }
 
   private collectErrors(): CompileError[] {

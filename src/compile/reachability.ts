@@ -20,7 +20,7 @@ export class Reachability {
   private readonly candidates = new Set<Unit>();
 
   /** `successors(u)`: the units `u` keeps in the build, without repeats (each edge is counted once). */
-  constructor(private readonly successors: (u: Unit) => Unit[]) {}
+  constructor(private readonly successors: (u: Unit) => readonly Unit[]) {}
 
   has(u: Unit): boolean {
     return u.reachable;
