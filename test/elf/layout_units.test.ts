@@ -96,6 +96,26 @@ describe('file regions and the image', () => {
     expect(c.offset).toBe(0); // the hole a left behind
   });
 
+  it('grows its buffer in place, keeping the bytes, zeroing the new ones, and lays out again into a fresh one', () => {
+    const image = new FileImage(4096);
+    const regions = new FileRegions(image);
+    const a = regions.add('a', 16, 16);
+    image.write(a.offset, new Uint8Array([7, 8, 9]));
+    a.used = 3;
+    const buffer = image.bytes.buffer;
+    image.write(3 << 20, new Uint8Array([5])); // far past the first capacity
+    expect(image.size).toBe((3 << 20) + 1);
+    // Node 20 has resizable ArrayBuffers: the image grew in place, copying nothing.
+    expect(image.bytes.buffer).toBe(buffer);
+    expect([...image.bytes.subarray(0, 4)]).toEqual([7, 8, 9, 0]);
+    expect(image.bytes.subarray(4, 3 << 20).every((b) => b === 0)).toBe(true);
+    expect(image.view.getUint8(3 << 20)).toBe(5);
+    regions.relayout(() => 0);
+    expect(image.bytes.buffer).not.toBe(buffer);
+    expect(buffer.byteLength).toBe(0); // given back at once, not at the next full collection
+    expect([...image.bytes.subarray(a.offset, a.offset + 3)]).toEqual([7, 8, 9]);
+  });
+
   it('records only changed bytes and coalesces dirty ranges', () => {
     const image = new FileImage();
     image.ensureSize(10000);

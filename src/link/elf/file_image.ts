@@ -2,6 +2,10 @@
 //! last flush. Every edit of the output goes through here; `takeDirtyRanges` hands the
 //! writer a sorted, coalesced list so a flush writes only what changed. While a full
 //! rewrite is pending, ranges are not recorded at all (the whole image will be written).
+//! Where the engine has resizable ArrayBuffers, the mirror is one that grows in place
+//! (address space reserved, pages committed as it grows): growing copies nothing and
+//! leaves no old buffer for the collector, and a buffer replaced whole is given back
+//! at once.
 
 import { differingRanges } from '../byte_diff.js';
 import type { ByteRange } from '../output_io.js';
@@ -11,6 +15,49 @@ export type { ByteRange };
 /** Two dirty ranges closer than this are written as one (saves syscalls, costs few bytes). */
 const COALESCE_GAP = 32;
 const utf8 = new TextEncoder();
+
+/**
+ * How far an image's buffer may grow in place: address space, not memory. ELF offsets
+ * here are 32-bit in practice (a 100k-function program is 27 MB); past this the image
+ * falls back to copying into a larger buffer.
+ */
+const GROW_IN_PLACE_LIMIT = 2 ** 32;
+
+/** ES2024's resizable ArrayBuffer, as far as the image uses it (the project's lib is ES2022). */
+interface ResizableBuffer extends ArrayBuffer {
+  readonly resizable: boolean;
+  readonly maxByteLength: number;
+  resize(byteLength: number): void;
+}
+
+const canGrowInPlace = typeof (ArrayBuffer.prototype as Partial<ResizableBuffer>).resize === 'function';
+
+/**
+ * A zeroed buffer of `capacity` bytes: resizable up to GROW_IN_PLACE_LIMIT where the engine
+ * can (the view tracks its length), else fixed. A reservation the system refuses falls
+ * back to a fixed buffer.
+ */
+function newBuffer(capacity: number): Uint8Array {
+  if (canGrowInPlace && capacity <= GROW_IN_PLACE_LIMIT) {
+    try {
+      const Resizable = ArrayBuffer as unknown as new (len: number, opts: { maxByteLength: number }) => ResizableBuffer;
+      return new Uint8Array(new Resizable(capacity, { maxByteLength: GROW_IN_PLACE_LIMIT }));
+    } catch {
+      // No address space for the reservation: a fixed buffer works, it only copies to grow.
+    }
+  }
+  return new Uint8Array(capacity);
+}
+
+function resizable(buf: Uint8Array): ResizableBuffer | null {
+  const b = buf.buffer as ResizableBuffer;
+  return b.resizable === true && buf.byteOffset === 0 ? b : null;
+}
+
+/** Gives a resizable buffer's memory back now rather than at the next full collection. */
+function release(buf: Uint8Array): void {
+  resizable(buf)?.resize(0);
+}
 
 export class FileImage {
   private buf: Uint8Array;
@@ -23,7 +70,7 @@ export class FileImage {
   private dirtyEnds: number[] = [];
 
   constructor(initialCapacity = 1 << 16) {
-    this.buf = new Uint8Array(initialCapacity);
+    this.buf = newBuffer(initialCapacity);
     this.dv = new DataView(this.buf.buffer);
   }
 
@@ -38,15 +85,24 @@ export class FileImage {
   /** Grows the logical size (new bytes are zero). Never shrinks. */
   ensureSize(size: number): void {
     if (size <= this.size) return;
-    if (size > this.buf.length) {
-      let cap = this.buf.length;
-      while (cap < size) cap = Math.ceil(cap * 1.5) + 4096;
-      const next = new Uint8Array(cap);
-      next.set(this.buf.subarray(0, this.size));
-      this.buf = next;
-      this.dv = new DataView(next.buffer);
-    }
+    if (size > this.buf.length) this.grow(size);
     this.size = size;
+  }
+
+  private grow(size: number): void {
+    let cap = this.buf.length;
+    while (cap < size) cap = Math.ceil(cap * 1.5) + 4096;
+    const inPlace = resizable(this.buf);
+    if (inPlace && size <= inPlace.maxByteLength) {
+      // The view and the DataView track the buffer's length; the new bytes are zero.
+      inPlace.resize(Math.min(cap, inPlace.maxByteLength));
+      return;
+    }
+    const next = newBuffer(cap);
+    next.set(this.buf.subarray(0, this.size));
+    release(this.buf);
+    this.buf = next;
+    this.dv = new DataView(next.buffer);
   }
 
   /**
@@ -55,8 +111,9 @@ export class FileImage {
    */
   rebuild(size: number, fill: (oldBytes: Uint8Array, newBytes: Uint8Array) => void): void {
     if (!this.fullWritePending) throw new Error('FileImage.rebuild outside a full write');
-    const next = new Uint8Array(Math.max(size, 4096));
+    const next = newBuffer(Math.max(size, 4096));
     fill(this.buf.subarray(0, this.size), next);
+    release(this.buf);
     this.buf = next;
     this.dv = new DataView(next.buffer);
     this.size = size;
