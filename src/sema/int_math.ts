@@ -57,11 +57,14 @@ export const ARITH_TAGS: ReadonlySet<string> = new Set<ArithTag>([
 /** The widest comptime integer: 65535 bits of magnitude, the widest integer type Zig allows. */
 export const COMPTIME_INT_BITS = 65535;
 const COMPTIME_INT_BOUND = 1n << BigInt(COMPTIME_INT_BITS);
+// Both bounds made once: negating the bound in the check made an 8 KB bigint for every
+// integer literal, a third of all a build allocated.
+const COMPTIME_INT_NEGATIVE_BOUND = -COMPTIME_INT_BOUND;
 export const COMPTIME_INT_TOO_WIDE = `comptime integer exceeds the ${COMPTIME_INT_BITS}-bit limit`;
 
 /** Whether `v` fits a comptime_int: |v| < 2^65535. */
 export function comptimeIntFits(v: bigint): boolean {
-  return v < COMPTIME_INT_BOUND && v > -COMPTIME_INT_BOUND;
+  return v < COMPTIME_INT_BOUND && v > COMPTIME_INT_NEGATIVE_BOUND;
 }
 
 export type FoldResult = { ok: true; value: bigint } | { ok: false; message: string };
