@@ -314,12 +314,12 @@ export class ElfLinker implements Linker {
   // Symbol ids and addresses
 
   private declId(name: string): SymbolId {
-    return this.ids.idOf(symbolKey({ kind: 'decl', name }));
+    return this.ids.declIdOf(name);
   }
 
   /** The id of a relocation's target; defines the routine or built-in it names, if needed. */
   private targetId(target: SymbolTarget): SymbolId {
-    const id = this.ids.idOf(symbolKey(target));
+    const id = target.kind === 'decl' ? this.ids.declIdOf(target.name) : this.ids.idOf(symbolKey(target));
     this.provide(target, id);
     return id;
   }

@@ -5,6 +5,7 @@
 //! never reused — a deleted symbol's key keeps its id — so they depend only on the order
 //! keys first came in, and nothing in the output depends on them.
 
+import { symbolKey } from '../../sema/air.js';
 import { internIndex } from '../intern_index.js';
 
 /** A symbol key's index in `SymbolIds`. */
@@ -13,6 +14,22 @@ export type SymbolId = number;
 export class SymbolIds {
   private readonly byKey = new Map<string, SymbolId>();
   private readonly keys: string[] = [];
+  /**
+   * Decl keys by the decl's name: the name is a string the compiler already holds, its
+   * hash computed once, where `d:name` would be a new string to flatten and hash on every
+   * lookup (several per function placed).
+   */
+  private readonly byDeclName = new Map<string, SymbolId>();
+
+  /** The id of the decl `name`'s key (`symbolKey` of a decl target). */
+  declIdOf(name: string): SymbolId {
+    let id = this.byDeclName.get(name);
+    if (id === undefined) {
+      id = this.idOf(symbolKey({ kind: 'decl', name }));
+      this.byDeclName.set(name, id);
+    }
+    return id;
+  }
 
   /** The id of `key`, giving it the next one if it has none yet. */
   idOf(key: string): SymbolId {
