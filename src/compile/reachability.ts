@@ -48,6 +48,14 @@ export class Reachability {
     const after = this.successors(u);
     u.counted = after;
     if (sameUnits(before, after)) return;
+    if (before.length === 0) {
+      // A unit's first analysis (every unit of a full build): all of it is new.
+      for (const s of after) {
+        s.referrers++;
+        this.enter(s);
+      }
+      return;
+    }
     const beforeSet = new Set(before);
     const afterSet = new Set(after);
     for (const s of after) {

@@ -59,13 +59,32 @@ export function isMem(rm: RM): rm is Mem {
   return typeof rm !== 'number';
 }
 
-function fitsSigned(v: bigint, bits: number): boolean {
-  const lim = 1n << BigInt(bits - 1);
-  return v >= -lim && v < lim;
+/** -2^(bits-1), 2^(bits-1) and 2^bits for the operand widths, made once: the checks run for every immediate. */
+interface ImmRange {
+  readonly signedMin: bigint;
+  readonly signedEnd: bigint;
+  readonly unsignedEnd: bigint;
+}
+const IMM_RANGES = new Map<number, ImmRange>([8, 16, 32, 64].map((bits) => [bits, immRange(bits)]));
+
+function immRange(bits: number): ImmRange {
+  const half = 1n << BigInt(bits - 1);
+  return { signedMin: -half, signedEnd: half, unsignedEnd: 1n << BigInt(bits) };
 }
 
+function rangeOf(bits: number): ImmRange {
+  return IMM_RANGES.get(bits) ?? immRange(bits);
+}
+
+function fitsSigned(v: bigint, bits: number): boolean {
+  const r = rangeOf(bits);
+  return v >= r.signedMin && v < r.signedEnd;
+}
+
+/** Fits `bits` as a signed or an unsigned value. */
 function fitsEither(v: bigint, bits: number): boolean {
-  return v >= -(1n << BigInt(bits - 1)) && v < 1n << BigInt(bits);
+  const r = rangeOf(bits);
+  return v >= r.signedMin && v < r.unsignedEnd;
 }
 
 /** The SIB scale field for a scale of 1, 2, 4 or 8 (indexed by the scale; built once, not per operand). */

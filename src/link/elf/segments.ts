@@ -38,8 +38,11 @@ export const SEGMENTS: readonly SegmentSpec[] = [
   { name: 'bss', sectionName: '.bss', vaddr: 0x400000 + GiB + 576 * MiB, range: 256 * MiB, flags: PF_R | PF_W, shFlags: SHF_ALLOC | SHF_WRITE, nobits: true, initialCapacity: 0 },
 ];
 
+const SEGMENT_BY_NAME = new Map(SEGMENTS.map((s) => [s.name, s]));
+
+/** The segment of an allocated section (looked up for every atom's address). */
 export function segmentSpec(name: AllocSectionName): SegmentSpec {
-  return SEGMENTS.find((s) => s.name === name)!;
+  return SEGMENT_BY_NAME.get(name)!;
 }
 
 /** Section header indices. */
