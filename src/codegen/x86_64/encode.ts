@@ -6,6 +6,7 @@
 //! knows nothing about AIR. Operands are Intel-ordered: destination first.
 
 import type { SymbolTarget } from '../../sema/air.js';
+import { keepCode } from '../code_slab.js';
 import type { X86Constant, X86Function, X86Reloc, X86RelocKind, X86RelocTarget } from './output.js';
 import { regName, type OperandSize, type Reg } from './registers.js';
 
@@ -193,7 +194,7 @@ export class Assembler {
       if (at === undefined || at < 0) throw new EncodeError(`label ${f.label} never bound`);
       this.patch32(f.field, at + f.addend - f.end);
     }
-    const out: X86Function = { code: this.buf.slice(0, this.len), relocs: this.relocs.slice() };
+    const out: X86Function = { code: keepCode(this.buf, this.len), relocs: this.relocs.slice() };
     if (this.constants.length > 0) out.constants = this.constants.slice();
     return out;
   }
