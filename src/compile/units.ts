@@ -70,7 +70,7 @@ export const NONE: readonly never[] = Object.freeze([]);
 /**
  * A list as a unit keeps it: `NONE` when empty, else a copy of exactly its length. A list
  * built by `push` has room for 17 or more entries from its first push (about 180 bytes
- * for one of two or three names); held for each of 200k units, that slack was a quarter
+ * for one of two or three names); held for each of 200k units, that slack was a fifth
  * of a 100k-function build's heap, and the young-generation collector copied it.
  */
 export function kept<T>(list: readonly T[]): readonly T[] {
