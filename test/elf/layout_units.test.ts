@@ -116,6 +116,15 @@ describe('file regions and the image', () => {
     expect([...image.bytes.subarray(a.offset, a.offset + 3)]).toEqual([7, 8, 9]);
   });
 
+  it('writes C strings as UTF-8 with their NUL, ASCII or not', () => {
+    const image = new FileImage(64);
+    for (const [at, text] of [[0, 'main'], [16, 'h\u00e9llo_\u4e16'], [40, '']] as const) {
+      const bytes = new TextEncoder().encode(text);
+      expect(image.writeCString(at, text, bytes.length + 1)).toBe(bytes.length + 1);
+      expect([...image.bytes.subarray(at, at + bytes.length + 1)]).toEqual([...bytes, 0]);
+    }
+  });
+
   it('records only changed bytes and coalesces dirty ranges', () => {
     const image = new FileImage();
     image.ensureSize(10000);

@@ -213,7 +213,19 @@ export class FileImage {
   /** Writes `text` as UTF-8 followed by a NUL at `at`; returns the bytes written (with the NUL). */
   writeCString(at: number, text: string, maxLen: number): number {
     this.ensureSize(at + maxLen);
-    const { written } = utf8.encodeInto(text, this.buf.subarray(at, at + maxLen - 1));
+    // Not `encodeInto` straight into the image: browsers refuse views of resizable
+    // buffers in web APIs. ASCII (nearly every symbol name) is copied as it is.
+    let written = 0;
+    while (written < text.length && written < maxLen - 1 && text.charCodeAt(written) < 0x80) {
+      this.buf[at + written] = text.charCodeAt(written);
+      written++;
+    }
+    if (written < text.length && written < maxLen - 1) {
+      const rest = new Uint8Array(maxLen - 1 - written);
+      const encoded = utf8.encodeInto(text.slice(written), rest).written;
+      this.buf.set(rest.subarray(0, encoded), at + written);
+      written += encoded;
+    }
     this.buf[at + written] = 0;
     this.markDirty(at, written + 1);
     return written + 1;
