@@ -48,21 +48,15 @@ export class Reachability {
     const after = this.successors(u);
     u.counted = after;
     if (sameUnits(before, after)) return;
-    if (before.length === 0) {
-      // A unit's first analysis (every unit of a full build): all of it is new.
-      for (const s of after) {
-        s.referrers++;
-        this.enter(s);
-      }
-      return;
-    }
-    const beforeSet = new Set(before);
-    const afterSet = new Set(after);
+    // A unit's first analysis (every unit of a full build) has nothing before: no Sets.
+    const beforeSet = before.length > 0 ? new Set(before) : null;
     for (const s of after) {
-      if (beforeSet.has(s)) continue;
+      if (beforeSet?.has(s)) continue;
       s.referrers++;
       this.enter(s);
     }
+    if (beforeSet === null) return;
+    const afterSet = new Set(after);
     for (const s of before) if (!afterSet.has(s)) this.dropReferrer(s);
   }
 

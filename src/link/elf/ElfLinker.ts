@@ -319,7 +319,7 @@ export class ElfLinker implements Linker {
 
   /** The id of a relocation's target; defines the routine or built-in it names, if needed. */
   private targetId(target: SymbolTarget): SymbolId {
-    const id = target.kind === 'decl' ? this.ids.declIdOf(target.name) : this.ids.idOf(symbolKey(target));
+    const id = this.ids.idOfTarget(target);
     this.provide(target, id);
     return id;
   }

@@ -5,7 +5,7 @@
 //! never reused — a deleted symbol's key keeps its id — so they depend only on the order
 //! keys first came in, and nothing in the output depends on them.
 
-import { symbolKey } from '../../sema/air.js';
+import { symbolKey, type SymbolTarget } from '../../sema/air.js';
 import { internIndex } from '../intern_index.js';
 
 /** A symbol key's index in `SymbolIds`. */
@@ -29,6 +29,11 @@ export class SymbolIds {
       this.byDeclName.set(name, id);
     }
     return id;
+  }
+
+  /** The id of a target's key (`symbolKey`): a decl's by its name. */
+  idOfTarget(target: SymbolTarget): SymbolId {
+    return target.kind === 'decl' ? this.declIdOf(target.name) : this.idOf(symbolKey(target));
   }
 
   /** The id of `key`, giving it the next one if it has none yet. */
