@@ -488,6 +488,7 @@ export class Compilation {
     for (;;) {
       for (const u of this.reach.takeNewlyReachable()) {
         this.linkDirty.add(u);
+        if (codeReleased(u)) u.outdated = true;
         if (u.outdated) this.analyzeQueue.push(u);
       }
       // Analyses suspended for a dependency resume first, the dependency on top.
@@ -749,6 +750,11 @@ export class Compilation {
         const had = symbolNames(u.linked);
         for (const name of had) if (!wanted.some((s) => s.name === name)) linker.deleteSymbol(name);
         for (const s of wanted) s.put(linker);
+        // The linker holds the function now (its bytes in the image, its relocations in its
+        // own form): the unit lets its copy go, a sixth of a 100k-function build's heap
+        // that every scavenge had to copy. Put again later (back in the build, or into a
+        // new linker), the function is analyzed again, or generated from retained AIR.
+        if (u.kind === 'body') u.code = null;
         // Most units have one symbol: kept as a string, not an array (200k units at 100k functions).
         if (wanted.length === 1) u.linked = wanted[0]!.name;
         else if (wanted.length) u.linked = [...new Set(wanted.map((s) => s.name))];
@@ -815,7 +821,9 @@ export class Compilation {
     for (const d of this.order) {
       for (const u of [d.value, d.body]) {
         u.linked = null;
-        if (this.reach.has(u)) this.linkDirty.add(u);
+        if (!this.reach.has(u)) continue;
+        this.linkDirty.add(u);
+        if (codeReleased(u)) this.markOutdated(u);
       }
     }
   }
@@ -855,6 +863,7 @@ export class Compilation {
     if (u.kind === 'body' && u.functionName !== null) {
       const name = u.functionName;
       const code = u.code;
+      if (code === null) throw new Error(`the code of '${name}' was let go and not made again`);
       out.push({ name, put: (l) => l.updateFunc(name, code) });
     }
     if (u.kind === 'value' && !u.typedValue) return out;
@@ -862,6 +871,14 @@ export class Compilation {
     for (const atom of u.data) out.push({ name: atom.name, put: (l) => l.updateData(atom) });
     return out;
   }
+}
+
+/**
+ * A function whose code went to the linker and was let go (see link), with no AIR to
+ * generate it from again: only analysis can give it back.
+ */
+function codeReleased(u: Unit): boolean {
+  return u.kind === 'body' && u.analyzed && !u.outdated && u.functionName !== null && u.code === null && u.air === null && u.errors.length === 0;
 }
 
 /** The symbol names a unit has in the linker, as `Unit.linked` keeps them. */

@@ -46,7 +46,10 @@ export interface Unit {
   air: AirFunction | null;
   /** Body units of functions: the symbol name of the function, null when there is none. */
   functionName: string | null;
-  /** Body units: the target's code for the last good analysis (the linker's input), null until generated. */
+  /**
+   * Body units: the target's code for the last good analysis (the linker's input), from
+   * when it is generated until the linker has taken it (Compilation.link), null otherwise.
+   */
   code: unknown;
   // The driver's and reachability's state of the unit, kept on it rather than in maps and
   // sets keyed by units (200k units at 100k functions): a field costs a load, a map a hash.
