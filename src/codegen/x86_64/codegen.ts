@@ -61,8 +61,9 @@ let spareAssembler: Assembler | null = null;
 class FunctionLowering {
   private readonly insts: readonly AirInst[];
   private readonly naked: boolean;
-  private readonly asmCode = new Map<AirInst, AsmInstruction[]>();
-  private readonly asmClobberedCalleeSaved = new Set<Reg>();
+  /** Parsed inline assembly, and the callee-saved registers it destroys: made for the few functions with `asm`. */
+  private asmCode: Map<AirInst, AsmInstruction[]> | null = null;
+  private asmClobberedCalleeSaved: Set<Reg> | null = null;
   private alloc!: Allocation;
   private frame!: FrameLayout;
   /** Frame base minus rsp: 0 after the prologue, -size in a naked function. */
@@ -71,8 +72,8 @@ class FunctionLowering {
   private readonly panics = new Map<RuntimeSymbol, Label>();
   /** Blocks whose end immediately follows the instruction being lowered (a `br` to them needs no jump). */
   private tailFalls: readonly AirRef[] = [];
-  /** How many instructions read each value. */
-  private readonly useCount: Uint32Array;
+  /** How many instructions read each value: counted the first time a lowering asks (usesOf). */
+  private useCount: Uint32Array | null = null;
 
   constructor(
     private readonly func: AirFunction,
@@ -80,8 +81,14 @@ class FunctionLowering {
   ) {
     this.insts = func.insts;
     this.naked = func.type.cc === 'Naked';
-    this.useCount = new Uint32Array(func.insts.length);
-    for (const inst of func.insts) for (const r of airOperands(inst)) this.useCount[r]!++;
+  }
+
+  private usesOf(ref: AirRef): number {
+    if (this.useCount === null) {
+      this.useCount = new Uint32Array(this.insts.length);
+      for (const inst of this.insts) for (const r of airOperands(inst)) this.useCount[r]!++;
+    }
+    return this.useCount[ref]!;
   }
 
   run(): X86Function {
@@ -94,7 +101,8 @@ class FunctionLowering {
         staging = Math.max(staging, Math.min(inst.args.length, ARG_REGS.length));
       } else if (inst.op === 'asm') staging = Math.max(staging, inst.args.length + 1); // +1: rbp, if the asm clobbers it
     }
-    const saved = this.naked ? [] : [...new Set([...this.alloc.usedCalleeSaved, ...this.asmClobberedCalleeSaved])].sort((x, y) => x - y);
+    const asmSaved = this.asmClobberedCalleeSaved;
+    const saved = this.naked ? [] : asmSaved === null ? this.alloc.usedCalleeSaved : [...new Set([...this.alloc.usedCalleeSaved, ...asmSaved])].sort((x, y) => x - y);
     this.frame = layoutFrame(this.func, {
       outgoingStackArgs: outgoing,
       stagingSlots: staging,
@@ -119,16 +127,16 @@ class FunctionLowering {
       if (r !== null) regs.add(r);
     }
     for (const i of this.parsedAsm(inst)) for (const r of registersMentioned(i)) regs.add(r);
-    for (const r of regs) if (CALLEE_SAVED.includes(r)) this.asmClobberedCalleeSaved.add(r);
+    for (const r of regs) if (CALLEE_SAVED.includes(r)) (this.asmClobberedCalleeSaved ??= new Set()).add(r);
     return [...regs];
   }
 
   private parsedAsm(inst: Extract<AirInst, { op: 'asm' }>): AsmInstruction[] {
-    const cached = this.asmCode.get(inst);
+    const cached = this.asmCode?.get(inst);
     if (cached) return cached;
     const parsed = parseAsm(inst.source);
     if (!parsed.ok) throw new CodegenError(parsed.message);
-    this.asmCode.set(inst, parsed.instructions);
+    (this.asmCode ??= new Map()).set(inst, parsed.instructions);
     return parsed.instructions;
   }
 
@@ -333,7 +341,7 @@ class FunctionLowering {
       const isLast = i === body.length - 1 || (i === body.length - 2 && inst.op === 'cmp' && this.insts[body[i + 1]!]!.op === 'condbr');
       this.tailFalls = isLast ? fallsTo : [];
       const next = body[i + 1] === undefined ? null : this.insts[body[i + 1]!]!;
-      if (inst.op === 'cmp' && next?.op === 'condbr' && next.cond === ref && this.useCount[ref] === 1) {
+      if (inst.op === 'cmp' && next?.op === 'condbr' && next.cond === ref && this.usesOf(ref) === 1) {
         // Compare and branch on the flags: no bool is materialized.
         const cc = this.emitCompare(inst);
         this.lowerBranch(invertCond(cc), next.then, next.else);

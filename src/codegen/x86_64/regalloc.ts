@@ -42,6 +42,8 @@ interface Interval {
   end: number;
   /** Bit r set: register r is destroyed somewhere strictly inside the interval. */
   forbidden: number;
+  /** The register it was given (allocateRegisters), -1 before. */
+  reg: number;
 }
 
 /** Positions and live intervals of the function's values. */
@@ -78,10 +80,29 @@ export function computeIntervals(func: AirFunction, clobbers: ClobberFn): Interv
       else hi = mid;
     }
     for (let i = lo; i < clobberPos.length && clobberPos[i]! < end; i++) forbidden |= clobberMask[i]!;
-    intervals.push({ value: ref, start, end, forbidden });
+    intervals.push({ value: ref, start, end, forbidden, reg: -1 });
   }
-  intervals.sort((a, b) => a.start - b.start || a.value - b.value);
+  // Values are mostly numbered in emission order already: sort only when they are not.
+  if (!sortedByStart(intervals)) intervals.sort((a, b) => a.start - b.start || a.value - b.value);
   return intervals;
+}
+
+function sortedByStart(intervals: readonly Interval[]): boolean {
+  for (let i = 1; i < intervals.length; i++) {
+    const a = intervals[i - 1]!;
+    const b = intervals[i]!;
+    if (a.start > b.start || (a.start === b.start && a.value > b.value)) return false;
+  }
+  return true;
+}
+
+/** The homes every allocation shares (they are never changed): one per register, and per spill slot as slots are first used. */
+const NO_HOME: ValueHome = Object.freeze({ kind: 'none' });
+const REG_HOMES: readonly ValueHome[] = Array.from({ length: 16 }, (_, reg) => Object.freeze({ kind: 'reg', reg: reg as Reg }));
+const SPILL_HOMES: ValueHome[] = [];
+function spillHome(slot: number): ValueHome {
+  while (SPILL_HOMES.length <= slot) SPILL_HOMES.push(Object.freeze({ kind: 'spill', slot: SPILL_HOMES.length }));
+  return SPILL_HOMES[slot]!;
 }
 
 const CALLER_SAVED_MASK = ALLOCATABLE_CALLER_SAVED.reduce((m, r) => m | (1 << r), 0);
@@ -95,10 +116,8 @@ const ORDER_ACROSS_CALL: readonly Reg[] = [...CALLEE_SAVED, ...ALLOCATABLE_CALLE
 export function allocateRegisters(func: AirFunction, clobbers: ClobberFn): Allocation {
   const intervals = computeIntervals(func, clobbers);
   const homes: ValueHome[] = new Array(func.insts.length);
-  const none: ValueHome = { kind: 'none' };
-  homes.fill(none);
+  homes.fill(NO_HOME);
   const active: Interval[] = []; // intervals holding a register, sorted by end
-  const regOf = new Int8Array(func.insts.length);
   let busy = 0;
   const activeSlots: { end: number; slot: number }[] = [];
   const freeSlots: { slot: number; end: number }[] = [];
@@ -110,12 +129,12 @@ export function allocateRegisters(func: AirFunction, clobbers: ClobberFn): Alloc
     // (a victim spilled late still needs the slot for its whole interval).
     const at = freeSlots.findIndex((f) => f.end <= iv.start);
     const slot = at >= 0 ? freeSlots.splice(at, 1)[0]!.slot : spillSlots++;
-    homes[iv.value] = { kind: 'spill', slot };
+    homes[iv.value] = spillHome(slot);
     activeSlots.push({ end: iv.end, slot });
   };
 
   for (const iv of intervals) {
-    while (active.length && active[0]!.end <= iv.start) busy &= ~(1 << regOf[active.shift()!.value]!);
+    while (active.length && active[0]!.end <= iv.start) busy &= ~(1 << active.shift()!.reg);
     for (let i = activeSlots.length - 1; i >= 0; i--) {
       if (activeSlots[i]!.end <= iv.start) freeSlots.push(activeSlots.splice(i, 1)[0]!);
     }
@@ -132,19 +151,19 @@ export function allocateRegisters(func: AirFunction, clobbers: ClobberFn): Alloc
       // Spill whichever of the current and the active intervals ends last (and whose register suits the current one).
       let victim: Interval | null = null;
       for (const a of active) {
-        if (!(iv.forbidden & (1 << regOf[a.value]!)) && a.end > iv.end && (victim === null || a.end > victim.end)) victim = a;
+        if (!(iv.forbidden & (1 << a.reg)) && a.end > iv.end && (victim === null || a.end > victim.end)) victim = a;
       }
       if (victim === null) {
         takeSlot(iv);
         continue;
       }
-      reg = regOf[victim.value]!;
+      reg = victim.reg;
       active.splice(active.indexOf(victim), 1);
       takeSlot(victim);
     }
-    regOf[iv.value] = reg;
+    iv.reg = reg;
     busy |= 1 << reg;
-    homes[iv.value] = { kind: 'reg', reg };
+    homes[iv.value] = REG_HOMES[reg]!;
     if (CALLEE_SAVED_MASK & (1 << reg)) usedCalleeSaved |= 1 << reg;
     let at = active.findIndex((a) => a.end > iv.end);
     if (at < 0) at = active.length;
