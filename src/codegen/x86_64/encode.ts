@@ -77,6 +77,11 @@ function rangeOf(bits: number): ImmRange {
   return IMM_RANGES.get(bits) ?? immRange(bits);
 }
 
+/** A register operand used at 8-bit width that is spl, bpl, sil or dil: only a REX prefix reaches those (without one, 4-7 are ah, ch, dh, bh). */
+function byteRex(rm: RM): boolean {
+  return typeof rm === 'number' && rm >= 4 && rm <= 7;
+}
+
 function fitsSigned(v: bigint, bits: number): boolean {
   const r = rangeOf(bits);
   return v >= r.signedMin && v < r.signedEnd;
@@ -202,30 +207,27 @@ export class Assembler {
   // ---- the generic ModRM instruction -------------------------------------------------
 
   /**
-   * Emits `[66] [REX] opcode ModRM [SIB] [disp] [imm]`. `reg` is the ModRM.reg field (a
-   * register or an opcode extension); `byteRegs` are registers used at 8-bit width, which
-   * need a REX prefix when they are spl/bpl/sil/dil.
+   * Emits `[66] [REX] opcode ModRM [SIB] [disp] [imm]`. `opcode` is one byte, or two as
+   * 0x0fXX; `reg` is the ModRM.reg field (a register or an opcode extension); `byteRex`
+   * says a register used at 8-bit width is spl/bpl/sil/dil, which needs a REX prefix
+   * (see `byteRex`). Plain arguments, not an options object and an opcode array: this
+   * runs for every instruction of every function.
    */
-  private modrmInst(
-    size: OperandSize | 0,
-    opcode: readonly number[],
-    reg: number,
-    rm: RM,
-    opts: { byteRegs?: readonly Reg[]; imm?: bigint; immBytes?: number; noRexW?: boolean } = {},
-  ): void {
+  private modrmInst(size: OperandSize | 0, opcode: number, reg: number, rm: RM, byteRex = false, imm = 0n, immBytes = 0): void {
     if (size === 2) this.byte(0x66);
     let rex = 0;
-    if (size === 8 && !opts.noRexW) rex |= 0x48;
+    if (size === 8) rex |= 0x48;
     if (reg & 8) rex |= 0x44;
     if (isMem(rm)) {
       if (rm.index !== undefined && rm.index & 8) rex |= 0x42;
       if (typeof rm.base === 'number' && rm.base & 8) rex |= 0x41;
     } else if (rm & 8) rex |= 0x41;
-    for (const r of opts.byteRegs ?? []) if (r >= 4 && r <= 7) rex |= 0x40;
+    if (byteRex) rex |= 0x40;
     if (rex) this.byte(rex);
-    this.bytes(opcode);
+    if (opcode > 0xff) this.byte(opcode >> 8);
+    this.byte(opcode & 0xff);
     this.modrm(reg & 7, rm);
-    if (opts.immBytes) this.le(opts.imm ?? 0n, opts.immBytes);
+    if (immBytes) this.le(imm, immBytes);
     this.finishRip();
   }
 
@@ -288,27 +290,23 @@ export class Assembler {
 
   /** `mov dst, src` between registers. */
   movRR(size: OperandSize, dst: Reg, src: Reg): void {
-    this.modrmInst(size, [size === 1 ? 0x88 : 0x89], src, dst, { byteRegs: size === 1 ? [dst, src] : [] });
+    this.modrmInst(size, size === 1 ? 0x88 : 0x89, src, dst, size === 1 && (byteRex(dst) || byteRex(src)));
   }
 
   /** `mov dst, [mem]` (load). */
   movRM(size: OperandSize, dst: Reg, src: Mem): void {
-    this.modrmInst(size, [size === 1 ? 0x8a : 0x8b], dst, src, { byteRegs: size === 1 ? [dst] : [] });
+    this.modrmInst(size, size === 1 ? 0x8a : 0x8b, dst, src, size === 1 && byteRex(dst));
   }
 
   /** `mov [mem], src` (store). */
   movMR(size: OperandSize, dst: Mem, src: Reg): void {
-    this.modrmInst(size, [size === 1 ? 0x88 : 0x89], src, dst, { byteRegs: size === 1 ? [src] : [] });
+    this.modrmInst(size, size === 1 ? 0x88 : 0x89, src, dst, size === 1 && byteRex(src));
   }
 
   /** `mov r/m, imm` in its ModRM form (C6/C7): imm32 sign-extended for 64 bits. */
   movMI(size: OperandSize, dst: RM, imm: Imm): void {
     const v = this.checkImm(BigInt(imm), size);
-    this.modrmInst(size, [size === 1 ? 0xc6 : 0xc7], 0, dst, {
-      byteRegs: size === 1 && !isMem(dst) ? [dst] : [],
-      imm: v,
-      immBytes: size === 8 ? 4 : size,
-    });
+    this.modrmInst(size, size === 1 ? 0xc6 : 0xc7, 0, dst, size === 1 && byteRex(dst), v, size === 8 ? 4 : size);
   }
 
   /** `mov reg, imm` with the shortest encoding for the value (zero-extending mov r32, sign-extended imm32, or movabs). */
@@ -347,35 +345,31 @@ export class Assembler {
 
   /** `movzx dst, src` from 8 or 16 bits. */
   movzx(dstSize: 2 | 4 | 8, dst: Reg, srcSize: 1 | 2, src: RM): void {
-    this.modrmInst(dstSize, [0x0f, srcSize === 1 ? 0xb6 : 0xb7], dst, src, {
-      byteRegs: srcSize === 1 && !isMem(src) ? [src] : [],
-    });
+    this.modrmInst(dstSize, srcSize === 1 ? 0x0fb6 : 0x0fb7, dst, src, srcSize === 1 && byteRex(src));
   }
 
   /** `movsx dst, src` from 8 or 16 bits, `movsxd dst, src` from 32. */
   movsx(dstSize: 2 | 4 | 8, dst: Reg, srcSize: 1 | 2 | 4, src: RM): void {
     if (srcSize === 4) {
       if (dstSize !== 8) throw new EncodeError('movsxd needs a 64-bit destination');
-      return this.modrmInst(8, [0x63], dst, src);
+      return this.modrmInst(8, 0x63, dst, src);
     }
-    this.modrmInst(dstSize, [0x0f, srcSize === 1 ? 0xbe : 0xbf], dst, src, {
-      byteRegs: srcSize === 1 && !isMem(src) ? [src] : [],
-    });
+    this.modrmInst(dstSize, srcSize === 1 ? 0x0fbe : 0x0fbf, dst, src, srcSize === 1 && byteRex(src));
   }
 
   /** `lea dst, [mem]`. */
   lea(size: 2 | 4 | 8, dst: Reg, src: Mem): void {
-    this.modrmInst(size, [0x8d], dst, src);
+    this.modrmInst(size, 0x8d, dst, src);
   }
 
   /** `cmovcc dst, src`. */
   cmov(cc: Cond, size: 2 | 4 | 8, dst: Reg, src: RM): void {
-    this.modrmInst(size, [0x0f, 0x40 + CC[cc]], dst, src);
+    this.modrmInst(size, 0x0f40 + CC[cc], dst, src);
   }
 
   /** `xchg a, b` between registers. */
   xchgRR(size: OperandSize, a: Reg, b: Reg): void {
-    this.modrmInst(size, [size === 1 ? 0x86 : 0x87], b, a, { byteRegs: size === 1 ? [a, b] : [] });
+    this.modrmInst(size, size === 1 ? 0x86 : 0x87, b, a, size === 1 && (byteRex(a) || byteRex(b)));
   }
 
   // ---- arithmetic --------------------------------------------------------------------
@@ -385,68 +379,59 @@ export class Assembler {
     const n = ALU[op];
     if (typeof src === 'object' && 'imm' in src) {
       const v = this.checkImm(BigInt(src.imm), size);
-      const byteRegs = size === 1 && !isMem(dst) ? [dst] : [];
-      if (size === 1) return this.modrmInst(1, [0x80], n, dst, { byteRegs, imm: v, immBytes: 1 });
-      if (fitsSigned(v, 8)) return this.modrmInst(size, [0x83], n, dst, { imm: v, immBytes: 1 });
+      if (size === 1) return this.modrmInst(1, 0x80, n, dst, byteRex(dst), v, 1);
+      if (fitsSigned(v, 8)) return this.modrmInst(size, 0x83, n, dst, false, v, 1);
       // For 16/32-bit operands an unsigned immediate that does not fit imm8 as signed still fits the field.
       if (size !== 8 && fitsSigned(BigInt.asIntN(size * 8, v), 8)) {
-        return this.modrmInst(size, [0x83], n, dst, { imm: BigInt.asIntN(size * 8, v), immBytes: 1 });
+        return this.modrmInst(size, 0x83, n, dst, false, BigInt.asIntN(size * 8, v), 1);
       }
-      return this.modrmInst(size, [0x81], n, dst, { imm: v, immBytes: size === 8 ? 4 : size });
+      return this.modrmInst(size, 0x81, n, dst, false, v, size === 8 ? 4 : size);
     }
     if (isMem(dst) && isMem(src)) throw new EncodeError('two memory operands');
     const base = n * 8;
     if (isMem(src)) {
-      return this.modrmInst(size, [base + (size === 1 ? 2 : 3)], dst as Reg, src, { byteRegs: size === 1 ? [dst as Reg] : [] });
+      return this.modrmInst(size, base + (size === 1 ? 2 : 3), dst as Reg, src, size === 1 && byteRex(dst));
     }
-    this.modrmInst(size, [base + (size === 1 ? 0 : 1)], src, dst, {
-      byteRegs: size === 1 ? (isMem(dst) ? [src] : [src, dst]) : [],
-    });
+    this.modrmInst(size, base + (size === 1 ? 0 : 1), src, dst, size === 1 && (byteRex(src) || byteRex(dst)));
   }
 
   /** `test a, b` or `test a, imm`. */
   test(size: OperandSize, a: RM, b: Reg | { imm: Imm }): void {
     if (typeof b === 'object') {
       const v = this.checkImm(BigInt(b.imm), size);
-      return this.modrmInst(size, [size === 1 ? 0xf6 : 0xf7], 0, a, {
-        byteRegs: size === 1 && !isMem(a) ? [a] : [],
-        imm: v,
-        immBytes: size === 8 ? 4 : size,
-      });
+      return this.modrmInst(size, size === 1 ? 0xf6 : 0xf7, 0, a, size === 1 && byteRex(a), v, size === 8 ? 4 : size);
     }
-    this.modrmInst(size, [size === 1 ? 0x84 : 0x85], b, a, { byteRegs: size === 1 ? (isMem(a) ? [b] : [a, b]) : [] });
+    this.modrmInst(size, size === 1 ? 0x84 : 0x85, b, a, size === 1 && (byteRex(a) || byteRex(b)));
   }
 
   /** `not/neg/mul/imul/div/idiv r/m` (one operand; mul and div use rdx:rax). */
   unary(op: UnaryOp, size: OperandSize, rm: RM): void {
-    this.modrmInst(size, [size === 1 ? 0xf6 : 0xf7], UNARY[op], rm, { byteRegs: size === 1 && !isMem(rm) ? [rm] : [] });
+    this.modrmInst(size, size === 1 ? 0xf6 : 0xf7, UNARY[op], rm, size === 1 && byteRex(rm));
   }
 
   /** `inc r/m` / `dec r/m`. */
   incDec(op: 'inc' | 'dec', size: OperandSize, rm: RM): void {
-    this.modrmInst(size, [size === 1 ? 0xfe : 0xff], op === 'inc' ? 0 : 1, rm, {
-      byteRegs: size === 1 && !isMem(rm) ? [rm] : [],
-    });
+    this.modrmInst(size, size === 1 ? 0xfe : 0xff, op === 'inc' ? 0 : 1, rm, size === 1 && byteRex(rm));
   }
 
   /** Two-operand `imul dst, src`. */
   imulRR(size: 2 | 4 | 8, dst: Reg, src: RM): void {
-    this.modrmInst(size, [0x0f, 0xaf], dst, src);
+    this.modrmInst(size, 0x0faf, dst, src);
   }
 
   /** Three-operand `imul dst, src, imm`. */
   imulRRI(size: 2 | 4 | 8, dst: Reg, src: RM, imm: Imm): void {
     const v = this.checkImm(BigInt(imm), size);
-    if (fitsSigned(v, 8)) return this.modrmInst(size, [0x6b], dst, src, { imm: v, immBytes: 1 });
-    this.modrmInst(size, [0x69], dst, src, { imm: v, immBytes: size === 8 ? 4 : size });
+    if (fitsSigned(v, 8)) return this.modrmInst(size, 0x6b, dst, src, false, v, 1);
+    this.modrmInst(size, 0x69, dst, src, false, v, size === 8 ? 4 : size);
   }
 
   /** `shl/shr/sar/rol/ror r/m, cl` or `..., imm8`. */
   shift(op: ShiftOp, size: OperandSize, rm: RM, amount: 'cl' | number): void {
-    const byteRegs = size === 1 && !isMem(rm) ? [rm] : [];
-    if (amount === 'cl') return this.modrmInst(size, [size === 1 ? 0xd2 : 0xd3], SHIFT[op], rm, { byteRegs });
+    const rex8 = size === 1 && byteRex(rm);
+    if (amount === 'cl') return this.modrmInst(size, size === 1 ? 0xd2 : 0xd3, SHIFT[op], rm, rex8);
     if (!Number.isInteger(amount) || amount < 0 || amount > 255) throw new EncodeError(`shift amount ${amount} out of range`);
-    this.modrmInst(size, [size === 1 ? 0xc0 : 0xc1], SHIFT[op], rm, { byteRegs, imm: BigInt(amount), immBytes: 1 });
+    this.modrmInst(size, size === 1 ? 0xc0 : 0xc1, SHIFT[op], rm, rex8, BigInt(amount), 1);
   }
 
   /** Sign-extends rax into rdx (cqo), eax into edx (cdq) or ax into dx (cwd). */
@@ -466,7 +451,7 @@ export class Assembler {
 
   /** `setcc r/m8`. */
   setcc(cc: Cond, rm: RM): void {
-    this.modrmInst(0, [0x0f, 0x90 + CC[cc]], 0, rm, { byteRegs: isMem(rm) ? [] : [rm] });
+    this.modrmInst(0, 0x0f90 + CC[cc], 0, rm, byteRex(rm));
   }
 
   // ---- control flow ------------------------------------------------------------------
@@ -479,7 +464,8 @@ export class Assembler {
 
   /** `jcc rel32` to a label. */
   jcc(cc: Cond, label: Label): void {
-    this.bytes([0x0f, 0x80 + CC[cc]]);
+    this.byte(0x0f);
+    this.byte(0x80 + CC[cc]);
     this.rel32ToLabel(label);
   }
 
@@ -491,7 +477,7 @@ export class Assembler {
 
   /** `jmp r/m64`. */
   jmpIndirect(rm: RM): void {
-    this.modrmInst(0, [0xff], 4, rm);
+    this.modrmInst(0, 0xff, 4, rm);
   }
 
   /** `call rel32` to a symbol (a `rel32` relocation, addend -4). */
@@ -509,7 +495,7 @@ export class Assembler {
 
   /** `call r/m64`: `call reg` or `call qword ptr [mem]`. */
   callIndirect(rm: RM): void {
-    this.modrmInst(0, [0xff], 2, rm);
+    this.modrmInst(0, 0xff, 2, rm);
   }
 
   ret(): void {
@@ -527,11 +513,11 @@ export class Assembler {
   }
 
   pushMem(m: Mem): void {
-    this.modrmInst(0, [0xff], 6, m);
+    this.modrmInst(0, 0xff, 6, m);
   }
 
   popMem(m: Mem): void {
-    this.modrmInst(0, [0x8f], 0, m);
+    this.modrmInst(0, 0x8f, 0, m);
   }
 
   /** `push imm` (imm8 or imm32, sign-extended to 64 bits). */
