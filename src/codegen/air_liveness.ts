@@ -10,7 +10,7 @@
 //! a use at the loop's end, since the back edge brings control back to earlier uses.
 //! Uses of consts are not recorded (consts have no position).
 
-import { airOperands } from '../sema/air.js';
+import { airOperandsInto } from '../sema/air.js';
 import type { AirFunction, AirRef } from '../sema/air.js';
 
 /** "No position": a const, an instruction listed in no body, or a value nothing uses. */
@@ -28,6 +28,9 @@ export interface AirLiveness {
   /** Last use of each value, the loop rule applied; NONE for a value nothing uses. */
   readonly lastUse: Int32Array;
 }
+
+/** An instruction's operands as the walk reads them (read before it descends into a body). */
+const operands: AirRef[] = [];
 
 /** Numbers the function's instructions and finds each value's last use. */
 export function computeAirLiveness(func: AirFunction): AirLiveness {
@@ -48,7 +51,9 @@ export function computeAirLiveness(func: AirFunction): AirLiveness {
       const at = instAt.length;
       instAt.push(ref);
       pos[ref] = at;
-      for (const operand of airOperands(inst)) {
+      const count = airOperandsInto(inst, operands);
+      for (let i = 0; i < count; i++) {
+        const operand = operands[i]!;
         if (func.insts[operand]!.op === 'const') continue;
         useValue.push(operand);
         usePos.push(at);

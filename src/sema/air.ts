@@ -184,33 +184,59 @@ export function symbolKey(t: SymbolTarget): string {
 
 /** The values an instruction reads, in order (consts included; nested bodies and a `br`'s block are not values). */
 export function airOperands(inst: AirInst): AirRef[] {
+  const out: AirRef[] = [];
+  airOperandsInto(inst, out);
+  return out;
+}
+
+/**
+ * `airOperands` written into `out` from index 0, returning how many: for the walks that
+ * visit every instruction of every function (liveness), which then allocate nothing.
+ */
+export function airOperandsInto(inst: AirInst, out: AirRef[]): number {
   switch (inst.op) {
     case 'load':
     case 'offsetptr':
-      return [inst.ptr];
+      out[0] = inst.ptr;
+      return 1;
     case 'store':
-      return [inst.ptr, inst.value];
+      out[0] = inst.ptr;
+      out[1] = inst.value;
+      return 2;
     case 'memcpy':
-      return [inst.dst, inst.src];
+      out[0] = inst.dst;
+      out[1] = inst.src;
+      return 2;
     case 'add': case 'sub': case 'mul': case 'div': case 'rem':
     case 'addwrap': case 'subwrap': case 'mulwrap':
     case 'bitand': case 'bitor': case 'xor': case 'shl': case 'shr':
     case 'booland': case 'boolor': case 'cmp':
-      return [inst.lhs, inst.rhs];
+      out[0] = inst.lhs;
+      out[1] = inst.rhs;
+      return 2;
     case 'bitnot': case 'boolnot': case 'intcast': case 'bitcast': case 'ptrtoint': case 'ret':
-      return [inst.operand];
+      out[0] = inst.operand;
+      return 1;
     case 'elemptr':
-      return [inst.ptr, inst.index];
+      out[0] = inst.ptr;
+      out[1] = inst.index;
+      return 2;
     case 'call':
-      return [inst.callee, ...inst.args];
+      out[0] = inst.callee;
+      for (let i = 0; i < inst.args.length; i++) out[i + 1] = inst.args[i]!;
+      return inst.args.length + 1;
     case 'br':
-      return inst.operand === null ? [] : [inst.operand];
+      if (inst.operand === null) return 0;
+      out[0] = inst.operand;
+      return 1;
     case 'condbr':
-      return [inst.cond];
+      out[0] = inst.cond;
+      return 1;
     case 'asm':
-      return inst.args;
+      for (let i = 0; i < inst.args.length; i++) out[i] = inst.args[i]!;
+      return inst.args.length;
     case 'const': case 'arg': case 'alloc': case 'retvoid': case 'block': case 'loop': case 'unreachable': case 'breakpoint':
-      return [];
+      return 0;
   }
 }
 

@@ -13,7 +13,7 @@
 //! r9, then the stack; result in rax). Functions and externs are called through the
 //! offset table (`call [rip+x]`, `got_rel32`); runtime routines by `call rel32`.
 
-import { airOperands } from '../../sema/air.js';
+import { airOperandsInto } from '../../sema/air.js';
 import type { AirFunction, AirInst, AirRef, RuntimeSymbol, SymbolTarget } from '../../sema/air.js';
 import { hasRuntimeBits, sizeOf, X86_64_TARGET, type Type } from '../../sema/types.js';
 import { encodeAsmInstruction, parseAsm, registersMentioned, type AsmInstruction } from './asm.js';
@@ -86,7 +86,11 @@ class FunctionLowering {
   private usesOf(ref: AirRef): number {
     if (this.useCount === null) {
       this.useCount = new Uint32Array(this.insts.length);
-      for (const inst of this.insts) for (const r of airOperands(inst)) this.useCount[r]!++;
+      const operands: AirRef[] = [];
+      for (const inst of this.insts) {
+        const count = airOperandsInto(inst, operands);
+        for (let i = 0; i < count; i++) this.useCount[operands[i]!]!++;
+      }
     }
     return this.useCount[ref]!;
   }
