@@ -447,7 +447,7 @@ export class Compilation {
     this.decls.set(name, d);
     if (d.isExport) this.roots.add(d);
     // Units that found no decl of this name must look again.
-    for (const u of [...this.graph.dependantsOf(name)]) this.markOutdated(u);
+    for (const u of this.graph.dependantsCopy(name)) this.markOutdated(u);
     return d;
   }
 
@@ -470,7 +470,7 @@ export class Compilation {
       this.reach.remove(u);
       this.linkDirty.add(u);
     }
-    for (const u of [...this.graph.dependantsOf(d.name)]) this.markOutdated(u);
+    for (const u of this.graph.dependantsCopy(d.name)) this.markOutdated(u);
   }
 
   // ---------------------------------------------------------------------------------
@@ -603,7 +603,7 @@ export class Compilation {
       (old === null) !== (r.typedValue === null) ||
       (old !== null && r.typedValue !== null && !typedValueEql(old, r.typedValue));
     if (changed) {
-      for (const dep of [...this.graph.dependantsOf(u.decl.name)]) {
+      for (const dep of this.graph.dependantsCopy(u.decl.name)) {
         if (dep !== u) this.markOutdated(dep);
       }
       this.markOutdated(u.decl.body);
