@@ -12,6 +12,7 @@
 
 import { airOperandsInto } from '../sema/air.js';
 import type { AirFunction, AirRef } from '../sema/air.js';
+import { IntList } from './int_list.js';
 
 /** "No position": a const, an instruction listed in no body, or a value nothing uses. */
 export const NONE = -1;
@@ -29,28 +30,35 @@ export interface AirLiveness {
   readonly lastUse: Int32Array;
 }
 
-/** An instruction's operands as the walk reads them (read before it descends into a body). */
+/** The walk's scratch, kept from one function to the next (the walk is not reentrant). */
 const operands: AirRef[] = [];
+const instAt = new IntList();
+const loopStart = new IntList();
+const loopEnd = new IntList();
+const loopParent = new IntList();
+const useValue = new IntList();
+const usePos = new IntList();
+const useLoop = new IntList();
 
 /** Numbers the function's instructions and finds each value's last use. */
 export function computeAirLiveness(func: AirFunction): AirLiveness {
   const n = func.insts.length;
   const pos = new Int32Array(n).fill(NONE);
   const endPos = new Int32Array(n).fill(NONE);
-  const instAt: number[] = [];
-  const loopStart: number[] = [];
-  const loopEnd: number[] = [];
-  const loopParent: number[] = [];
-  const useValue: AirRef[] = [];
-  const usePos: number[] = [];
-  const useLoop: number[] = [];
+  instAt.clear();
+  loopStart.clear();
+  loopEnd.clear();
+  loopParent.clear();
+  useValue.clear();
+  usePos.clear();
+  useLoop.clear();
 
   const walk = (body: readonly AirRef[], loop: number): void => {
     for (const ref of body) {
       const inst = func.insts[ref]!;
-      const at = instAt.length;
-      instAt.push(ref);
+      const at = instAt.push(ref);
       pos[ref] = at;
+      // Read before descending into a body, which reuses `operands`.
       const count = airOperandsInto(inst, operands);
       for (let i = 0; i < count; i++) {
         const operand = operands[i]!;
@@ -61,18 +69,19 @@ export function computeAirLiveness(func: AirFunction): AirLiveness {
       }
       if (inst.op === 'block') {
         walk(inst.body, loop);
-        endPos[ref] = instAt.push(NONE) - 1;
+        endPos[ref] = instAt.push(NONE);
       } else if (inst.op === 'loop') {
-        const id = loopStart.length;
-        loopStart.push(at);
+        const id = loopStart.push(at);
         loopEnd.push(NONE);
         loopParent.push(loop);
         walk(inst.body, id);
-        endPos[ref] = loopEnd[id] = instAt.push(NONE) - 1;
+        const end = instAt.push(NONE);
+        endPos[ref] = end;
+        loopEnd.set(id, end);
       } else if (inst.op === 'condbr') {
         walk(inst.then, loop);
         walk(inst.else, loop);
-        endPos[ref] = instAt.push(NONE) - 1;
+        endPos[ref] = instAt.push(NONE);
       }
     }
   };
@@ -80,10 +89,10 @@ export function computeAirLiveness(func: AirFunction): AirLiveness {
 
   const lastUse = new Int32Array(n).fill(NONE);
   for (let u = 0; u < useValue.length; u++) {
-    const value = useValue[u]!;
-    let end = usePos[u]!;
-    for (let l = useLoop[u]!; l !== NONE && loopStart[l]! > pos[value]!; l = loopParent[l]!) end = Math.max(end, loopEnd[l]!);
+    const value = useValue.get(u);
+    let end = usePos.get(u);
+    for (let l = useLoop.get(u); l !== NONE && loopStart.get(l) > pos[value]!; l = loopParent.get(l)) end = Math.max(end, loopEnd.get(l));
     if (end > lastUse[value]!) lastUse[value] = end;
   }
-  return { positions: instAt.length, pos, endPos, instAt: Int32Array.from(instAt), lastUse };
+  return { positions: instAt.length, pos, endPos, instAt: instAt.toInt32Array(), lastUse };
 }

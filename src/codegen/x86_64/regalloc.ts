@@ -16,6 +16,7 @@
 import type { AirFunction, AirInst, AirRef } from '../../sema/air.js';
 import { hasRuntimeBits } from '../../sema/types.js';
 import { computeAirLiveness, NONE } from '../air_liveness.js';
+import { IntList } from '../int_list.js';
 import { CALLEE_SAVED, R10, R8, R9, RDI, RSI, type Reg } from './registers.js';
 
 export type ValueHome = { kind: 'none' } | { kind: 'reg'; reg: Reg } | { kind: 'spill'; slot: number };
@@ -46,13 +47,17 @@ interface Interval {
   reg: number;
 }
 
+/** computeIntervals' scratch: clobber points and the registers each destroys, kept from one function to the next. */
+const clobberPos = new IntList();
+const clobberMask = new IntList();
+
 /** Positions and live intervals of the function's values. */
 export function computeIntervals(func: AirFunction, clobbers: ClobberFn): Interval[] {
   const n = func.insts.length;
   const { positions, pos: def, endPos, instAt, lastUse } = computeAirLiveness(func);
   // Clobber points in increasing position order.
-  const clobberPos: number[] = [];
-  const clobberMask: number[] = [];
+  clobberPos.clear();
+  clobberMask.clear();
   for (let p = 0; p < positions; p++) {
     const ref = instAt[p]!;
     if (ref === NONE) continue;
@@ -76,10 +81,10 @@ export function computeIntervals(func: AirFunction, clobbers: ClobberFn): Interv
     let hi = clobberPos.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (clobberPos[mid]! <= start) lo = mid + 1;
+      if (clobberPos.get(mid) <= start) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < clobberPos.length && clobberPos[i]! < end; i++) forbidden |= clobberMask[i]!;
+    for (let i = lo; i < clobberPos.length && clobberPos.get(i) < end; i++) forbidden |= clobberMask.get(i);
     intervals.push({ value: ref, start, end, forbidden, reg: -1 });
   }
   // Values are mostly numbered in emission order already: sort only when they are not.
