@@ -76,16 +76,17 @@ function failureErrors(e: unknown, decl: Decl): SemaError[] {
 
 /** Renumbers the instructions reachable from the body, in order of first use (operands before users). */
 export function compactAir(func: AirFunction): AirFunction {
-  const newIndex = new Map<AirRef, AirRef>();
+  /** Old ref -> new ref, -1 until visited. */
+  const newIndex = new Int32Array(func.insts.length).fill(-1);
   const out: AirInst[] = [];
   const visit = (ref: AirRef): AirRef => {
-    const known = newIndex.get(ref);
-    if (known !== undefined) return known;
+    const known = newIndex[ref]!;
+    if (known >= 0) return known;
     const inst = func.insts[ref]!;
     // Blocks are numbered before their bodies so that `br`s inside can name them.
     if (inst.op === 'block' || inst.op === 'loop') {
       const at = out.length;
-      newIndex.set(ref, at);
+      newIndex[ref] = at;
       out.push(inst);
       out[at] = { ...inst, body: inst.body.map(visit) };
       return at;
@@ -93,7 +94,7 @@ export function compactAir(func: AirFunction): AirFunction {
     const copy = mapAirRefs(inst, visit);
     const at = out.length;
     out.push(copy);
-    newIndex.set(ref, at);
+    newIndex[ref] = at;
     return at;
   };
   const body = func.body.map(visit);

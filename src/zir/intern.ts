@@ -7,6 +7,12 @@
 
 import { latin1String } from './bytes.js';
 
+/** FNV-1a over a name's bytes: start from the seed, take each byte with `nameHashStep`. */
+export const NAME_HASH_SEED = 0x811c9dc5 | 0;
+export function nameHashStep(h: number, byte: number): number {
+  return Math.imul(h ^ byte, 0x01000193);
+}
+
 export class NameTable {
   /** Slot -> id + 1 (0 = empty). */
   private slots: Int32Array;
@@ -28,8 +34,13 @@ export class NameTable {
 
   /** The id of the name spelled by `src[start..end)`. */
   intern(src: Uint8Array, start: number, end: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ src[i]!, 0x01000193);
+    let h = NAME_HASH_SEED;
+    for (let i = start; i < end; i++) h = nameHashStep(h, src[i]!);
+    return this.internHashed(src, start, end, h);
+  }
+
+  /** `intern` for a caller that hashed the bytes as it read them (`nameHashStep` from `NAME_HASH_SEED`). */
+  internHashed(src: Uint8Array, start: number, end: number, h: number): number {
     const n = end - start;
     const slots = this.slots;
     const mask = this.mask;

@@ -24,7 +24,7 @@ import {
 import type { ArgKind, ParamSchema, TagSchema } from './schema.js';
 import { LEGACY_CMP_SCHEMA, lookupTag } from './schema.js';
 import { decodeStringLiteral } from './string_literal.js';
-import { NameTable } from './intern.js';
+import { NAME_HASH_SEED, NameTable, nameHashStep } from './intern.js';
 import { latin1Bytes, latin1String } from './bytes.js';
 import { heapRoom } from './heap_probe.js';
 
@@ -233,10 +233,17 @@ class Parser {
     const start = this.pos;
     let pos = start;
     const len = this.len;
-    while (pos < len && NAME_BYTE[src[pos]!] === 1) pos++;
+    // Hashed while scanned: one pass over the bytes, not a second one in the name table.
+    let h = NAME_HASH_SEED;
+    while (pos < len) {
+      const c = src[pos]!;
+      if (NAME_BYTE[c] !== 1) break;
+      h = nameHashStep(h, c);
+      pos++;
+    }
     if (pos === start) this.failByte(pos);
     this.pos = pos;
-    const id = this.names.intern(src, start, pos);
+    const id = this.names.internHashed(src, start, pos, h);
     this.nameId = id;
     return this.names.names[id]!;
   }
