@@ -9,9 +9,9 @@
 
 import type { Decl } from '../zir/ast.js';
 import { nameForDisplay } from '../zir/ast.js';
-import { declParser, parseFile, scanDecls } from '../zir/parse.js';
+import { declParser, parseFile } from '../zir/parse.js';
 import type { DeclParseResult } from '../zir/parse.js';
-import { splitDecls, type DeclSpan } from '../zir/split.js';
+import { splitDecls } from '../zir/split.js';
 import type { DeclResolver, ResolvedDecl, SemaOptions } from '../sema/api.js';
 import type { FnType } from '../sema/types.js';
 import type { AirFunction } from '../sema/air.js';
@@ -340,20 +340,12 @@ export class Compilation {
       stats.timings.splitMs = elapsed(splitTimer);
       return null;
     }
-    if (this.order.length === 0) {
-      stats.timings.splitMs = elapsed(splitTimer);
-      return this.applyFirstSource(buf, stats);
-    }
     let resplit = resplitChanged(this.order, buf, range, splitDecls);
     stats.timings.splitMs = elapsed(splitTimer);
 
     const parseTimer = startTimer();
     const parser = declParser(buf);
-    const checked = (span: DeclSpan): ParsedDecl | null => {
-      const r = parser(span.start, span.end);
-      return r.ok ? { isExport: r.decl.inst.tag === 'export', tree: null } : null;
-    };
-    let plan = resplit.suspect ? null : this.planDecls(buf, resplit, checked, stats);
+    let plan = resplit.suspect ? null : this.planDecls(buf, resplit, parser, stats);
     if (!plan) {
       // Something looked wrong: the whole file's parse has the authority.
       const full = parseFile(buf);
@@ -364,38 +356,10 @@ export class Compilation {
       // The splitter was more cautious than the parser: take every decl from the full parse.
       const byStart = new Map(full.module.decls.map((d) => [d.start, d]));
       resplit = { first: 0, oldCount: this.order.length, spans: full.module.decls, delta: 0, suspect: false };
-      // Keep the trees: the decls' own parses may not agree with the whole file's yet.
-      plan = this.planDecls(buf, resplit, (span) => ({ isExport: byStart.get(span.start)!.inst.tag === 'export', tree: byStart.get(span.start)! }), stats)!;
+      plan = this.planDecls(buf, resplit, (start) => ({ ok: true, decl: byStart.get(start)! }), stats, true)!;
     }
-    this.commitPlan(buf, resplit, plan, stats);
-    // Its name tables serve the parses analysis asks for (astOf).
-    this.sourceParser = parser;
-    stats.timings.parseMs = elapsed(parseTimer);
-    return null;
-  }
 
-  /**
-   * The first source of the compilation (or the first after an empty one): one parse of
-   * the whole file finds the decls and checks them, with no split pass before it.
-   */
-  private applyFirstSource(buf: Uint8Array, stats: UpdateStats): CompileError | null {
-    const parseTimer = startTimer();
-    const scan = scanDecls(buf);
-    if (!scan.ok) {
-      stats.timings.parseMs = elapsed(parseTimer);
-      return errorAt(this.opts.displayPath, buf, scan.error.offset, scan.error.message);
-    }
-    const resplit: Resplit = { first: 0, oldCount: 0, spans: scan.decls, delta: 0, suspect: false };
-    // Never null: there are no old decls, and the scan refused a repeated name.
-    const plan = this.planDecls(buf, resplit, (_span, i) => ({ isExport: scan.decls[i]!.isExport, tree: null }), stats)!;
-    this.commitPlan(buf, resplit, plan, stats);
-    this.sourceParser = scan.parseDecl;
-    stats.timings.parseMs = elapsed(parseTimer);
-    return null;
-  }
-
-  /** Commit: the new text is good. Decls after the slice only moved. */
-  private commitPlan(buf: Uint8Array, resplit: Resplit, plan: PlannedDecl[], stats: UpdateStats): void {
+    // Commit: the new text is good. Decls after the slice only moved.
     const replaced = this.order.slice(resplit.first, resplit.oldCount);
     const kept = new Set<DeclState>();
     const placed: Array<PlacedItem<DeclState>> = [];
@@ -414,6 +378,10 @@ export class Compilation {
     }
     this.order.replace(resplit.first, resplit.oldCount, placed, resplit.delta);
     this.source = buf;
+    // Its name tables serve the parses analysis asks for (astOf).
+    this.sourceParser = parser;
+    stats.timings.parseMs = elapsed(parseTimer);
+    return null;
   }
 
   /**
@@ -424,15 +392,15 @@ export class Compilation {
   private planDecls(
     buf: Uint8Array,
     resplit: Resplit,
-    /** The span's decl checked (null: it does not parse), and its tree when the caller has one to keep. */
-    check: (span: DeclSpan, index: number) => ParsedDecl | null,
+    parseDecl: (start: number, end: number) => DeclParseResult,
     stats: UpdateStats,
+    /** Keep the trees (the whole file's parse made them: the decls' own parses may not agree yet). */
+    keepTrees = false,
   ): PlannedDecl[] | null {
     const replaced = new Set(this.order.slice(resplit.first, resplit.oldCount));
     const seen = new Set<string>();
     const plan: PlannedDecl[] = [];
-    for (let i = 0; i < resplit.spans.length; i++) {
-      const span = resplit.spans[i]!;
+    for (const span of resplit.spans) {
       const old = this.decls.get(span.name);
       if (seen.has(span.name) || (old && !replaced.has(old))) return null; // a redefinition
       seen.add(span.name);
@@ -440,13 +408,13 @@ export class Compilation {
         plan.push({ name: span.name, start: span.start, end: span.end, parsed: null, old });
         continue;
       }
-      const parsed = check(span, i);
+      const r = parseDecl(span.start, span.end);
       stats.declsParsed++;
-      if (parsed === null) return null;
-      // A checked decl's tree is mostly not kept: analysis parses the decl again when it
-      // gets to it (astOf), so a full build holds a few trees at a time, not every decl's
-      // (290 MB at 100k), and the trees die young, which costs the collector far less.
-      plan.push({ name: span.name, start: span.start, end: span.end, parsed, old });
+      if (!r.ok) return null;
+      // Unless keepTrees, the tree is not kept: analysis parses the decl again when it gets
+      // to it (astOf), so a full build holds a few trees at a time, not every decl's (290 MB
+      // at 100k), and the trees die young, which costs the collector far less.
+      plan.push({ name: span.name, start: span.start, end: span.end, parsed: { isExport: r.decl.inst.tag === 'export', tree: keepTrees ? r.decl : null }, old });
     }
     return plan;
   }

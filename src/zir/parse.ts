@@ -40,10 +40,8 @@ export type DeclParseResult = { ok: true; decl: Decl } | { ok: false; error: Par
 /** Parse a whole file. Never throws for bad input: returns the first error instead. */
 export function parseFile(source: Uint8Array): ParseResult {
   const p = new Parser(source);
-  const decls: Decl[] = [];
   try {
-    p.parseModule((d) => decls.push(d), true);
-    return { ok: true, module: { decls } };
+    return { ok: true, module: p.parseModule() };
   } catch (e) {
     if (e instanceof ParseFailure) return { ok: false, error: { offset: e.offset, message: e.message } };
     throw e;
@@ -63,40 +61,7 @@ export function parseDeclAt(source: Uint8Array, start: number, end: number): Dec
  * once and reused, which is what a full build (every decl parsed on its own) needs.
  */
 export function declParser(source: Uint8Array): (start: number, end: number) => DeclParseResult {
-  return declParserOf(new Parser(source), source);
-}
-
-/** A top-level decl as `scanDecls` finds it: its span (as `Decl.start/end`), its name, whether it is an `export`. */
-export interface ScannedDecl {
-  name: string;
-  start: number;
-  end: number;
-  isExport: boolean;
-}
-
-export type ScanResult =
-  | { ok: true; decls: ScannedDecl[]; parseDecl: (start: number, end: number) => DeclParseResult }
-  | { ok: false; error: ParseError };
-
-/**
- * One parse of the whole file that keeps each decl's span, name and kind but not its
- * tree: a first build's decl table, found and checked in one pass (the same errors as
- * `parseFile`), with no split pass before it. `parseDecl` parses decls of the same source
- * again later, with the name tables this pass filled.
- */
-export function scanDecls(source: Uint8Array): ScanResult {
   const p = new Parser(source);
-  const decls: ScannedDecl[] = [];
-  try {
-    p.parseModule((d) => decls.push({ name: d.name, start: d.start, end: d.end, isExport: d.inst.tag === 'export' }), false);
-  } catch (e) {
-    if (e instanceof ParseFailure) return { ok: false, error: { offset: e.offset, message: e.message } };
-    throw e;
-  }
-  return { ok: true, decls, parseDecl: declParserOf(p, source) };
-}
-
-function declParserOf(p: Parser, source: Uint8Array): (start: number, end: number) => DeclParseResult {
   return (start, end) => {
     p.restrictTo(end >= source.length ? source : source.subarray(0, Math.max(end, start)));
     try {
@@ -307,8 +272,8 @@ class Parser {
 
   // --- files and decls ------------------------------------------------------------
 
-  /** Every decl of the file in order, to `onDecl`; `keepsTrees` says the caller holds them (the heap check then applies). */
-  parseModule(onDecl: (decl: Decl) => void, keepsTrees: boolean): void {
+  parseModule(): Module {
+    const decls: Decl[] = [];
     /** Name id -> 1 when a decl of that name exists. */
     let declared = new Uint8Array(1024);
     let nextHeapCheck = HEAP_CHECK_INTERVAL;
@@ -316,7 +281,7 @@ class Parser {
       this.skipSpace();
       if (this.pos >= this.len) break;
       if (this.src[this.pos] !== CH_AT) this.failByte(this.pos);
-      if (keepsTrees && this.pos >= nextHeapCheck) {
+      if (this.pos >= nextHeapCheck) {
         this.checkHeap(this.pos);
         nextHeapCheck = this.pos + HEAP_CHECK_INTERVAL;
       }
@@ -329,8 +294,9 @@ class Parser {
       }
       if (declared[id] === 1) this.fail(decl.start, `redefinition of identifier '${nameForDisplay(decl.name)}'`);
       declared[id] = 1;
-      onDecl(decl);
+      decls.push(decl);
     }
+    return { decls };
   }
 
   /**

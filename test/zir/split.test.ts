@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { generateProgram } from '../../src/bench/generate.js';
-import { parseDeclAt, parseFile, scanDecls } from '../../src/zir/parse.js';
+import { parseDeclAt, parseFile } from '../../src/zir/parse.js';
 import { printModuleBytes } from '../../src/zir/print.js';
 import { splitDecls } from '../../src/zir/split.js';
 import { casePrograms } from './case_programs.js';
@@ -117,50 +117,6 @@ describe('decl splitter', () => {
         },
       ),
       { numRuns: 2000 },
-    );
-  });
-});
-
-/** What `scanDecls` should give: `parseFile`'s spans and kinds, or its error. */
-function expectScanLikeParse(src: Uint8Array): void {
-  const scan = scanDecls(src);
-  const whole = parseFile(src);
-  if (!whole.ok) {
-    expect(scan).toEqual({ ok: false, error: whole.error });
-    return;
-  }
-  expect(scan.ok).toBe(true);
-  if (!scan.ok) return;
-  expect(scan.decls).toEqual(whole.module.decls.map((d) => ({ name: d.name, start: d.start, end: d.end, isExport: d.inst.tag === 'export' })));
-  // Its decl parser, sharing the scan's name tables, parses each decl as parseDeclAt does.
-  for (const d of scan.decls) expect(scan.parseDecl(d.start, d.end)).toEqual(parseDeclAt(src, d.start, d.end));
-}
-
-describe('scanDecls (a first build: spans and checks in one parse, no split pass)', () => {
-  test('agrees with parseFile on every case program, valid or not', () => {
-    const programs = casePrograms();
-    for (const p of programs) expectScanLikeParse(p.source);
-    expect(programs.some((p) => !parseFile(p.source).ok)).toBe(true);
-  });
-
-  test('agrees with parseFile on generated programs of every shape', () => {
-    for (const shape of ['chain', 'loops', 'constants'] as const) {
-      expectScanLikeParse(Buffer.from(generateProgram({ shape, functions: 100, seed: 7 }).source));
-    }
-  });
-
-  test('agrees with parseFile on any input', () => {
-    const base = Buffer.from(generateProgram({ shape: 'loops', functions: 3, seed: 2 }).source);
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.nat(base.length - 1), fc.constantFrom(...'@%={}()[];"\\ \nxa1'.split('').map((c) => c.charCodeAt(0)))), { minLength: 1, maxLength: 3 }),
-        (edits) => {
-          const src = Buffer.from(base);
-          for (const [at, byte] of edits) src[at] = byte;
-          expectScanLikeParse(src);
-        },
-      ),
-      { numRuns: 500 },
     );
   });
 });
