@@ -182,16 +182,10 @@ export function symbolKey(t: SymbolTarget): string {
   return t.kind === 'decl' ? `d:${t.name}` : t.kind === 'extern' ? `e:${t.lib}:${t.name}` : `r:${t.name}`;
 }
 
-/** The values an instruction reads, in order (consts included; nested bodies and a `br`'s block are not values). */
-export function airOperands(inst: AirInst): AirRef[] {
-  const out: AirRef[] = [];
-  airOperandsInto(inst, out);
-  return out;
-}
-
 /**
- * `airOperands` written into `out` from index 0, returning how many: for the walks that
- * visit every instruction of every function (liveness), which then allocate nothing.
+ * The values an instruction reads, in order (consts included; nested bodies and a `br`'s
+ * block are not values), written into `out` from index 0; returns how many. The walks
+ * that visit every instruction of every function (liveness) then allocate nothing.
  */
 export function airOperandsInto(inst: AirInst, out: AirRef[]): number {
   switch (inst.op) {

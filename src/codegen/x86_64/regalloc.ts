@@ -88,16 +88,17 @@ export function computeIntervals(func: AirFunction, clobbers: ClobberFn): Interv
     intervals.push({ value: ref, start, end, forbidden, reg: -1 });
   }
   // Values are mostly numbered in emission order already: sort only when they are not.
-  if (!sortedByStart(intervals)) intervals.sort((a, b) => a.start - b.start || a.value - b.value);
+  if (!inOrder(intervals)) intervals.sort(byStart);
   return intervals;
 }
 
-function sortedByStart(intervals: readonly Interval[]): boolean {
-  for (let i = 1; i < intervals.length; i++) {
-    const a = intervals[i - 1]!;
-    const b = intervals[i]!;
-    if (a.start > b.start || (a.start === b.start && a.value > b.value)) return false;
-  }
+/** The allocation order of intervals: by start, then by value. */
+function byStart(a: Interval, b: Interval): number {
+  return a.start - b.start || a.value - b.value;
+}
+
+function inOrder(intervals: readonly Interval[]): boolean {
+  for (let i = 1; i < intervals.length; i++) if (byStart(intervals[i - 1]!, intervals[i]!) > 0) return false;
   return true;
 }
 
