@@ -9,6 +9,8 @@
 
 import type { Decl } from '../zir/ast.js';
 import { nameForDisplay } from '../zir/ast.js';
+import { NameTable } from '../zir/intern.js';
+import type { NameId } from '../zir/intern.js';
 import { declParser, parseFile } from '../zir/parse.js';
 import type { DeclParseResult } from '../zir/parse.js';
 import { splitDecls } from '../zir/split.js';
@@ -149,6 +151,14 @@ export class Compilation {
   private source: Uint8Array = new Uint8Array(0);
   private readonly reader = new SourceReader();
   private readonly decls = new Map<string, DeclState>();
+  /**
+   * Every name the compilation's parses have seen, one id each for its life: the trees'
+   * references carry it (RefValue.id), so analysis finds a decl in `declById` and a
+   * name's readers in the graph by index, not by hashing its text.
+   */
+  private readonly names = new NameTable();
+  /** The decls in `decls`, by their name's id. */
+  private readonly declById: Array<DeclState | undefined> = [];
   /** Decls in source order. */
   private readonly order = new DeclOrder<DeclState>();
   private readonly roots = new Set<DeclState>();
@@ -344,11 +354,11 @@ export class Compilation {
     stats.timings.splitMs = elapsed(splitTimer);
 
     const parseTimer = startTimer();
-    const parser = declParser(buf);
+    const parser = declParser(buf, this.names);
     let plan = resplit.suspect ? null : this.planDecls(buf, resplit, parser, stats);
     if (!plan) {
       // Something looked wrong: the whole file's parse has the authority.
-      const full = parseFile(buf);
+      const full = parseFile(buf, this.names);
       if (!full.ok) {
         stats.timings.parseMs = elapsed(parseTimer);
         return errorAt(this.opts.displayPath, buf, full.error.offset, full.error.message);
@@ -423,7 +433,7 @@ export class Compilation {
   private astOf(d: DeclState): Decl {
     if (d.ast) return d.ast;
     const timer = startTimer();
-    const r = (this.sourceParser ??= declParser(this.source))(d.start, d.end);
+    const r = (this.sourceParser ??= declParser(this.source, this.names))(d.start, d.end);
     this.parseDuringAnalysisMs += elapsed(timer);
     if (!r.ok) throw new Error(`decl '${d.name}' no longer parses: ${r.error.message}`);
     return this.holdAst(d, r.decl);
@@ -442,12 +452,14 @@ export class Compilation {
   }
 
   private addDecl(name: string, parsed: ParsedDecl): DeclState {
-    const d = new DeclState(name, parsed.isExport);
+    const d = new DeclState(name, this.names.idOf(name), parsed.isExport);
     if (parsed.tree) this.holdAst(d, parsed.tree);
     this.decls.set(name, d);
+    while (this.declById.length < d.nameId) this.declById.push(undefined);
+    this.declById[d.nameId] = d;
     if (d.isExport) this.roots.add(d);
     // Units that found no decl of this name must look again.
-    for (const u of this.graph.dependantsCopy(name)) this.markOutdated(u);
+    for (const u of this.graph.dependantsCopy(d.nameId)) this.markOutdated(u);
     return d;
   }
 
@@ -463,6 +475,7 @@ export class Compilation {
   private removeDecl(d: DeclState): void {
     d.deleted = true;
     this.decls.delete(d.name);
+    this.declById[d.nameId] = undefined;
     this.roots.delete(d);
     for (const u of [d.value, d.body]) {
       this.graph.forget(u);
@@ -470,7 +483,7 @@ export class Compilation {
       this.reach.remove(u);
       this.linkDirty.add(u);
     }
-    for (const u of this.graph.dependantsCopy(d.name)) this.markOutdated(u);
+    for (const u of this.graph.dependantsCopy(d.nameId)) this.markOutdated(u);
   }
 
   // ---------------------------------------------------------------------------------
@@ -535,26 +548,27 @@ export class Compilation {
       u.decl.analyzedIn = this.updateCount;
       this.declsAnalyzed++;
     }
-    const reads: string[] = [];
+    const reads: NameId[] = [];
     // Most units read a few names: an array is searched until a Set pays (see SMALL_READS).
-    let readSet: Set<string> | null = null;
+    let readSet: Set<NameId> | null = null;
     // A value analyzed before may read a decl it did not read last time: see staleValuesOnNewEdge.
-    let previousReads: Set<string> | null = null;
+    let previousReads: Set<NameId> | null = null;
     const resolver: DeclResolver = {
-      resolveDecl: (name: string): ResolvedDecl => {
-        const known = readSet !== null ? readSet.has(name) : reads.includes(name);
+      resolveDecl: (name: string, nameId: number): ResolvedDecl => {
+        const id = nameId >= 0 ? nameId : this.names.idOf(name);
+        const known = readSet !== null ? readSet.has(id) : reads.includes(id);
         if (!known) {
-          reads.push(name);
-          if (readSet !== null) readSet.add(name);
+          reads.push(id);
+          if (readSet !== null) readSet.add(id);
           else if (reads.length > SMALL_READS) readSet = new Set(reads);
           if (u.kind === 'value' && u.analyzed) {
             previousReads ??= new Set(u.deps);
-            if (!previousReads.has(name)) {
-              for (const stale of staleValuesOnNewEdge(this.cycles, u, name)) if (!stale.inProgress) this.markOutdated(stale);
+            if (!previousReads.has(id)) {
+              for (const stale of staleValuesOnNewEdge(this.cycles, u, id)) if (!stale.inProgress) this.markOutdated(stale);
             }
           }
         }
-        return this.resolve(name);
+        return this.resolve(id);
       },
     };
     try {
@@ -603,7 +617,7 @@ export class Compilation {
       (old === null) !== (r.typedValue === null) ||
       (old !== null && r.typedValue !== null && !typedValueEql(old, r.typedValue));
     if (changed) {
-      for (const dep of this.graph.dependantsCopy(u.decl.name)) {
+      for (const dep of this.graph.dependantsCopy(u.decl.nameId)) {
         if (dep !== u) this.markOutdated(dep);
       }
       this.markOutdated(u.decl.body);
@@ -638,29 +652,29 @@ export class Compilation {
     }
   }
 
-  private resolve(name: string): ResolvedDecl {
-    const d = this.decls.get(name);
-    if (!d || d.deleted) return { status: 'not_found' };
+  private resolve(name: NameId): ResolvedDecl {
+    const d = this.declById[name];
+    if (!d || d.deleted) return 'not_found';
     const u = d.value;
     if (u.inProgress) {
       markCycle(this.cycles, u);
-      return { status: 'cycle' };
+      return 'cycle';
     }
     if (u.outdated) {
       if (this.analysisStack.length >= MAX_NESTED_ANALYSES) throw new AnalysisSuspended(u);
       this.analyzeUnit(u);
     }
-    if (u.typedValue) return { status: 'ok', typedValue: u.typedValue };
+    if (u.typedValue) return u.typedValue;
     // A failed value on a cycle through the reader is the same cycle seen from the other
     // side: every decl of a cycle reports it, whatever order the cycle was entered in.
     const reader = this.analysisStack[this.analysisStack.length - 1];
-    return { status: reader && failedOnCycleThrough(this.cycles, u, reader) ? 'cycle' : 'failed' };
+    return reader && failedOnCycleThrough(this.cycles, u, reader) ? 'cycle' : 'failed';
   }
 
   /** What the cycle questions (cycles.ts) need of this compilation. */
   private readonly cycles: CycleContext = {
     update: () => this.updateCount,
-    valueOf: (name) => this.decls.get(name)?.value,
+    valueOf: (name) => this.declById[name]?.value,
     dependantsOf: (name) => this.graph.dependantsOf(name),
     openAnalyses: () => [...this.suspended, ...this.analysisStack],
   };
@@ -669,7 +683,7 @@ export class Compilation {
   private successors(u: Unit): readonly Unit[] {
     const out: Unit[] = [];
     for (const name of u.deps) {
-      const d = this.decls.get(name);
+      const d = this.declById[name];
       if (d && !d.deleted) out.push(d.value);
     }
     if (u.kind === 'value' && u.typedValue && functionOwner(u.typedValue) === u.decl.name) out.push(u.decl.body);

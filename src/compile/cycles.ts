@@ -7,14 +7,16 @@
 //! - a value read for the first time by a re-analyzed reader: was it computed from the
 //!   reader's old value (`staleValuesOnNewEdge`), so that it must be analyzed again?
 
+import type { NameId } from '../zir/intern.js';
 import type { Unit } from './units.js';
 
 /** What the questions need of the compilation. */
 export interface CycleContext {
   /** The current update's number (marks from other updates mean nothing). */
   update(): number;
-  valueOf(name: string): Unit | undefined;
-  dependantsOf(name: string): Iterable<Unit>;
+  /** The value unit of the decl named `name` (its id), if there is one. */
+  valueOf(name: NameId): Unit | undefined;
+  dependantsOf(name: NameId): Iterable<Unit>;
   /** The analyses under way, outermost first: the suspended ones, then the nested ones. */
   openAnalyses(): Unit[];
 }
@@ -77,7 +79,7 @@ function valueDependsOn(ctx: CycleContext, u: Unit, target: Unit): boolean {
  * back are returned, to be analyzed again so the cycle is found as a fresh build finds
  * it. Only values from earlier updates can be stale, so each is walked once.
  */
-export function staleValuesOnNewEdge(ctx: CycleContext, reader: Unit, name: string): Unit[] {
+export function staleValuesOnNewEdge(ctx: CycleContext, reader: Unit, name: NameId): Unit[] {
   const start = ctx.valueOf(name);
   // Values analyzed in this update saw the reader's new state (or found the cycle).
   if (!start || start === reader || start.analyzedIn === ctx.update()) return [];
@@ -102,7 +104,7 @@ export function staleValuesOnNewEdge(ctx: CycleContext, reader: Unit, name: stri
   const back = [reader];
   const onCycle = new Set<Unit>();
   while (back.length > 0) {
-    for (const dependant of ctx.dependantsOf(back.pop()!.decl.name)) {
+    for (const dependant of ctx.dependantsOf(back.pop()!.decl.nameId)) {
       if (!forward.has(dependant) || onCycle.has(dependant)) continue;
       onCycle.add(dependant);
       back.push(dependant);

@@ -9,6 +9,7 @@
 import type { Decl } from '../zir/ast.js';
 import type { DataAtom, AirFunction } from '../sema/air.js';
 import type { SemaError, TypedValue } from '../sema/api.js';
+import type { NameId } from '../zir/intern.js';
 import type { Ordered } from './decl_order.js';
 import { OrderBlock, endOf, startOf } from './decl_order.js';
 
@@ -21,8 +22,8 @@ export interface Unit {
   outdated: boolean;
   /** True once it has been analyzed at least once. */
   analyzed: boolean;
-  /** Decl names read by the last analysis, without repeats (`kept`: exactly sized). */
-  deps: readonly string[];
+  /** Decl names read by the last analysis, as the compilation's name ids, without repeats (`kept`: exactly sized). */
+  deps: readonly NameId[];
   /** The update (Compilation's count) of the last analysis, 0 before the first. */
   analyzedIn: number;
   /**
@@ -99,6 +100,8 @@ export class DeclState implements Ordered {
 
   constructor(
     readonly name: string,
+    /** `name`'s id in the compilation's name table. */
+    readonly nameId: NameId,
     /** An `export(...)` decl: a root of the build. */
     public isExport: boolean,
   ) {
@@ -176,23 +179,24 @@ const NO_UNITS: readonly Unit[] = [];
 const SMALL_DEPENDANTS = 16;
 
 /**
- * Reverse dependency edges: decl name → units that read it (the name may not exist), in
- * the order they started reading it. Most names have a few readers: those are kept in a
+ * Reverse dependency edges: decl name (its id) → units that read it (the name may not
+ * exist), in the order they started reading it, in an array indexed by the id: a read
+ * costs an index, not a string hash. Most names have a few readers: those are kept in a
  * small array, which takes a fraction of a Set's memory (at 100k functions, 200k names);
  * a name read by many (a type every function uses) gets a Set.
  */
 export class DependencyGraph {
-  private readonly dependants = new Map<string, Unit[] | Set<Unit>>();
+  private readonly dependants: Array<Unit[] | Set<Unit> | undefined> = [];
 
   /** Replace the recorded reads of `unit` with `deps`. */
-  setDeps(unit: Unit, deps: readonly string[]): void {
+  setDeps(unit: Unit, deps: readonly NameId[]): void {
     for (const name of unit.deps) this.remove(name, unit);
     unit.deps = kept(deps);
     for (const name of deps) this.add(name, unit);
   }
 
-  dependantsOf(name: string): Iterable<Unit> {
-    return this.dependants.get(name) ?? NO_UNITS;
+  dependantsOf(name: NameId): Iterable<Unit> {
+    return this.dependants[name] ?? NO_UNITS;
   }
 
   /**
@@ -200,24 +204,27 @@ export class DependencyGraph {
    * (marking them outdated does); the shared empty array when there are none, which is
    * every name of a full build.
    */
-  dependantsCopy(name: string): readonly Unit[] {
-    const set = this.dependants.get(name);
+  dependantsCopy(name: NameId): readonly Unit[] {
+    const set = this.dependants[name];
     if (set === undefined) return NO_UNITS;
     return set instanceof Set ? [...set] : set.slice();
   }
 
-  private add(name: string, unit: Unit): void {
-    const set = this.dependants.get(name);
-    if (set === undefined) this.dependants.set(name, [unit]);
+  private add(name: NameId, unit: Unit): void {
+    const dependants = this.dependants;
+    // Kept packed: ids come in about the order they were interned, so the array grows at its end.
+    while (dependants.length < name) dependants.push(undefined);
+    const set = dependants[name];
+    if (set === undefined) dependants[name] = [unit];
     else if (set instanceof Set) set.add(unit);
     else if (!set.includes(unit)) {
       if (set.length < SMALL_DEPENDANTS) set.push(unit);
-      else this.dependants.set(name, new Set([...set, unit]));
+      else dependants[name] = new Set([...set, unit]);
     }
   }
 
-  private remove(name: string, unit: Unit): void {
-    const set = this.dependants.get(name);
+  private remove(name: NameId, unit: Unit): void {
+    const set = this.dependants[name];
     if (set === undefined) return;
     if (set instanceof Set) {
       set.delete(unit);

@@ -74,10 +74,9 @@ export class Sema {
 
   /** The value of the decl `name`, reporting errors at `offset` (`byString`: named by a string, not an `@` operand). */
   resolveDeclByName(name: string, offset: number, byString: boolean): TypedValue {
-    const r = this.resolver.resolveDecl(name);
-    switch (r.status) {
-      case 'ok':
-        return r.typedValue;
+    const r = this.resolver.resolveDecl(name, -1);
+    if (typeof r !== 'string') return r;
+    switch (r) {
       case 'not_found':
         return this.fail(offset, byString ? `use of undeclared identifier '${name}'` : `decl '${name}' not found`);
       case 'failed':
@@ -104,10 +103,9 @@ export class Sema {
 
   resolveRef(ref: RefValue, instOffset: number): SVal {
     if (ref.scope === 'decl') {
-      const r = this.resolver.resolveDecl(ref.name);
-      switch (r.status) {
-        case 'ok':
-          return comptime(r.typedValue);
+      const r = this.resolver.resolveDecl(ref.name, ref.id);
+      if (typeof r !== 'string') return comptime(r);
+      switch (r) {
         case 'not_found':
           return this.fail(ref.offset, `decl '${ref.name}' not found`);
         case 'failed':

@@ -40,11 +40,11 @@ function inst(tag: string, args: ArgValue[], kwargs: [string, ArgValue][] = []):
 }
 
 function declRef(name: string): RefValue {
-  return { kind: 'ref', scope: 'decl', name, offset: 0 };
+  return { kind: 'ref', scope: 'decl', name, id: -1, offset: 0 };
 }
 
 function localRef(name: string): RefValue {
-  return { kind: 'ref', scope: 'local', name, offset: 0 };
+  return { kind: 'ref', scope: 'local', name, id: -1, offset: 0 };
 }
 
 function str(bytes: Uint8Array | string): ArgValue {

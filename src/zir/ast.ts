@@ -16,6 +16,8 @@ export interface RefValue {
   kind: 'ref';
   scope: 'decl' | 'local';
   name: string;
+  /** The name's id in the parse's name table (zir/intern.ts); -1 for a reference not parsed (emitted). */
+  id: number;
   /** Offset of the `@` or `%`, relative to the decl start. */
   offset: number;
 }

@@ -3,9 +3,14 @@
 //! says `@u32` ten thousand times allocates that string once, and the parser can keep
 //! per-name facts (is it a local of this decl? which tag is it?) in flat arrays indexed
 //! by id instead of hash maps. Open addressing keyed by an FNV-1a hash of the bytes.
-//! One table per parse: ids are dense and stable for the table's lifetime.
+//! Ids are dense and stable for the table's lifetime. A compilation keeps one table for
+//! all its parses, so that a decl's name has one id in every tree and analysis finds
+//! decls and their readers in arrays indexed by it (`NameId`), not in maps keyed by text.
 
 import { latin1String } from './bytes.js';
+
+/** A name's id in its `NameTable`. */
+export type NameId = number;
 
 /** FNV-1a over a name's bytes: start from the seed, take each byte with `nameHashStep`. */
 export const NAME_HASH_SEED = 0x811c9dc5 | 0;
@@ -54,11 +59,31 @@ export class NameTable {
       }
       slot = (slot + 1) & mask;
     }
+    return this.add(latin1(src, start, end), slot, h);
+  }
+
+  /** The id of `name` (a latin1 string, one char per byte), interning it if it is new. */
+  idOf(name: string): NameId {
+    let h = NAME_HASH_SEED;
+    for (let i = 0; i < name.length; i++) h = nameHashStep(h, name.charCodeAt(i));
+    const slots = this.slots;
+    const mask = this.mask;
+    let slot = h & mask;
+    for (;;) {
+      const e = slots[slot]!;
+      if (e === 0) break;
+      if (this.slotHashes[slot] === h && this.names[e - 1] === name) return e - 1;
+      slot = (slot + 1) & mask;
+    }
+    return this.add(name, slot, h);
+  }
+
+  private add(name: string, slot: number, h: number): NameId {
     const id = this.names.length;
-    this.names.push(latin1(src, start, end));
-    slots[slot] = id + 1;
+    this.names.push(name);
+    this.slots[slot] = id + 1;
     this.slotHashes[slot] = h;
-    if ((id + 1) * 2 > slots.length) this.grow();
+    if ((id + 1) * 2 > this.slots.length) this.grow();
     return id;
   }
 

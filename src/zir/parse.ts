@@ -38,8 +38,8 @@ export type ParseResult = { ok: true; module: Module } | { ok: false; error: Par
 export type DeclParseResult = { ok: true; decl: Decl } | { ok: false; error: ParseError };
 
 /** Parse a whole file. Never throws for bad input: returns the first error instead. */
-export function parseFile(source: Uint8Array): ParseResult {
-  const p = new Parser(source);
+export function parseFile(source: Uint8Array, names?: NameTable): ParseResult {
+  const p = new Parser(source, names);
   try {
     return { ok: true, module: p.parseModule() };
   } catch (e) {
@@ -59,9 +59,10 @@ export function parseDeclAt(source: Uint8Array, start: number, end: number): Dec
 /**
  * `parseDeclAt` for many decls of one source: the parser and its name tables are made
  * once and reused, which is what a full build (every decl parsed on its own) needs.
+ * Given `names`, the trees' names and reference ids (`RefValue.id`) are that table's.
  */
-export function declParser(source: Uint8Array): (start: number, end: number) => DeclParseResult {
-  const p = new Parser(source);
+export function declParser(source: Uint8Array, names?: NameTable): (start: number, end: number) => DeclParseResult {
+  const p = new Parser(source, names);
   return (start, end) => {
     p.restrictTo(end >= source.length ? source : source.subarray(0, Math.max(end, start)));
     try {
@@ -149,8 +150,8 @@ class Parser {
   private pos = 0;
   /** Absolute offset of the current decl's `@`. */
   private declStart = 0;
-  /** Names seen in this parse, by id. */
-  private readonly names = new NameTable();
+  /** Names seen in this parse (or, given one, the caller's table), by id. */
+  private readonly names: NameTable;
   /** Id of the name `readName` read last. */
   private nameId = 0;
   /** Id of the current decl's name. */
@@ -171,7 +172,8 @@ class Parser {
   private readonly instPool: InstFrame[] = [];
   private instDepth = 0;
 
-  constructor(source: Uint8Array) {
+  constructor(source: Uint8Array, names = new NameTable()) {
+    this.names = names;
     this.src = source;
     this.buf = source;
     this.len = source.length;
@@ -607,9 +609,9 @@ class Parser {
     const name = this.readName();
     if (c === CH_PERCENT) {
       if (!this.isLocal(this.nameId)) this.fail(at, `unrecognized identifier: %${nameForDisplay(name)}`);
-      return { kind: 'ref', scope: 'local', name, offset: at - this.declStart };
+      return { kind: 'ref', scope: 'local', name, id: this.nameId, offset: at - this.declStart };
     }
-    return { kind: 'ref', scope: 'decl', name, offset: at - this.declStart };
+    return { kind: 'ref', scope: 'decl', name, id: this.nameId, offset: at - this.declStart };
   }
 
   /** `[ref, ...]` or `["...", ...]`. */

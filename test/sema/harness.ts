@@ -49,17 +49,17 @@ export function analyzeProgram(text: string | Uint8Array, opts: SemaOptions = X8
 
   const resolve = (name: string): ResolvedDecl => {
     const decl = program.decls.get(name);
-    if (decl === undefined) return { status: 'not_found' };
+    if (decl === undefined) return 'not_found';
     reached.add(name);
     const done = program.values.get(name);
-    if (done !== undefined) return done.typedValue ? { status: 'ok', typedValue: done.typedValue } : { status: 'failed' };
-    if (inProgress.has(name)) return { status: 'cycle' };
+    if (done !== undefined) return done.typedValue ? done.typedValue : 'failed';
+    if (inProgress.has(name)) return 'cycle';
     inProgress.add(name);
     const r = analyzeDecl(decl, { resolveDecl: resolve }, opts);
     inProgress.delete(name);
     program.values.set(name, r);
     for (const e of r.errors) report(decl.start + e.offset, e.message);
-    return r.typedValue ? { status: 'ok', typedValue: r.typedValue } : { status: 'failed' };
+    return r.typedValue ? r.typedValue : 'failed';
   };
 
   const exportSymbols = new Map<string, string>();

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { lineCol } from '../../src/zir/diagnostic.js';
-import { parseDeclAt, parseFile } from '../../src/zir/parse.js';
+import { NameTable } from '../../src/zir/intern.js';
+import { declParser, parseDeclAt, parseFile } from '../../src/zir/parse.js';
 
 /** `line:col: message` of the first parse error, or 'ok'. */
 function firstError(text: string | Uint8Array): string {
@@ -208,12 +209,26 @@ describe('2020 spellings (spec §11)', () => {
 
 describe('parseDeclAt', () => {
   const src = Buffer.from('@a = int(1) ; one\n@b = as(@u8, @a)\n\n@c = int(2x)\n');
-  test('parses one decl with the same tree and span as parseFile', () => {
-    const whole = parseFile(src.subarray(0, 35));
+  test('parses one decl with the same tree and span as parseFile (names from one table)', () => {
+    const names = new NameTable();
+    const whole = parseFile(src.subarray(0, 35), names);
     if (!whole.ok) throw new Error(whole.error.message);
     const b = whole.module.decls[1]!;
-    const r = parseDeclAt(src, b.start, 36);
+    const r = declParser(src, names)(b.start, 36);
     expect(r).toEqual({ ok: true, decl: b });
+  });
+  test("a reference carries its name's id in the parse's table, the same in every parse sharing it", () => {
+    const names = new NameTable();
+    const first = declParser(src, names)(18, 36);
+    const again = declParser(Buffer.from('@z = as(@a, @u8)\n'), names)(0, 17);
+    if (!first.ok || !again.ok) throw new Error('did not parse');
+    const [u8, a] = first.decl.inst.args as Array<{ name: string; id: number }>;
+    const [a2, u82] = again.decl.inst.args as Array<{ name: string; id: number }>;
+    expect(names.names[a!.id]).toBe('a');
+    expect(names.names[u8!.id]).toBe('u8');
+    expect([a2!.id, u82!.id]).toEqual([a!.id, u8!.id]);
+    expect(names.idOf('a')).toBe(a!.id);
+    expect(names.names[names.idOf('never_parsed')]).toBe('never_parsed');
   });
   test('allows trailing comments and whitespace up to end, nothing else', () => {
     expect(parseDeclAt(src, 0, 18).ok).toBe(true);
