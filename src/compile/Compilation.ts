@@ -16,7 +16,7 @@ import type { DeclParseResult } from '../zir/parse.js';
 import { splitDecls } from '../zir/split.js';
 import type { DeclResolver, ResolvedDecl, SemaOptions } from '../sema/api.js';
 import type { FnType } from '../sema/types.js';
-import type { AirFunction } from '../sema/air.js';
+import type { AirFunction, DataAtom } from '../sema/air.js';
 import { AnalysisSuspended, analyzeDecl, analyzeFunctionBody, emitZir, functionOwner, typedValueEql } from '../sema/index.js';
 import type { ExportEntry, Linker, OptimizeMode } from '../link/Linker.js';
 import { LinkError, OutputWriteError } from '../link/Linker.js';
@@ -181,12 +181,21 @@ export class Compilation {
   private analyzeQueue: Unit[] = [];
   /** The parser of `source`, made once per source: its name tables serve every decl's parse. */
   private sourceParser: ((start: number, end: number) => DeclParseResult) | null = null;
+  /** Time putNow spent in the linker in this update: linking's, though it happened during analysis. */
+  private linkDuringAnalysisMs = 0;
   /** Time astOf spent parsing in this update: parsing's, though analysis asked for it. */
   private parseDuringAnalysisMs = 0;
   /** Decls whose tree is held until the end of the current update. */
   private astsHeld: DeclState[] = [];
   /** Generate each function's code as soon as its body is analyzed (the pool is not parallel). */
   private readonly streamCodegen: boolean;
+  /**
+   * With a parallel pool: each analysis of a body with code to make since the last link,
+   * in the order they completed, with what putNow would have put then (see putCompletedBodies).
+   */
+  private completedBodies: CompletedBody[] = [];
+  /** An early put failed in this update: the rest wait for link, which reports what failed. */
+  private earlyPutFailed = false;
   /** The update in progress's statistics (code generated during analysis is counted there). */
   private stats: UpdateStats = emptyStats();
 
@@ -262,20 +271,25 @@ export class Compilation {
     const analyzeTimer = startTimer();
     this.declsAnalyzed = 0;
     this.parseDuringAnalysisMs = 0;
+    this.linkDuringAnalysisMs = 0;
+    this.earlyPutFailed = false;
     this.updateCount++;
     this.analyzeReachable();
     stats.declsAnalyzed = this.declsAnalyzed;
     const errors = this.collectErrors();
     // Code generated as bodies were analyzed is code generation's time, not analysis's;
     // the trees analysis parsed (astOf) are parsing's.
-    stats.timings.analyzeMs = Math.max(0, elapsed(analyzeTimer) - stats.timings.codegenMs - this.parseDuringAnalysisMs);
+    stats.timings.analyzeMs = Math.max(0, elapsed(analyzeTimer) - stats.timings.codegenMs - this.parseDuringAnalysisMs - this.linkDuringAnalysisMs);
     stats.timings.parseMs += this.parseDuringAnalysisMs;
     const codegenBeforeLink = stats.timings.codegenMs;
-    if (errors.length > 0) return finish(errors);
+    if (errors.length > 0) {
+      this.putBodiesOfFailedUpdate(stats);
+      return finish(errors);
+    }
 
     const linkTimer = startTimer();
     const linkErrors = this.link(stats);
-    stats.timings.linkMs = Math.max(0, elapsed(linkTimer) - (stats.timings.codegenMs - codegenBeforeLink));
+    stats.timings.linkMs = Math.max(0, elapsed(linkTimer) - (stats.timings.codegenMs - codegenBeforeLink)) + this.linkDuringAnalysisMs;
     return finish(linkErrors);
   }
 
@@ -649,7 +663,31 @@ export class Compilation {
       this.stats.timings.codegenMs += elapsed(timer);
       this.stats.functionsGenerated++;
       if (!this.opts.retainAir) u.air = null;
+      this.putNow(u);
+    } else if (r.air && r.errors.length === 0) {
+      this.completedBodies.push({ unit: u, air: r.air, data: u.data });
     }
+  }
+
+  /**
+   * Puts a function into the linker as soon as its code is made, so that the code dies
+   * young instead of waiting, promoted, for the link (at 100k functions the collector
+   * copied it twice and the peak held all of it). The linker takes the functions of an
+   * update in the order their analyses completed, then the other units (see link); a
+   * parallel pool makes the code later and puts them in the same order. Whatever goes
+   * wrong here is left to link, which puts the unit again and reports it.
+   */
+  private putNow(u: Unit): void {
+    if (this.earlyPutFailed) return;
+    const timer = startTimer();
+    try {
+      const linker = this.linker ?? (this.linker = this.openLinker());
+      this.reconcile(linker, u, this.wantedSymbols(u), this.stats);
+      u.code = CODE_IN_LINKER;
+    } catch {
+      this.earlyPutFailed = true;
+    }
+    this.linkDuringAnalysisMs += elapsed(timer);
   }
 
   private resolve(name: NameId): ResolvedDecl {
@@ -758,22 +796,17 @@ export class Compilation {
     if (this.linker !== null && this.linkDirty.size === 0 && !exportsChanged && !this.needFlush && !this.linksObjects) return [];
     try {
       const linker = this.linker ?? (this.linker = this.openLinker());
-      this.generateDirtyCode(stats);
+      this.putCompletedBodies(linker, stats);
+      this.generateCode(this.linkDirty, stats);
       for (const u of this.linkDirty) {
-        const wanted = this.reach.has(u) && !u.decl.deleted ? this.unitSymbols(u) : [];
-        const had = symbolNames(u.linked);
-        for (const name of had) if (!wanted.some((s) => s.name === name)) linker.deleteSymbol(name);
-        for (const s of wanted) s.put(linker);
+        // Put since its last analysis, and still in the build: the linker has it as it is.
+        const put = u.code === CODE_IN_LINKER && this.reach.has(u) && !u.decl.deleted;
+        if (!put) this.reconcile(linker, u, this.wantedSymbols(u), stats);
         // The linker holds the function now (its bytes in the image, its relocations in its
         // own form): the unit lets its copy go, a sixth of a 100k-function build's heap
         // that every scavenge had to copy. Put again later (back in the build, or into a
         // new linker), the function is analyzed again, or generated from retained AIR.
         if (u.kind === 'body') u.code = null;
-        // Most units have one symbol: kept as a string, not an array (200k units at 100k functions).
-        if (wanted.length === 1) u.linked = wanted[0]!.name;
-        else if (wanted.length) u.linked = [...new Set(wanted.map((s) => s.name))];
-        else u.linked = null;
-        if (had.length && !wanted.length) stats.declsDeleted++;
       }
       this.linkDirty.clear();
       if (exportsChanged) {
@@ -796,14 +829,71 @@ export class Compilation {
   }
 
   /**
-   * The target's code (compile/target_backend.ts) for every function the link will put
-   * that has none yet, generated in one batch by the compilation's pool (in parallel for
+   * With a parallel pool, the functions go to the linker first: the code of every body
+   * analysis since the last link is made in one batch, then each is put in the order the
+   * analyses completed, as it was then (a body analyzed twice is put twice), exactly as
+   * putNow puts them without a pool. So the output is the same whatever the thread count.
+   */
+  private putCompletedBodies(linker: Linker, stats: UpdateStats): void {
+    const done = this.completedBodies;
+    if (done.length === 0) return;
+    this.completedBodies = [];
+    const timer = startTimer();
+    const generated = this.opts.codegen.generate(this.opts.target, done.map((b) => b.air), (f) => this.backend.generate(f));
+    stats.timings.codegenMs += elapsed(timer);
+    stats.functionsGenerated += done.length;
+    for (let i = 0; i < done.length; i++) {
+      const { unit: u, air, data } = done[i]!;
+      this.reconcile(linker, u, bodySymbols(air.name, generated[i], data), stats);
+      // The unit's last analysis (a later one would have replaced its AIR): the linker has it as it is.
+      if (u.air === air) {
+        u.code = CODE_IN_LINKER;
+        if (!this.opts.retainAir) u.air = null;
+      }
+    }
+  }
+
+  /**
+   * An update that fails after analysis puts its functions all the same, as putNow would
+   * have done without a pool: the next update starts from the same linker either way.
+   * What fails here is left to the next link, which reports it.
+   */
+  private putBodiesOfFailedUpdate(stats: UpdateStats): void {
+    if (this.completedBodies.length === 0 || this.earlyPutFailed) return;
+    try {
+      const linker = this.linker ?? (this.linker = this.openLinker());
+      this.putCompletedBodies(linker, stats);
+    } catch {
+      this.earlyPutFailed = true;
+    }
+  }
+
+  /** What `u` contributes to the output now: nothing once it left the build. */
+  private wantedSymbols(u: Unit): LinkerSymbol[] {
+    return this.reach.has(u) && !u.decl.deleted ? this.unitSymbols(u) : [];
+  }
+
+  /** Brings the linker's symbols for `u` in line with `wanted`, what the unit contributes. */
+  private reconcile(linker: Linker, u: Unit, wanted: readonly LinkerSymbol[], stats: UpdateStats): void {
+    const had = symbolNames(u.linked);
+    for (const name of had) if (!wanted.some((s) => s.name === name)) linker.deleteSymbol(name);
+    for (const s of wanted) s.put(linker);
+    // Most units have one symbol: kept as a string, not an array (200k units at 100k functions).
+    if (wanted.length === 1) u.linked = wanted[0]!.name;
+    else if (wanted.length) u.linked = [...new Set(wanted.map((s) => s.name))];
+    else u.linked = null;
+    if (had.length && !wanted.length) stats.declsDeleted++;
+  }
+
+  /**
+   * The target's code (compile/target_backend.ts) for every function of `candidates` (no
+   * repeats) that has none yet, generated in one batch by the compilation's pool (in parallel for
    * a full build), counted and timed apart from linking; then the AIR is let go.
    */
-  private generateDirtyCode(stats: UpdateStats): void {
+  private generateCode(candidates: Iterable<Unit>, stats: UpdateStats): void {
     const units: Unit[] = [];
     const functions: AirFunction[] = [];
-    for (const u of this.linkDirty) {
+    for (const u of candidates) {
       if (u.kind === 'body' && u.code === null && u.air && u.errors.length === 0 && this.reach.has(u) && !u.decl.deleted) {
         units.push(u);
         functions.push(u.air);
@@ -835,6 +925,8 @@ export class Compilation {
     for (const d of this.order) {
       for (const u of [d.value, d.body]) {
         u.linked = null;
+        // The old linker had it; the new one has not.
+        if (u.code === CODE_IN_LINKER) u.code = null;
         if (!this.reach.has(u)) continue;
         this.linkDirty.add(u);
         if (codeReleased(u)) this.markOutdated(u);
@@ -871,21 +963,44 @@ export class Compilation {
    * The symbols a unit contributes to the output, each with how to put it into the
    * linker. A function's code is generated here, timed apart from linking.
    */
-  private unitSymbols(u: Unit): Array<{ name: string; put: (l: Linker) => void }> {
-    const out: Array<{ name: string; put: (l: Linker) => void }> = [];
-    if (u.errors.length > 0) return out;
-    if (u.kind === 'body' && u.functionName !== null) {
-      const name = u.functionName;
-      const code = u.code;
-      if (code === null) throw new Error(`the code of '${name}' was let go and not made again`);
-      out.push({ name, put: (l) => l.updateFunc(name, code) });
+  private unitSymbols(u: Unit): LinkerSymbol[] {
+    if (u.errors.length > 0) return [];
+    if (u.kind === 'body') {
+      if (u.functionName === null) return [];
+      if (u.code === null || u.code === CODE_IN_LINKER) throw new Error(`the code of '${u.functionName}' was let go and not made again`);
+      return bodySymbols(u.functionName, u.code, u.data);
     }
-    if (u.kind === 'value' && !u.typedValue) return out;
-    if (u.kind === 'body' && u.functionName === null) return out;
-    for (const atom of u.data) out.push({ name: atom.name, put: (l) => l.updateData(atom) });
-    return out;
+    if (!u.typedValue) return [];
+    return u.data.map(dataSymbol);
   }
 }
+
+/** A symbol a unit puts into the linker, and how. */
+interface LinkerSymbol {
+  name: string;
+  put: (l: Linker) => void;
+}
+
+/** A function's symbols: its code, then its data. */
+function bodySymbols(name: string, code: unknown, data: readonly DataAtom[]): LinkerSymbol[] {
+  const out: LinkerSymbol[] = [{ name, put: (l) => l.updateFunc(name, code) }];
+  for (const atom of data) out.push(dataSymbol(atom));
+  return out;
+}
+
+function dataSymbol(atom: DataAtom): LinkerSymbol {
+  return { name: atom.name, put: (l) => l.updateData(atom) };
+}
+
+/** One analysis of a function body, waiting for its code (see Compilation.putCompletedBodies). */
+interface CompletedBody {
+  unit: Unit;
+  air: AirFunction;
+  data: readonly DataAtom[];
+}
+
+/** `Unit.code` of a function put into the linker since its last analysis (see putNow). */
+const CODE_IN_LINKER = Symbol('code in the linker');
 
 /**
  * A function whose code went to the linker and was let go (see link), with no AIR to

@@ -175,8 +175,12 @@ export class UnitSet implements Iterable<Unit> {
 
 const NO_UNITS: readonly Unit[] = [];
 
-/** Up to this many dependants of a name are kept in an array; more in a Set. */
-const SMALL_DEPENDANTS = 16;
+/**
+ * Up to this many dependants of a name are kept in an array; more in a Set. An array of
+ * a few dozen takes a fifth of a Set's memory (10k such names at 100k `constants`), and
+ * only taking a reader out (an edit) searches it.
+ */
+const SMALL_DEPENDANTS = 128;
 
 /**
  * Reverse dependency edges: decl name (its id) → units that read it (the name may not
@@ -214,13 +218,12 @@ export class DependencyGraph {
     const dependants = this.dependants;
     // Kept packed: ids come in about the order they were interned, so the array grows at its end.
     while (dependants.length < name) dependants.push(undefined);
+    // `unit` is not among them: setDeps took it out of every name first, and deps has no repeats.
     const set = dependants[name];
     if (set === undefined) dependants[name] = [unit];
     else if (set instanceof Set) set.add(unit);
-    else if (!set.includes(unit)) {
-      if (set.length < SMALL_DEPENDANTS) set.push(unit);
-      else dependants[name] = new Set([...set, unit]);
-    }
+    else if (set.length < SMALL_DEPENDANTS) set.push(unit);
+    else dependants[name] = new Set([...set, unit]);
   }
 
   private remove(name: NameId, unit: Unit): void {
