@@ -274,6 +274,7 @@ export class Compilation {
     this.linkDuringAnalysisMs = 0;
     this.earlyPutFailed = false;
     this.updateCount++;
+    this.cycles.marks.clear();
     this.analyzeReachable();
     stats.declsAnalyzed = this.declsAnalyzed;
     const errors = this.collectErrors();
@@ -715,6 +716,7 @@ export class Compilation {
     valueOf: (name) => this.declById[name]?.value,
     dependantsOf: (name) => this.graph.dependantsOf(name),
     openAnalyses: () => [...this.suspended, ...this.analysisStack],
+    marks: new Map(),
   };
 
   /** The units a unit keeps in the build: the values it read and, for a function's value, its body. */

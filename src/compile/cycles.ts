@@ -19,6 +19,20 @@ export interface CycleContext {
   dependantsOf(name: NameId): Iterable<Unit>;
   /** The analyses under way, outermost first: the suspended ones, then the nested ones. */
   openAnalyses(): Unit[];
+  /**
+   * The cycle marks of this update, off the units (a cycle is rare; 200k units would each
+   * carry two fields for it): the compilation empties it when an update starts.
+   */
+  readonly marks: Map<Unit, CycleMark>;
+}
+
+/**
+ * Set when an analysis in update `update` found the unit on a dependency cycle: the unit
+ * standing for the cycle (union-find: follow `head` to the root, see cycleRoot).
+ */
+export interface CycleMark {
+  head: Unit;
+  update: number;
 }
 
 /** `head` was read while in progress: every open analysis from it inward is on one cycle. */
@@ -26,22 +40,26 @@ export function markCycle(ctx: CycleContext, head: Unit): void {
   const open = ctx.openAnalyses();
   const from = open.lastIndexOf(head);
   if (from < 0) return;
-  const root = cycleRoot(ctx.update(), head) ?? head;
+  const update = ctx.update();
+  const root = cycleRoot(ctx, head) ?? head;
   for (let i = from; i < open.length; i++) {
     const member = open[i]!;
-    const old = cycleRoot(ctx.update(), member);
-    if (old !== null && old !== root) old.cycleHead = root;
-    member.cycleHead = root;
-    member.cycleIn = ctx.update();
+    const old = cycleRoot(ctx, member);
+    if (old !== null && old !== root) ctx.marks.set(old, { head: root, update });
+    ctx.marks.set(member, { head: root, update });
   }
-  root.cycleHead = root;
-  root.cycleIn = ctx.update();
+  ctx.marks.set(root, { head: root, update });
 }
 
-function cycleRoot(update: number, u: Unit): Unit | null {
+function cycleRoot(ctx: CycleContext, u: Unit): Unit | null {
+  const update = ctx.update();
   let r = u;
-  while (r.cycleIn === update && r.cycleHead !== null && r.cycleHead !== r) r = r.cycleHead;
-  return r.cycleIn === update && r.cycleHead === r ? r : null;
+  for (;;) {
+    const mark = ctx.marks.get(r);
+    if (mark === undefined || mark.update !== update) return null;
+    if (mark.head === r) return r;
+    r = mark.head;
+  }
 }
 
 /**
@@ -51,8 +69,8 @@ function cycleRoot(update: number, u: Unit): Unit | null {
  */
 export function failedOnCycleThrough(ctx: CycleContext, u: Unit, reader: Unit): boolean {
   if (u.analyzedIn !== ctx.update()) return valueDependsOn(ctx, u, reader);
-  const root = cycleRoot(ctx.update(), u);
-  return root !== null && root === cycleRoot(ctx.update(), reader);
+  const root = cycleRoot(ctx, u);
+  return root !== null && root === cycleRoot(ctx, reader);
 }
 
 /** True when value unit `u` reads `target`'s value, directly or through other values. */

@@ -26,13 +26,6 @@ export interface Unit {
   deps: readonly NameId[];
   /** The update (Compilation's count) of the last analysis, 0 before the first. */
   analyzedIn: number;
-  /**
-   * Set when an analysis in update `cycleIn` found this unit on a dependency cycle: the
-   * unit standing for the cycle (union-find: follow `cycleHead` to the root, see
-   * Compilation.cycleRoot). Marks from other updates mean nothing.
-   */
-  cycleHead: Unit | null;
-  cycleIn: number;
   /** Empty: `NONE`, shared (most units of a build have neither errors nor data). */
   errors: readonly SemaError[];
   data: readonly DataAtom[];
@@ -127,8 +120,6 @@ export function newUnit(kind: UnitKind, decl: DeclState): Unit {
     analyzed: false,
     deps: NONE,
     analyzedIn: 0,
-    cycleHead: null,
-    cycleIn: 0,
     errors: NONE,
     data: NONE,
     typedValue: null,
