@@ -16,8 +16,8 @@ import { OrderBlock, endOf, startOf } from './decl_order.js';
 export type UnitKind = 'value' | 'body';
 
 export interface Unit {
-  kind: UnitKind;
-  decl: DeclState;
+  readonly kind: UnitKind;
+  readonly decl: DeclState;
   /** True when the unit must be analyzed (again) before its results may be used. */
   outdated: boolean;
   /** True once it has been analyzed at least once. */
@@ -113,27 +113,81 @@ export class DeclState implements Ordered {
 }
 
 export function newUnit(kind: UnitKind, decl: DeclState): Unit {
-  return {
-    kind,
-    decl,
-    outdated: true,
-    analyzed: false,
-    deps: NONE,
-    analyzedIn: 0,
-    errors: NONE,
-    data: NONE,
-    typedValue: null,
-    exportEntry: null,
-    air: null,
-    functionName: null,
-    code: null,
-    reachable: false,
-    referrers: 0,
-    counted: null,
-    inProgress: false,
-    queued: false,
-    linked: null,
-  };
+  return new UnitRecord(kind, decl);
+}
+
+const IS_BODY = 1;
+const OUTDATED = 2;
+const ANALYZED = 4;
+const REACHABLE = 8;
+const IN_PROGRESS = 16;
+const QUEUED = 32;
+
+/**
+ * A unit as the compilation keeps it: its kind and five flags share one small integer
+ * (six fields fewer on each of 200k units at 100k functions, 9 MB), read and written
+ * through accessors that read as the fields of `Unit`.
+ */
+class UnitRecord implements Unit {
+  private bits: number;
+  deps: readonly NameId[] = NONE;
+  analyzedIn = 0;
+  errors: readonly SemaError[] = NONE;
+  data: readonly DataAtom[] = NONE;
+  typedValue: TypedValue | null = null;
+  exportEntry: { symbolName: string; declName: string; offset: number } | null = null;
+  air: AirFunction | null = null;
+  functionName: string | null = null;
+  code: unknown = null;
+  referrers = 0;
+  counted: readonly Unit[] | null = null;
+  linked: string | string[] | null = null;
+
+  constructor(
+    kind: UnitKind,
+    readonly decl: DeclState,
+  ) {
+    this.bits = (kind === 'body' ? IS_BODY : 0) | OUTDATED;
+  }
+
+  get kind(): UnitKind {
+    return (this.bits & IS_BODY) !== 0 ? 'body' : 'value';
+  }
+
+  get outdated(): boolean {
+    return (this.bits & OUTDATED) !== 0;
+  }
+  set outdated(on: boolean) {
+    this.bits = on ? this.bits | OUTDATED : this.bits & ~OUTDATED;
+  }
+
+  get analyzed(): boolean {
+    return (this.bits & ANALYZED) !== 0;
+  }
+  set analyzed(on: boolean) {
+    this.bits = on ? this.bits | ANALYZED : this.bits & ~ANALYZED;
+  }
+
+  get reachable(): boolean {
+    return (this.bits & REACHABLE) !== 0;
+  }
+  set reachable(on: boolean) {
+    this.bits = on ? this.bits | REACHABLE : this.bits & ~REACHABLE;
+  }
+
+  get inProgress(): boolean {
+    return (this.bits & IN_PROGRESS) !== 0;
+  }
+  set inProgress(on: boolean) {
+    this.bits = on ? this.bits | IN_PROGRESS : this.bits & ~IN_PROGRESS;
+  }
+
+  get queued(): boolean {
+    return (this.bits & QUEUED) !== 0;
+  }
+  set queued(on: boolean) {
+    this.bits = on ? this.bits | QUEUED : this.bits & ~QUEUED;
+  }
 }
 
 /**
