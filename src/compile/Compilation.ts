@@ -38,7 +38,7 @@ import type { Resplit } from './resplit.js';
 import type { TargetName } from './target.js';
 import { targetInfo } from './target.js';
 import type { Unit } from './units.js';
-import { DeclState, DependencyGraph, NONE, UnitSet, kept } from './units.js';
+import { DeclState, DependencyGraph, NONE, UnitSet, kept, readAt, readCount } from './units.js';
 import { DeclOrder } from './decl_order.js';
 import type { PlacedItem } from './decl_order.js';
 import { Reachability } from './reachability.js';
@@ -577,7 +577,7 @@ export class Compilation {
           if (readSet !== null) readSet.add(id);
           else if (reads.length > SMALL_READS) readSet = new Set(reads);
           if (u.kind === 'value' && u.analyzed) {
-            previousReads ??= new Set(u.deps);
+            previousReads ??= new Set(typeof u.deps === 'number' ? [u.deps] : u.deps);
             if (!previousReads.has(id)) {
               for (const stale of staleValuesOnNewEdge(this.cycles, u, id)) if (!stale.inProgress) this.markOutdated(stale);
             }
@@ -722,8 +722,9 @@ export class Compilation {
   /** The units a unit keeps in the build: the values it read and, for a function's value, its body. */
   private successors(u: Unit): readonly Unit[] {
     const out: Unit[] = [];
-    for (const name of u.deps) {
-      const d = this.declById[name];
+    const reads = u.deps;
+    for (let i = 0, n = readCount(reads); i < n; i++) {
+      const d = this.declById[readAt(reads, i)];
       if (d && !d.deleted) out.push(d.value);
     }
     if (u.kind === 'value' && u.typedValue && functionOwner(u.typedValue) === u.decl.name) out.push(u.decl.body);

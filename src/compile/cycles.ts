@@ -8,7 +8,7 @@
 //!   reader's old value (`staleValuesOnNewEdge`), so that it must be analyzed again?
 
 import type { NameId } from '../zir/intern.js';
-import type { Unit } from './units.js';
+import { readAt, readCount, type Unit } from './units.js';
 
 /** What the questions need of the compilation. */
 export interface CycleContext {
@@ -79,8 +79,9 @@ function valueDependsOn(ctx: CycleContext, u: Unit, target: Unit): boolean {
   const seen = new Set<Unit>([u]);
   const stack = [u];
   while (stack.length > 0) {
-    for (const name of stack.pop()!.deps) {
-      const v = ctx.valueOf(name);
+    const reads = stack.pop()!.deps;
+    for (let i = 0, n = readCount(reads); i < n; i++) {
+      const v = ctx.valueOf(readAt(reads, i));
       if (!v || seen.has(v)) continue;
       if (v === target) return true;
       seen.add(v);
@@ -105,8 +106,9 @@ export function staleValuesOnNewEdge(ctx: CycleContext, reader: Unit, name: Name
   const work = [start];
   let reachesReader = false;
   while (work.length > 0) {
-    for (const dep of work.pop()!.deps) {
-      const v = ctx.valueOf(dep);
+    const reads = work.pop()!.deps;
+    for (let i = 0, n = readCount(reads); i < n; i++) {
+      const v = ctx.valueOf(readAt(reads, i));
       if (!v || forward.has(v)) continue;
       if (v === reader) {
         reachesReader = true;
