@@ -11,6 +11,17 @@
 
 import type { Unit } from './units.js';
 
+/** The successors `u` was counted with (none when it was not). */
+function countedOf(u: Unit): readonly Unit[] {
+  const c = u.counted;
+  return c === null ? [] : Array.isArray(c) ? c : [c as Unit];
+}
+
+/** Successors as a unit keeps them: one as the unit itself (half the units of a `chain` build), more as the array. */
+function stored(successors: readonly Unit[]): Unit | readonly Unit[] {
+  return successors.length === 1 ? successors[0]! : successors;
+}
+
 export class Reachability {
   /** How many units are reachable. */
   private count = 0;
@@ -44,9 +55,9 @@ export class Reachability {
   /** After `u` was analyzed again: reach what it newly refers to; note what it dropped. */
   successorsChanged(u: Unit): void {
     if (!u.reachable) return;
-    const before = u.counted ?? [];
+    const before = countedOf(u);
     const after = this.successors(u);
-    u.counted = after;
+    u.counted = stored(after);
     if (sameUnits(before, after)) return;
     // A unit's first analysis (every unit of a full build) has nothing before: no Sets.
     const beforeSet = before.length > 0 ? new Set(before) : null;
@@ -64,7 +75,7 @@ export class Reachability {
   remove(u: Unit): void {
     if (!u.reachable) return;
     this.leave(u);
-    for (const s of u.counted ?? []) this.dropReferrer(s);
+    for (const s of countedOf(u)) this.dropReferrer(s);
     u.counted = null;
     u.referrers = 0;
     this.roots.delete(u);
@@ -88,13 +99,13 @@ export class Reachability {
     const outside = new Map<Unit, number>();
     for (const u of subgraph) outside.set(u, u.referrers);
     for (const u of subgraph) {
-      for (const s of u.counted ?? []) if (subgraph.has(s)) outside.set(s, outside.get(s)! - 1);
+      for (const s of countedOf(u)) if (subgraph.has(s)) outside.set(s, outside.get(s)! - 1);
     }
     const live = this.closure([...subgraph].filter((u) => outside.get(u)! > 0), subgraph);
     const gone = [...subgraph].filter((u) => !live.has(u));
     for (const u of gone) this.leave(u);
     for (const u of gone) {
-      for (const s of u.counted ?? []) if (s.reachable) s.referrers--;
+      for (const s of countedOf(u)) if (s.reachable) s.referrers--;
       u.counted = null;
       u.referrers = 0;
     }
@@ -109,7 +120,7 @@ export class Reachability {
       const u = stack.pop()!;
       if (seen.has(u)) continue;
       seen.add(u);
-      for (const s of u.counted ?? []) {
+      for (const s of countedOf(u)) {
         if (!seen.has(s) && s.reachable && (!within || within.has(s))) stack.push(s);
       }
     }
@@ -137,7 +148,7 @@ export class Reachability {
       const u = stack.pop()!;
       this.newly.push(u);
       const succ = this.successors(u);
-      u.counted = succ;
+      u.counted = stored(succ);
       for (const s of succ) {
         s.referrers++;
         if (!s.reachable) {

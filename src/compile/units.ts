@@ -51,8 +51,8 @@ export interface Unit {
   reachable: boolean;
   /** Reachable units whose counted successors include this one, plus one for a root (reachability.ts). */
   referrers: number;
-  /** The successors this unit was counted with while reachable, null when not (reachability.ts). */
-  counted: readonly Unit[] | null;
+  /** The successors this unit was counted with while reachable (one as the unit itself), null when not (reachability.ts). */
+  counted: Unit | readonly Unit[] | null;
   /** Being analyzed, or suspended waiting for a dependency (Compilation). */
   inProgress: boolean;
   /** Waiting in a `UnitSet` (the units to reconcile with the linker). */
@@ -155,7 +155,7 @@ class UnitRecord implements Unit {
   functionName: string | null = null;
   code: unknown = null;
   referrers = 0;
-  counted: readonly Unit[] | null = null;
+  counted: Unit | readonly Unit[] | null = null;
   linked: string | string[] | null = null;
 
   constructor(
