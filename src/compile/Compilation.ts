@@ -38,7 +38,7 @@ import type { Resplit } from './resplit.js';
 import type { TargetName } from './target.js';
 import { targetInfo } from './target.js';
 import type { Unit } from './units.js';
-import { DeclState, DependencyGraph, NONE, UnitSet, kept, readAt, readCount } from './units.js';
+import { DeclState, DependencyGraph, NONE, UnitSet, kept, readAt, readCount, setDense } from './units.js';
 import { DeclOrder } from './decl_order.js';
 import type { PlacedItem } from './decl_order.js';
 import { Reachability } from './reachability.js';
@@ -470,8 +470,7 @@ export class Compilation {
     const d = new DeclState(name, this.names.idOf(name), parsed.isExport);
     if (parsed.tree) this.holdAst(d, parsed.tree);
     this.decls.set(name, d);
-    while (this.declById.length < d.nameId) this.declById.push(undefined);
-    this.declById[d.nameId] = d;
+    setDense(this.declById, d.nameId, d);
     if (d.isExport) this.roots.add(d);
     // Units that found no decl of this name must look again.
     for (const u of this.graph.dependantsCopy(d.nameId)) this.markOutdated(u);
@@ -679,16 +678,22 @@ export class Compilation {
    * wrong here is left to link, which puts the unit again and reports it.
    */
   private putNow(u: Unit): void {
-    if (this.earlyPutFailed) return;
     const timer = startTimer();
-    try {
-      const linker = this.linker ?? (this.linker = this.openLinker());
+    this.putEarly((linker) => {
       this.reconcile(linker, u, this.wantedSymbols(u), this.stats);
       u.code = CODE_IN_LINKER;
+    });
+    this.linkDuringAnalysisMs += elapsed(timer);
+  }
+
+  /** Runs `put` against the linker before the link; after a failure the rest waits for link, which reports it. */
+  private putEarly(put: (linker: Linker) => void): void {
+    if (this.earlyPutFailed) return;
+    try {
+      put(this.linker ?? (this.linker = this.openLinker()));
     } catch {
       this.earlyPutFailed = true;
     }
-    this.linkDuringAnalysisMs += elapsed(timer);
   }
 
   private resolve(name: NameId): ResolvedDecl {
@@ -862,13 +867,7 @@ export class Compilation {
    * What fails here is left to the next link, which reports it.
    */
   private putBodiesOfFailedUpdate(stats: UpdateStats): void {
-    if (this.completedBodies.length === 0 || this.earlyPutFailed) return;
-    try {
-      const linker = this.linker ?? (this.linker = this.openLinker());
-      this.putCompletedBodies(linker, stats);
-    } catch {
-      this.earlyPutFailed = true;
-    }
+    if (this.completedBodies.length > 0) this.putEarly((linker) => this.putCompletedBodies(linker, stats));
   }
 
   /** What `u` contributes to the output now: nothing once it left the build. */
@@ -890,8 +889,9 @@ export class Compilation {
 
   /**
    * The target's code (compile/target_backend.ts) for every function of `candidates` (no
-   * repeats) that has none yet, generated in one batch by the compilation's pool (in parallel for
-   * a full build), counted and timed apart from linking; then the AIR is let go.
+   * repeats) that has retained AIR and no code (put again into a new linker), generated in
+   * one batch by the compilation's pool, counted and timed apart from linking; then the
+   * AIR is let go. A body just analyzed gets its code in putNow or putCompletedBodies.
    */
   private generateCode(candidates: Iterable<Unit>, stats: UpdateStats): void {
     const units: Unit[] = [];
@@ -964,7 +964,7 @@ export class Compilation {
 
   /**
    * The symbols a unit contributes to the output, each with how to put it into the
-   * linker. A function's code is generated here, timed apart from linking.
+   * linker; a function's code must have been made already.
    */
   private unitSymbols(u: Unit): LinkerSymbol[] {
     if (u.errors.length > 0) return [];

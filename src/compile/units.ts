@@ -76,6 +76,15 @@ export function readAt(r: Reads, i: number): NameId {
   return typeof r === 'number' ? r : r[i]!;
 }
 
+/**
+ * `list[index] = value` for a list indexed by name id, kept packed (no holes): ids come
+ * in about the order they were interned, so the list grows at its end.
+ */
+export function setDense<T>(list: Array<T | undefined>, index: number, value: T): void {
+  while (list.length < index) list.push(undefined);
+  list[index] = value;
+}
+
 /** The empty list every unit without errors or data shares (200k units at 100k functions). */
 export const NONE: readonly never[] = Object.freeze([]);
 
@@ -165,6 +174,10 @@ class UnitRecord implements Unit {
     this.bits = (kind === 'body' ? IS_BODY : 0) | OUTDATED;
   }
 
+  private setBit(bit: number, on: boolean): void {
+    this.bits = on ? this.bits | bit : this.bits & ~bit;
+  }
+
   get kind(): UnitKind {
     return (this.bits & IS_BODY) !== 0 ? 'body' : 'value';
   }
@@ -173,35 +186,35 @@ class UnitRecord implements Unit {
     return (this.bits & OUTDATED) !== 0;
   }
   set outdated(on: boolean) {
-    this.bits = on ? this.bits | OUTDATED : this.bits & ~OUTDATED;
+    this.setBit(OUTDATED, on);
   }
 
   get analyzed(): boolean {
     return (this.bits & ANALYZED) !== 0;
   }
   set analyzed(on: boolean) {
-    this.bits = on ? this.bits | ANALYZED : this.bits & ~ANALYZED;
+    this.setBit(ANALYZED, on);
   }
 
   get reachable(): boolean {
     return (this.bits & REACHABLE) !== 0;
   }
   set reachable(on: boolean) {
-    this.bits = on ? this.bits | REACHABLE : this.bits & ~REACHABLE;
+    this.setBit(REACHABLE, on);
   }
 
   get inProgress(): boolean {
     return (this.bits & IN_PROGRESS) !== 0;
   }
   set inProgress(on: boolean) {
-    this.bits = on ? this.bits | IN_PROGRESS : this.bits & ~IN_PROGRESS;
+    this.setBit(IN_PROGRESS, on);
   }
 
   get queued(): boolean {
     return (this.bits & QUEUED) !== 0;
   }
   set queued(on: boolean) {
-    this.bits = on ? this.bits | QUEUED : this.bits & ~QUEUED;
+    this.setBit(QUEUED, on);
   }
 }
 
@@ -277,11 +290,9 @@ export class DependencyGraph {
 
   private add(name: NameId, unit: Unit): void {
     const dependants = this.dependants;
-    // Kept packed: ids come in about the order they were interned, so the array grows at its end.
-    while (dependants.length < name) dependants.push(undefined);
     // `unit` is not among them: setDeps took it out of every name first, and deps has no repeats.
     const set = dependants[name];
-    if (set === undefined) dependants[name] = [unit];
+    if (set === undefined) setDense(dependants, name, [unit]);
     else if (set instanceof Set) set.add(unit);
     else if (set.length < SMALL_DEPENDANTS) set.push(unit);
     else dependants[name] = new Set([...set, unit]);

@@ -25,6 +25,8 @@ export class NameTable {
   private mask: number;
   /** Id -> string. */
   readonly names: string[] = [];
+  /** A name given as a string, as bytes (idOf). */
+  private scratch = new Uint8Array(64);
 
   constructor(capacityLog2 = 10) {
     const cap = 1 << capacityLog2;
@@ -64,18 +66,9 @@ export class NameTable {
 
   /** The id of `name` (a latin1 string, one char per byte), interning it if it is new. */
   idOf(name: string): NameId {
-    let h = NAME_HASH_SEED;
-    for (let i = 0; i < name.length; i++) h = nameHashStep(h, name.charCodeAt(i));
-    const slots = this.slots;
-    const mask = this.mask;
-    let slot = h & mask;
-    for (;;) {
-      const e = slots[slot]!;
-      if (e === 0) break;
-      if (this.slotHashes[slot] === h && this.names[e - 1] === name) return e - 1;
-      slot = (slot + 1) & mask;
-    }
-    return this.add(name, slot, h);
+    if (this.scratch.length < name.length) this.scratch = new Uint8Array(name.length * 2);
+    for (let i = 0; i < name.length; i++) this.scratch[i] = name.charCodeAt(i);
+    return this.intern(this.scratch, 0, name.length);
   }
 
   private add(name: string, slot: number, h: number): NameId {
