@@ -8,6 +8,7 @@ import type { DataAtom } from '../sema/air.js';
 import type { ExportEntry, FlushReport, Linker } from '../link/Linker.js';
 import { openLinker } from '../node/compilation_files.js';
 import type { TargetName } from '../compile/target.js';
+import type { NameTable } from '../zir/intern.js';
 
 export interface LinkClock {
   /** Milliseconds in updateFunc/updateData/deleteSymbol/updateExports since the last `take`. */
@@ -23,9 +24,9 @@ export class TimedLinker implements Linker {
 
   constructor(private readonly inner: Linker) {}
 
-  static factory(sink: (l: TimedLinker) => void): (outputPath: string, target: TargetName) => Linker {
-    return (outputPath, target) => {
-      const l = new TimedLinker(openLinker(outputPath, target));
+  static factory(sink: (l: TimedLinker) => void): (outputPath: string, target: TargetName, declNames: NameTable) => Linker {
+    return (outputPath, target, declNames) => {
+      const l = new TimedLinker(openLinker(outputPath, target, declNames));
       sink(l);
       return l;
     };

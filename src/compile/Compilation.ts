@@ -86,8 +86,12 @@ export interface CompilationOptions {
   optimize: OptimizeMode;
   /** How errors name the source file (default: `sourcePath` as given). */
   displayPath?: string;
-  /** Supplies the linker (default: the target's in-place linker on `outputPath`). */
-  linkerFactory?: (outputPath: string, target: TargetName) => Linker;
+  /**
+   * Supplies the linker (default: the target's in-place linker on `outputPath`). `declNames`
+   * is the table the compilation interns names in; an `ElfLinker` given it finds decls'
+   * symbols by their name's id there.
+   */
+  linkerFactory?: (outputPath: string, target: TargetName, declNames: NameTable) => Linker;
   /**
    * `executable` (default): a program, with an entry point, whose externs zirc must
    * define. `object`: a relocatable object (`zirc build -c`) for another link, which needs
@@ -570,6 +574,7 @@ export class Compilation {
     const resolver: DeclResolver = {
       resolveDecl: (name: string, nameId: number): ResolvedDecl => {
         const id = nameId >= 0 ? nameId : this.names.idOf(name);
+        if (id < 0) return 'not_found'; // not a name any source can spell
         const known = readSet !== null ? readSet.has(id) : reads.includes(id);
         if (!known) {
           reads.push(id);
@@ -945,16 +950,16 @@ export class Compilation {
   }
 
   private openLinker(): Linker {
-    if (this.memory) return this.opts.linkerFactory?.(this.opts.outputPath, this.opts.target) ?? this.backend.openLinker(this.opts.outputPath, this.memory.sink);
+    if (this.memory) return this.opts.linkerFactory?.(this.opts.outputPath, this.opts.target, this.names) ?? this.backend.openLinker(this.opts.outputPath, this.memory.sink, this.names);
     const files = this.files();
     try {
       files.makeOutputDirectory(this.opts.outputPath);
     } catch (err) {
       throw new OutputWriteError(this.opts.outputPath, err);
     }
-    if (this.opts.linkerFactory) return this.opts.linkerFactory(this.opts.outputPath, this.opts.target);
+    if (this.opts.linkerFactory) return this.opts.linkerFactory(this.opts.outputPath, this.opts.target, this.names);
     if (this.linksObjects) return files.openProgramLinker(this.opts.outputPath, this.opts.target, this.opts.displayPath, this.opts.linkInputs);
-    return files.openLinker(this.opts.outputPath, this.opts.target);
+    return files.openLinker(this.opts.outputPath, this.opts.target, this.names);
   }
 
   /** The file system of a build with paths: the options', else the one the host installed (compilation_files.ts). */

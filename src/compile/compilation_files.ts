@@ -8,6 +8,7 @@ import type { Linker } from '../link/Linker.js';
 import type { LinkFile } from '../link/link_file.js';
 import type { SourceReader } from './source_reader.js';
 import type { TargetName } from './target.js';
+import type { NameTable } from '../zir/intern.js';
 
 export interface CompilationFiles {
   /** The whole source file, read into one of `reader`'s buffers (source_reader.ts). */
@@ -16,8 +17,8 @@ export interface CompilationFiles {
   recoverOutput(outputPath: string): void;
   /** Creates the output's missing directories; throws what failed. */
   makeOutputDirectory(outputPath: string): void;
-  /** The target's in-place linker writing the file at `outputPath`. */
-  openLinker(outputPath: string, target: TargetName): Linker;
+  /** The target's in-place linker writing the file at `outputPath` (`declNames`: see `TargetBackend.openLinker`). */
+  openLinker(outputPath: string, target: TargetName, declNames?: NameTable): Linker;
   /** The linker of the program linked with objects and archives from disk. */
   openProgramLinker(outputPath: string, target: TargetName, sourceName: string, inputs: readonly LinkFile[]): Linker;
 }

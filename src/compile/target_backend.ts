@@ -15,6 +15,7 @@ import type { ImageSink } from '../link/output_sink.js';
 import { ElfLinker } from '../link/elf/ElfLinker.js';
 import { WasmLinker } from '../link/wasm/WasmLinker.js';
 import type { TargetName } from './target.js';
+import type { NameTable } from '../zir/intern.js';
 import { targetInfo } from './target.js';
 
 export interface TargetBackend {
@@ -22,14 +23,18 @@ export interface TargetBackend {
   semaOptions(safety: boolean): SemaOptions;
   /** A function's AIR to the code its linker places (machine code or a wasm body, plus relocations). */
   generate(func: AirFunction): unknown;
-  /** The in-place linker writing to `sink` (a file at `outputPath`: src/node/compilation_files.ts; or memory), given the routines it defines on demand. */
-  openLinker(outputPath: string, sink: ImageSink): Linker;
+  /**
+   * The in-place linker writing to `sink` (a file at `outputPath`: src/node/compilation_files.ts;
+   * or memory), given the routines it defines on demand. `declNames`: the compilation's name
+   * table, where the linker may find decl names' ids (ELF: symbol_ids.ts).
+   */
+  openLinker(outputPath: string, sink: ImageSink, declNames?: NameTable): Linker;
 }
 
 const X86_64: TargetBackend = {
   semaOptions: (safety) => ({ target: targetInfo('x86_64-linux'), safety, checkInlineAsm }),
   generate: CODE_GENERATORS['x86_64-linux'],
-  openLinker: (outputPath, sink) => ElfLinker.open(outputPath, { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin, sink }),
+  openLinker: (outputPath, sink, declNames) => ElfLinker.open(outputPath, { runtime: generateRuntimeRoutine, wasiBuiltin: generateWasiBuiltin, sink, declNames }),
 };
 
 const WASM32: TargetBackend = {

@@ -11,6 +11,7 @@ import { targetBackend } from '../compile/target_backend.js';
 import type { TargetName } from '../compile/target.js';
 import type { LinkFile } from '../link/link_file.js';
 import type { Linker } from '../link/Linker.js';
+import type { NameTable } from '../zir/intern.js';
 import { ProgramLinker } from './link/elf/program/ProgramLinker.js';
 import { WasmProgramLinker } from './link/wasm/program/WasmProgramLinker.js';
 import { OutputFile } from '../link/elf/output_file.js';
@@ -18,10 +19,10 @@ import { nodeOutputIo } from './link/node_output_io.js';
 import { recoverInterruptedPatch } from '../link/patch_journal.js';
 
 /** The target's in-place linker writing the file at `outputPath`. */
-export function openLinker(outputPath: string, target: TargetName): Linker {
+export function openLinker(outputPath: string, target: TargetName, declNames?: NameTable): Linker {
   // The wasm module is data, not a program the kernel runs: no execute bits.
   const sink = target === 'wasm32-wasi' ? new OutputFile(outputPath, nodeOutputIo, { mode: 0o666, exactMode: false }) : new OutputFile(outputPath, nodeOutputIo);
-  return targetBackend(target).openLinker(outputPath, sink);
+  return targetBackend(target).openLinker(outputPath, sink, declNames);
 }
 
 /** The linker of a program linked with objects and archives: zirc's static ELF or wasm linker. */

@@ -64,10 +64,17 @@ export class NameTable {
     return this.add(latin1(src, start, end), slot, h);
   }
 
-  /** The id of `name` (a latin1 string, one char per byte), interning it if it is new. */
+  /**
+   * The id of `name` (a latin1 string, one char per byte, as the parser makes them),
+   * interning it if it is new; -1 if a char is above U+00FF (no source byte spells it).
+   */
   idOf(name: string): NameId {
     if (this.scratch.length < name.length) this.scratch = new Uint8Array(name.length * 2);
-    for (let i = 0; i < name.length; i++) this.scratch[i] = name.charCodeAt(i);
+    for (let i = 0; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      if (c > 0xff) return -1;
+      this.scratch[i] = c;
+    }
     return this.intern(this.scratch, 0, name.length);
   }
 

@@ -37,6 +37,7 @@ import { applyRelocation, RelocationIndex, type AddressResolver, type LinkReloc 
 import { HEADER_PAGE, SECTION_INDEX, segmentSpec, type AllocSectionName } from './segments.js';
 import { ById, SymbolIds, type SymbolId } from './symbol_ids.js';
 import { StringTable, SymbolTable } from './symtab.js';
+import type { NameTable } from '../../zir/intern.js';
 
 /**
  * What the linker defines itself when code refers to it, made by the code generator and
@@ -51,6 +52,8 @@ export interface ElfLinkerOptions {
   sink: ImageSink;
   /** Keep the output swappable into a running process (see the file comment). */
   hotSwap?: boolean;
+  /** The compilation's name table: decl symbols are found by their name's id there (symbol_ids.ts). */
+  declNames?: NameTable;
 }
 
 /**
@@ -117,7 +120,7 @@ export class ElfLinker implements Linker {
   private readonly got = new OffsetTable();
   private readonly symtab: SymbolTable;
   private readonly strtab: StringTable;
-  private readonly ids = new SymbolIds();
+  private readonly ids: SymbolIds;
   private readonly relocs = new RelocationIndex();
   private readonly resolver: AddressResolver = {
     addressOf: (id) => this.addressOfId(id),
@@ -151,6 +154,7 @@ export class ElfLinker implements Linker {
 
   private constructor(path: string, opts: ElfLinkerOptions) {
     this.runtime = opts.runtime;
+    this.ids = new SymbolIds(opts.declNames);
     this.wasiBuiltin = opts.wasiBuiltin;
     this.hot = opts.hotSwap ? { log: new HotSwapLog(), tombstones: { text: [], rodata: [] }, entry: null, gotCallers: new ById() } : null;
     this.got.holdFreed = !!opts.hotSwap;
