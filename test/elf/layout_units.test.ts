@@ -7,6 +7,7 @@ import { FileRegions } from '../../src/link/elf/file_regions.js';
 import { OffsetTable } from '../../src/link/elf/got.js';
 import { idealCapacity, SectionLayout } from '../../src/link/elf/layout.js';
 import { StringTable, SymbolTable } from '../../src/link/elf/symtab.js';
+import { NameTable } from '../../src/zir/intern.js';
 
 function checkNoOverlap(layout: SectionLayout, live: Map<number, { size: number; align: number }>): void {
   const blocks = [...layout.blocks()];
@@ -173,6 +174,26 @@ describe('symbol and string tables', () => {
     symtab.allocLocal();
     symtab.freeLocal(s1);
     expect(symtab.allocLocal()).toBe(s1);
+  });
+
+  it('counts and frees names in a shared name table and names no name table takes alike', () => {
+    const image = new FileImage();
+    const regions = new FileRegions(image);
+    const names = new NameTable();
+    names.idOf('before'); // ids in a shared table are not the string table's
+    const region = regions.add('.strtab', 64, 8);
+    const strtab = new StringTable(image, regions, region, names);
+    const wide = strtab.intern('\u4e2d\u6587'); // 6 bytes of UTF-8
+    const narrow = strtab.intern('before');
+    expect(strtab.intern('\u4e2d\u6587')).toBe(wide);
+    expect(narrow).not.toBe(wide);
+    strtab.release('\u4e2d\u6587');
+    expect(image.bytes[region.offset + wide]).not.toBe(0); // still held once
+    strtab.release('\u4e2d\u6587');
+    expect(image.bytes[region.offset + wide]).toBe(0); // left the file
+    expect(strtab.intern('sixsix')).toBe(wide); // same length: reused
+    strtab.release('never-interned'); // nothing to release
+    expect(strtab.intern('before')).toBe(narrow);
   });
 
   it('moves globals after the local block when it grows, keeping sh_info right', () => {

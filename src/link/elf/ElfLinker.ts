@@ -37,7 +37,7 @@ import { applyRelocation, RelocationIndex, type AddressResolver, type LinkReloc 
 import { HEADER_PAGE, SECTION_INDEX, segmentSpec, type AllocSectionName } from './segments.js';
 import { ById, SymbolIds, type SymbolId } from './symbol_ids.js';
 import { StringTable, SymbolTable } from './symtab.js';
-import type { NameTable } from '../../zir/intern.js';
+import { NameTable } from '../../zir/intern.js';
 
 /**
  * What the linker defines itself when code refers to it, made by the code generator and
@@ -52,7 +52,7 @@ export interface ElfLinkerOptions {
   sink: ImageSink;
   /** Keep the output swappable into a running process (see the file comment). */
   hotSwap?: boolean;
-  /** The compilation's name table: decl symbols are found by their name's id there (symbol_ids.ts). */
+  /** The compilation's name table: decl symbols and symbol names are found by their name's id there (symbol_ids.ts). */
   declNames?: NameTable;
 }
 
@@ -154,7 +154,8 @@ export class ElfLinker implements Linker {
 
   private constructor(path: string, opts: ElfLinkerOptions) {
     this.runtime = opts.runtime;
-    this.ids = new SymbolIds(opts.declNames);
+    const names = opts.declNames ?? new NameTable();
+    this.ids = new SymbolIds(names);
     this.wasiBuiltin = opts.wasiBuiltin;
     this.hot = opts.hotSwap ? { log: new HotSwapLog(), tombstones: { text: [], rodata: [] }, entry: null, gotCallers: new ById() } : null;
     this.got.holdFreed = !!opts.hotSwap;
@@ -166,7 +167,7 @@ export class ElfLinker implements Linker {
     };
     this.fileRegions = { text: fileRegion('text'), rodata: fileRegion('rodata'), data: fileRegion('data'), got: fileRegion('got') };
     this.symtab = new SymbolTable(this.image, this.regions, this.regions.add('.symtab', 2048, 8));
-    this.strtab = new StringTable(this.image, this.regions, this.regions.add('.strtab', 1024, 8));
+    this.strtab = new StringTable(this.image, this.regions, this.regions.add('.strtab', 1024, 8), names);
     const layout = (name: AtomSection) => new SectionLayout(name, segmentSpec(name).range);
     this.layouts = { text: layout('text'), rodata: layout('rodata'), data: layout('data'), bss: layout('bss') };
   }

@@ -11,6 +11,7 @@
 import { encodeSymbol, SYM_SIZE, type SymbolEntry } from './elf_format.js';
 import type { FileImage } from './file_image.js';
 import type { FileRegion, FileRegions } from './file_regions.js';
+import { NameTable } from '../../zir/intern.js';
 
 const INITIAL_LOCAL_CAPACITY = 64;
 
@@ -30,13 +31,22 @@ function utf8Length(s: string): number {
 }
 
 export class StringTable {
-  private readonly entries = new Map<string, { offset: number; refs: number }>();
+  /**
+   * Slot (slotOf) -> offset + 1 of the name's bytes (0: not in the table), and how many
+   * symbols hold it. Kept by the name's id in a name table, not in a map keyed by it: see
+   * symbol_ids.ts for why the compilation's table is the fast one to ask.
+   */
+  private offsets = new Int32Array(256);
+  private refs = new Int32Array(256);
+  /** Names the name table cannot take (a char above U+00FF), each with its index. */
+  private readonly wideNames = new Map<string, number>();
   private readonly freeByLength = new Map<number, number[]>();
 
   constructor(
     private readonly image: FileImage,
     private readonly regions: FileRegions,
     readonly region: FileRegion,
+    private readonly names: NameTable = new NameTable(),
   ) {
     region.used = 1; // the leading NUL
     image.fill(region.offset, 1, 0);
@@ -47,10 +57,11 @@ export class StringTable {
   }
 
   intern(name: string): number {
-    const e = this.entries.get(name);
-    if (e) {
-      e.refs++;
-      return e.offset;
+    const slot = this.slotOf(name);
+    const known = this.offsets[slot]!;
+    if (known !== 0) {
+      this.refs[slot]!++;
+      return known - 1;
     }
     const len = utf8Length(name) + 1;
     let offset = this.freeByLength.get(len)?.pop();
@@ -60,20 +71,48 @@ export class StringTable {
       this.region.used = offset + len;
     }
     this.image.writeCString(this.region.offset + offset, name, len);
-    this.entries.set(name, { offset, refs: 1 });
+    this.offsets[slot] = offset + 1;
+    this.refs[slot] = 1;
     return offset;
   }
 
   release(name: string): void {
-    const e = this.entries.get(name);
-    if (!e) return;
-    if (--e.refs > 0) return;
-    this.entries.delete(name);
+    const slot = this.slotOf(name);
+    const known = this.offsets[slot]!;
+    if (known === 0) return;
+    if (--this.refs[slot]! > 0) return;
+    this.offsets[slot] = 0;
+    const offset = known - 1;
     const len = utf8Length(name) + 1;
-    this.image.fill(this.region.offset + e.offset, len - 1, 0);
+    this.image.fill(this.region.offset + offset, len - 1, 0);
     let list = this.freeByLength.get(len);
     if (!list) this.freeByLength.set(len, (list = []));
-    list.push(e.offset);
+    list.push(offset);
+  }
+
+  /** Where `name`'s entry is kept: even slots by its id in the name table, odd ones for wide names. */
+  private slotOf(name: string): number {
+    const id = this.names.idOf(name);
+    let slot: number;
+    if (id >= 0) slot = 2 * id;
+    else {
+      let wide = this.wideNames.get(name);
+      if (wide === undefined) this.wideNames.set(name, (wide = this.wideNames.size));
+      slot = 2 * wide + 1;
+    }
+    if (slot >= this.offsets.length) this.grow(slot);
+    return slot;
+  }
+
+  private grow(slot: number): void {
+    let n = this.offsets.length * 2;
+    while (n <= slot) n *= 2;
+    const offsets = new Int32Array(n);
+    offsets.set(this.offsets);
+    const refs = new Int32Array(n);
+    refs.set(this.refs);
+    this.offsets = offsets;
+    this.refs = refs;
   }
 }
 
