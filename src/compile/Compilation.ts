@@ -49,6 +49,7 @@ const utf8 = new TextEncoder();
 /** A span of the new source as the decl table will take it: `parsed` is null when its text did not change. */
 interface PlannedDecl {
   name: string;
+  nameId: NameId;
   start: number;
   end: number;
   parsed: ParsedDecl | null;
@@ -154,14 +155,13 @@ export class Compilation {
   /** The source as of the last update that parsed. */
   private source: Uint8Array = new Uint8Array(0);
   private readonly reader = new SourceReader();
-  private readonly decls = new Map<string, DeclState>();
   /**
    * Every name the compilation's parses have seen, one id each for its life: the trees'
    * references carry it (RefValue.id), so analysis finds a decl in `declById` and a
    * name's readers in the graph by index, not by hashing its text.
    */
   private readonly names = new NameTable();
-  /** The decls in `decls`, by their name's id. */
+  /** The decls, by their name's id. */
   private readonly declById: Array<DeclState | undefined> = [];
   /** Decls in source order. */
   private readonly order = new DeclOrder<DeclState>();
@@ -369,7 +369,7 @@ export class Compilation {
       stats.timings.splitMs = elapsed(splitTimer);
       return null;
     }
-    let resplit = resplitChanged(this.order, buf, range, splitDecls);
+    let resplit = resplitChanged(this.order, buf, range, (slice) => splitDecls(slice, this.names));
     stats.timings.splitMs = elapsed(splitTimer);
 
     const parseTimer = startTimer();
@@ -384,7 +384,8 @@ export class Compilation {
       }
       // The splitter was more cautious than the parser: take every decl from the full parse.
       const byStart = new Map(full.module.decls.map((d) => [d.start, d]));
-      resplit = { first: 0, oldCount: this.order.length, spans: full.module.decls, delta: 0, suspect: false };
+      const spans = full.module.decls.map((d) => ({ name: d.name, nameId: this.names.idOf(d.name), start: d.start, end: d.end }));
+      resplit = { first: 0, oldCount: this.order.length, spans, delta: 0, suspect: false };
       plan = this.planDecls(buf, resplit, (start) => ({ ok: true, decl: byStart.get(start)! }), stats, true)!;
     }
 
@@ -397,7 +398,7 @@ export class Compilation {
         if (p.parsed) this.replaceDecl(p.old, p.parsed);
         kept.add(p.old);
       }
-      placed.push({ item: p.old ?? this.addDecl(p.name, p.parsed!), start: p.start, end: p.end });
+      placed.push({ item: p.old ?? this.addDecl(p.name, p.nameId, p.parsed!), start: p.start, end: p.end });
     }
     for (const old of replaced) {
       if (!kept.has(old)) {
@@ -416,7 +417,8 @@ export class Compilation {
   /**
    * What the new spans mean for the decl table: for each, the old decl of that name (if
    * any) and its new tree (null when its text did not change). Null when a span does not
-   * parse or a name repeats: the caller asks the whole file's parse.
+   * parse or redefines a decl outside the slice: the caller asks the whole file's parse.
+   * The spans' names are distinct (the splitter and parseFile both reject a repeat).
    */
   private planDecls(
     buf: Uint8Array,
@@ -427,14 +429,12 @@ export class Compilation {
     keepTrees = false,
   ): PlannedDecl[] | null {
     const replaced = new Set(this.order.slice(resplit.first, resplit.oldCount));
-    const seen = new Set<string>();
     const plan: PlannedDecl[] = [];
     for (const span of resplit.spans) {
-      const old = this.decls.get(span.name);
-      if (seen.has(span.name) || (old && !replaced.has(old))) return null; // a redefinition
-      seen.add(span.name);
+      const old = this.declById[span.nameId];
+      if (old && !replaced.has(old)) return null; // a redefinition
       if (old && sameText(this.source, old.start, old.end, buf, span.start, span.end)) {
-        plan.push({ name: span.name, start: span.start, end: span.end, parsed: null, old });
+        plan.push({ name: span.name, nameId: span.nameId, start: span.start, end: span.end, parsed: null, old });
         continue;
       }
       const r = parseDecl(span.start, span.end);
@@ -443,7 +443,7 @@ export class Compilation {
       // Unless keepTrees, the tree is not kept: analysis parses the decl again when it gets
       // to it (astOf), so a full build holds a few trees at a time, not every decl's (290 MB
       // at 100k), and the trees die young, which costs the collector far less.
-      plan.push({ name: span.name, start: span.start, end: span.end, parsed: { isExport: r.decl.inst.tag === 'export', tree: keepTrees ? r.decl : null }, old });
+      plan.push({ name: span.name, nameId: span.nameId, start: span.start, end: span.end, parsed: { isExport: r.decl.inst.tag === 'export', tree: keepTrees ? r.decl : null }, old });
     }
     return plan;
   }
@@ -470,10 +470,9 @@ export class Compilation {
     this.astsHeld = [];
   }
 
-  private addDecl(name: string, parsed: ParsedDecl): DeclState {
-    const d = new DeclState(name, this.names.idOf(name), parsed.isExport);
+  private addDecl(name: string, nameId: NameId, parsed: ParsedDecl): DeclState {
+    const d = new DeclState(name, nameId, parsed.isExport);
     if (parsed.tree) this.holdAst(d, parsed.tree);
-    this.decls.set(name, d);
     setDense(this.declById, d.nameId, d);
     if (d.isExport) this.roots.add(d);
     // Units that found no decl of this name must look again.
@@ -492,7 +491,6 @@ export class Compilation {
 
   private removeDecl(d: DeclState): void {
     d.deleted = true;
-    this.decls.delete(d.name);
     this.declById[d.nameId] = undefined;
     this.roots.delete(d);
     for (const u of [d.value, d.body]) {
@@ -766,7 +764,7 @@ export class Compilation {
     const entry = exports.find((e) => e.symbolName === '_start');
     // Linked with objects, `_start` may be a C runtime's: the link reports it if nobody defines it.
     if (!entry) return this.linksObjects ? null : { offset: 0, message: 'no entry point found' };
-    const type = this.decls.get(entry.declName)?.value.typedValue?.type;
+    const type = this.declById[this.names.idOf(entry.declName)]?.value.typedValue?.type;
     if (type?.kind !== 'fn') return null;
     const returns = type.ret.kind;
     const allowed = type.params.length === 0 && (returns === 'noreturn' || (returns === 'void' && this.opts.target === 'wasm32-wasi'));

@@ -9,12 +9,17 @@
 //! raw newline, EOF inside a decl) sets `suspect`; the caller then runs `parseFile` for
 //! the authoritative error. A file it does not flag may still be invalid inside a decl:
 //! `parseDeclAt` reports that.
+//!
+//! Names are interned in the caller's name table (a compilation's, shared with its
+//! parses), so each span comes with its name's id and the decl table is indexed by it.
 
-import { latin1String } from './bytes.js';
 import { CH_AT, CH_BACKSLASH, CH_EQ, CH_LF, CH_LPAREN, CH_QUOTE, CH_SEMI, NAME_BYTE } from './lex.js';
+import { NAME_HASH_SEED, NameTable, nameHashStep, type NameId } from './intern.js';
 
 export interface DeclSpan {
   name: string;
+  /** The name's id in the name table the split was given. */
+  nameId: NameId;
   /** Absolute offset of the `@`. */
   start: number;
   /** Absolute offset just after the instruction's closing `)`. */
@@ -52,12 +57,13 @@ function closerOf(open: number): number {
   return open === 0x28 ? 0x29 : open + 2; // '[' -> ']', '{' -> '}'
 }
 
-export function splitDecls(source: Uint8Array): SplitResult {
+export function splitDecls(source: Uint8Array, names: NameTable = new NameTable()): SplitResult {
   const src = source;
   const buf = source;
   const len = src.length;
   const spans: DeclSpan[] = [];
-  const names = new Set<string>();
+  /** Name id -> 1 once a span has it (a repeat is suspect). */
+  let seen: Uint8Array = new Uint8Array(names.size + 256);
   let closers = new Uint8Array(64);
   let pos = 0;
 
@@ -82,9 +88,10 @@ export function splitDecls(source: Uint8Array): SplitResult {
     const start = pos;
     pos++;
     const nameStart = pos;
-    while (pos < len && NAME_BYTE[src[pos]!] === 1) pos++;
+    let h = NAME_HASH_SEED;
+    while (pos < len && NAME_BYTE[src[pos]!] === 1) h = nameHashStep(h, src[pos++]!);
     if (pos === nameStart) return suspect();
-    const name = latin1(buf, nameStart, pos);
+    const nameId = names.internHashed(buf, nameStart, pos, h);
     pos = skipSpace(pos);
     if (src[pos] !== CH_EQ || pos >= len) return suspect();
     pos = skipSpace(pos + 1);
@@ -131,14 +138,17 @@ export function splitDecls(source: Uint8Array): SplitResult {
         pos = nl < 0 ? len : nl + 1;
       }
     }
-    const known = names.size;
-    names.add(name);
-    if (names.size === known) return { spans, suspect: true };
-    spans.push({ name, start, end: pos });
+    if (nameId >= seen.length) seen = grown(seen, nameId);
+    if (seen[nameId] === 1) return suspect();
+    seen[nameId] = 1;
+    spans.push({ name: names.names[nameId]!, nameId, start, end: pos });
   }
   return { spans, suspect: false };
 }
 
-function latin1(buf: Uint8Array, start: number, end: number): string {
-  return latin1String(buf, start, end);
+/** `marks` with room for index `at`, its marks kept. */
+function grown(marks: Uint8Array, at: number): Uint8Array {
+  const bigger = new Uint8Array(Math.max(at + 1, marks.length * 2));
+  bigger.set(marks);
+  return bigger;
 }

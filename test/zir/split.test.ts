@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { generateProgram } from '../../src/bench/generate.js';
 import { parseDeclAt, parseFile } from '../../src/zir/parse.js';
 import { printModuleBytes } from '../../src/zir/print.js';
-import { splitDecls } from '../../src/zir/split.js';
+import { splitDecls, type SplitResult } from '../../src/zir/split.js';
+import { NameTable } from '../../src/zir/intern.js';
 import { casePrograms } from './case_programs.js';
 import { randomModule } from './random_module.js';
 
@@ -14,10 +15,24 @@ function parserSpans(src: Uint8Array) {
   return r.module.decls.map((d) => ({ name: d.name, start: d.start, end: d.end }));
 }
 
+/** A split's spans without their name ids, which `spansIn` checks against the table. */
+function spansOf(split: SplitResult) {
+  return split.spans.map(({ name, start, end }) => ({ name, start, end }));
+}
+
+/** Splits with a name table, checking that each span's id is its name's there. */
+function spansIn(src: Uint8Array): SplitResult {
+  const names = new NameTable();
+  names.idOf('an_earlier_name');
+  const split = splitDecls(src, names);
+  for (const s of split.spans) expect(names.names[s.nameId]).toBe(s.name);
+  return split;
+}
+
 function expectAgreement(src: Uint8Array): void {
-  const split = splitDecls(src);
+  const split = spansIn(src);
   expect(split.suspect).toBe(false);
-  expect(split.spans).toEqual(parserSpans(src));
+  expect(spansOf(split)).toEqual(parserSpans(src));
 }
 
 /** Comments and blank lines full of bytes that look like structure. */
@@ -92,6 +107,14 @@ describe('decl splitter', () => {
     }
   });
 
+  test('flags a repeated name among many, in a name table that held names before', () => {
+    const decls = Array.from({ length: 600 }, (_, i) => `@n${i} = int(${i})`);
+    const names = new NameTable();
+    for (let i = 0; i < 300; i++) names.idOf(`old${i}`);
+    expect(splitDecls(Buffer.from(decls.join('\n')), names).suspect).toBe(false);
+    expect(splitDecls(Buffer.from([...decls, '@n550 = int(0)'].join('\n')), names).suspect).toBe(true);
+  });
+
   test('on any input: an unsuspected split whose decls all parse means the whole file parses the same', () => {
     const base = Buffer.from(generateProgram({ shape: 'loops', functions: 3, seed: 2 }).source);
     fc.assert(
@@ -100,11 +123,11 @@ describe('decl splitter', () => {
         (edits) => {
           const src = Buffer.from(base);
           for (const [at, byte] of edits) src[at] = byte;
-          const split = splitDecls(src);
+          const split = spansIn(src);
           const whole = parseFile(src);
           if (whole.ok) {
             expect(split.suspect).toBe(false);
-            expect(split.spans).toEqual(whole.module.decls.map((d) => ({ name: d.name, start: d.start, end: d.end })));
+            expect(spansOf(split)).toEqual(whole.module.decls.map((d) => ({ name: d.name, start: d.start, end: d.end })));
             return;
           }
           if (split.suspect) return;
