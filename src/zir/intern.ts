@@ -2,7 +2,8 @@
 //! get the same small integer id and the same (latin1) string object, so a file that
 //! says `@u32` ten thousand times allocates that string once, and the parser can keep
 //! per-name facts (is it a local of this decl? which tag is it?) in flat arrays indexed
-//! by id instead of hash maps. Open addressing keyed by an FNV-1a hash of the bytes.
+//! by id instead of hash maps. Open addressing keyed by an FNV-1a hash of the bytes, the
+//! bytes themselves kept in one arena that lookups compare against.
 //! Ids are dense and stable for the table's lifetime. A compilation keeps one table for
 //! all its parses, so that a decl's name has one id in every tree and analysis finds
 //! decls and their readers in arrays indexed by it (`NameId`), not in maps keyed by text.
@@ -18,11 +19,20 @@ export function nameHashStep(h: number, byte: number): number {
   return Math.imul(h ^ byte, 0x01000193);
 }
 
+/** Int32s per slot: id + 1 (0 = empty), hash, where the name's bytes start in the arena, their length. */
+const SLOT = 4;
+
 export class NameTable {
-  /** Slot -> id + 1 (0 = empty). */
+  /**
+   * The open-addressing table, a slot's four fields side by side: a lookup reads one
+   * cache line of it and then the name's bytes in the arena, never the string, whose
+   * place in the heap is anywhere (at 100k functions each probe missed the cache).
+   */
   private slots: Int32Array;
-  private slotHashes: Int32Array;
   private mask: number;
+  /** Every name's bytes, back to back. */
+  private arena = new Uint8Array(4096);
+  private arenaUsed = 0;
   /** Id -> string. */
   readonly names: string[] = [];
   /** A name given as a string, as bytes (idOf). */
@@ -30,8 +40,7 @@ export class NameTable {
 
   constructor(capacityLog2 = 10) {
     const cap = 1 << capacityLog2;
-    this.slots = new Int32Array(cap);
-    this.slotHashes = new Int32Array(cap);
+    this.slots = new Int32Array(cap * SLOT);
     this.mask = cap - 1;
   }
 
@@ -53,15 +62,13 @@ export class NameTable {
     const mask = this.mask;
     let slot = h & mask;
     for (;;) {
-      const e = slots[slot]!;
+      const at = slot * SLOT;
+      const e = slots[at]!;
       if (e === 0) break;
-      if (this.slotHashes[slot] === h) {
-        const s = this.names[e - 1]!;
-        if (s.length === n && sameBytes(s, src, start)) return e - 1;
-      }
+      if (slots[at + 1] === h && slots[at + 3] === n && sameBytes(this.arena, slots[at + 2]!, src, start, n)) return e - 1;
       slot = (slot + 1) & mask;
     }
-    return this.add(latin1(src, start, end), slot, h);
+    return this.add(src, start, end, slot, h);
   }
 
   /**
@@ -78,35 +85,44 @@ export class NameTable {
     return this.intern(this.scratch, 0, name.length);
   }
 
-  private add(name: string, slot: number, h: number): NameId {
+  private add(src: Uint8Array, start: number, end: number, slot: number, h: number): NameId {
     const id = this.names.length;
-    this.names.push(name);
-    this.slots[slot] = id + 1;
-    this.slotHashes[slot] = h;
-    if ((id + 1) * 2 > this.slots.length) this.grow();
+    const n = end - start;
+    this.names.push(latin1(src, start, end));
+    if (this.arenaUsed + n > this.arena.length) {
+      const bigger = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + n));
+      bigger.set(this.arena.subarray(0, this.arenaUsed));
+      this.arena = bigger;
+    }
+    this.arena.set(src.subarray(start, end), this.arenaUsed);
+    const at = slot * SLOT;
+    this.slots[at] = id + 1;
+    this.slots[at + 1] = h;
+    this.slots[at + 2] = this.arenaUsed;
+    this.slots[at + 3] = n;
+    this.arenaUsed += n;
+    if ((id + 1) * 2 > this.mask + 1) this.grow();
     return id;
   }
 
   private grow(): void {
-    const oldSlots = this.slots;
-    const oldHashes = this.slotHashes;
-    const cap = oldSlots.length * 2;
-    this.slots = new Int32Array(cap);
-    this.slotHashes = new Int32Array(cap);
-    this.mask = cap - 1;
-    for (let i = 0; i < oldSlots.length; i++) {
-      const e = oldSlots[i]!;
-      if (e === 0) continue;
-      let slot = oldHashes[i]! & this.mask;
-      while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.slots[slot] = e;
-      this.slotHashes[slot] = oldHashes[i]!;
+    const old = this.slots;
+    const cap = (this.mask + 1) * 2;
+    const slots = new Int32Array(cap * SLOT);
+    const mask = cap - 1;
+    for (let at = 0; at < old.length; at += SLOT) {
+      if (old[at] === 0) continue;
+      let slot = old[at + 1]! & mask;
+      while (slots[slot * SLOT] !== 0) slot = (slot + 1) & mask;
+      slots.set(old.subarray(at, at + SLOT), slot * SLOT);
     }
+    this.slots = slots;
+    this.mask = mask;
   }
 }
 
-function sameBytes(s: string, src: Uint8Array, start: number): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== src[start + i]) return false;
+function sameBytes(arena: Uint8Array, at: number, src: Uint8Array, start: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (arena[at + i] !== src[start + i]) return false;
   return true;
 }
 
