@@ -32,12 +32,118 @@ export interface AddressResolver {
 
 const NO_RELOCS: readonly LinkReloc[] = [];
 
+/** A relocation's kind as it is stored (`KINDS[code]`). */
+const KINDS: readonly X86RelocKind[] = ['rel32', 'got_rel32', 'abs64'];
+const KIND_CODE: Record<X86RelocKind, number> = { rel32: 0, got_rel32: 1, abs64: 2 };
+/** Numbers per stored relocation: offset, kind code, target, addend. */
+const FIELDS = 4;
+
+/**
+ * Every symbol's relocations, kept flat: one pool of numbers, each symbol owning a run of
+ * it (its start and length by symbol id). No object per relocation or per symbol stays
+ * alive, so a 100k-function link keeps none of the 200k the collector had to trace. A
+ * run that grows moves to the end of the pool; the pool is packed again when more than
+ * half of it is runs left behind.
+ */
+class RelocationPool {
+  private fields = new Float64Array(1024 * FIELDS);
+  /** Relocations the pool holds, live or left behind. */
+  private used = 0;
+  private abandoned = 0;
+  /** Symbol id -> first relocation of its run, and how many it has (0: none). */
+  private starts = new Int32Array(1024);
+  private counts = new Int32Array(1024);
+  /** How many the run has room for (a run keeps its room when it shrinks). */
+  private rooms = new Int32Array(1024);
+
+  count(source: SymbolId): number {
+    return source < this.counts.length ? this.counts[source]! : 0;
+  }
+
+  /** The `i`th relocation in `source` (`i` < `count(source)`), as a new object. */
+  at(source: SymbolId, i: number): LinkReloc {
+    const f = (this.starts[source]! + i) * FIELDS;
+    const fields = this.fields;
+    return { offset: fields[f]!, kind: KINDS[fields[f + 1]!]!, target: fields[f + 2]!, addend: fields[f + 3]! };
+  }
+
+  set(source: SymbolId, relocs: readonly LinkReloc[]): void {
+    if (source >= this.counts.length) this.growIds(source);
+    const n = relocs.length;
+    if (n > this.rooms[source]!) {
+      this.abandoned += this.rooms[source]!;
+      this.counts[source] = 0;
+      this.rooms[source] = 0;
+      if (this.abandoned > 1024 && this.abandoned * 2 > this.used) this.pack();
+      this.reserve(n);
+      this.starts[source] = this.used;
+      this.rooms[source] = n;
+      this.used += n;
+    }
+    this.counts[source] = n;
+    const fields = this.fields;
+    let f = this.starts[source]! * FIELDS;
+    for (const r of relocs) {
+      fields[f] = r.offset;
+      fields[f + 1] = KIND_CODE[r.kind];
+      fields[f + 2] = r.target;
+      fields[f + 3] = r.addend;
+      f += FIELDS;
+    }
+  }
+
+  /** Copies the live runs to a fresh pool, in symbol order, each with room for what it has. */
+  private pack(): void {
+    const old = this.fields;
+    let live = 0;
+    for (let id = 0; id < this.counts.length; id++) live += this.counts[id]!;
+    this.fields = new Float64Array(Math.max(1024, live * 2) * FIELDS);
+    let next = 0;
+    for (let id = 0; id < this.counts.length; id++) {
+      const n = this.counts[id]!;
+      this.rooms[id] = n;
+      if (n === 0) continue;
+      const from = this.starts[id]! * FIELDS;
+      this.fields.set(old.subarray(from, from + n * FIELDS), next * FIELDS);
+      this.starts[id] = next;
+      next += n;
+    }
+    this.used = next;
+    this.abandoned = 0;
+  }
+
+  private reserve(n: number): void {
+    if ((this.used + n) * FIELDS <= this.fields.length) return;
+    const bigger = new Float64Array(Math.max(this.fields.length * 2, (this.used + n) * FIELDS));
+    bigger.set(this.fields.subarray(0, this.used * FIELDS));
+    this.fields = bigger;
+  }
+
+  private growIds(id: SymbolId): void {
+    let n = this.counts.length * 2;
+    while (n <= id) n *= 2;
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.starts = grow(this.starts);
+    this.counts = grow(this.counts);
+    this.rooms = grow(this.rooms);
+  }
+}
+
 export class RelocationIndex {
-  private readonly inSymbol = new ById<LinkReloc[]>();
+  private readonly inSymbol = new RelocationPool();
   private readonly toSymbol = new ById<Set<SymbolId>>();
 
+  /** The relocations in `source`, as new objects (the index keeps none). */
   relocsIn(source: SymbolId): readonly LinkReloc[] {
-    return this.inSymbol.get(source) ?? NO_RELOCS;
+    const n = this.inSymbol.count(source);
+    if (n === 0) return NO_RELOCS;
+    const out: LinkReloc[] = [];
+    for (let i = 0; i < n; i++) out.push(this.inSymbol.at(source, i));
+    return out;
   }
 
   /** Sources that have at least one relocation to `target` whose value depends on where
@@ -48,8 +154,8 @@ export class RelocationIndex {
   }
 
   /** Replaces the relocations in `source`; returns the ones it had before. */
-  replace(source: SymbolId, relocs: LinkReloc[]): readonly LinkReloc[] {
-    const old = this.inSymbol.get(source) ?? NO_RELOCS;
+  replace(source: SymbolId, relocs: readonly LinkReloc[]): readonly LinkReloc[] {
+    const old = this.relocsIn(source);
     for (const r of old) {
       if (r.kind === 'got_rel32') continue;
       const set = this.toSymbol.get(r.target);
@@ -57,8 +163,7 @@ export class RelocationIndex {
       set.delete(source);
       if (set.size === 0) this.toSymbol.delete(r.target);
     }
-    if (relocs.length === 0) this.inSymbol.delete(source);
-    else this.inSymbol.set(source, relocs);
+    this.inSymbol.set(source, relocs);
     for (const r of relocs) {
       if (r.kind === 'got_rel32') continue;
       let set = this.toSymbol.get(r.target);
