@@ -157,12 +157,16 @@ export class Compilation {
   private readonly reader = new SourceReader();
   /**
    * Every name the compilation's parses have seen, one id each for its life: the trees'
-   * references carry it (RefValue.id), so analysis finds a decl in `declById` and a
+   * references carry it (RefValue.id), so analysis finds a decl in `valueById` and a
    * name's readers in the graph by index, not by hashing its text.
    */
   private readonly names = new NameTable();
-  /** The decls, by their name's id. */
-  private readonly declById: Array<DeclState | undefined> = [];
+  /**
+   * Each decl's value unit (its decl is `.decl`), by the decl name's id; none for a name
+   * with no decl, a removed one included. Resolving a name reads this and then the unit
+   * alone, not the decl in between (a cache miss saved on each of 100k references).
+   */
+  private readonly valueById: Array<Unit | undefined> = [];
   /** Decls in source order. */
   private readonly order = new DeclOrder<DeclState>();
   private readonly roots = new Set<DeclState>();
@@ -431,7 +435,7 @@ export class Compilation {
     const replaced = new Set(this.order.slice(resplit.first, resplit.oldCount));
     const plan: PlannedDecl[] = [];
     for (const span of resplit.spans) {
-      const old = this.declById[span.nameId];
+      const old = this.valueById[span.nameId]?.decl;
       if (old && !replaced.has(old)) return null; // a redefinition
       if (old && sameText(this.source, old.start, old.end, buf, span.start, span.end)) {
         plan.push({ name: span.name, nameId: span.nameId, start: span.start, end: span.end, parsed: null, old });
@@ -473,7 +477,7 @@ export class Compilation {
   private addDecl(name: string, nameId: NameId, parsed: ParsedDecl): DeclState {
     const d = new DeclState(name, nameId, parsed.isExport);
     if (parsed.tree) this.holdAst(d, parsed.tree);
-    setDense(this.declById, d.nameId, d);
+    setDense(this.valueById, d.nameId, d.value);
     if (d.isExport) this.roots.add(d);
     // Units that found no decl of this name must look again.
     for (const u of this.graph.dependantsCopy(d.nameId)) this.markOutdated(u);
@@ -491,7 +495,7 @@ export class Compilation {
 
   private removeDecl(d: DeclState): void {
     d.deleted = true;
-    this.declById[d.nameId] = undefined;
+    this.valueById[d.nameId] = undefined;
     this.roots.delete(d);
     for (const u of [d.value, d.body]) {
       this.graph.forget(u);
@@ -700,9 +704,8 @@ export class Compilation {
   }
 
   private resolve(name: NameId): ResolvedDecl {
-    const d = this.declById[name];
-    if (!d || d.deleted) return 'not_found';
-    const u = d.value;
+    const u = this.valueById[name];
+    if (u === undefined) return 'not_found';
     if (u.inProgress) {
       markCycle(this.cycles, u);
       return 'cycle';
@@ -721,7 +724,7 @@ export class Compilation {
   /** What the cycle questions (cycles.ts) need of this compilation. */
   private readonly cycles: CycleContext = {
     update: () => this.updateCount,
-    valueOf: (name) => this.declById[name]?.value,
+    valueOf: (name) => this.valueById[name],
     dependantsOf: (name) => this.graph.dependantsOf(name),
     openAnalyses: () => [...this.suspended, ...this.analysisStack],
     marks: new Map(),
@@ -732,8 +735,8 @@ export class Compilation {
     const out: Unit[] = [];
     const reads = u.deps;
     for (let i = 0, n = readCount(reads); i < n; i++) {
-      const d = this.declById[readAt(reads, i)];
-      if (d && !d.deleted) out.push(d.value);
+      const value = this.valueById[readAt(reads, i)];
+      if (value) out.push(value);
     }
     if (u.kind === 'value' && u.typedValue && functionOwner(u.typedValue) === u.decl.name) out.push(u.decl.body);
     return kept(out);
@@ -764,7 +767,7 @@ export class Compilation {
     const entry = exports.find((e) => e.symbolName === '_start');
     // Linked with objects, `_start` may be a C runtime's: the link reports it if nobody defines it.
     if (!entry) return this.linksObjects ? null : { offset: 0, message: 'no entry point found' };
-    const type = this.declById[this.names.idOf(entry.declName)]?.value.typedValue?.type;
+    const type = this.valueById[this.names.idOf(entry.declName)]?.typedValue?.type;
     if (type?.kind !== 'fn') return null;
     const returns = type.ret.kind;
     const allowed = type.params.length === 0 && (returns === 'noreturn' || (returns === 'void' && this.opts.target === 'wasm32-wasi'));

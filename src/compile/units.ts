@@ -153,12 +153,14 @@ const QUEUED = 32;
  * through accessors that read as the fields of `Unit`.
  */
 class UnitRecord implements Unit {
+  // Resolving a name reads the flags and the value: declared side by side, they share a
+  // cache line (resolving misses the cache on most of 100k units).
   private bits: number;
+  typedValue: TypedValue | null = null;
   deps: Reads = NONE;
   analyzedIn = 0;
   errors: readonly SemaError[] = NONE;
   data: readonly DataAtom[] = NONE;
-  typedValue: TypedValue | null = null;
   exportEntry: { symbolName: string; declName: string; offset: number } | null = null;
   air: AirFunction | null = null;
   functionName: string | null = null;
