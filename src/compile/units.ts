@@ -264,8 +264,17 @@ const SMALL_DEPENDANTS = 128;
  * small array, which takes a fraction of a Set's memory (at 100k functions, 200k names);
  * a name read by many (a type every function uses) gets a Set.
  */
+function isOneUnit(readers: Unit | Unit[] | Set<Unit>): readers is Unit {
+  return readers instanceof UnitRecord;
+}
+
 export class DependencyGraph {
-  private readonly dependants: Array<Unit[] | Set<Unit> | undefined> = [];
+  /**
+   * The readers of each name, by its id: one reader as itself (most names of a program
+   * have one: at 100k functions, 100k one-element arrays fewer), a few in an array, many
+   * (`SMALL_DEPENDANTS`) in a Set.
+   */
+  private readonly dependants: Array<Unit | Unit[] | Set<Unit> | undefined> = [];
 
   /** Replace the recorded reads of `unit` with `deps`. */
   setDeps(unit: Unit, deps: readonly NameId[]): void {
@@ -276,7 +285,8 @@ export class DependencyGraph {
   }
 
   dependantsOf(name: NameId): Iterable<Unit> {
-    return this.dependants[name] ?? NO_UNITS;
+    const readers = this.dependants[name];
+    return readers === undefined ? NO_UNITS : isOneUnit(readers) ? [readers] : readers;
   }
 
   /**
@@ -285,30 +295,33 @@ export class DependencyGraph {
    * every name of a full build.
    */
   dependantsCopy(name: NameId): readonly Unit[] {
-    const set = this.dependants[name];
-    if (set === undefined) return NO_UNITS;
-    return set instanceof Set ? [...set] : set.slice();
+    const readers = this.dependants[name];
+    if (readers === undefined) return NO_UNITS;
+    if (isOneUnit(readers)) return [readers];
+    return readers instanceof Set ? [...readers] : readers.slice();
   }
 
   private add(name: NameId, unit: Unit): void {
     const dependants = this.dependants;
     // `unit` is not among them: setDeps took it out of every name first, and deps has no repeats.
-    const set = dependants[name];
-    if (set === undefined) setDense(dependants, name, [unit]);
-    else if (set instanceof Set) set.add(unit);
-    else if (set.length < SMALL_DEPENDANTS) set.push(unit);
-    else dependants[name] = new Set([...set, unit]);
+    const readers = dependants[name];
+    if (readers === undefined) setDense(dependants, name, unit);
+    else if (isOneUnit(readers)) dependants[name] = [readers, unit];
+    else if (readers instanceof Set) readers.add(unit);
+    else if (readers.length < SMALL_DEPENDANTS) readers.push(unit);
+    else dependants[name] = new Set([...readers, unit]);
   }
 
   private remove(name: NameId, unit: Unit): void {
-    const set = this.dependants[name];
-    if (set === undefined) return;
-    if (set instanceof Set) {
-      set.delete(unit);
-      return;
+    const readers = this.dependants[name];
+    if (readers === undefined) return;
+    if (isOneUnit(readers)) {
+      if (readers === unit) this.dependants[name] = undefined;
+    } else if (readers instanceof Set) readers.delete(unit);
+    else {
+      const i = readers.indexOf(unit);
+      if (i >= 0) readers.splice(i, 1);
     }
-    const i = set.indexOf(unit);
-    if (i >= 0) set.splice(i, 1);
   }
 
   forget(unit: Unit): void {
