@@ -37,6 +37,7 @@ import { applyRelocation, RelocationIndex, type AddressResolver, type LinkReloc 
 import { HEADER_PAGE, SECTION_INDEX, segmentSpec, type AllocSectionName } from './segments.js';
 import { ById, SymbolIds, type SymbolId } from './symbol_ids.js';
 import { StringTable, SymbolTable } from './symtab.js';
+import { AtomTable, type Atom, type AtomSection } from './atom_table.js';
 import { NameTable } from '../../zir/intern.js';
 
 /**
@@ -88,18 +89,7 @@ export function constantKey(ownerKey: string, name: string): string {
   return `c:${ownerKey}:${name}`;
 }
 
-type AtomSection = 'text' | 'rodata' | 'data' | 'bss';
 type FileSection = 'text' | 'rodata' | 'data' | 'got';
-
-interface Atom {
-  id: SymbolId;
-  symbolName: string;
-  kind: 'func' | 'data';
-  section: AtomSection;
-  block: number;
-  symIndex: number;
-  nameOffset: number;
-}
 
 /**
  * Room to grow a region gets when the file is laid out again for a full write: half its
@@ -127,7 +117,7 @@ export class ElfLinker implements Linker {
     gotAddressOf: (id) => this.gotAddressOfId(id),
     keyOf: (id) => this.ids.keyOf(id),
   };
-  private readonly atoms = new ById<Atom>();
+  private readonly atoms = new AtomTable();
   /** The constants each function owns, by the function's id (only those that have some). */
   private readonly constantsOf = new ById<SymbolId[]>();
   /** Externs with no built-in definition (their references resolve to 0), by id, with
@@ -412,7 +402,7 @@ export class ElfLinker implements Linker {
     let oldSize = 0;
     const isNew = !atom;
     if (!atom) {
-      atom = {
+      atom = this.atoms.add({
         id,
         symbolName,
         kind,
@@ -420,8 +410,7 @@ export class ElfLinker implements Linker {
         block: layout.allocate(bytes.length, align),
         symIndex: this.symtab.allocLocal(),
         nameOffset: this.strtab.intern(symbolName),
-      };
-      this.atoms.set(id, atom);
+      });
       moved = true;
     } else if (this.hot && swapsByMoving(section)) {
       // A process may be running the old version: it stays where it is, as a tombstone.
