@@ -41,7 +41,8 @@ export function resplitChanged(
   const sliceStart = first > 0 ? order.at(first - 1).end : 0;
   const sliceEnd = last < order.length ? order.at(last).start + delta : newBuf.length;
   const result = split(newBuf.subarray(sliceStart, sliceEnd));
-  const spans = result.spans.map((s: DeclSpan) => ({ name: s.name, nameId: s.nameId, start: s.start + sliceStart, end: s.end + sliceStart }));
+  // A slice from the file's start (every first build) has its spans' offsets right already.
+  const spans = sliceStart === 0 ? result.spans : result.spans.map((s: DeclSpan) => ({ name: s.name, nameId: s.nameId, start: s.start + sliceStart, end: s.end + sliceStart }));
   const tailFrom = spans.length > 0 ? spans[spans.length - 1].end : sliceStart;
   const suspect = result.suspect || (last < order.length && endsInsideComment(newBuf, tailFrom, sliceEnd));
   return { first, oldCount: last - first, spans, delta, suspect };
