@@ -62,8 +62,12 @@ export function splitDecls(source: Uint8Array, names: NameTable = new NameTable(
   const buf = source;
   const len = src.length;
   const spans: DeclSpan[] = [];
-  /** Name id -> 1 once a span has it (a repeat is suspect). */
-  let seen: Uint8Array = new Uint8Array(names.size + 256);
+  /**
+   * Name id -> 1 once a span has it (a repeat is suspect), made when there are enough
+   * spans to pay for it: an edit's re-split of a decl or two searches its spans instead of
+   * clearing a byte for every name of a big program.
+   */
+  let seen: Uint8Array | null = null;
   let closers = new Uint8Array(64);
   let pos = 0;
 
@@ -138,13 +142,24 @@ export function splitDecls(source: Uint8Array, names: NameTable = new NameTable(
         pos = nl < 0 ? len : nl + 1;
       }
     }
-    if (nameId >= seen.length) seen = grown(seen, nameId);
-    if (seen[nameId] === 1) return suspect();
-    seen[nameId] = 1;
+    if (seen === null && spans.length < FEW_SPANS) {
+      for (const span of spans) if (span.nameId === nameId) return suspect();
+    } else {
+      if (seen === null) {
+        seen = new Uint8Array(names.size + 256);
+        for (const span of spans) seen[span.nameId] = 1;
+      }
+      if (nameId >= seen.length) seen = grown(seen, nameId);
+      if (seen[nameId] === 1) return suspect();
+      seen[nameId] = 1;
+    }
     spans.push({ name: names.names[nameId]!, nameId, start, end: pos });
   }
   return { spans, suspect: false };
 }
+
+/** Spans the repeat check searches before it marks ids in an array. */
+const FEW_SPANS = 32;
 
 /** `marks` with room for index `at`, its marks kept. */
 function grown(marks: Uint8Array, at: number): Uint8Array {
