@@ -143,6 +143,32 @@ function enumSet(members: readonly string[]): Set<string> {
   return s;
 }
 
+/**
+ * What parses learn by name id, kept with the name table rather than the parser: a
+ * compilation makes a parser for each new source (each update), and its names have ids up
+ * in the hundreds of thousands (the splitter interns every decl name first), so a parser
+ * of its own would grow these lists from nothing at every edit. Shared by every parser of
+ * the table; parses never interleave, so one decl serial serves them all.
+ */
+interface NameFacts {
+  /**
+   * Name id -> serial of the decl where it was last defined as a local: a name is a local
+   * of the current decl when its entry equals `declSerial` (no per-decl clearing).
+   */
+  localDecl: Int32Array;
+  declSerial: number;
+  /** Name id -> schema of that tag (null: not a tag; undefined: not looked up yet). */
+  tagById: (TagSchema | null | undefined)[];
+}
+
+const factsByTable = new WeakMap<NameTable, NameFacts>();
+
+function factsOf(names: NameTable): NameFacts {
+  let f = factsByTable.get(names);
+  if (f === undefined) factsByTable.set(names, (f = { localDecl: new Int32Array(1024), declSerial: 0, tagById: [] }));
+  return f;
+}
+
 class Parser {
   private src: Uint8Array;
   private buf: Uint8Array;
@@ -156,14 +182,8 @@ class Parser {
   private nameId = 0;
   /** Id of the current decl's name. */
   private declNameId = 0;
-  /**
-   * Name id -> serial of the decl where it was last defined as a local: a name is a local
-   * of the current decl when its entry equals `declSerial` (no per-decl clearing).
-   */
-  private localDecl = new Int32Array(1024);
-  private declSerial = 0;
-  /** Name id -> schema of that tag (null: not a tag; undefined: not looked up yet). */
-  private readonly tagById: (TagSchema | null | undefined)[] = [];
+  /** What parses of this name table learned by name id (shared: see `NameFacts`). */
+  private readonly facts: NameFacts;
   /** The frame stack of `parseInstruction`, reused. */
   private readonly stack: Frame[] = [];
   /** How many bodies enclose the current position (0: `%` refs are illegal). */
@@ -174,6 +194,7 @@ class Parser {
 
   constructor(source: Uint8Array, names = new NameTable()) {
     this.names = names;
+    this.facts = factsOf(names);
     this.src = source;
     this.buf = source;
     this.len = source.length;
@@ -251,23 +272,28 @@ class Parser {
   }
 
   private isLocal(id: number): boolean {
-    return id < this.localDecl.length && this.localDecl[id] === this.declSerial;
+    const f = this.facts;
+    return id < f.localDecl.length && f.localDecl[id] === f.declSerial;
   }
 
   private markLocal(id: number): void {
-    if (id >= this.localDecl.length) {
-      const grown = new Int32Array(Math.max(id + 1, this.localDecl.length * 2));
-      grown.set(this.localDecl);
-      this.localDecl = grown;
+    const f = this.facts;
+    if (id >= f.localDecl.length) {
+      const grown = new Int32Array(Math.max(id + 1, f.localDecl.length * 2));
+      grown.set(f.localDecl);
+      f.localDecl = grown;
     }
-    this.localDecl[id] = this.declSerial;
+    f.localDecl[id] = f.declSerial;
   }
 
   private schemaOf(tag: string, id: number): TagSchema | null {
-    let s = this.tagById[id];
+    const tags = this.facts.tagById;
+    let s = tags[id];
     if (s === undefined) {
       s = lookupTag(tag) ?? (tag === 'cmp' ? LEGACY_CMP_SCHEMA : null);
-      this.tagById[id] = s;
+      // Filled up to `id`, so the list stays packed (a hole would make it a dictionary).
+      while (tags.length < id) tags.push(undefined);
+      tags[id] = s;
     }
     return s;
   }
@@ -327,7 +353,7 @@ class Parser {
   private parseDecl(): Decl {
     const start = this.pos;
     this.declStart = start;
-    this.declSerial++;
+    this.facts.declSerial++;
     this.bodyDepth = 0;
     this.pos++;
     const name = this.readName();

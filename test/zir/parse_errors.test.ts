@@ -230,6 +230,19 @@ describe('parseDeclAt', () => {
     expect(names.idOf('a')).toBe(a!.id);
     expect(names.names[names.idOf('never_parsed')]).toBe('never_parsed');
   });
+  test("parsers sharing a table, made one after another or alternating, never take one decl's locals for another's", () => {
+    const names = new NameTable();
+    for (let i = 0; i < 5000; i++) names.idOf(`d${i}`); // locals with high ids, as after a split
+    const defines = Buffer.from('@f = fn(@t, {\n  %x = arg("x")\n  %r = return(%x)\n})\n');
+    const uses = Buffer.from('@g = fn(@t, {\n  %r = return(%x)\n})\n');
+    const p1 = declParser(defines, names);
+    expect(p1(0, defines.length).ok).toBe(true);
+    const p2 = declParser(uses, names);
+    expect(p2(0, uses.length)).toEqual({ ok: false, error: { offset: 28, message: 'unrecognized identifier: %x' } });
+    expect(p1(0, defines.length).ok).toBe(true);
+    expect(p2(0, uses.length).ok).toBe(false);
+    expect(declParser(uses, new NameTable())(0, uses.length).ok).toBe(false);
+  });
   test('allows trailing comments and whitespace up to end, nothing else', () => {
     expect(parseDeclAt(src, 0, 18).ok).toBe(true);
     const r = parseDeclAt(src, 0, 20);
