@@ -1,5 +1,5 @@
 // Copying an array by value is one `memcpy` instruction whatever its length: analysis
-// and code generation of ../shared/repros/array_copy.zir (a [100000000]u8 copy) must not
+// and code generation of test/repros/array_copy.zir (a [100000000]u8 copy) must not
 // grow with the array (it used to unroll into 8-byte loads and stores: 153 s, 4.7 GB).
 
 import { describe, expect, it } from 'vitest';
