@@ -59,6 +59,52 @@ function release(buf: Uint8Array): void {
   resizable(buf)?.resize(0);
 }
 
+/** `length` bytes that a relayout carries from offset `from` to offset `to`. */
+export interface RangeMove {
+  readonly from: number;
+  readonly to: number;
+  readonly length: number;
+}
+
+function overlaps(aStart: number, aLen: number, bStart: number, bLen: number): boolean {
+  return aStart < bStart + bLen && bStart < aStart + aLen;
+}
+
+/**
+ * Carries out `moves` inside `buf`, each exactly once: a move whose destination no other
+ * pending move still reads from goes first; when every pending move waits on another (a
+ * cycle), the smallest is copied aside and written from the copy. Moves are few (one per region).
+ */
+function moveRangesInPlace(buf: Uint8Array, moves: readonly RangeMove[]): void {
+  const pending = moves.filter((m) => m.length > 0 && m.from !== m.to);
+  const aside = new Map<RangeMove, Uint8Array>();
+  while (pending.length > 0) {
+    let i = pending.findIndex((m) => pending.every((o) => o === m || aside.has(o) || !overlaps(m.to, m.length, o.from, o.length)));
+    if (i < 0) {
+      // The smallest copy that may break the cycle.
+      const m = pending.filter((o) => !aside.has(o)).reduce((a, b) => (b.length < a.length ? b : a));
+      aside.set(m, buf.slice(m.from, m.from + m.length));
+      continue;
+    }
+    const m = pending[i];
+    const copy = aside.get(m);
+    if (copy) buf.set(copy, m.to);
+    else buf.copyWithin(m.to, m.from, m.from + m.length);
+    pending.splice(i, 1);
+  }
+}
+
+/** Zeroes every byte of `buf` below `limit` that no move's destination covers. */
+function zeroOutside(buf: Uint8Array, moves: readonly RangeMove[], limit: number): void {
+  const kept = moves.filter((m) => m.length > 0).sort((a, b) => a.to - b.to);
+  let cursor = 0;
+  for (const m of kept) {
+    if (m.to > cursor) buf.fill(0, cursor, Math.min(m.to, limit));
+    cursor = Math.max(cursor, m.to + m.length);
+  }
+  if (cursor < limit) buf.fill(0, cursor, limit);
+}
+
 export class FileImage {
   private buf: Uint8Array;
   private dv: DataView;
@@ -106,17 +152,36 @@ export class FileImage {
   }
 
   /**
-   * Replaces the contents with a zeroed buffer of `size` bytes that `fill` populates from
-   * the old bytes (a relayout). Only while a full write is pending: nothing is tracked.
+   * Lays the content out again (a relayout): the image becomes `size` bytes holding each
+   * move's `length` bytes, taken from `from` in the old content, at `to`; every other byte
+   * is zero. Only while a full write is pending: nothing is tracked. The moves' sources do
+   * not overlap one another, nor do their destinations. Where the buffer grows in place,
+   * the content is moved inside it (a move runs once no other pending move still reads
+   * the bytes it writes over; a cycle sets one aside in a copy), so a relayout never holds
+   * the old file and the new one at once; otherwise it is copied into a new buffer.
    */
-  rebuild(size: number, fill: (oldBytes: Uint8Array, newBytes: Uint8Array) => void): void {
-    if (!this.fullWritePending) throw new Error('FileImage.rebuild outside a full write');
-    const next = newBuffer(Math.max(size, 4096));
-    fill(this.buf.subarray(0, this.size), next);
-    release(this.buf);
-    this.buf = next;
-    this.dv = new DataView(next.buffer);
-    this.size = size;
+  relocate(size: number, moves: readonly RangeMove[]): void {
+    if (!this.fullWritePending) throw new Error('FileImage.relocate outside a full write');
+    const inPlace = resizable(this.buf);
+    if (!inPlace || Math.max(size, this.size) > inPlace.maxByteLength) {
+      const next = newBuffer(Math.max(size, 4096));
+      for (const m of moves) next.set(this.buf.subarray(m.from, m.from + m.length), m.to);
+      release(this.buf);
+      this.buf = next;
+      this.dv = new DataView(next.buffer);
+      this.size = size;
+      return;
+    }
+    const oldSize = this.size;
+    this.ensureSize(size);
+    moveRangesInPlace(this.buf, moves);
+    // Past the old size the bytes are zero already (and zeroing them would only commit
+    // pages); below it, stale content must go.
+    zeroOutside(this.buf, moves, oldSize);
+    if (size < oldSize) {
+      inPlace.resize(Math.max(size, 4096));
+      this.size = size;
+    }
   }
 
   /**

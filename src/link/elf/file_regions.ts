@@ -77,9 +77,7 @@ export class FileRegions {
       plan.push({ r, from: r.offset, to, capacity });
       cursor = to + capacity;
     }
-    this.image.rebuild(cursor, (src, dst) => {
-      for (const p of plan) dst.set(src.subarray(p.from, p.from + p.r.used), p.to);
-    });
+    this.image.relocate(cursor, plan.map((p) => ({ from: p.from, to: p.to, length: p.r.used })));
     for (const p of plan) {
       p.r.offset = p.to;
       p.r.capacity = p.capacity;
