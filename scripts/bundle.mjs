@@ -1,20 +1,25 @@
-//! Writes dist/zirc.bundle.mjs: the whole CLI (zirc, zirc-ld, zirc-wasm-ld) and its
-//! dependencies in one ES module, so that starting a command loads one file instead of
-//! some hundred. Bundles what tsc emitted into dist/ (run after it: `npm run build`).
-//! The bins load the bundle when it is at least as new as dist/, else dist/'s modules.
+//! Writes dist/zirc.bundle.cjs: the whole CLI (zirc, zirc-ld, zirc-wasm-ld) and its
+//! dependencies in one CommonJS module, so that starting a command loads one file instead
+//! of some hundred, and then its code cache (bin/bundle_loader.js) from a training build
+//! of a small program. Bundles what tsc emitted into dist/ (run after it: `npm run
+//! build`). The bins load the bundle when it is at least as new as dist/, else dist/'s
+//! modules. CommonJS because Node 20 can give a script, not an ES module, a code cache.
 //!
 //! A few modules find files beside themselves through `import.meta.url` (package.json
 //! for --version, the watch compile worker, bin/zirc.js); in one bundle that URL would be
 //! the bundle's, so each module's `import.meta.url` is rewritten to the URL its dist/
 //! twin has. The watch compile worker is therefore still loaded from dist/.
 import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
-export const BUNDLE = path.join(dist, 'zirc.bundle.mjs');
+export const BUNDLE = path.join(dist, 'zirc.bundle.cjs');
+const CODE_CACHE = path.join(dist, 'zirc.bundle.cache');
 
 // What the three bins call; bin/*.js import these names from the bundle.
 const ENTRY = `
@@ -32,7 +37,7 @@ const distModuleUrls = {
       const text = await fs.promises.readFile(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return { contents: text, loader: 'js' };
       const relative = './' + path.relative(dist, args.path).split(path.sep).join('/');
-      const url = `new URL(${JSON.stringify(relative)}, import.meta.url).href`;
+      const url = `new URL(${JSON.stringify(relative)}, __zircBundleUrl).href`;
       return { contents: text.replaceAll('import.meta.url', url), loader: 'js' };
     });
   },
@@ -42,7 +47,7 @@ export async function writeBundle() {
   const result = await esbuild.build({
     stdin: { contents: ENTRY, resolveDir: root, sourcefile: 'zirc-bundle-entry.js', loader: 'js' },
     bundle: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
     outfile: BUNDLE,
@@ -53,8 +58,7 @@ export async function writeBundle() {
     // back to src/ under `node --enable-source-maps`.
     sourcemap: 'linked',
     plugins: [distModuleUrls],
-    // commander is CommonJS: its require() of Node's modules needs a real require in ESM.
-    banner: { js: "import { createRequire as __zircCreateRequire } from 'node:module';\nconst require = __zircCreateRequire(import.meta.url);" },
+    banner: { js: "const __zircBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
   // Write beside, then rename: a bin started during the build reads the old or the new file, never half of one.
   for (const file of result.outputFiles) {
@@ -64,6 +68,30 @@ export async function writeBundle() {
   }
 }
 
+/**
+ * Builds a small generated program through bin/zirc.js with the cache refreshed at exit,
+ * so that the first start after a build finds a cache of what a build compiles. A failed
+ * training leaves no cache: the first run of a bin writes one.
+ */
+export async function trainCodeCache() {
+  fs.rmSync(CODE_CACHE, { force: true });
+  const { generateProgram } = await import(pathToFileURL(path.join(dist, 'bench', 'generate.js')).href);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-code-cache-'));
+  try {
+    const source = path.join(dir, 'train.zir');
+    fs.writeFileSync(source, generateProgram({ shape: 'chain', functions: 200 }).source);
+    spawnSync(process.execPath, [path.join(root, 'bin', 'zirc.js'), 'build', source, '-o', path.join(dir, 'train')], {
+      env: { ...process.env, ZIRC_REFRESH_CODE_CACHE: '1' },
+      stdio: 'ignore',
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // The ES module bundle that builds before this one wrote; nothing loads it now.
+  for (const stale of ['zirc.bundle.mjs', 'zirc.bundle.mjs.map']) fs.rmSync(path.join(dist, stale), { force: true });
   await writeBundle();
+  await trainCodeCache();
 }

@@ -1,7 +1,7 @@
 //! `npm run bench:cold` (or `npm run bench -- --only=cold`): what a user waits for from a
 //! cold start (issue 15 items 3 and 4), side by side in one run, process start to exit:
 //!   node -e 0                                   Node's own start, the floor
-//!   node bin/zirc.js --version                  the bundled CLI loaded (dist/zirc.bundle.mjs)
+//!   node bin/zirc.js --version                  the bundled CLI loaded (dist/zirc.bundle.cjs)
 //!   node <launcher> --version                   the same CLI loaded from dist/'s modules
 //!   node bin/zirc.js build prog.zir -o prog     a full build of a 1k-function program
 //!   node <launcher> build prog.zir -o prog      the same from dist/'s modules
@@ -43,7 +43,7 @@ import { GNU_TIME, timedRun } from './timed_run.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
-const BUNDLE = path.join(REPO, 'dist', 'zirc.bundle.mjs');
+const BUNDLE = path.join(REPO, 'dist', 'zirc.bundle.cjs');
 /** The issue's target: `zirc --version` within this factor of `node -e 0`. */
 export const VERSION_TARGET_FACTOR = 2;
 
@@ -115,7 +115,7 @@ export interface ColdBenchOptions {
 
 /** Whether bin/zirc.js loads the bundle: the rule of bin/cli_module.js. */
 export function bundleInUse(repo = REPO): boolean {
-  const bundled = fs.statSync(path.join(repo, 'dist', 'zirc.bundle.mjs'), { throwIfNoEntry: false });
+  const bundled = fs.statSync(path.join(repo, 'dist', 'zirc.bundle.cjs'), { throwIfNoEntry: false });
   const compiled = fs.statSync(path.join(repo, 'dist', 'cli', 'main.js'), { throwIfNoEntry: false });
   return bundled !== undefined && (compiled === undefined || bundled.mtimeMs >= compiled.mtimeMs);
 }
@@ -293,7 +293,7 @@ export function renderColdSection(cold: ColdBenchFigures, machine: MachineInfo, 
       'Each command is timed from spawn to exit; after one uncounted warm-up each, the commands take turns, ' +
       `${cold.runs} runs each (median, min, max). Peak memory is the process's maximum resident set size from one more run (${cold.rssMethod}; ` +
       "for clang, zig and the parallel C build, their largest single process). `zirc_from_dist.mjs` is what `bin/zirc.js` was before the bundle: one import of `dist/cli/main.js`, which loads dist/'s modules one by one. " +
-      `The bundle \`dist/zirc.bundle.mjs\` (${cold.bundleBytes == null ? 'missing' : `${f1(cold.bundleBytes / 1048576)} MiB`}) was ${cold.bundled ? '' : '**not** '}in use; ` +
+      `The bundle \`dist/zirc.bundle.cjs\` (${cold.bundleBytes == null ? 'missing' : `${f1(cold.bundleBytes / 1048576)} MiB`}) was ${cold.bundled ? '' : '**not** '}in use; ` +
       `Node's compile cache (\`module.enableCompileCache\`, Node 22.1 and later) ${cold.compileCache ? 'is available and was on' : 'is not available in this Node, so nothing was cached'}. ` +
       `The program is the bench's \`${cold.shape}\` shape with ${cold.functions} functions; the C twins are freestanding (\`rt.c\` makes the system calls), built and linked by one \`clang\` command with ld.lld; the Zig twin (src/bench/zig_twin.ts) has the same functions and prints with one \`write\` system call, ` +
       'built in Debug with a fresh local cache every run and a global cache warmed by the warm-up run. ' +

@@ -1,4 +1,4 @@
-// The watch process tests run the built command (bin/zirc.js → dist/zirc.bundle.mjs, or
+// The watch process tests run the built command (bin/zirc.js → dist/zirc.bundle.cjs, or
 // dist/'s modules when the bundle is older than them). `npm test` builds first; when run
 // alone (`npx vitest run test/watch`) this builds dist/ if it is missing or older than the
 // watcher's own sources, and then the bundle if it is missing or older than dist/, under a
@@ -32,7 +32,7 @@ function isDistFresh(): boolean {
 
 /** The bundle the bins load is there and at least as new as dist/ (tsc rewrites every file of dist/). */
 function isBundleFresh(): boolean {
-  const bundle = fs.statSync(path.join(root, 'dist', 'zirc.bundle.mjs'), { throwIfNoEntry: false });
+  const bundle = fs.statSync(path.join(root, 'dist', 'zirc.bundle.cjs'), { throwIfNoEntry: false });
   const compiled = fs.statSync(path.join(root, 'dist', 'cli', 'main.js'), { throwIfNoEntry: false });
   return bundle !== undefined && compiled !== undefined && bundle.mtimeMs >= compiled.mtimeMs;
 }
