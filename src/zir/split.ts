@@ -57,102 +57,142 @@ function closerOf(open: number): number {
   return open === 0x28 ? 0x29 : open + 2; // '[' -> ']', '{' -> '}'
 }
 
+/** Returned by a scan for what a valid file cannot hold there (the caller stops, suspect). */
+const SUSPECT = -1;
+
+/*
+ * The scan is a few small functions rather than one loop: a cold build runs it once, and
+ * V8 optimizes a small function called once per decl within a few hundred decls, where
+ * one big loop waited for an on-stack replacement that took tens of milliseconds to
+ * compile (and again after each deopt), running the file in the interpreter meanwhile.
+ */
+
+/** Past whitespace and comments from `p`. */
+function skipSpace(src: Uint8Array, p: number, len: number): number {
+  for (;;) {
+    if (p >= len) return len;
+    const c = src[p]!;
+    if (WS[c] === 1) p++;
+    else if (c === CH_SEMI) {
+      const nl = src.indexOf(CH_LF, p);
+      p = nl < 0 ? len : nl + 1;
+    } else return p;
+  }
+}
+
+/** Past a name's bytes from `p` (none: `p` itself). */
+function skipName(src: Uint8Array, p: number, len: number): number {
+  while (p < len && NAME_BYTE[src[p]!] === 1) p++;
+  return p;
+}
+
+/** Past the string literal whose opening quote is at `p`, or SUSPECT (a raw newline, EOF). */
+function skipString(src: Uint8Array, p: number, len: number): number {
+  p++;
+  for (;;) {
+    if (p >= len) return SUSPECT;
+    const s = src[p]!;
+    if (s === CH_QUOTE) return p + 1;
+    if (s === CH_BACKSLASH) p += 2;
+    else if (s === CH_LF) return SUSPECT;
+    else p++;
+  }
+}
+
+/** The bracket stack of an instruction's scan, kept between decls. */
+interface Closers {
+  stack: Uint8Array;
+}
+
+/**
+ * Just past the `)` that closes the instruction whose `(` is just before `p`, or SUSPECT
+ * (a mismatched bracket, a bad string, EOF).
+ */
+function scanToClose(src: Uint8Array, p: number, len: number, closers: Closers): number {
+  let stack = closers.stack;
+  let depth = 1;
+  stack[0] = 0x29;
+  for (;;) {
+    // Past the end `src[p]` is undefined, whose class is not 0: no bounds test per byte.
+    while (INNER_CLASS[src[p]!] === 0) p++;
+    if (p >= len) return SUSPECT;
+    const c = src[p]!;
+    const cls = INNER_CLASS[c];
+    if (cls === OPEN) {
+      if (depth === stack.length) stack = closers.stack = grownCopy(stack, depth);
+      stack[depth++] = closerOf(c);
+      p++;
+    } else if (cls === CLOSE) {
+      if (stack[--depth] !== c) return SUSPECT;
+      p++;
+      if (depth === 0) return p;
+    } else if (cls === QUOTE) {
+      p = skipString(src, p, len);
+      if (p === SUSPECT) return SUSPECT;
+    } else {
+      const nl = src.indexOf(CH_LF, p);
+      p = nl < 0 ? len : nl + 1;
+    }
+  }
+}
+
+/** Whether `nameId` names a span already found; marks it found. */
+class RepeatCheck {
+  /**
+   * Name id -> 1 once a span has it, made when there are enough spans to pay for it: an
+   * edit's re-split of a decl or two searches its spans instead of clearing a byte for
+   * every name of a big program.
+   */
+  private seen: Uint8Array | null = null;
+
+  constructor(private readonly names: NameTable) {}
+
+  repeated(spans: readonly DeclSpan[], nameId: NameId): boolean {
+    let seen = this.seen;
+    if (seen === null) {
+      if (spans.length < FEW_SPANS) {
+        for (const span of spans) if (span.nameId === nameId) return true;
+        return false;
+      }
+      seen = this.seen = new Uint8Array(this.names.size + 256);
+      for (const span of spans) seen[span.nameId] = 1;
+    }
+    if (nameId >= seen.length) seen = this.seen = grownCopy(seen, nameId);
+    if (seen[nameId] === 1) return true;
+    seen[nameId] = 1;
+    return false;
+  }
+}
+
 export function splitDecls(source: Uint8Array, names: NameTable = new NameTable()): SplitResult {
   const src = source;
-  const buf = source;
   const len = src.length;
   const spans: DeclSpan[] = [];
-  /**
-   * Name id -> 1 once a span has it (a repeat is suspect), made when there are enough
-   * spans to pay for it: an edit's re-split of a decl or two searches its spans instead of
-   * clearing a byte for every name of a big program.
-   */
-  let seen: Uint8Array | null = null;
-  let closers = new Uint8Array(64);
-  let pos = 0;
-
-  /** Skip whitespace and comments; returns the new position. */
-  const skipSpace = (p: number): number => {
-    for (;;) {
-      const c = src[p]!;
-      if (p >= len) return len;
-      if (WS[c] === 1) p++;
-      else if (c === CH_SEMI) {
-        const nl = buf.indexOf(CH_LF, p);
-        p = nl < 0 ? len : nl + 1;
-      } else return p;
-    }
-  };
+  const repeats = new RepeatCheck(names);
+  const closers: Closers = { stack: new Uint8Array(64) };
   const suspect = (): SplitResult => ({ spans, suspect: true });
-
+  let pos = 0;
   for (;;) {
-    pos = skipSpace(pos);
+    pos = skipSpace(src, pos, len);
     if (pos >= len) break;
     if (src[pos] !== CH_AT) return suspect();
     const start = pos;
-    pos++;
-    const nameStart = pos;
+    const nameStart = ++pos;
     let h = NAME_HASH_SEED;
     while (pos < len && NAME_BYTE[src[pos]!] === 1) h = nameHashStep(h, src[pos++]!);
     if (pos === nameStart) return suspect();
-    const nameId = names.internHashed(buf, nameStart, pos, h);
-    pos = skipSpace(pos);
-    if (src[pos] !== CH_EQ || pos >= len) return suspect();
-    pos = skipSpace(pos + 1);
+    const nameId = names.internHashed(src, nameStart, pos, h);
+    pos = skipSpace(src, pos, len);
+    if (pos >= len || src[pos] !== CH_EQ) return suspect();
+    pos = skipSpace(src, pos + 1, len);
     const tagStart = pos;
-    while (pos < len && NAME_BYTE[src[pos]!] === 1) pos++;
+    pos = skipName(src, pos, len);
     if (pos === tagStart) return suspect();
-    pos = skipSpace(pos);
-    if (src[pos] !== CH_LPAREN || pos >= len) return suspect();
-    pos++;
-
-    // Scan to the matching `)`.
-    let depth = 1;
-    closers[0] = 0x29;
-    for (;;) {
-      // Past the end `src[pos]` is undefined, whose class is not 0: no bounds test per byte.
-      while (INNER_CLASS[src[pos]!] === 0) pos++;
-      if (pos >= len) return suspect();
-      const c = src[pos]!;
-      const cls = INNER_CLASS[c];
-      if (cls === OPEN) {
-        if (depth === closers.length) {
-          const grown = new Uint8Array(closers.length * 2);
-          grown.set(closers);
-          closers = grown;
-        }
-        closers[depth++] = closerOf(c);
-        pos++;
-      } else if (cls === CLOSE) {
-        if (closers[--depth] !== c) return suspect();
-        pos++;
-        if (depth === 0) break;
-      } else if (cls === QUOTE) {
-        pos++;
-        for (;;) {
-          if (pos >= len) return suspect();
-          const s = src[pos]!;
-          if (s === CH_QUOTE) { pos++; break; }
-          if (s === CH_BACKSLASH) pos += 2;
-          else if (s === CH_LF) return suspect();
-          else pos++;
-        }
-      } else {
-        const nl = buf.indexOf(CH_LF, pos);
-        pos = nl < 0 ? len : nl + 1;
-      }
-    }
-    if (seen === null && spans.length < FEW_SPANS) {
-      for (const span of spans) if (span.nameId === nameId) return suspect();
-    } else {
-      if (seen === null) {
-        seen = new Uint8Array(names.size + 256);
-        for (const span of spans) seen[span.nameId] = 1;
-      }
-      if (nameId >= seen.length) seen = grown(seen, nameId);
-      if (seen[nameId] === 1) return suspect();
-      seen[nameId] = 1;
-    }
+    pos = skipSpace(src, pos, len);
+    if (pos >= len || src[pos] !== CH_LPAREN) return suspect();
+    pos = scanToClose(src, pos + 1, len, closers);
+    if (pos === SUSPECT) return suspect();
+    if (repeats.repeated(spans, nameId)) return suspect();
     spans.push({ name: names.names[nameId]!, nameId, start, end: pos });
   }
   return { spans, suspect: false };
@@ -161,9 +201,9 @@ export function splitDecls(source: Uint8Array, names: NameTable = new NameTable(
 /** Spans the repeat check searches before it marks ids in an array. */
 const FEW_SPANS = 32;
 
-/** `marks` with room for index `at`, its marks kept. */
-function grown(marks: Uint8Array, at: number): Uint8Array {
-  const bigger = new Uint8Array(Math.max(at + 1, marks.length * 2));
-  bigger.set(marks);
+/** `bytes` with room for index `at`, its contents kept. */
+function grownCopy(bytes: Uint8Array, at: number): Uint8Array {
+  const bigger = new Uint8Array(Math.max(at + 1, bytes.length * 2));
+  bigger.set(bytes);
   return bigger;
 }
