@@ -56,6 +56,7 @@ export function zigTwin(source: Uint8Array): string {
   if (!r.ok) throw new UnsupportedForZig(`the program does not parse: ${r.error.message}`);
   const decls = r.module.decls;
   const ints = new Set(decls.filter((d) => d.inst.tag === 'int').map((d) => d.name));
+  const u32Types = u32FunctionTypes(decls);
   const out: string[] = [RUNTIME];
   for (const d of decls) {
     if (d.inst.tag === 'int') out.push(`const ${identifier(d.name)} = ${intArg(d.inst.args[0])};`);
@@ -66,10 +67,26 @@ export function zigTwin(source: Uint8Array): string {
   for (const d of decls) {
     if (d.inst.tag !== 'fn') continue;
     if (d.name === entryName) out.push('', `pub fn main() void {`, ...body(d, ints, true), '}');
-    else if (typeOf(d) === 'fn_ty') out.push('', `fn ${identifier(d.name)}(${params(d)}) u32 {`, ...body(d, ints, false), '}');
+    else if (u32Types.has(typeOf(d) ?? '')) out.push('', `fn ${identifier(d.name)}(${params(d)}) u32 {`, ...body(d, ints, false), '}');
     // Other functions (@write, @print_u32) belong to the runtime above.
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The function types of the program's own arithmetic: `u32` parameters, a `u32` result,
+ * the default calling convention (`@fn_ty`, and the entry's parts, `@entry_part_ty`, in
+ * programs big enough to split the entry). The runtime's types (`cc=C`, `void`) are not.
+ */
+function u32FunctionTypes(decls: readonly Decl[]): Set<string> {
+  const isU32 = (v: ArgValue | undefined): boolean => v?.kind === 'ref' && v.scope !== 'local' && v.name === 'u32';
+  const types = new Set<string>();
+  for (const d of decls) {
+    const [paramList, result] = d.inst.args;
+    if (d.inst.tag !== 'fntype' || d.inst.kwargs.size > 0 || paramList?.kind !== 'list' || !isU32(result)) continue;
+    if (paramList.items.every(isU32)) types.add(d.name);
+  }
+  return types;
 }
 
 function typeOf(d: Decl): string | null {

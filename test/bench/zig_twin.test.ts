@@ -16,11 +16,15 @@ const REPO = path.resolve(__dirname, '..', '..');
 describe('the Zig twin of a generated program', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-zig-twin-'));
 
-  for (const shape of ['chain', 'constants'] as Shape[]) {
-    it(`builds a ${shape} program with zig 0.11 that prints the checksum the generator predicts`, () => {
+  const programs: [Shape, number][] = [['chain', 40], ['constants', 40], ['chain', 5000]];
+  for (const [shape, functions] of programs) {
+    const split = functions > 1000 ? ' whose entry is split in parts' : '';
+    it(`builds a ${functions}-function ${shape} program${split} with zig 0.11 that prints the checksum the generator predicts`, () => {
       const zig = findZig(REPO);
       expect('missing' in zig ? zig.missing : null, 'Zig 0.11 for the Zig twin').toBeNull();
-      const p = new EditedProgram(shape, 40, 2);
+      const p = new EditedProgram(shape, functions, 2);
+      // The big program must have what it is here for: entry parts (`@entry_partK`), which the twin once left out.
+      expect(p.source.includes('@entry_part0 = fn(')).toBe(split !== '');
       fs.writeFileSync(path.join(dir, `${shape}.zig`), zigTwin(p.source));
       const build = spawnSync((zig as { zig: string }).zig, zigBuildArgs(`${shape}.zig`, `${shape}.prog`, `cache-${shape}`, 'global-cache', 'self-hosted'), { cwd: dir, encoding: 'utf8' });
       expect(build.stderr).toBe('');
