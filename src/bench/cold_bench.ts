@@ -44,6 +44,7 @@ import { GNU_TIME, timedRun } from './timed_run.js';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
 const BUNDLE = path.join(REPO, 'dist', 'zirc.bundle.cjs');
+const CODE_CACHE = path.join(REPO, 'dist', 'zirc.bundle.cache');
 /** The issue's target: `zirc --version` within this factor of `node -e 0`. */
 export const VERSION_TARGET_FACTOR = 2;
 
@@ -93,6 +94,8 @@ export interface ColdBenchFigures {
   /** Whether bin/zirc.js loaded the bundle (it is there and at least as new as dist/). */
   bundled: boolean;
   bundleBytes: number | null;
+  /** The bundle's V8 code cache (bin/bundle_loader.js) when the runs began; absent in results from before it. */
+  codeCacheBytes?: number | null;
   /** Whether this Node has `module.enableCompileCache` (22.1 and later), which the bins turn on. */
   compileCache: boolean;
   commands: ColdFigures[];
@@ -227,6 +230,7 @@ export async function runColdBench(opts: ColdBenchOptions): Promise<ColdBenchFig
     commands.map((c) => [c.id, { id: c.id, label: c.label, command: c.shown, ok: true, wallMs: [], medianMs: NaN, minMs: NaN, maxMs: NaN, vsNode: null, maxRssMiB: null, runsAsPredicted: null }]),
   );
   const loadAtStart = os.loadavg()[0];
+  const codeCacheBytes = fs.statSync(CODE_CACHE, { throwIfNoEntry: false })?.size ?? null;
   log(`cold start: ${commands.length} commands, ${opts.runs} runs each, taking turns...`);
   for (let run = -1; run < opts.runs; run++) {
     for (const c of commands) {
@@ -264,6 +268,7 @@ export async function runColdBench(opts: ColdBenchOptions): Promise<ColdBenchFig
     rssMethod: rssMethod === 'gnu-time' ? '/usr/bin/time -f %M' : '/proc/<pid>/status VmHWM, polled every 2 ms',
     bundled: bundleInUse(),
     bundleBytes: fs.statSync(BUNDLE, { throwIfNoEntry: false })?.size ?? null,
+    codeCacheBytes,
     compileCache: typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function',
     commands: [...figures.values()],
     skipped,
@@ -280,6 +285,13 @@ export async function runColdBench(opts: ColdBenchOptions): Promise<ColdBenchFig
   return result;
 }
 
+/** What the report says of the bundle's code cache. */
+function codeCacheSentence(cold: ColdBenchFigures): string {
+  if (cold.codeCacheBytes === undefined) return '';
+  if (cold.codeCacheBytes === null) return 'The bundle had **no** code cache (`dist/zirc.bundle.cache`): each start compiled it afresh. ';
+  return `The bundle ran with its V8 code cache (\`dist/zirc.bundle.cache\`, ${f1(cold.codeCacheBytes / 1024, 0)} KiB, trained by \`npm run build\`): a start deserializes the bytecode of what a build runs instead of compiling it. `;
+}
+
 const f1 = (v: number | null | undefined, d = 1): string => (v == null || !Number.isFinite(v) ? '—' : v.toFixed(d));
 
 /** The report's section on the cold start (Markdown, no trailing newline). */
@@ -294,7 +306,8 @@ export function renderColdSection(cold: ColdBenchFigures, machine: MachineInfo, 
       `${cold.runs} runs each (median, min, max). Peak memory is the process's maximum resident set size from one more run (${cold.rssMethod}; ` +
       "for clang, zig and the parallel C build, their largest single process). `zirc_from_dist.mjs` is what `bin/zirc.js` was before the bundle: one import of `dist/cli/main.js`, which loads dist/'s modules one by one. " +
       `The bundle \`dist/zirc.bundle.cjs\` (${cold.bundleBytes == null ? 'missing' : `${f1(cold.bundleBytes / 1048576)} MiB`}) was ${cold.bundled ? '' : '**not** '}in use; ` +
-      `Node's compile cache (\`module.enableCompileCache\`, Node 22.1 and later) ${cold.compileCache ? 'is available and was on' : 'is not available in this Node, so nothing was cached'}. ` +
+      codeCacheSentence(cold) +
+      `Node's compile cache (\`module.enableCompileCache\`, Node 22.1 and later, for dist/'s modules) ${cold.compileCache ? 'is available and was on' : 'is not available in this Node'}. ` +
       `The program is the bench's \`${cold.shape}\` shape with ${cold.functions} functions; the C twins are freestanding (\`rt.c\` makes the system calls), built and linked by one \`clang\` command with ld.lld; the Zig twin (src/bench/zig_twin.ts) has the same functions and prints with one \`write\` system call, ` +
       'built in Debug with a fresh local cache every run and a global cache warmed by the warm-up run. ' +
       'Every output is run and must print what the generator predicts.' +
