@@ -343,7 +343,8 @@ export function renderColdSection(cold: ColdBenchFigures, machine: MachineInfo, 
       `${(machine.memTotalMiB / 1024).toFixed(1)} GiB, Node ${machine.node}. ` +
       'Each command is timed from spawn to exit; after one uncounted warm-up each, the commands take turns, ' +
       `${cold.runs} runs each (median, min, max). Peak memory is the process's maximum resident set size from one more run (${cold.rssMethod}; ` +
-      "for clang, zig and the parallel C build, their largest single process). `zirc_from_dist.mjs` is what `bin/zirc.js` was before the bundle: one import of `dist/cli/main.js`, which loads dist/'s modules one by one. " +
+      "for clang, zig and the parallel C build, their largest single process). " +
+      (cold.commands.some((c) => c.id.endsWith('-dist')) ? "`zirc_from_dist.mjs` is what `bin/zirc.js` was before the bundle: one import of `dist/cli/main.js`, which loads dist/'s modules one by one. " : '') +
       `The bundle \`dist/zirc.bundle.cjs\` (${cold.bundleBytes == null ? 'missing' : `${f1(cold.bundleBytes / 1048576)} MiB`}) was ${cold.bundled ? '' : '**not** '}in use; ` +
       codeCacheSentence(cold) +
       `Node's compile cache (\`module.enableCompileCache\`, Node 22.1 and later, for dist/'s modules) ${cold.compileCache ? 'is available and was on' : 'is not available in this Node'}. ` +
@@ -399,9 +400,14 @@ export function renderColdSection(cold: ColdBenchFigures, machine: MachineInfo, 
 const SECTION = new DocSection('zirc cold start bench');
 const BIG_SECTION = new DocSection('zirc CLI build bench, big program');
 
-/** Puts the section of `cold` into docs/performance.md, replacing an earlier one, leaving the rest as it is. */
-export function writeColdSection(docPath: string, cold: ColdBenchFigures, section: string): void {
-  (cold.buildTarget ? BIG_SECTION : SECTION).write(docPath, section);
+/**
+ * Puts the section of each run measured (the cold start, the big program's build) into
+ * docs/performance.md, each replacing its earlier one, leaving the rest as it is.
+ */
+export function writeColdSections(docPath: string, runs: readonly (ColdBenchFigures | undefined)[], machine: MachineInfo, command: string, date: string): void {
+  for (const cold of runs) {
+    if (cold) (cold.buildTarget ? BIG_SECTION : SECTION).write(docPath, renderColdSection(cold, machine, command, date));
+  }
 }
 
 export function parseColdFlags(argv: readonly string[]): { functions: number; shape: Shape; runs: number } {
@@ -436,9 +442,7 @@ export async function coldBenchMain(argv: readonly string[], command: string): P
     wallSeconds: (Date.now() - started) / 1000,
   };
   saveResults(outDir, date, '-cold', results);
-  reportToDocs(argv, REPO, (docPath) => {
-    for (const figures of [cold, cliBuild10k]) if (figures) writeColdSection(docPath, figures, renderColdSection(figures, machine, command, date));
-  });
+  reportToDocs(argv, REPO, (docPath) => writeColdSections(docPath, [cold, cliBuild10k], machine, command, date));
   return cold;
 }
 

@@ -34,7 +34,7 @@ import { linkBenchMain, runLinkBench } from './link_bench.js';
 import type { RelinkBenchFigures } from './relink_bench.js';
 import { relinkBenchMain, runRelinkBench } from './relink_bench.js';
 import type { ColdBenchFigures } from './cold_bench.js';
-import { CLI_BUILD_AT_10K, coldBenchMain, renderColdSection, runColdBench, writeColdSection } from './cold_bench.js';
+import { CLI_BUILD_AT_10K, coldBenchMain, runColdBench, writeColdSections } from './cold_bench.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -193,9 +193,7 @@ async function main(): Promise<void> {
     // Re-render the page from a results file (after editing bench/analysis.md), measuring nothing.
     const results = JSON.parse(fs.readFileSync(reportOnly, 'utf8')) as BenchResults & { cold?: ColdBenchFigures; cliBuild10k?: ColdBenchFigures };
     const docPath = writeReport(results, results.command ?? 'npm run bench');
-    for (const figures of [results.cold, results.cliBuild10k]) {
-      if (figures) writeColdSection(docPath, figures, renderColdSection(figures, results.machine, results.command ?? 'npm run bench', results.date));
-    }
+    writeColdSections(docPath, [results.cold, results.cliBuild10k], results.machine, results.command ?? 'npm run bench', results.date);
     log(`report: ${path.relative(process.cwd(), docPath)}`);
     return;
   }
@@ -331,10 +329,8 @@ async function main(): Promise<void> {
   for (const c of evaluateTargets(results)) log(`${c.verdict.padEnd(12)} ${c.figure}: ${c.measured} (target ${c.target})`);
   if (plan.docs) {
     const docPath = writeReport(results, results.command ?? 'npm run bench');
-    // The cold start's section is its own (report.ts renders the rest of the page).
-    for (const figures of [cold, cliBuild10k]) {
-      if (figures) writeColdSection(docPath, figures, renderColdSection(figures, machine, results.command ?? 'npm run bench', date));
-    }
+    // The cold start's sections are their own (report.ts renders the rest of the page).
+    writeColdSections(docPath, [cold, cliBuild10k], machine, results.command ?? 'npm run bench', date);
     log(`report: ${path.relative(process.cwd(), docPath)}`);
   }
   log(`done in ${((Date.now() - started) / 60_000).toFixed(1)} minutes`);

@@ -67,16 +67,20 @@ const SUSPECT = -1;
  * compile (and again after each deopt), running the file in the interpreter meanwhile.
  */
 
+/** Past the end of the line `p` is on (a `;` comment), or `len`. */
+function pastLine(src: Uint8Array, p: number, len: number): number {
+  const nl = src.indexOf(CH_LF, p);
+  return nl < 0 ? len : nl + 1;
+}
+
 /** Past whitespace and comments from `p`. */
 function skipSpace(src: Uint8Array, p: number, len: number): number {
   for (;;) {
     if (p >= len) return len;
     const c = src[p]!;
     if (WS[c] === 1) p++;
-    else if (c === CH_SEMI) {
-      const nl = src.indexOf(CH_LF, p);
-      p = nl < 0 ? len : nl + 1;
-    } else return p;
+    else if (c === CH_SEMI) p = pastLine(src, p, len);
+    else return p;
   }
 }
 
@@ -129,10 +133,7 @@ function scanToClose(src: Uint8Array, p: number, len: number, closers: Closers):
     } else if (cls === QUOTE) {
       p = skipString(src, p, len);
       if (p === SUSPECT) return SUSPECT;
-    } else {
-      const nl = src.indexOf(CH_LF, p);
-      p = nl < 0 ? len : nl + 1;
-    }
+    } else p = pastLine(src, p, len);
   }
 }
 
@@ -164,8 +165,7 @@ class RepeatCheck {
   }
 }
 
-export function splitDecls(source: Uint8Array, names: NameTable = new NameTable()): SplitResult {
-  const src = source;
+export function splitDecls(src: Uint8Array, names: NameTable = new NameTable()): SplitResult {
   const len = src.length;
   const spans: DeclSpan[] = [];
   const repeats = new RepeatCheck(names);

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ColdBenchFigures } from '../../src/bench/cold_bench.js';
-import { CLI_BUILD_AT_10K, renderColdSection, runColdBench, writeColdSection } from '../../src/bench/cold_bench.js';
+import { CLI_BUILD_AT_10K, renderColdSection, runColdBench, writeColdSections } from '../../src/bench/cold_bench.js';
 import { describeMachine } from '../../src/bench/machine.js';
 import { ensureBuilt } from '../watch/dist.js';
 
@@ -75,9 +75,8 @@ describe("the full bench's build of a big program through the CLI", () => {
     expect(bigSection).not.toContain('within 2×');
     const doc = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zirc-cold-doc-')), 'performance.md');
     fs.writeFileSync(doc, '# Performance\n\nbefore\n');
-    writeColdSection(doc, small, renderColdSection(small, machine, 'npm run bench', '2026-01-01'));
-    writeColdSection(doc, big, bigSection);
-    writeColdSection(doc, big, bigSection);
+    writeColdSections(doc, [small, big], machine, 'npm run bench', '2026-01-01');
+    writeColdSections(doc, [undefined, big], machine, 'npm run bench', '2026-01-01');
     const text = fs.readFileSync(doc, 'utf8');
     expect(text.split('## Cold start: what a user waits for').length).toBe(2);
     expect(text.split('## A 5k-function build through the CLI').length).toBe(2);
